@@ -1,0 +1,1 @@
+"""Declarations, payment orders and co-financing claims (issue 3)."""

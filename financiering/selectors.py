@@ -1,0 +1,116 @@
+"""Reads of financiering for others, scoped to the user where personal or organisational."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from backoffice import roles
+
+from . import rules
+from .models import (
+    Aanbieder,
+    Band,
+    Budget,
+    Gemeente,
+    Modeltrouwmeting,
+    Perceel,
+    Raamovereenkomst,
+    Regeling,
+    Trajectbegeleider,
+    Trajectprijs,
+)
+
+
+def user_aanbieder_id(user) -> int | None:
+    medewerker = getattr(user, "medewerker", None) if user.is_authenticated else None
+    return medewerker.aanbieder_id if medewerker else None
+
+
+def user_gemeente_ids(user) -> list[int]:
+    cached = getattr(user, "_ips_gemeenten", None)
+    if cached is None:
+        medewerker = getattr(user, "medewerker", None) if user.is_authenticated else None
+        cached = list(medewerker.gemeenten.values_list("id", flat=True)) if medewerker else []
+        user._ips_gemeenten = cached
+    return cached
+
+
+def regelingen_list() -> QuerySet[Regeling]:
+    return Regeling.objects.prefetch_related("percelen__producten", "percelen__prijzen").order_by("code")
+
+
+def percelen_list() -> QuerySet[Perceel]:
+    return Perceel.objects.select_related("regeling").prefetch_related("producten", "prijzen").order_by("code")
+
+
+def gemeenten_list() -> QuerySet[Gemeente]:
+    return Gemeente.objects.order_by("code")
+
+
+def aanbieders_list() -> QuerySet[Aanbieder]:
+    return Aanbieder.objects.order_by("naam", "id")
+
+
+def budgetten_for(user) -> QuerySet[Budget]:
+    qs = Budget.objects.select_related("gemeente", "regeling").order_by("jaar", "regeling__code", "gemeente__code")
+    if roles.has_role(user, *roles.UWV_ROLES, roles.BEHEERDER):
+        return qs
+    if roles.has_role(user, roles.GEMEENTE):
+        return qs.filter(gemeente_id__in=user_gemeente_ids(user))
+    return qs.none()
+
+
+def trajectbegeleiders_for(user) -> QuerySet[Trajectbegeleider]:
+    qs = Trajectbegeleider.objects.select_related("aanbieder").order_by("aanbieder__naam", "naam", "id")
+    if roles.has_role(user, *roles.UWV_ROLES, roles.BEHEERDER):
+        return qs
+    if roles.has_role(user, roles.AANBIEDER):
+        return qs.filter(aanbieder_id=user_aanbieder_id(user))
+    return qs.none()
+
+
+def raamovereenkomsten_for(user) -> QuerySet[Raamovereenkomst]:
+    qs = Raamovereenkomst.objects.select_related("aanbieder", "perceel").order_by(
+        "aanbieder__naam", "perceel__code", "id"
+    )
+    if roles.has_role(user, *roles.UWV_ROLES, roles.BEHEERDER):
+        return qs
+    if roles.has_role(user, roles.AANBIEDER):
+        return qs.filter(aanbieder_id=user_aanbieder_id(user))
+    return qs.none()
+
+
+def modeltrouwmetingen_list() -> QuerySet[Modeltrouwmeting]:
+    """Fidelity audits are about organisations, not people: everyone may read them."""
+    return Modeltrouwmeting.objects.select_related("aanbieder", "versie").order_by("-datum", "-id")
+
+
+def trajectprijs_on(perceel: Perceel, day: date) -> Decimal | None:
+    rows = Trajectprijs.objects.filter(perceel=perceel).values_list("geldig_van", "geldig_tot", "bedrag")
+    return rules.price_on(list(rows), day)
+
+
+def periode_share(perceel: Perceel) -> Decimal:
+    product = perceel.producten.filter(soort="per_maand").first()
+    return product.aandeel if product else Decimal("0")
+
+
+def has_active_contract(aanbieder: Aanbieder, perceel: Perceel, day: date) -> bool:
+    return Raamovereenkomst.objects.filter(
+        Q(tot__isnull=True) | Q(tot__gte=day), aanbieder=aanbieder, perceel=perceel, status="actief", van__lte=day
+    ).exists()
+
+
+def fidelity_problem(aanbieder: Aanbieder, day: date, valid_months: int) -> str | None:
+    last = aanbieder.modeltrouwmetingen.filter(datum__lte=day).order_by("-datum", "-id").first()
+    return rules.fidelity_problem(
+        last_date=last.datum if last else None, band=last.band if last else None, today=day, valid_months=valid_months
+    )
+
+
+def band_ranges(versie_id: int) -> list[rules.BandRange]:
+    return [
+        rules.BandRange(code, low, high)
+        for code, low, high in Band.objects.filter(versie_id=versie_id).values_list("code", "ondergrens", "bovengrens")
+    ]

@@ -1,0 +1,276 @@
+"""Pure rules for applications and trajectories: eligibility, routes and allowed transitions.
+No database: the services gather the facts, these functions judge them."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from backoffice.errors import BusinessRuleError
+from financiering import rules as fin
+
+UWV_UITKERINGEN = frozenset({"wga_35_80", "wga_80_100", "iva", "wao", "wajong", "ziektewet", "ww"})
+GEMEENTE_UITKERINGEN = frozenset({"participatiewet", "ioaw", "ioaz", "nug"})
+
+
+def route_for(uitkering: str) -> str:
+    """The route a benefit type implies (domain.md section 5)."""
+    if uitkering in UWV_UITKERINGEN:
+        return "uwv"
+    if uitkering in GEMEENTE_UITKERINGEN:
+        return "gemeente"
+    raise ValueError(uitkering)
+
+
+# One table of allowed transitions per model: action -> {from state: to state}.
+AANVRAAG_TRANSITIES = {
+    "indienen": {"concept": "ingediend"},
+    "gemeente_akkoord": {"ingediend": "gemeente_akkoord"},
+    "gemeente_afwijzen": {"ingediend": "afgewezen"},
+    "uwv_akkoord": {"ingediend": "goedgekeurd", "gemeente_akkoord": "goedgekeurd"},
+    "uwv_afwijzen": {"ingediend": "afgewezen", "gemeente_akkoord": "afgewezen"},
+    "intrekken": {"ingediend": "ingetrokken"},
+}
+TRAJECT_TRANSITIES = {
+    "stoppen": {"actief": "beeindigd"},
+    "looptijd_verstrijken": {"actief": "looptijd_verstreken"},
+    "afsluiten": {"beeindigd": "afgesloten", "looptijd_verstreken": "afgesloten"},
+    "verlengen": {"actief": "actief", "looptijd_verstreken": "actief"},
+}
+VERLENGING_TRANSITIES = {
+    "goedkeuren": {"aangevraagd": "goedgekeurd"},
+    "afwijzen": {"aangevraagd": "afgewezen"},
+}
+
+_ACTIES = {
+    "indienen": "indienen",
+    "gemeente_akkoord": "een beschikking geven",
+    "gemeente_afwijzen": "afwijzen",
+    "uwv_akkoord": "goedkeuren",
+    "uwv_afwijzen": "afwijzen",
+    "intrekken": "intrekken",
+    "stoppen": "stoppen",
+    "looptijd_verstrijken": "laten verlopen",
+    "afsluiten": "afsluiten met een eindverslag",
+    "verlengen": "verlengen",
+    "goedkeuren": "goedkeuren",
+    "afwijzen": "afwijzen",
+}
+
+
+def next_state(table: dict, action: str, current: str, noun: str) -> str:
+    """The state after ``action``, or a coded refusal naming the current state."""
+    try:
+        return table[action][current]
+    except KeyError:
+        raise BusinessRuleError(
+            code="ongeldige-status",
+            message=f"U kunt een {noun} met status '{current}' niet {_ACTIES.get(action, action)}.",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Overtreding:
+    code: str
+    reden: str
+
+
+@dataclass
+class AanvraagFeiten:
+    """Everything the submission checks need, gathered by the service (domain.md section 6)."""
+
+    today: date
+    # the lot and its scheme
+    perceel_doelgroep: str
+    toegestane_typen: list[str]
+    regeling_routes: list[str]
+    raamovereenkomst_vereist: bool
+    aanvraag_vanaf: date | None
+    aanvraag_tot: date | None
+    # the provider
+    aanbieder_type: str
+    heeft_raamovereenkomst: bool
+    modeltrouw_probleem: str | None
+    modeltrouw_blokkeert: bool
+    # the participant
+    uitkering: str
+    doelgroep: str
+    geboortedatum: date
+    minimum_leeftijd: int
+    aow_leeftijd: int
+    heeft_actief_traject: bool
+    heeft_open_aanvraag: bool
+    # declared conditions
+    in_behandeling_sggz: bool
+    wens_betaald_werk: bool
+    geen_of_klein_dienstverband: bool
+    behandelduur_maanden: int | None
+    cmd_max_behandelduur: int
+    # room
+    trajectprijs: Decimal | None
+    quotum: int | None = None
+    quotum_bezet: int = 0
+    max_per_gemeente: int | None = None
+    gemeente_bezet: int = 0
+    budget_vereist: bool = False
+    budget_vrij: Decimal | None = None
+    budget_in_behandeling: Decimal = Decimal("0")
+    waarschuwingen: list[str] = field(default_factory=list)
+
+
+def check_aanvraag(f: AanvraagFeiten) -> list[Overtreding]:
+    """All broken rules of an application, most fundamental first; empty when it may be filed.
+    Fidelity problems that only warn are added to ``f.waarschuwingen``."""
+    out: list[Overtreding] = []
+    route = route_for(f.uitkering)
+
+    if route not in f.regeling_routes:
+        out.append(
+            Overtreding(
+                "route-niet-in-regeling",
+                f"De uitkering van de deelnemer hoort bij de {route}-route, en die route kent deze regeling niet.",
+            )
+        )
+    if f.doelgroep != f.perceel_doelgroep:
+        out.append(
+            Overtreding(
+                "doelgroep-past-niet",
+                f"De doelgroep van de deelnemer ({f.doelgroep.upper()}) past niet bij dit perceel "
+                f"({f.perceel_doelgroep.upper()}).",
+            )
+        )
+    if f.aanbieder_type not in f.toegestane_typen:
+        out.append(
+            Overtreding(
+                "aanbiedertype-niet-toegestaan",
+                f"Een aanbieder van het type '{f.aanbieder_type}' mag voor dit perceel niet aanvragen "
+                f"(toegestaan: {', '.join(f.toegestane_typen) or 'geen'}).",
+            )
+        )
+    if f.raamovereenkomst_vereist and not f.heeft_raamovereenkomst:
+        out.append(
+            Overtreding(
+                "geen-raamovereenkomst",
+                "U heeft voor dit perceel geen actieve raamovereenkomst met UWV (Inkoopkader IPS).",
+            )
+        )
+    if f.modeltrouw_probleem:
+        if f.modeltrouw_blokkeert:
+            out.append(
+                Overtreding(
+                    "modeltrouw-onvoldoende",
+                    f"{f.modeltrouw_probleem} Nieuwe aanvragen zijn geblokkeerd tot er een geldige meting is.",
+                )
+            )
+        else:
+            f.waarschuwingen.append(f.modeltrouw_probleem)
+    if not fin.in_window(f.today, f.aanvraag_vanaf, f.aanvraag_tot):
+        period = (f"van {f.aanvraag_vanaf:%d-%m-%Y}" if f.aanvraag_vanaf else "zonder begindatum") + (
+            f" tot en met {f.aanvraag_tot:%d-%m-%Y}" if f.aanvraag_tot else ""
+        )
+        out.append(Overtreding("buiten-aanvraagperiode", f"Aanvragen voor deze regeling kunnen alleen {period}."))
+    age = fin.age_on(f.geboortedatum, f.today)
+    if not f.minimum_leeftijd <= age < f.aow_leeftijd:
+        out.append(
+            Overtreding(
+                "leeftijd-buiten-grenzen",
+                f"De deelnemer is {age} jaar; IPS is er vanaf {f.minimum_leeftijd} jaar tot de AOW-leeftijd "
+                f"({f.aow_leeftijd}).",
+            )
+        )
+    missing = [
+        text
+        for ok, text in (
+            (f.in_behandeling_sggz, "in behandeling bij de specialistische ggz"),
+            (f.wens_betaald_werk, "wil hulp naar betaald werk"),
+            (f.geen_of_klein_dienstverband, "heeft geen of een kleine baan"),
+        )
+        if not ok
+    ]
+    if missing:
+        out.append(
+            Overtreding("voorwaarden-niet-voldaan", "Niet voldaan aan de voorwaarde(n): " + "; ".join(missing) + ".")
+        )
+    if f.perceel_doelgroep == "cmd":
+        if f.behandelduur_maanden is None:
+            out.append(Overtreding("behandelduur-onbekend", "Voor CMD is de behandelduur (in maanden) verplicht."))
+        elif f.behandelduur_maanden > f.cmd_max_behandelduur:
+            out.append(
+                Overtreding(
+                    "behandelduur-te-lang",
+                    f"Voor CMD mag de deelnemer direct voor de aanvraag ten hoogste {f.cmd_max_behandelduur} "
+                    f"maanden in behandeling zijn (opgegeven: {f.behandelduur_maanden}).",
+                )
+            )
+    if f.heeft_actief_traject:
+        out.append(Overtreding("dubbel-traject", "De deelnemer heeft al een actief IPS-traject."))
+    if f.heeft_open_aanvraag:
+        out.append(Overtreding("dubbel-traject", "Voor de deelnemer loopt al een aanvraag."))
+    if f.trajectprijs is None:
+        out.append(Overtreding("geen-trajectprijs", "Voor dit perceel is op deze datum geen trajectprijs vastgesteld."))
+    if f.quotum is not None and f.quotum_bezet >= f.quotum:
+        out.append(
+            Overtreding("quotum-bereikt", f"Het landelijke quotum voor deze route is bereikt ({f.quotum} trajecten).")
+        )
+    if f.max_per_gemeente is not None and f.gemeente_bezet >= f.max_per_gemeente:
+        out.append(
+            Overtreding(
+                "gemeentelimiet-bereikt",
+                f"De gemeente heeft het maximum van {f.max_per_gemeente} trajecten in deze regeling bereikt.",
+            )
+        )
+    if f.budget_vereist and f.trajectprijs is not None:
+        if f.budget_vrij is None:
+            out.append(
+                Overtreding(
+                    "budget-ontoereikend",
+                    "De gemeente heeft voor deze regeling en dit jaar geen budget toegekend gekregen.",
+                )
+            )
+        elif f.budget_vrij - f.budget_in_behandeling < f.trajectprijs:
+            out.append(
+                Overtreding(
+                    "budget-ontoereikend",
+                    f"Het vrije budget van de gemeente (EUR {f.budget_vrij - f.budget_in_behandeling:.2f}, na aftrek van "
+                    f"aanvragen in behandeling) is lager dan de trajectprijs (EUR {f.trajectprijs:.2f}).",
+                )
+            )
+    return out
+
+
+def extension_problem(
+    *, status: str, today: date, einddatum_gepland: date, verlengd: int, gevraagd: int, maximum: int
+) -> tuple[str, str] | None:
+    """Why an extension may not be requested, or None (domain.md section 7)."""
+    if status != "actief":
+        return "ongeldige-status", "Verlengen kan alleen bij een actief traject."
+    if today > einddatum_gepland:
+        return "looptijd-overschreden", "Verlengen kan alleen vóór de geplande einddatum van het traject."
+    if maximum == 0:
+        return "looptijd-overschreden", "Dit perceel kent geen verlenging."
+    if verlengd + gevraagd > maximum:
+        return (
+            "looptijd-overschreden",
+            f"Met deze verlenging wordt het traject {verlengd + gevraagd} maanden verlengd; het perceel staat ten "
+            f"hoogste {maximum} maanden toe (al verlengd: {verlengd}).",
+        )
+    return None
+
+
+def placement_problem(*, start: date, end: date | None, traject_start: date, traject_end: date) -> str | None:
+    if start < traject_start:
+        return "De plaatsing begint vóór de start van het traject."
+    if start > traject_end:
+        return "De plaatsing begint na de (geplande) einddatum van het traject."
+    if end is not None and end < start:
+        return "De einddatum van de plaatsing ligt vóór de startdatum."
+    return None
+
+
+def stop_problem(*, einddatum: date, startdatum: date, einddatum_gepland: date, today: date) -> str | None:
+    if einddatum < startdatum:
+        return "De einddatum ligt vóór de startdatum van het traject."
+    if einddatum > einddatum_gepland:
+        return "De einddatum ligt na de geplande einddatum van het traject."
+    if einddatum > today:
+        return "Een stopbericht kan niet vooruit worden gedateerd."
+    return None

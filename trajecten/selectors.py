@@ -1,0 +1,63 @@
+"""Every read of personal data goes through here, scoped to the user's organisation(s)."""
+
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from backoffice import crypto, roles
+from financiering.selectors import user_aanbieder_id, user_gemeente_ids
+
+from .models import Aanvraag, Besluit, Deelnemer, Traject
+
+
+def aanvragen_for(user) -> QuerySet[Aanvraag]:
+    """Provider: its own. Gemeente: the gemeente route for its gemeenten. UWV: the UWV route,
+    and gemeente-route applications only once the gemeente has given its beschikking."""
+    qs = Aanvraag.objects.select_related(
+        "deelnemer", "aanbieder", "uitvoerder", "perceel", "regeling", "gemeente", "trajectbegeleider"
+    ).prefetch_related("besluiten__door")
+    if roles.has_role(user, *roles.UWV_ROLES):
+        gemeente_akkoord = Besluit.objects.filter(aanvraag=OuterRef("pk"), stap="gemeente", besluit="akkoord")
+        return qs.filter(Q(route="uwv") | Exists(gemeente_akkoord)).exclude(status="concept")
+    if roles.has_role(user, roles.GEMEENTE):
+        return qs.filter(route="gemeente", gemeente_id__in=user_gemeente_ids(user)).exclude(status="concept")
+    if roles.has_role(user, roles.AANBIEDER):
+        return qs.filter(aanbieder_id=user_aanbieder_id(user))
+    return qs.none()
+
+
+def trajecten_for(user) -> QuerySet[Traject]:
+    qs = Traject.objects.select_related(
+        "aanbieder", "uitvoerder", "perceel", "regeling", "gemeente", "trajectbegeleider"
+    ).prefetch_related("plaatsingen", "verlengingen")
+    if roles.has_role(user, *roles.UWV_ROLES):
+        return qs
+    if roles.has_role(user, roles.GEMEENTE):
+        return qs.filter(route="gemeente", gemeente_id__in=user_gemeente_ids(user))
+    if roles.has_role(user, roles.AANBIEDER):
+        aanbieder_id = user_aanbieder_id(user)
+        return qs.filter(Q(aanbieder_id=aanbieder_id) | Q(uitvoerder_id=aanbieder_id))
+    return qs.none()
+
+
+def deelnemers_for(user) -> QuerySet[Deelnemer]:
+    """Provider: the participants it registered. Gemeente and UWV: those in an application they
+    may see."""
+    qs = Deelnemer.objects.select_related("gemeente", "aanbieder")
+    if roles.has_role(user, roles.AANBIEDER):
+        return qs.filter(aanbieder_id=user_aanbieder_id(user))
+    if roles.has_role(user, *roles.UWV_ROLES, roles.GEMEENTE):
+        return qs.filter(Exists(aanvragen_for(user).filter(deelnemer=OuterRef("pk"))))
+    return qs.none()
+
+
+def deelnemers_by_bsn(user, bsn: str) -> QuerySet[Deelnemer]:
+    return deelnemers_for(user).filter(bsn_hash=crypto.bsn_hash(bsn))
+
+
+def pending_budget_claims(*, gemeente_id: int, regeling_id: int) -> Decimal:
+    """Expected cost of submitted gemeente-route applications not yet committed to a budget."""
+    total = Aanvraag.objects.filter(
+        gemeente_id=gemeente_id, regeling_id=regeling_id, route="gemeente", status="ingediend", budget__isnull=True
+    ).aggregate(s=Sum("bedrag"))["s"]
+    return total or Decimal("0")

@@ -1,0 +1,518 @@
+"""Everything in trajecten that writes. One service per transition: each checks role,
+organisation and state, then writes the new state, the decision and the budget in one
+transaction (history is kept by django-simple-history on every save)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from backoffice import crypto, roles
+from backoffice.errors import BusinessRuleError
+from backoffice.models import Instellingen
+from financiering import rules as fin
+from financiering import selectors as fin_selectors
+from financiering import services as fin_services
+from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbegeleider
+
+from . import rules
+from .selectors import pending_budget_claims
+from .models import (
+    Aanvraag,
+    Besluit,
+    Deelnemer,
+    Eindverslag,
+    Plaatsing,
+    Stopbericht,
+    Toewijzingsnummer,
+    Traject,
+    Verlenging,
+)
+
+
+def _own_aanbieder(by) -> Aanbieder:
+    roles.require_role(by, roles.AANBIEDER)
+    aanbieder_id = fin_selectors.user_aanbieder_id(by)
+    if aanbieder_id is None:
+        raise BusinessRuleError(code="geen-organisatie", message="Uw account hoort niet bij een aanbieder.", status=403)
+    return Aanbieder.objects.get(pk=aanbieder_id)
+
+
+def _not_found(noun: str) -> BusinessRuleError:
+    return BusinessRuleError(
+        code="niet-gevonden", message=f"{noun} bestaat niet of is niet van uw organisatie.", status=404
+    )
+
+
+def _four_eyes(by, submitter_id: int | None) -> None:
+    if submitter_id is not None and by.pk == submitter_id:
+        raise BusinessRuleError(
+            code="vier-ogen",
+            message="Wie iets heeft ingediend, mag er niet zelf over beslissen (vier ogen).",
+            status=403,
+        )
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deelnemer_create(*, by, bsn: str, **fields) -> Deelnemer:
+    aanbieder = _own_aanbieder(by)
+    bsn_hash = crypto.bsn_hash(bsn)
+    if Deelnemer.objects.filter(aanbieder=aanbieder, bsn_hash=bsn_hash).exists():
+        raise BusinessRuleError(
+            code="deelnemer-bestaat",
+            message="U heeft deze deelnemer al geregistreerd; zoek hem op met POST /api/v1/deelnemers/_zoek.",
+            field="bsn",
+        )
+    return Deelnemer.objects.create(
+        aanbieder=aanbieder, bsn_versleuteld=crypto.encrypt(bsn), bsn_hash=bsn_hash, **fields
+    )
+
+
+@transaction.atomic
+def deelnemer_update(*, by, deelnemer: Deelnemer, **fields) -> Deelnemer:
+    aanbieder = _own_aanbieder(by)
+    if deelnemer.aanbieder_id != aanbieder.pk:
+        raise _not_found("Deze deelnemer")
+    for name, value in fields.items():
+        setattr(deelnemer, name, value)
+    deelnemer.save()
+    return deelnemer
+
+
+# --- applications -----------------------------------------------------------------------------
+
+
+def _decision_deadline(route_step: str, today: date, instellingen: Instellingen) -> date:
+    days = (
+        instellingen.beslistermijn_gemeente_dagen if route_step == "gemeente" else instellingen.beslistermijn_uwv_dagen
+    )
+    return today + timedelta(days=days)
+
+
+@transaction.atomic
+def aanvraag_submit(
+    *,
+    by,
+    deelnemer: Deelnemer,
+    perceel: Perceel,
+    regiebehandelaar: str,
+    in_behandeling_sggz: bool,
+    wens_betaald_werk: bool,
+    geen_of_klein_dienstverband: bool,
+    behandelduur_maanden: int | None = None,
+    trajectbegeleider: Trajectbegeleider | None = None,
+    gewenste_startdatum: date | None = None,
+    uitvoerder: Aanbieder | None = None,
+) -> Aanvraag:
+    """File an application after every check of domain.md section 6; all or nothing.
+
+    The scheme's row is locked for the duration, so two applications racing for the last place
+    under a quota or cap, or for the last euros of a budget, are judged one after the other."""
+    aanbieder = _own_aanbieder(by)
+    if deelnemer.aanbieder_id != aanbieder.pk:
+        raise _not_found("Deze deelnemer")
+    if trajectbegeleider is not None and trajectbegeleider.aanbieder_id not in {
+        aanbieder.pk,
+        getattr(uitvoerder, "pk", None),
+    }:
+        raise BusinessRuleError(
+            code="trajectbegeleider-onbekend",
+            message="Deze trajectbegeleider werkt niet bij uw organisatie of de uitvoerende organisatie.",
+            status=400,
+            field="trajectbegeleider",
+        )
+    if uitvoerder is not None and uitvoerder.pk == aanbieder.pk:
+        uitvoerder = None
+
+    regeling = Regeling.objects.select_for_update().get(pk=perceel.regeling_id)
+    today = timezone.localdate()
+    instellingen = Instellingen.get()
+    route = rules.route_for(deelnemer.uitkering)
+    prijs = fin_selectors.trajectprijs_on(perceel, today)
+
+    facts = rules.AanvraagFeiten(
+        today=today,
+        perceel_doelgroep=perceel.doelgroep,
+        toegestane_typen=list(perceel.toegestane_aanbiedertypen),
+        regeling_routes=regeling.routes,
+        raamovereenkomst_vereist=regeling.raamovereenkomst_vereist,
+        aanvraag_vanaf=regeling.aanvraag_vanaf,
+        aanvraag_tot=regeling.aanvraag_tot,
+        aanbieder_type=aanbieder.type,
+        heeft_raamovereenkomst=fin_selectors.has_active_contract(aanbieder, perceel, today),
+        modeltrouw_probleem=fin_selectors.fidelity_problem(aanbieder, today, instellingen.modeltrouw_geldig_maanden),
+        modeltrouw_blokkeert=instellingen.modeltrouw_handhaving == Instellingen.Handhaving.BLOKKEREN,
+        uitkering=deelnemer.uitkering,
+        doelgroep=deelnemer.doelgroep,
+        geboortedatum=deelnemer.geboortedatum,
+        minimum_leeftijd=instellingen.minimum_leeftijd,
+        aow_leeftijd=instellingen.aow_leeftijd,
+        heeft_actief_traject=Traject.objects.filter(bsn_hash=deelnemer.bsn_hash, status="actief").exists(),
+        heeft_open_aanvraag=Aanvraag.objects.filter(bsn_hash=deelnemer.bsn_hash, status__in=Aanvraag.OPEN).exists(),
+        in_behandeling_sggz=in_behandeling_sggz,
+        wens_betaald_werk=wens_betaald_werk,
+        geen_of_klein_dienstverband=geen_of_klein_dienstverband,
+        behandelduur_maanden=behandelduur_maanden,
+        cmd_max_behandelduur=instellingen.cmd_max_behandelduur_maanden,
+        trajectprijs=prijs,
+    )
+    taken = Aanvraag.objects.filter(regeling=regeling, route=route, status__in=Aanvraag.BEZET)
+    facts.quotum = regeling.quotum_uwv if route == "uwv" else regeling.quotum_gemeente
+    if facts.quotum is not None:
+        facts.quotum_bezet = taken.count()
+    if route == "gemeente":
+        facts.max_per_gemeente = regeling.max_per_gemeente
+        if facts.max_per_gemeente is not None:
+            facts.gemeente_bezet = taken.filter(gemeente_id=deelnemer.gemeente_id).count()
+        budget = Budget.objects.filter(gemeente_id=deelnemer.gemeente_id, regeling=regeling, jaar=today.year).first()
+        facts.budget_vereist = True
+        facts.budget_vrij = budget.vrij if budget else None
+        facts.budget_in_behandeling = pending_budget_claims(gemeente_id=deelnemer.gemeente_id, regeling_id=regeling.pk)
+
+    violations = rules.check_aanvraag(facts)
+    if violations:
+        first = violations[0]
+        raise BusinessRuleError(
+            code=first.code, message=first.reden, rules=[{"code": v.code, "reden": v.reden} for v in violations]
+        )
+
+    aanvraag = Aanvraag(
+        deelnemer=deelnemer,
+        bsn_hash=deelnemer.bsn_hash,
+        aanbieder=aanbieder,
+        uitvoerder=uitvoerder,
+        regeling=regeling,
+        perceel=perceel,
+        route=route,
+        gemeente_id=deelnemer.gemeente_id,
+        regiebehandelaar=regiebehandelaar,
+        trajectbegeleider=trajectbegeleider,
+        gewenste_startdatum=gewenste_startdatum,
+        in_behandeling_sggz=in_behandeling_sggz,
+        wens_betaald_werk=wens_betaald_werk,
+        geen_of_klein_dienstverband=geen_of_klein_dienstverband,
+        behandelduur_maanden=behandelduur_maanden,
+        bedrag=prijs,
+        waarschuwingen=facts.waarschuwingen,
+    )
+    aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, "indienen", aanvraag.status, "aanvraag")
+    aanvraag.ingediend_door = by
+    aanvraag.ingediend_op = timezone.now()
+    aanvraag.beslis_deadline = _decision_deadline(route, today, instellingen)
+    try:
+        with transaction.atomic():
+            aanvraag.save()
+    except IntegrityError:
+        # Another application for the same person won the race (partial unique index).
+        raise BusinessRuleError(code="dubbel-traject", message="Voor de deelnemer loopt al een aanvraag.") from None
+    return aanvraag
+
+
+@transaction.atomic
+def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = "") -> tuple[Aanvraag, Traject | None]:
+    """The gemeente's beschikking (gemeente route, first step) or UWV's decision (final step).
+
+    On the gemeente route the beschikking commits the gemeente's budget (and, for co-financed
+    schemes, confirms its share); UWV's approval creates the trajectory."""
+    aanvraag = (
+        Aanvraag.objects.select_for_update().select_related("regeling", "perceel", "gemeente").get(pk=aanvraag.pk)
+    )
+    if roles.has_role(by, roles.GEMEENTE):
+        stap = "gemeente"
+        if aanvraag.route != "gemeente" or aanvraag.gemeente_id not in fin_selectors.user_gemeente_ids(by):
+            raise _not_found("Deze aanvraag")
+    elif roles.has_role(by, roles.UWV_BEOORDELAAR):
+        stap = "uwv"
+        if aanvraag.route == "gemeente" and aanvraag.status == "ingediend":
+            raise BusinessRuleError(
+                code="wacht-op-gemeente",
+                message="Deze aanvraag loopt via de gemeente: UWV beslist pas na de beschikking van de gemeente.",
+            )
+    else:
+        roles.require_role(by, roles.GEMEENTE, roles.UWV_BEOORDELAAR)
+    if besluit not in Besluit.Uitkomst.values:
+        raise BusinessRuleError(
+            code="ongeldige-invoer", message="Besluit is 'akkoord' of 'afgewezen'.", status=400, field="besluit"
+        )
+    if besluit == "afgewezen" and not toelichting.strip():
+        raise BusinessRuleError(
+            code="toelichting-verplicht",
+            message="Een afwijzing vraagt een toelichting.",
+            status=400,
+            field="toelichting",
+        )
+    _four_eyes(by, aanvraag.ingediend_door_id)
+    action = f"{stap}_{'akkoord' if besluit == 'akkoord' else 'afwijzen'}"
+    aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, action, aanvraag.status, "aanvraag")
+    today = timezone.localdate()
+    traject = None
+
+    if action == "gemeente_akkoord":
+        budget = Budget.objects.filter(gemeente=aanvraag.gemeente, regeling=aanvraag.regeling, jaar=today.year).first()
+        if budget is None:
+            raise BusinessRuleError(
+                code="budget-ontoereikend",
+                message=f"{aanvraag.gemeente.naam} heeft voor {aanvraag.regeling.naam} in {today.year} geen budget.",
+            )
+        fin_services.budget_commit(
+            budget_id=budget.pk,
+            bedrag=aanvraag.bedrag,
+            by=by,
+            omschrijving="Beschikking aanvraag",
+            object_uuid=aanvraag.uuid,
+        )
+        aanvraag.budget = budget
+        aanvraag.beslis_deadline = _decision_deadline("uwv", today, Instellingen.get())
+    elif action == "uwv_akkoord":
+        traject = _traject_create(aanvraag=aanvraag, by=by, today=today)
+    elif aanvraag.budget_id:  # rejected by UWV after the beschikking: release the commitment
+        fin_services.budget_release(
+            budget_id=aanvraag.budget_id,
+            bedrag=aanvraag.bedrag,
+            by=by,
+            omschrijving="Afwijzing UWV",
+            object_uuid=aanvraag.uuid,
+        )
+    if aanvraag.status in ("goedgekeurd", "afgewezen"):
+        aanvraag.afgehandeld_op = timezone.now()
+        aanvraag.beslis_deadline = None
+    aanvraag.save()
+    Besluit.objects.create(
+        aanvraag=aanvraag,
+        stap=stap,
+        besluit=besluit,
+        toelichting=toelichting.strip(),
+        cofinanciering_bevestigd=action == "gemeente_akkoord" and aanvraag.regeling.cofinanciering_aandeel > 0,
+        door=by,
+    )
+    return aanvraag, traject
+
+
+def _traject_create(*, aanvraag: Aanvraag, by, today: date) -> Traject:
+    """Start = the date of the funder's written approval, or the later start that was asked."""
+    start = max(today, aanvraag.gewenste_startdatum or today)
+    if Traject.objects.filter(bsn_hash=aanvraag.bsn_hash, status="actief").exists():
+        raise BusinessRuleError(code="dubbel-traject", message="De deelnemer heeft al een actief IPS-traject.")
+    return Traject.objects.create(
+        toewijzing_nummer=Toewijzingsnummer.objects.create().pk,
+        aanvraag=aanvraag,
+        deelnemer_id=aanvraag.deelnemer_id,
+        bsn_hash=aanvraag.bsn_hash,
+        aanbieder_id=aanvraag.aanbieder_id,
+        uitvoerder_id=aanvraag.uitvoerder_id,
+        regeling_id=aanvraag.regeling_id,
+        perceel_id=aanvraag.perceel_id,
+        route=aanvraag.route,
+        gemeente_id=aanvraag.gemeente_id,
+        trajectbegeleider_id=aanvraag.trajectbegeleider_id,
+        startdatum=start,
+        einddatum_gepland=fin.planned_end(start, aanvraag.perceel.basisduur_maanden),
+        trajectprijs=aanvraag.bedrag,
+        goedgekeurd_door=by,
+    )
+
+
+@transaction.atomic
+def aanvraag_withdraw(*, by, aanvraag: Aanvraag, toelichting: str = "") -> Aanvraag:
+    aanbieder = _own_aanbieder(by)
+    aanvraag = Aanvraag.objects.select_for_update().get(pk=aanvraag.pk)
+    if aanvraag.aanbieder_id != aanbieder.pk:
+        raise _not_found("Deze aanvraag")
+    aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, "intrekken", aanvraag.status, "aanvraag")
+    aanvraag.afgehandeld_op = timezone.now()
+    aanvraag.beslis_deadline = None
+    aanvraag._change_reason = toelichting[:100] or "Ingetrokken door de aanbieder"
+    aanvraag.save()
+    return aanvraag
+
+
+# --- trajectories -----------------------------------------------------------------------------
+
+
+def _lock_own_traject(by, traject: Traject) -> Traject:
+    aanbieder = _own_aanbieder(by)
+    traject = Traject.objects.select_for_update().select_related("perceel", "aanvraag").get(pk=traject.pk)
+    if traject.aanbieder_id != aanbieder.pk:
+        raise _not_found("Dit traject")
+    return traject
+
+
+@transaction.atomic
+def verlenging_request(*, by, traject: Traject, maanden: int, toelichting: str) -> Verlenging:
+    traject = _lock_own_traject(by, traject)
+    problem = rules.extension_problem(
+        status=traject.status,
+        today=timezone.localdate(),
+        einddatum_gepland=traject.einddatum_gepland,
+        verlengd=traject.verlengd_maanden,
+        gevraagd=maanden,
+        maximum=traject.perceel.max_verlenging_maanden,
+    )
+    if problem:
+        raise BusinessRuleError(code=problem[0], message=problem[1])
+    if traject.verlengingen.filter(status="aangevraagd").exists():
+        raise BusinessRuleError(
+            code="verlenging-loopt", message="Er loopt al een verzoek tot verlenging voor dit traject."
+        )
+    bedrag = fin.extension_cost(
+        price=traject.trajectprijs,
+        periode_share=fin_selectors.periode_share(traject.perceel),
+        base_months=traject.perceel.basisduur_maanden,
+        months=maanden,
+    )
+    return Verlenging.objects.create(
+        traject=traject, maanden=maanden, toelichting=toelichting, bedrag=bedrag, aangevraagd_door=by
+    )
+
+
+@transaction.atomic
+def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: str = "") -> Verlenging:
+    """Decided by the funder of the route: UWV on the UWV route, the gemeente on its own route."""
+    traject = Traject.objects.select_for_update().select_related("perceel", "aanvraag").get(pk=verlenging.traject_id)
+    verlenging = Verlenging.objects.select_for_update().get(pk=verlenging.pk)
+    if traject.route == "uwv":
+        roles.require_role(by, roles.UWV_BEOORDELAAR)
+    else:
+        roles.require_role(by, roles.GEMEENTE)
+        if traject.gemeente_id not in fin_selectors.user_gemeente_ids(by):
+            raise _not_found("Deze verlenging")
+    if besluit == "afgewezen" and not toelichting.strip():
+        raise BusinessRuleError(
+            code="toelichting-verplicht",
+            message="Een afwijzing vraagt een toelichting.",
+            status=400,
+            field="toelichting",
+        )
+    _four_eyes(by, verlenging.aangevraagd_door_id)
+    action = "goedkeuren" if besluit == "akkoord" else "afwijzen"
+    verlenging.status = rules.next_state(rules.VERLENGING_TRANSITIES, action, verlenging.status, "verlenging")
+    if action == "goedkeuren":
+        maximum = traject.perceel.max_verlenging_maanden
+        if traject.verlengd_maanden + verlenging.maanden > maximum:
+            raise BusinessRuleError(
+                code="looptijd-overschreden",
+                message=f"Het perceel staat ten hoogste {maximum} maanden verlenging toe.",
+            )
+        traject.status = rules.next_state(rules.TRAJECT_TRANSITIES, "verlengen", traject.status, "traject")
+        if traject.aanvraag.budget_id:
+            fin_services.budget_commit(
+                budget_id=traject.aanvraag.budget_id,
+                bedrag=verlenging.bedrag,
+                by=by,
+                omschrijving=f"Verlenging traject {traject.toewijzing_nummer}",
+                object_uuid=verlenging.uuid,
+            )
+        traject.verlengd_maanden += verlenging.maanden
+        traject.verlenging_bedrag += verlenging.bedrag
+        traject.einddatum_gepland = fin.planned_end(
+            traject.startdatum, traject.perceel.basisduur_maanden, traject.verlengd_maanden
+        )
+        traject.save()
+    verlenging.besluit_door = by
+    verlenging.besluit_op = timezone.now()
+    verlenging.besluit_toelichting = toelichting.strip()
+    verlenging.save()
+    return verlenging
+
+
+def _check_placement(traject: Traject, start: date, end: date | None) -> None:
+    if traject.status == "afgesloten":
+        raise BusinessRuleError(code="ongeldige-status", message="Een afgesloten traject krijgt geen plaatsingen meer.")
+    problem = rules.placement_problem(
+        start=start,
+        end=end,
+        traject_start=traject.startdatum,
+        traject_end=traject.einddatum or traject.einddatum_gepland,
+    )
+    if problem:
+        raise BusinessRuleError(code="plaatsing-buiten-traject", message=problem, field="startdatum")
+
+
+@transaction.atomic
+def plaatsing_create(*, by, traject: Traject, **fields) -> Plaatsing:
+    traject = _lock_own_traject(by, traject)
+    _check_placement(traject, fields["startdatum"], fields.get("einddatum"))
+    return Plaatsing.objects.create(traject=traject, aangemaakt_door=by, **fields)
+
+
+@transaction.atomic
+def plaatsing_update(*, by, plaatsing: Plaatsing, **fields) -> Plaatsing:
+    traject = _lock_own_traject(by, plaatsing.traject)
+    plaatsing = Plaatsing.objects.select_for_update().get(pk=plaatsing.pk)
+    for name, value in fields.items():
+        setattr(plaatsing, name, value)
+    if plaatsing.proefplaatsing and plaatsing.minimumloon_of_meer:
+        raise BusinessRuleError(
+            code="proefplaatsing-onbetaald",
+            message="Een proefplaatsing is onbetaald: minimumloonOfMeer kan dan niet waar zijn.",
+            status=400,
+            field="proefplaatsing",
+        )
+    _check_placement(traject, plaatsing.startdatum, plaatsing.einddatum)
+    plaatsing.save()
+    return plaatsing
+
+
+@transaction.atomic
+def traject_stop(*, by, traject: Traject, einddatum: date, reden: str, toelichting: str = "") -> Stopbericht:
+    """A stop notice: the provider ends the trajectory early. On the gemeente route the gemeente
+    sees it at once and UWV with it (the notice is passed on by the loket itself)."""
+    traject = _lock_own_traject(by, traject)
+    traject.status = rules.next_state(rules.TRAJECT_TRANSITIES, "stoppen", traject.status, "traject")
+    problem = rules.stop_problem(
+        einddatum=einddatum,
+        startdatum=traject.startdatum,
+        einddatum_gepland=traject.einddatum_gepland,
+        today=timezone.localdate(),
+    )
+    if problem:
+        raise BusinessRuleError(code="einddatum-ongeldig", message=problem, field="einddatum")
+    if reden == "anders" and not toelichting.strip():
+        raise BusinessRuleError(
+            code="toelichting-verplicht",
+            message="Bij reden 'anders' is een toelichting verplicht.",
+            status=400,
+            field="toelichting",
+        )
+    traject.einddatum = einddatum
+    traject.save()
+    return Stopbericht.objects.create(
+        traject=traject, einddatum=einddatum, reden=reden, toelichting=toelichting, door=by
+    )
+
+
+@transaction.atomic
+def traject_close(
+    *, by, traject: Traject, uitkomst: str, toelichting: str = "", uren_besteed: int | None = None
+) -> Eindverslag:
+    """The end report, after the end; it starts the final settlement (vaststelling): what was
+    committed and not spent goes back to the budget."""
+    traject = _lock_own_traject(by, traject)
+    traject.status = rules.next_state(rules.TRAJECT_TRANSITIES, "afsluiten", traject.status, "traject")
+    if traject.einddatum is None:
+        traject.einddatum = traject.einddatum_gepland
+    traject.save()
+    vrijval = Decimal("0.00")
+    if traject.aanvraag.budget_id:
+        # Nothing is paid before the money module (declarations) exists; then the realised
+        # amount is subtracted here.
+        vrijval = traject.maximaal_bedrag
+        fin_services.budget_release(
+            budget_id=traject.aanvraag.budget_id,
+            bedrag=vrijval,
+            by=by,
+            omschrijving=f"Vaststelling traject {traject.toewijzing_nummer}",
+            object_uuid=traject.uuid,
+        )
+    return Eindverslag.objects.create(
+        traject=traject,
+        uitkomst=uitkomst,
+        toelichting=toelichting,
+        uren_besteed=uren_besteed,
+        vrijgevallen_bedrag=vrijval,
+        door=by,
+    )
