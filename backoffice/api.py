@@ -1,236 +1,98 @@
-"""API plumbing every app shares: problem+json errors, pagination with Link headers, the
-API-Version header, and the 404 for paths that do not exist."""
+"""What every app's API builds on: serializer fields and the base view."""
 
-import logging
+import datetime as _dt
+import uuid as _uuid
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import DatabaseError, IntegrityError
-from django.http import Http404, JsonResponse
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
-from rest_framework import exceptions, serializers
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
-from rest_framework.views import set_rollback
+from django.db import models as _models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers
+from rest_framework.generics import GenericAPIView
 
-from .errors import BusinessRuleError
-
-logger = logging.getLogger(__name__)
-
-PROBLEM = "application/problem+json"
-
-# Stable codes and Dutch titles for the errors DRF raises itself.
-_DRF_CODES = {
-    exceptions.NotAuthenticated: ("niet-ingelogd", "Niet ingelogd"),
-    exceptions.AuthenticationFailed: ("niet-ingelogd", "Niet ingelogd"),
-    exceptions.PermissionDenied: ("geen-toegang", "Geen toegang"),
-    exceptions.NotFound: ("niet-gevonden", "Niet gevonden"),
-    exceptions.MethodNotAllowed: ("methode-niet-toegestaan", "Methode niet toegestaan"),
-    exceptions.NotAcceptable: ("niet-acceptabel", "Formaat niet beschikbaar"),
-    exceptions.UnsupportedMediaType: ("formaat-niet-ondersteund", "Formaat niet ondersteund"),
-    exceptions.Throttled: ("te-veel-verzoeken", "Te veel verzoeken"),
-    exceptions.ParseError: ("ongeldige-invoer", "Ongeldige invoer"),
-}
+from . import roles as _roles
 
 
-def _camel(name: str) -> str:
-    return underscore_to_camel(camelize_re, name) if "_" in name else name
+class UtcDateTimeField(serializers.DateTimeField):
+    """Timestamps in UTC with a Z (api.md), whatever the server's time zone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default_timezone", _dt.UTC)
+        kwargs.setdefault("format", "%Y-%m-%dT%H:%M:%SZ")
+        super().__init__(*args, **kwargs)
 
 
-def _flatten(detail, prefix: str = "") -> list[dict]:
-    """All field errors of a (nested) serializer at once, as invalidParams."""
-    out: list[dict] = []
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            name = _camel(str(key))
-            if name == "nonFieldErrors":
-                name = prefix or "nonFieldErrors"
-            else:
-                name = f"{prefix}.{name}" if prefix else name
-            out.extend(_flatten(value, name))
-    elif isinstance(detail, list):
-        if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
-            for item in detail:
-                out.append({"name": prefix, "code": getattr(item, "code", "invalid"), "reason": str(item)})
-        else:
-            for index, item in enumerate(detail):
-                if item:
-                    out.extend(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
-    else:
-        out.append({"name": prefix, "code": getattr(detail, "code", "invalid"), "reason": str(detail)})
-    return out
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        _models.DateTimeField: UtcDateTimeField,
+    }
 
 
-def problem(status: int, code: str, title: str, detail: str, **extra) -> Response:
-    body = {"type": f"urn:ips-loket:problem:{code}", "status": status, "title": title, "detail": detail, "code": code}
-    body.update(extra)
-    return Response(body, status=status, content_type=PROBLEM)
+@extend_schema_field(OpenApiTypes.UUID)
+class ScopedUuidField(serializers.Field):
+    """A reference by uuid to an object the requesting user may see (``scope(user)``); anything
+    else, also another organisation's object, is 'unknown' without saying whether it exists."""
 
+    default_error_messages = {
+        "invalid": "Dit is geen geldige uuid.",
+        "does_not_exist": "Onbekend, of niet van uw organisatie.",
+    }
 
-def exception_handler(exc, context):
-    """Turn every exception into an RFC 9457 problem; never a bare 500."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Het gevraagde object bestaat niet of is niet van uw organisatie.")
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+    def __init__(self, scope, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
 
-    if isinstance(exc, BusinessRuleError):
-        set_rollback()
-        extra = {}
-        if exc.field:
-            extra["invalidParams"] = [{"name": _camel(exc.field), "code": exc.code, "reason": exc.message}]
-        if exc.rules:
-            extra["regels"] = exc.rules
-        title = "Geen toegang" if exc.status == 403 else "Bedrijfsregel niet voldaan"
-        return problem(exc.status, exc.code, title, exc.message, **extra)
-
-    if isinstance(exc, serializers.ValidationError):
-        params = _flatten(exc.detail)
-        return problem(
-            400,
-            "ongeldige-invoer",
-            "Ongeldige invoer",
-            "Een of meer velden zijn niet goed ingevuld.",
-            invalidParams=params,
-        )
-
-    if isinstance(exc, exceptions.APIException):
-        code, title = next(
-            ((c, t) for cls, (c, t) in _DRF_CODES.items() if isinstance(exc, cls)),
-            ("fout", "Fout"),
-        )
-        response = problem(exc.status_code, code, title, str(exc.detail))
-        if isinstance(exc, exceptions.Throttled) and exc.wait:
-            response["Retry-After"] = str(int(exc.wait))
-        if getattr(exc, "auth_header", None):
-            response["WWW-Authenticate"] = exc.auth_header
-        return response
-
-    if isinstance(exc, IntegrityError):
-        # The database constraint is the last line of defence (for example two requests racing
-        # for the same place); the rule held, so this is a conflict, not a crash.
-        set_rollback()
-        logger.warning("Integriteitsregel van de database hield een wijziging tegen: %s", type(exc).__name__)
-        return problem(
-            409,
-            "conflict",
-            "Conflict",
-            "De wijziging botst met een andere wijziging of met een regel van het loket; probeer het opnieuw.",
-        )
-    if isinstance(exc, DatabaseError):
-        set_rollback()
-        logger.exception("Databasefout")
-        return problem(503, "database-onbereikbaar", "Tijdelijk niet beschikbaar", "Probeer het later opnieuw.")
-
-    logger.exception("Onverwachte fout in de API")
-    set_rollback()
-    return problem(500, "interne-fout", "Interne fout", "Er ging iets mis aan onze kant; de fout is gelogd.")
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_query_param = "page"
-    page_size_query_param = "pageSize"
-    max_page_size = 500
-    invalid_page_message = "Deze pagina bestaat niet."
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
+    def to_internal_value(self, data):
         try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if not 1 <= size <= self.max_page_size:
-            raise serializers.ValidationError(
-                {"pageSize": [f"pageSize moet een geheel getal van 1 tot en met {self.max_page_size} zijn."]}
-            )
-        return size
+            value = _uuid.UUID(str(data))
+        except (TypeError, ValueError, AttributeError):
+            self.fail("invalid")
+        obj = self.scope(self.context["request"].user).filter(uuid=value).first()
+        if obj is None:
+            self.fail("does_not_exist")
+        return obj
 
-    def _link(self, number: int) -> str:
-        url = self.request.build_absolute_uri()
-        return (
-            remove_query_param(url, self.page_query_param)
-            if number == 1
-            else replace_query_param(url, self.page_query_param, number)
-        )
-
-    def get_paginated_response(self, data):
-        page = self.page
-        last = page.paginator.num_pages
-        links = [f'<{self._link(1)}>; rel="first"']
-        if page.has_previous():
-            links.append(f'<{self._link(page.previous_page_number())}>; rel="prev"')
-        if page.has_next():
-            links.append(f'<{self._link(page.next_page_number())}>; rel="next"')
-        links.append(f'<{self._link(last)}>; rel="last"')
-        return Response(
-            {
-                "count": page.paginator.count,
-                "page": page.number,
-                "pageSize": page.paginator.per_page,
-                "results": data,
-            },
-            headers={"Link": ", ".join(links)},
-        )
-
-    def get_paginated_response_schema(self, schema):
-        return {
-            "type": "object",
-            "required": ["count", "results"],
-            "properties": {
-                "count": {"type": "integer"},
-                "page": {"type": "integer"},
-                "pageSize": {"type": "integer"},
-                "results": schema,
-            },
-        }
+    def to_representation(self, value):
+        return str(value.uuid)
 
 
-class ApiVersionMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+@extend_schema_field(OpenApiTypes.STR)
+class CodeField(serializers.SlugRelatedField):
+    """A reference to reference data by its code (api.md)."""
 
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.path.startswith("/api/"):
-            response["API-Version"] = settings.API_VERSION
-        return response
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
 
 
-def api_not_found(request, exception=None):
-    """404 for unknown API paths (also a trailing slash) as problem+json; HTML elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "type": "urn:ips-loket:problem:niet-gevonden",
-                "status": 404,
-                "title": "Niet gevonden",
-                "detail": "Dit pad bestaat niet. Paden in de API eindigen niet op een schuine streep.",
-                "code": "niet-gevonden",
-            },
-            status=404,
-            content_type=PROBLEM,
-        )
-    from django.views.defaults import page_not_found
+class BaseView(GenericAPIView):
+    """Checks the role before anything else: a missing role is a 403 with code ``geen-rol``."""
 
-    return page_not_found(request, exception)
+    required_roles: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.required_roles:
+            _roles.require_role(request.user, *self.required_roles)
+
+    def paginated(self, queryset, serializer_class=None):
+        serializer_class = serializer_class or self.get_serializer_class()
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        data = serializer_class(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
 
 
-def api_server_error(request):
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "status": 500,
-                "title": "Interne fout",
-                "detail": "Er ging iets mis aan onze kant.",
-                "code": "interne-fout",
-            },
-            status=500,
-            content_type=PROBLEM,
-        )
-    from django.views.defaults import server_error
+class ListView(mixins.ListModelMixin, BaseView):
+    """A paginated, filtered list of ``get_queryset()`` (which a subclass scopes to the user)."""
 
-    return server_error(request)
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+class RetrieveView(mixins.RetrieveModelMixin, BaseView):
+    """One object of ``get_queryset()`` by uuid; outside the user's scope it is a 404."""
+
+    lookup_field = "uuid"
+
+    def get(self, request, *args, **kwargs):
+        return self.retrieve(request, *args, **kwargs)

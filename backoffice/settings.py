@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "backoffice.api.ApiVersionMiddleware",
+    "backoffice.rest.ApiVersionMiddleware",
 ]
 
 ROOT_URLCONF = "backoffice.urls"
@@ -177,10 +177,10 @@ REST_FRAMEWORK = {
         "djangorestframework_camel_case.parser.CamelCaseFormParser",
     ],
     "JSON_UNDERSCOREIZE": {"no_underscore_before_number": True},
-    "DEFAULT_PAGINATION_CLASS": "backoffice.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "backoffice.rest.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "backoffice.api.exception_handler",
+    "EXCEPTION_HANDLER": "backoffice.rest.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("IPS_LOGIN_RATE", "30/minute")},
     "DATE_FORMAT": "%Y-%m-%d",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
@@ -202,7 +202,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RouteEnum": "financiering.models.Route",
+        "AanbiederTypeEnum": "financiering.models.AanbiederType",
+    },
 }
 
 LOGGING = {

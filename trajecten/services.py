@@ -17,7 +17,6 @@ from financiering import services as fin_services
 from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbegeleider
 
 from . import rules
-from .selectors import pending_budget_claims
 from .models import (
     Aanvraag,
     Besluit,
@@ -29,6 +28,7 @@ from .models import (
     Traject,
     Verlenging,
 )
+from .selectors import pending_budget_claims
 
 
 def _own_aanbieder(by) -> Aanbieder:

@@ -1,0 +1,610 @@
+"""API for participants, applications, decisions and trajectories (api.md)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from backoffice import roles
+from backoffice.api import (
+    BaseView,
+    CodeField,
+    ListView,
+    ModelSerializer,
+    RetrieveView,
+    ScopedUuidField,
+    UtcDateTimeField,
+)
+from financiering import selectors as fin_selectors
+from financiering.models import Doelgroep, Gemeente, Perceel, Route
+
+from . import selectors, services
+from .models import (
+    Aanvraag,
+    AanvraagStatus,
+    Besluit,
+    BesluitUitkomst,
+    BurgerlijkeStaat,
+    Deelnemer,
+    Diagnosegroep,
+    Eindverslag,
+    EindverslagUitkomst,
+    Geslacht,
+    Opleiding,
+    Plaatsing,
+    PlaatsingContractsoort,
+    Stopbericht,
+    StopberichtReden,
+    Traject,
+    TrajectStatus,
+    Uitkering,
+    Verlenging,
+)
+from .validators import clean_bsn
+
+CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
+
+
+def _user(serializer) -> object:
+    return serializer.context["request"].user
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+class BsnField(serializers.CharField):
+    """Write: 9 digits that pass the eleven-test. Never read back in full."""
+
+    def to_internal_value(self, data):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            return clean_bsn(super().to_internal_value(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages[0], code="ongeldig-bsn") from exc
+
+
+class DeelnemerSerializer(ModelSerializer):
+    bsn = BsnField(write_only=True)
+    bsn_gemaskeerd = serializers.CharField(read_only=True)
+    gemeente = CodeField(queryset=Gemeente.objects.all())
+    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
+
+    class Meta:
+        model = Deelnemer
+        fields = [
+            "uuid",
+            "bsn",
+            "bsn_gemaskeerd",
+            "voorletters",
+            "achternaam",
+            "geboortedatum",
+            "gemeente",
+            "uitkering",
+            "doelgroep",
+            "hoofddiagnosegroep",
+            "opleiding",
+            "werkervaring_jaren",
+            "geslacht",
+            "burgerlijke_staat",
+            "aanbieder",
+            "aangemaakt_op",
+        ]
+        read_only_fields = ["uuid", "aangemaakt_op"]
+        extra_kwargs = {
+            "uitkering": {"choices": Uitkering.choices},
+            "doelgroep": {"choices": Doelgroep.choices},
+            "hoofddiagnosegroep": {"choices": Diagnosegroep.choices},
+            "opleiding": {"choices": Opleiding.choices},
+            "geslacht": {"choices": Geslacht.choices},
+            "burgerlijke_staat": {"choices": BurgerlijkeStaat.choices},
+        }
+
+    def validate_geboortedatum(self, value):
+        if value >= timezone.localdate():
+            raise serializers.ValidationError("De geboortedatum ligt niet in het verleden.")
+        if value.year < 1900:
+            raise serializers.ValidationError("De geboortedatum ligt vóór 1900.")
+        return value
+
+    def validate_werkervaring_jaren(self, value):
+        if value is not None and value > 60:
+            raise serializers.ValidationError("Ten hoogste 60 jaar werkervaring.")
+        return value
+
+
+class DeelnemerZoekSerializer(serializers.Serializer):
+    bsn = BsnField()
+
+
+class DeelnemerList(ListView):
+    serializer_class = DeelnemerSerializer
+    required_roles = CASE_ROLES
+
+    def get_queryset(self):
+        return selectors.deelnemers_for(self.request.user).order_by("id")
+
+    def post(self, request):
+        roles.require_role(request.user, roles.AANBIEDER)
+        write = self.get_serializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        deelnemer = services.deelnemer_create(by=request.user, **write.validated_data)
+        return Response(self.get_serializer(deelnemer).data, status=status.HTTP_201_CREATED)
+
+
+class DeelnemerZoek(BaseView):
+    """Search by BSN in the body, never in the URL (api.md)."""
+
+    serializer_class = DeelnemerSerializer
+    required_roles = CASE_ROLES
+    queryset = Deelnemer.objects.none()  # for the schema; the search scopes itself
+
+    @extend_schema(request=DeelnemerZoekSerializer, responses={200: DeelnemerSerializer(many=True)})
+    def post(self, request):
+        query = DeelnemerZoekSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        found = selectors.deelnemers_by_bsn(request.user, query.validated_data["bsn"]).order_by("id")
+        return self.paginated(found)
+
+
+class DeelnemerDetail(RetrieveView):
+    serializer_class = DeelnemerSerializer
+    required_roles = CASE_ROLES
+
+    def get_queryset(self):
+        return selectors.deelnemers_for(self.request.user)
+
+
+# --- applications -------------------------------------------------------------------------------
+
+
+class BesluitSerializer(ModelSerializer):
+    door = serializers.CharField(source="door.username", read_only=True)
+
+    class Meta:
+        model = Besluit
+        fields = ["uuid", "stap", "besluit", "toelichting", "cofinanciering_bevestigd", "door", "op"]
+
+
+class AanvraagSerializer(ModelSerializer):
+    deelnemer = serializers.UUIDField(source="deelnemer.uuid", read_only=True)
+    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
+    uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
+    perceel = serializers.CharField(source="perceel.code", read_only=True)
+    regeling = serializers.CharField(source="regeling.code", read_only=True)
+    gemeente = serializers.CharField(source="gemeente.code", read_only=True)
+    trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
+    besluiten = BesluitSerializer(many=True, read_only=True)
+    traject = serializers.SerializerMethodField()
+    wachttijd_dagen = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Aanvraag
+        fields = [
+            "uuid",
+            "status",
+            "route",
+            "deelnemer",
+            "aanbieder",
+            "uitvoerder",
+            "regeling",
+            "perceel",
+            "gemeente",
+            "regiebehandelaar",
+            "trajectbegeleider",
+            "gewenste_startdatum",
+            "in_behandeling_sggz",
+            "wens_betaald_werk",
+            "geen_of_klein_dienstverband",
+            "behandelduur_maanden",
+            "bedrag",
+            "waarschuwingen",
+            "ingediend_op",
+            "beslis_deadline",
+            "afgehandeld_op",
+            "wachttijd_dagen",
+            "besluiten",
+            "traject",
+        ]
+
+    def get_traject(self, aanvraag) -> str | None:
+        traject = getattr(aanvraag, "traject", None) if aanvraag.status == "goedgekeurd" else None
+        return str(traject.uuid) if traject else None
+
+    def get_wachttijd_dagen(self, aanvraag) -> int | None:
+        """Waiting time from submission to the final decision (or until now): what made clients drop out."""
+        if not aanvraag.ingediend_op:
+            return None
+        end: datetime = aanvraag.afgehandeld_op or timezone.now()
+        return (timezone.localtime(end).date() - timezone.localtime(aanvraag.ingediend_op).date()).days
+
+
+class AanvraagWriteSerializer(serializers.Serializer):
+    deelnemer = ScopedUuidField(scope=selectors.deelnemers_for)
+    perceel = CodeField(queryset=Perceel.objects.select_related("regeling"))
+    regiebehandelaar = serializers.CharField(max_length=200)
+    trajectbegeleider = ScopedUuidField(scope=fin_selectors.trajectbegeleiders_for, required=False, allow_null=True)
+    uitvoerder = ScopedUuidField(scope=lambda user: fin_selectors.aanbieders_list(), required=False, allow_null=True)
+    gewenste_startdatum = serializers.DateField(required=False, allow_null=True)
+    in_behandeling_sggz = serializers.BooleanField()
+    wens_betaald_werk = serializers.BooleanField()
+    geen_of_klein_dienstverband = serializers.BooleanField()
+    behandelduur_maanden = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=600)
+
+    def validate_gewenste_startdatum(self, value):
+        if value is not None and value < timezone.localdate():
+            raise serializers.ValidationError("De gewenste startdatum ligt in het verleden.")
+        return value
+
+
+class AanvraagFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=AanvraagStatus.choices)
+    route = django_filters.ChoiceFilter(choices=Route.choices)
+    perceel = django_filters.CharFilter(field_name="perceel__code")
+    regeling = django_filters.CharFilter(field_name="regeling__code")
+    gemeente = django_filters.CharFilter(field_name="gemeente__code")
+    aanbieder = django_filters.UUIDFilter(field_name="aanbieder__uuid")
+
+    class Meta:
+        model = Aanvraag
+        fields = ["status", "route", "perceel", "regeling", "gemeente", "aanbieder"]
+
+
+class AanvraagList(ListView):
+    serializer_class = AanvraagSerializer
+    filterset_class = AanvraagFilter
+    required_roles = CASE_ROLES
+
+    def get_queryset(self):
+        return selectors.aanvragen_for(self.request.user).select_related("traject").order_by("-id")
+
+    @extend_schema(request=AanvraagWriteSerializer, responses={201: AanvraagSerializer})
+    def post(self, request):
+        roles.require_role(request.user, roles.AANBIEDER)
+        write = AanvraagWriteSerializer(data=request.data, context=self.get_serializer_context())
+        write.is_valid(raise_exception=True)
+        aanvraag = services.aanvraag_submit(by=request.user, **write.validated_data)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=aanvraag.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class AanvraagDetail(RetrieveView):
+    serializer_class = AanvraagSerializer
+    required_roles = CASE_ROLES
+
+    def get_queryset(self):
+        return selectors.aanvragen_for(self.request.user).select_related("traject")
+
+
+class BeoordelingWriteSerializer(serializers.Serializer):
+    besluit = serializers.ChoiceField(choices=BesluitUitkomst.choices)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+    def validate(self, attrs):
+        if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
+            raise serializers.ValidationError({"toelichting": "Een afwijzing vraagt een toelichting."})
+        return attrs
+
+
+class AanvraagBeoordeling(BaseView):
+    serializer_class = BesluitSerializer
+    required_roles = (roles.GEMEENTE, roles.UWV_BEOORDELAAR)
+
+    @extend_schema(request=BeoordelingWriteSerializer, responses={201: BesluitSerializer})
+    def post(self, request, uuid):
+        aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
+        write = BeoordelingWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        aanvraag, traject = services.aanvraag_decide(by=request.user, aanvraag=aanvraag, **write.validated_data)
+        besluit = aanvraag.besluiten.select_related("door").order_by("-id").first()
+        body = BesluitSerializer(besluit).data
+        body["aanvraag"] = AanvraagSerializer(selectors.aanvragen_for(request.user).get(pk=aanvraag.pk)).data
+        body["traject"] = (
+            TrajectSerializer(selectors.trajecten_for(request.user).get(pk=traject.pk)).data if traject else None
+        )
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class IntrekkingWriteSerializer(serializers.Serializer):
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class AanvraagIntrekking(BaseView):
+    serializer_class = AanvraagSerializer
+    required_roles = (roles.AANBIEDER,)
+
+    @extend_schema(request=IntrekkingWriteSerializer, responses={201: AanvraagSerializer})
+    def post(self, request, uuid):
+        aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
+        write = IntrekkingWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        services.aanvraag_withdraw(by=request.user, aanvraag=aanvraag, **write.validated_data)
+        return Response(
+            self.get_serializer(selectors.aanvragen_for(request.user).get(pk=aanvraag.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# --- trajectories -------------------------------------------------------------------------------
+
+
+class PlaatsingSerializer(ModelSerializer):
+    regulier_betaald_werk = serializers.BooleanField(read_only=True)
+    loonondersteuning = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(c, c) for c in Plaatsing.LOONONDERSTEUNING]), required=False
+    )
+
+    class Meta:
+        model = Plaatsing
+        fields = [
+            "uuid",
+            "werkgever",
+            "startdatum",
+            "einddatum",
+            "uren_per_week",
+            "contractsoort",
+            "vast",
+            "minimumloon_of_meer",
+            "proefplaatsing",
+            "loonondersteuning",
+            "sector",
+            "regulier_betaald_werk",
+        ]
+        read_only_fields = ["uuid"]
+        extra_kwargs = {
+            "contractsoort": {"choices": PlaatsingContractsoort.choices},
+            "uren_per_week": {"min_value": Decimal("0.1"), "max_value": Decimal("60")},
+            "sector": {"help_text": "SBI-code: een letter (A-U) of 2 tot 5 cijfers"},
+        }
+
+    def validate_sector(self, value):
+        import re
+
+        if value and not re.fullmatch(r"[A-U]|\d{2,5}", value):
+            raise serializers.ValidationError("Een SBI-code is een letter A-U of 2 tot 5 cijfers.")
+        return value
+
+    def validate_loonondersteuning(self, value):
+        return sorted(set(value))
+
+    def validate(self, attrs):
+        proef = attrs.get("proefplaatsing", getattr(self.instance, "proefplaatsing", False))
+        loon = attrs.get("minimumloon_of_meer", getattr(self.instance, "minimumloon_of_meer", False))
+        if proef and loon:
+            raise serializers.ValidationError(
+                {"proefplaatsing": "Een proefplaatsing is onbetaald: minimumloonOfMeer kan dan niet waar zijn."}
+            )
+        start = attrs.get("startdatum", getattr(self.instance, "startdatum", None))
+        end = attrs.get("einddatum", getattr(self.instance, "einddatum", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"einddatum": "De einddatum ligt vóór de startdatum."})
+        return attrs
+
+
+class VerlengingSerializer(ModelSerializer):
+    aangevraagd_door = serializers.CharField(source="aangevraagd_door.username", read_only=True)
+    besluit_door = serializers.CharField(source="besluit_door.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Verlenging
+        fields = [
+            "uuid",
+            "maanden",
+            "toelichting",
+            "bedrag",
+            "status",
+            "aangevraagd_door",
+            "aangevraagd_op",
+            "besluit_door",
+            "besluit_op",
+            "besluit_toelichting",
+        ]
+        read_only_fields = ["uuid", "bedrag", "status", "aangevraagd_op", "besluit_op", "besluit_toelichting"]
+        extra_kwargs = {"maanden": {"min_value": 1, "max_value": 36}}
+
+
+class StopberichtSerializer(ModelSerializer):
+    class Meta:
+        model = Stopbericht
+        fields = ["uuid", "einddatum", "reden", "toelichting", "op"]
+        read_only_fields = ["uuid", "op"]
+        extra_kwargs = {"reden": {"choices": StopberichtReden.choices}}
+
+
+class EindverslagSerializer(ModelSerializer):
+    class Meta:
+        model = Eindverslag
+        fields = ["uuid", "uitkomst", "toelichting", "uren_besteed", "vrijgevallen_bedrag", "op"]
+        read_only_fields = ["uuid", "vrijgevallen_bedrag", "op"]
+        extra_kwargs = {"uitkomst": {"choices": EindverslagUitkomst.choices}, "uren_besteed": {"max_value": 10000}}
+
+
+class TrajectSerializer(ModelSerializer):
+    aanvraag = serializers.UUIDField(source="aanvraag.uuid", read_only=True)
+    deelnemer = serializers.UUIDField(source="deelnemer.uuid", read_only=True)
+    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
+    uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
+    perceel = serializers.CharField(source="perceel.code", read_only=True)
+    regeling = serializers.CharField(source="regeling.code", read_only=True)
+    gemeente = serializers.CharField(source="gemeente.code", read_only=True)
+    trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
+    maximaal_bedrag = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
+    gedeclareerd = serializers.SerializerMethodField()
+    plaatsingen = PlaatsingSerializer(many=True, read_only=True)
+    verlengingen = VerlengingSerializer(many=True, read_only=True)
+    aangemaakt_op = UtcDateTimeField(read_only=True)
+
+    class Meta:
+        model = Traject
+        fields = [
+            "uuid",
+            "toewijzing_nummer",
+            "status",
+            "startdatum",
+            "einddatum_gepland",
+            "einddatum",
+            "verlengd_maanden",
+            "aanvraag",
+            "deelnemer",
+            "aanbieder",
+            "uitvoerder",
+            "regeling",
+            "perceel",
+            "route",
+            "gemeente",
+            "trajectbegeleider",
+            "trajectprijs",
+            "verlenging_bedrag",
+            "maximaal_bedrag",
+            "gedeclareerd",
+            "plaatsingen",
+            "verlengingen",
+            "aangemaakt_op",
+        ]
+
+    def get_gedeclareerd(self, traject) -> str:
+        # Declarations arrive with the money module (issue 3); until then nothing is declared.
+        return "0.00"
+
+
+class TrajectFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=TrajectStatus.choices)
+    perceel = django_filters.CharFilter(field_name="perceel__code")
+    aanbieder = django_filters.UUIDFilter(field_name="aanbieder__uuid")
+    gemeente = django_filters.CharFilter(field_name="gemeente__code")
+    route = django_filters.ChoiceFilter(choices=Route.choices)
+    eindigtVoor = django_filters.DateFilter(field_name="einddatum_gepland", lookup_expr="lt")
+    toewijzingNummer = django_filters.NumberFilter(field_name="toewijzing_nummer")
+
+    class Meta:
+        model = Traject
+        fields = ["status", "perceel", "aanbieder", "gemeente", "route"]
+
+
+class TrajectList(ListView):
+    serializer_class = TrajectSerializer
+    filterset_class = TrajectFilter
+    required_roles = CASE_ROLES
+
+    def get_queryset(self):
+        return (
+            selectors.trajecten_for(self.request.user)
+            .select_related("aanvraag", "deelnemer")
+            .order_by("toewijzing_nummer")
+        )
+
+
+class TrajectDetail(RetrieveView):
+    serializer_class = TrajectSerializer
+    required_roles = CASE_ROLES
+
+    def get_queryset(self):
+        return selectors.trajecten_for(self.request.user).select_related("aanvraag", "deelnemer")
+
+
+class _TrajectChild(BaseView):
+    required_roles = CASE_ROLES
+
+    def traject(self, uuid) -> Traject:
+        return get_object_or_404(selectors.trajecten_for(self.request.user), uuid=uuid)
+
+
+class _TrajectChildList(mixins.ListModelMixin, _TrajectChild):
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+class VerlengingList(_TrajectChildList):
+    serializer_class = VerlengingSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Verlenging.objects.none()
+        traject = self.traject(self.kwargs["uuid"])
+        return traject.verlengingen.select_related("aangevraagd_door", "besluit_door").order_by("id")
+
+    def post(self, request, uuid):
+        roles.require_role(request.user, roles.AANBIEDER)
+        traject = self.traject(uuid)
+        write = self.get_serializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        verlenging = services.verlenging_request(by=request.user, traject=traject, **write.validated_data)
+        return Response(self.get_serializer(verlenging).data, status=status.HTTP_201_CREATED)
+
+
+class VerlengingBeoordeling(_TrajectChild):
+    serializer_class = VerlengingSerializer
+    required_roles = (roles.GEMEENTE, roles.UWV_BEOORDELAAR)
+
+    @extend_schema(request=BeoordelingWriteSerializer, responses={201: VerlengingSerializer})
+    def post(self, request, uuid, verlenging_uuid):
+        traject = self.traject(uuid)
+        verlenging = get_object_or_404(traject.verlengingen.all(), uuid=verlenging_uuid)
+        write = BeoordelingWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        verlenging = services.verlenging_decide(by=request.user, verlenging=verlenging, **write.validated_data)
+        return Response(self.get_serializer(verlenging).data, status=status.HTTP_201_CREATED)
+
+
+class PlaatsingList(_TrajectChildList):
+    serializer_class = PlaatsingSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Plaatsing.objects.none()
+        return self.traject(self.kwargs["uuid"]).plaatsingen.order_by("startdatum", "id")
+
+    def post(self, request, uuid):
+        roles.require_role(request.user, roles.AANBIEDER)
+        traject = self.traject(uuid)
+        write = self.get_serializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        plaatsing = services.plaatsing_create(by=request.user, traject=traject, **write.validated_data)
+        return Response(self.get_serializer(plaatsing).data, status=status.HTTP_201_CREATED)
+
+
+class PlaatsingDetail(_TrajectChild):
+    serializer_class = PlaatsingSerializer
+
+    def get(self, request, uuid, plaatsing_uuid):
+        return Response(
+            self.get_serializer(get_object_or_404(self.traject(uuid).plaatsingen, uuid=plaatsing_uuid)).data
+        )
+
+    def patch(self, request, uuid, plaatsing_uuid):
+        roles.require_role(request.user, roles.AANBIEDER)
+        plaatsing = get_object_or_404(self.traject(uuid).plaatsingen, uuid=plaatsing_uuid)
+        write = self.get_serializer(plaatsing, data=request.data, partial=True)
+        write.is_valid(raise_exception=True)
+        plaatsing = services.plaatsing_update(by=request.user, plaatsing=plaatsing, **write.validated_data)
+        return Response(self.get_serializer(plaatsing).data)
+
+
+class StopberichtCreate(_TrajectChild):
+    serializer_class = StopberichtSerializer
+
+    def post(self, request, uuid):
+        roles.require_role(request.user, roles.AANBIEDER)
+        traject = self.traject(uuid)
+        write = self.get_serializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        stop = services.traject_stop(by=request.user, traject=traject, **write.validated_data)
+        return Response(self.get_serializer(stop).data, status=status.HTTP_201_CREATED)
+
+
+class EindverslagCreate(_TrajectChild):
+    serializer_class = EindverslagSerializer
+
+    def post(self, request, uuid):
+        roles.require_role(request.user, roles.AANBIEDER)
+        traject = self.traject(uuid)
+        write = self.get_serializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        verslag = services.traject_close(by=request.user, traject=traject, **write.validated_data)
+        return Response(self.get_serializer(verslag).data, status=status.HTTP_201_CREATED)
