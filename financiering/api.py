@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from backoffice import roles
 from backoffice.api import CodeField, ListView, ModelSerializer, RetrieveView, ScopedUuidField
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import (
     Aanbieder,
     AanbiederType,
@@ -65,8 +65,6 @@ class PerceelSerializer(ModelSerializer):
         ]
 
     def get_trajectprijs(self, perceel) -> str | None:
-        from . import rules
-
         today = timezone.localdate()
         price = rules.price_on([(p.geldig_van, p.geldig_tot, p.bedrag) for p in perceel.prijzen.all()], today)
         return f"{price:.2f}" if price is not None else None

@@ -138,6 +138,18 @@ def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
     for perceel_data in data.get("percelen", []):
         perceel = existing.get(perceel_data["code"])
         if perceel is None:
+            missing = [
+                f
+                for f in ("naam", "doelgroep", "basisduur_maanden", "toegestane_aanbiedertypen")
+                if f not in perceel_data
+            ]
+            if missing:
+                raise BusinessRuleError(
+                    code="ongeldige-invoer",
+                    message=f"Een nieuw perceel ({perceel_data['code']}) vraagt ook: {', '.join(missing)}.",
+                    status=400,
+                    field="percelen",
+                )
             perceel_create(by=by, regeling=regeling, data=perceel_data)
             continue
         for f in PERCEEL_FIELDS:
