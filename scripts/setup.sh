@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Maakt of ververst .venv (Python >= 3.12), installeert requirements.lock (alleen als die sinds de
+# vorige installatie veranderde) en migreert de database uit de omgeving (standaard SQLite in var/).
+# Idempotent; een tweede run doet alleen de (lege) migrate.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/_python.sh
+source scripts/_python.sh
+
+VENV=.venv
+VPY="$VENV/bin/python"
+STAMP="$VENV/.requirements.lock.sha256"
+
+# Een bestaande .venv blijft, tenzij hij niet draait, ouder is dan 3.12, of $PYTHON een andere
+# versie vraagt.
+recreate=0
+if [[ ! -x "$VPY" ]] || ! python_ok "$VPY"; then
+  recreate=1
+elif [[ -n "${PYTHON:-}" ]]; then
+  want="$("$(find_python)" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  have="$("$VPY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  [[ "$want" != "$have" ]] && recreate=1
+fi
+
+if [[ "$recreate" == 1 ]]; then
+  py="$(find_python)"
+  echo "==> .venv aanmaken met $py ($("$py" --version 2>&1))"
+  rm -rf "$VENV"
+  "$py" -m venv "$VENV"
+  "$VPY" -m pip install --quiet --disable-pip-version-check --upgrade pip
+fi
+
+lock_hash="$("$VPY" -c 'import hashlib, sys; print(hashlib.sha256(open("requirements.lock", "rb").read()).hexdigest())')"
+if [[ ! -f "$STAMP" ]] || [[ "$(cat "$STAMP")" != "$lock_hash" ]]; then
+  echo "==> pakketten installeren uit requirements.lock"
+  "$VPY" -m pip install --quiet --disable-pip-version-check -r requirements.lock
+  printf '%s\n' "$lock_hash" > "$STAMP"
+fi
+
+# PostgreSQL: maak de database aan als die nog niet bestaat (migrate doet dat niet zelf).
+if [[ "${DATABASE_URL:-}" =~ ^postgres(ql)?:// ]]; then
+  "$VPY" - <<'PY'
+import os
+import sys
+
+import dj_database_url
+import psycopg
+from psycopg import sql
+
+cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
+params = {k: v for k, v in {
+    "host": cfg.get("HOST"), "port": cfg.get("PORT"), "user": cfg.get("USER"),
+    "password": cfg.get("PASSWORD"),
+}.items() if v}
+name = cfg["NAME"]
+try:
+    with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **params) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"==> database {name} aangemaakt")
+except psycopg.Error as exc:
+    sys.exit(f"FOUT/ERROR: PostgreSQL-database {name!r} niet aan te maken / cannot be created: {exc}")
+PY
+fi
+
+echo "==> migrate"
+"$VPY" manage.py migrate --noinput

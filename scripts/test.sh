@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# De testsuite zoals CI hem draait: tegen een echte PostgreSQL en Redis, nooit overgeslagen.
+#   bash scripts/test.sh                # alles
+#   bash scripts/test.sh -k aanvraag    # extra argumenten gaan naar pytest
+# Omgeving: DATABASE_URL (standaard postgres://postgres@127.0.0.1:5432/ips_loket),
+#           REDIS_URL (standaard redis://127.0.0.1:6379/15).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ips_loket}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/15}"
+export IPS_REQUIRE_SERVICES=1
+
+fail() {
+  echo >&2
+  echo "FOUT:  $1" >&2
+  echo "ERROR: $2" >&2
+  exit 1
+}
+
+# Eerst: draaien PostgreSQL en Redis? Zonder die twee slaagt de suite niet, en slaat hij niets over.
+any_python() {
+  local p
+  for p in .venv/bin/python python3 python; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c '' >/dev/null 2>&1; then printf '%s\n' "$p"; return 0; fi
+  done
+  return 1
+}
+
+check_postgres() {
+  if command -v pg_isready >/dev/null 2>&1; then
+    pg_isready -q -t 5 -d "$DATABASE_URL"
+    return
+  fi
+  local py
+  py="$(any_python)" || return 1
+  "$py" - <<'PY'
+import os, socket, sys
+from urllib.parse import urlsplit
+u = urlsplit(os.environ["DATABASE_URL"])
+try:
+    import psycopg
+except ImportError:
+    psycopg = None
+if psycopg:
+    try:
+        psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username, password=u.password,
+                        dbname="postgres", connect_timeout=5).close()
+    except psycopg.Error:
+        sys.exit(1)
+else:
+    try:
+        socket.create_connection((u.hostname or "127.0.0.1", u.port or 5432), timeout=5).close()
+    except OSError:
+        sys.exit(1)
+PY
+}
+
+check_redis() {
+  if command -v redis-cli >/dev/null 2>&1; then
+    [[ "$(redis-cli -u "$REDIS_URL" ping 2>/dev/null)" == "PONG" ]]
+    return
+  fi
+  local py
+  py="$(any_python)" || return 1
+  "$py" - <<'PY'
+import os, socket, sys
+from urllib.parse import unquote, urlsplit
+u = urlsplit(os.environ["REDIS_URL"])
+try:
+    import redis
+    redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=5).ping()
+    sys.exit(0)
+except ImportError:
+    pass
+except Exception:
+    sys.exit(1)
+try:
+    with socket.create_connection((u.hostname or "127.0.0.1", u.port or 6379), timeout=5) as s:
+        if u.password:
+            args = [b"AUTH"] + ([unquote(u.username).encode()] if u.username else []) + [unquote(u.password).encode()]
+            s.sendall(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+            s.recv(512)
+        s.sendall(b"PING\r\n")
+        sys.exit(0 if s.recv(64).startswith(b"+PONG") else 1)
+except OSError:
+    sys.exit(1)
+PY
+}
+
+check_postgres || fail \
+  "PostgreSQL is niet bereikbaar op $DATABASE_URL. Start PostgreSQL of zet DATABASE_URL; de tests draaien niet zonder." \
+  "PostgreSQL is not reachable at $DATABASE_URL. Start PostgreSQL or set DATABASE_URL; the tests do not run without it."
+check_redis || fail \
+  "Redis is niet bereikbaar op $REDIS_URL. Start Redis of zet REDIS_URL; de tests draaien niet zonder." \
+  "Redis is not reachable at $REDIS_URL. Start Redis or set REDIS_URL; the tests do not run without it."
+
+# Setup migreert ook de hoofddatabase op PostgreSQL: bewijst dat de migraties daar toepasbaar zijn.
+bash scripts/setup.sh
+
+PY=.venv/bin/python
+
+echo "==> makemigrations --check"
+"$PY" manage.py makemigrations --check --dry-run || fail \
+  "er zijn modelwijzigingen zonder migratie: draai 'python manage.py makemigrations'." \
+  "there are model changes without a migration: run 'python manage.py makemigrations'."
+
+echo "==> ruff check"
+"$PY" -m ruff check . || fail "ruff vond fouten (zie hierboven)." "ruff found problems (see above)."
+
+echo "==> pytest"
+set +e
+"$PY" -m pytest -n 2 -p no:cacheprovider "$@"
+rc=$?
+set -e
+case "$rc" in
+  0) echo "==> alle tests geslaagd / all tests passed" ;;
+  5) fail "pytest vond geen tests (exitcode 5); dat telt als mislukt." \
+          "pytest collected no tests (exit code 5); that counts as a failure." ;;
+  *) fail "pytest faalde (exitcode $rc)." "pytest failed (exit code $rc)." ;;
+esac
