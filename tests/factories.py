@@ -26,6 +26,7 @@ from financiering.models import (
 )
 from trajecten.models import Deelnemer
 
+
 def valid_bsn(n: int) -> str:
     """The n-th 9-digit number that passes the eleven-test (deterministic, for many participants)."""
     found = 0
@@ -92,7 +93,9 @@ class PerceelFactory(factory.django.DjangoModelFactory):
     toegestane_aanbiedertypen = factory.LazyFunction(lambda: ["ggz", "ribw"])
 
     class Params:
-        cmd = factory.Trait(doelgroep="cmd", basisduur_maanden=24, max_verlenging_maanden=12, toegestane_aanbiedertypen=["ggz"])
+        cmd = factory.Trait(
+            doelgroep="cmd", basisduur_maanden=24, max_verlenging_maanden=12, toegestane_aanbiedertypen=["ggz"]
+        )
 
     @factory.post_generation
     def plan(obj, create, extracted, **kwargs):
@@ -120,8 +123,15 @@ def ips25() -> Schaalversie:
             [SchaalItem(versie=versie, nummer=i, domein="Begeleiding", omschrijving=f"Item {i}") for i in range(1, 26)],
             ignore_conflicts=True,
         )
-        for code, low, high in (("geen_ips", 25, 73), ("redelijk", 74, 99), ("goed", 100, 114), ("voorbeeldig", 115, 125)):
-            Band.objects.get_or_create(versie=versie, code=code, defaults={"naam": code, "ondergrens": low, "bovengrens": high})
+        for code, low, high in (
+            ("geen_ips", 25, 73),
+            ("redelijk", 74, 99),
+            ("goed", 100, 114),
+            ("voorbeeldig", 115, 125),
+        ):
+            Band.objects.get_or_create(
+                versie=versie, code=code, defaults={"naam": code, "ondergrens": low, "bovengrens": high}
+            )
     return versie
 
 
@@ -137,7 +147,9 @@ class ModeltrouwmetingFactory(factory.django.DjangoModelFactory):
     band = "goed"
 
     class Params:
-        verlopen = factory.Trait(datum=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=800)))
+        verlopen = factory.Trait(
+            datum=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=800))
+        )
         geen_ips = factory.Trait(totaal=60, band="geen_ips")
 
 
@@ -199,4 +211,3 @@ def budget(gemeente: Gemeente, regeling: Regeling, toegekend: str = "100000.00",
     return Budget.objects.create(
         gemeente=gemeente, regeling=regeling, jaar=jaar or timezone.localdate().year, toegekend=Decimal(toegekend)
     )
-
