@@ -1,0 +1,301 @@
+"""Demo accounts and organisations (api.md, "Demo accounts"), only where the settings allow it.
+
+Idempotent: every row is found by a fixed key (username, KvK number, code, name) and only created
+when missing; a second run changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from schwifty import IBAN
+
+from backoffice import roles
+from financiering import services as fin_services
+from financiering.models import (
+    Aanbieder,
+    Budget,
+    Gemeente,
+    Medewerker,
+    Modeltrouwmeting,
+    Perceel,
+    Raamovereenkomst,
+    Regeling,
+    Schaalversie,
+    Trajectbegeleider,
+)
+from financiering.validators import validate_iban
+
+WACHTWOORD = "demo"
+UWV_REGELING = "uwv-ips"
+RAAMOVEREENKOMST_VAN = date(2024, 1, 1)
+SCHAAL = "ips-25"
+DEMO_REGELING = "demo-gemeente-cofinanciering"
+DEMO_BUDGET = Decimal("100000.00")
+DEMO_GEMEENTEN = ("0363", "0344")
+
+
+@dataclass(frozen=True)
+class DemoAanbieder:
+    naam: str
+    type: str
+    kvk_nummer: str
+    agb_code: str
+    bank: str
+    rekening: str  # passes the Dutch eleven-test, like a real account number
+    scores: tuple[int, ...]  # 25 item scores on IPS-25; their total falls in the band "goed" (100-114)
+    begeleiders: tuple[tuple[str, str], ...]
+
+
+AANBIEDERS = {
+    "ggz-noord": DemoAanbieder(
+        naam="GGZ Noord (demo)",
+        type="ggz",
+        kvk_nummer="90000011",
+        agb_code="22000011",
+        bank="ABNA",
+        rekening="0417164300",
+        scores=(5, 5, 5) + (4,) * 8 + (4,) * 14,  # 103
+        begeleiders=(("Sanne de Vries", "0.80"), ("Mohamed el Amrani", "1.00")),
+    ),
+    "ggz-zuid": DemoAanbieder(
+        naam="GGZ Zuid (demo)",
+        type="ggz",
+        kvk_nummer="90000022",
+        agb_code="22000022",
+        bank="RABO",
+        rekening="0123456789",
+        scores=(5, 5, 5) + (5, 4, 4, 4, 4, 5, 4, 4) + (5, 5, 4, 4, 5, 4, 4, 4, 4, 4, 4, 5, 4, 4),  # 109
+        begeleiders=(("Lotte Jansen", "0.80"), ("Daan Bakker", "1.00")),
+    ),
+    "ribw-oost": DemoAanbieder(
+        naam="RIBW Oost (demo)",
+        type="ribw",
+        kvk_nummer="90000033",
+        agb_code="22000033",
+        bank="ABNA",
+        rekening="0531248909",
+        scores=(4, 5, 4) + (4,) * 8 + (4,) * 14,  # 101
+        begeleiders=(("Fatma Yilmaz", "0.80"), ("Bram Visser", "1.00")),
+    ),
+}
+
+# username: (role, first name, last name, gemeente codes)
+ACCOUNTS = {
+    "uwv": (roles.UWV_BEOORDELAAR, "Demo", "UWV beoordelaar", ()),
+    "uwv-financieel": (roles.UWV_FINANCIEEL, "Demo", "UWV financieel", ()),
+    "uwv-financieel-2": (roles.UWV_FINANCIEEL, "Demo", "UWV financieel (tweede)", ()),
+    "gemeente-amsterdam": (roles.GEMEENTE, "Demo", "Gemeente Amsterdam", ("0363",)),
+    "gemeente-utrecht": (roles.GEMEENTE, "Demo", "Gemeente Utrecht", ("0344",)),
+    "ggz-noord": (roles.AANBIEDER, "Demo", "GGZ Noord", ()),
+    "ggz-zuid": (roles.AANBIEDER, "Demo", "GGZ Zuid", ()),
+    "ribw-oost": (roles.AANBIEDER, "Demo", "RIBW Oost", ()),
+    "auditor": (roles.AUDITOR, "Demo", "Auditor Kenniscentrum Phrenos", ()),
+    "beheer": (roles.BEHEERDER, "Demo", "Beheerder", ()),
+}
+
+
+def demo_regeling_data(today: date) -> dict:
+    return {
+        "code": DEMO_REGELING,
+        "naam": "Demo: gemeentelijke IPS-regeling met cofinanciering",
+        "routes": ["gemeente"],
+        "raamovereenkomst_vereist": False,
+        "aanvraag_vanaf": date(today.year, 1, 1),
+        "aanvraag_tot": None,
+        "max_per_gemeente": 5,
+        "cofinanciering_aandeel": Decimal("0.50"),
+        "percelen": [
+            {
+                "code": f"{DEMO_REGELING}-epa",
+                "naam": "Demo cofinanciering: EPA",
+                "doelgroep": "epa",
+                "basisduur_maanden": 36,
+                "max_verlenging_maanden": 0,
+                "toegestane_aanbiedertypen": ["ggz", "ribw"],
+                "trajectprijs": Decimal("8000.00"),
+            },
+            {
+                "code": f"{DEMO_REGELING}-cmd",
+                "naam": "Demo cofinanciering: CMD",
+                "doelgroep": "cmd",
+                "basisduur_maanden": 24,
+                "max_verlenging_maanden": 12,
+                "toegestane_aanbiedertypen": ["ggz"],
+                "trajectprijs": Decimal("8000.00"),
+            },
+        ],
+    }
+
+
+class Command(BaseCommand):
+    help = "Maakt demo-accounts (wachtwoord 'demo'), demo-aanbieders en een demoregeling aan. Alleen buiten productie."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demogegevens zijn in deze omgeving niet toegestaan (IPS_DEMO_DATA staat uit). Er is niets aangemaakt."
+            )
+        if not self._reference_data_present():
+            self.stdout.write("Referentiegegevens ontbreken; eerst load_reference_data.")
+            call_command("load_reference_data", stdout=self.stdout)
+        self.created: list[str] = []
+        with transaction.atomic():
+            today = timezone.localdate()
+            users = {username: self._user(username, *spec) for username, spec in ACCOUNTS.items()}
+            for username, spec in AANBIEDERS.items():
+                aanbieder = self._aanbieder(spec)
+                self._medewerker(users[username], aanbieder=aanbieder)
+                self._contracts(aanbieder)
+                self._audit(aanbieder, spec, by=users["auditor"], today=today)
+                self._begeleiders(aanbieder, spec)
+            self._demo_regeling(by=users["beheer"], today=today)
+            self._budgets(by=users["uwv-financieel"], year=today.year)
+        if self.created:
+            self.stdout.write("Aangemaakt: " + "; ".join(self.created) + ".")
+        else:
+            self.stdout.write("Demogegevens waren al aanwezig; niets gewijzigd.")
+        self._print_accounts(users)
+
+    # -- reference data ------------------------------------------------------------------------
+
+    def _reference_data_present(self) -> bool:
+        return (
+            Gemeente.objects.filter(code__in=DEMO_GEMEENTEN).count() == len(DEMO_GEMEENTEN)
+            and Regeling.objects.filter(code=UWV_REGELING).exists()
+            and Schaalversie.objects.filter(code=SCHAAL).exists()
+            and Group.objects.filter(name__in=roles.ROLES).count() == len(roles.ROLES)
+        )
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    def _user(self, username: str, role: str, first_name: str, last_name: str, gemeente_codes: tuple[str, ...]):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@demo.ips-loket.example",
+                "is_staff": role == roles.BEHEERDER,
+            },
+        )
+        if created:
+            self.created.append(f"gebruiker {username}")
+        changed = []
+        if created or not user.check_password(WACHTWOORD):
+            user.set_password(WACHTWOORD)
+            changed.append("password")
+        if role == roles.BEHEERDER and not user.is_staff:
+            user.is_staff = True
+            changed.append("is_staff")
+        if changed:
+            user.save(update_fields=changed)
+        group = Group.objects.get(name=role)
+        if set(user.groups.values_list("name", flat=True)) != {role}:
+            user.groups.set([group])
+        if gemeente_codes:
+            medewerker = self._medewerker(user, aanbieder=None)
+            gemeenten = list(Gemeente.objects.filter(code__in=gemeente_codes))
+            if {g.code for g in medewerker.gemeenten.all()} != set(gemeente_codes):
+                medewerker.gemeenten.set(gemeenten)
+        return user
+
+    def _medewerker(self, user, *, aanbieder: Aanbieder | None) -> Medewerker:
+        medewerker, created = Medewerker.objects.get_or_create(user=user, defaults={"aanbieder": aanbieder})
+        if not created and medewerker.aanbieder_id != (aanbieder.pk if aanbieder else None):
+            medewerker.aanbieder = aanbieder
+            medewerker.save(update_fields=["aanbieder"])
+        return medewerker
+
+    # -- providers -----------------------------------------------------------------------------
+
+    def _aanbieder(self, spec: DemoAanbieder) -> Aanbieder:
+        aanbieder = Aanbieder.objects.filter(kvk_nummer=spec.kvk_nummer).first()
+        if aanbieder is None:
+            iban = IBAN.generate("NL", bank_code=spec.bank, account_code=spec.rekening).compact
+            validate_iban(iban)
+            aanbieder = Aanbieder.objects.create(
+                naam=spec.naam, type=spec.type, kvk_nummer=spec.kvk_nummer, agb_code=spec.agb_code, iban=iban
+            )
+            self.created.append(f"aanbieder {spec.naam}")
+        return aanbieder
+
+    def _contracts(self, aanbieder: Aanbieder) -> None:
+        """A framework contract for every lot of the Inkoopkader that the provider's type may contract."""
+        for perceel in Perceel.objects.filter(regeling__code=UWV_REGELING).order_by("code"):
+            if aanbieder.type not in perceel.toegestane_aanbiedertypen:
+                continue
+            if not Raamovereenkomst.objects.filter(aanbieder=aanbieder, perceel=perceel).exists():
+                Raamovereenkomst.objects.create(
+                    aanbieder=aanbieder, perceel=perceel, van=RAAMOVEREENKOMST_VAN, status="actief"
+                )
+                self.created.append(f"raamovereenkomst {aanbieder.naam} {perceel.code}")
+
+    def _audit(self, aanbieder: Aanbieder, spec: DemoAanbieder, *, by, today: date) -> None:
+        """A fidelity audit of this year, about two months ago, registered the way an auditor does."""
+        if Modeltrouwmeting.objects.filter(aanbieder=aanbieder, datum__year=today.year).exists():
+            return
+        versie = Schaalversie.objects.get(code=SCHAAL)
+        datum = max(today - timedelta(days=61), date(today.year, 1, 1))
+        scores = {str(n): s for n, s in enumerate(spec.scores, start=1)}
+        meting = fin_services.modeltrouwmeting_register(
+            by=by, aanbieder=aanbieder, datum=datum, versie=versie, scores=scores
+        )
+        self.created.append(f"modeltrouwmeting {aanbieder.naam} ({meting.totaal}, {meting.band})")
+
+    def _begeleiders(self, aanbieder: Aanbieder, spec: DemoAanbieder) -> None:
+        for naam, fte in spec.begeleiders:
+            _, created = Trajectbegeleider.objects.get_or_create(
+                aanbieder=aanbieder, naam=naam, defaults={"fte": Decimal(fte)}
+            )
+            if created:
+                self.created.append(f"trajectbegeleider {naam}")
+
+    # -- demo scheme and budgets ---------------------------------------------------------------
+
+    def _demo_regeling(self, *, by, today: date) -> None:
+        if not Regeling.objects.filter(code=DEMO_REGELING).exists():
+            fin_services.regeling_create(by=by, data=demo_regeling_data(today))
+            self.created.append(f"regeling {DEMO_REGELING}")
+
+    def _budgets(self, *, by, year: int) -> None:
+        regeling = Regeling.objects.get(code=DEMO_REGELING)
+        for gemeente in Gemeente.objects.filter(code__in=DEMO_GEMEENTEN):
+            if not Budget.objects.filter(gemeente=gemeente, regeling=regeling, jaar=year).exists():
+                fin_services.budget_create(
+                    by=by, gemeente=gemeente, regeling=regeling, jaar=year, toegekend=DEMO_BUDGET
+                )
+                self.created.append(f"budget {gemeente.naam} {year}")
+
+    # -- output --------------------------------------------------------------------------------
+
+    def _print_accounts(self, users: dict) -> None:
+        rows = [("gebruikersnaam", "rol", "organisatie")]
+        for username, (role, *_rest) in ACCOUNTS.items():
+            medewerker = Medewerker.objects.filter(user=users[username]).select_related("aanbieder").first()
+            if medewerker and medewerker.aanbieder:
+                organisatie = medewerker.aanbieder.naam
+            elif medewerker and medewerker.gemeenten.exists():
+                organisatie = ", ".join(str(g) for g in medewerker.gemeenten.order_by("code"))
+            elif role in roles.UWV_ROLES:
+                organisatie = "UWV"
+            elif role == roles.AUDITOR:
+                organisatie = "Kenniscentrum Phrenos"
+            else:
+                organisatie = "-"
+            rows.append((username, roles.ROLES[role], organisatie))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        self.stdout.write("")
+        for index, row in enumerate(rows):
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if index == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
+        self.stdout.write(f"\nWachtwoord van alle demo-accounts: {WACHTWOORD}")
