@@ -2,6 +2,7 @@
 API-Version header, and the 404 for paths that do not exist."""
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -35,7 +36,7 @@ _DRF_CODES = {
 
 
 def _camel(name: str) -> str:
-    return underscore_to_camel(camelize_re, name) if "_" in name else name
+    return re.sub(camelize_re, underscore_to_camel, name) if "_" in name else name
 
 
 def _flatten(detail, prefix: str = "") -> list[dict]:

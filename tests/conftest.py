@@ -82,3 +82,10 @@ class World:
 @pytest.fixture
 def world(db):
     return World()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Every test user gets a password; the production hasher (hundreds of thousands of PBKDF2
+    rounds) made building the world take seconds per test. Login still checks real passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
