@@ -307,6 +307,8 @@ class SchaalItem(models.Model):
     omschrijving = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = "schaalitem"
+        verbose_name_plural = "schaalitems"
         ordering = ["versie", "nummer"]
         constraints = [models.UniqueConstraint(fields=["versie", "nummer"], name="schaalitem_uniek")]
 

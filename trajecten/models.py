@@ -110,7 +110,8 @@ class Deelnemer(models.Model):
 
     @property
     def bsn(self) -> str:
-        return crypto.decrypt(self.bsn_versleuteld)
+        # Historical versions leave the encrypted field out: nothing to decrypt there.
+        return crypto.decrypt(self.bsn_versleuteld) if self.bsn_versleuteld else ""
 
     @property
     def bsn_gemaskeerd(self) -> str:
