@@ -16,14 +16,17 @@ def aanvragen_for(user) -> QuerySet[Aanvraag]:
     qs = Aanvraag.objects.select_related(
         "deelnemer", "aanbieder", "uitvoerder", "perceel", "regeling", "gemeente", "trajectbegeleider"
     ).prefetch_related("besluiten__door")
+    # A user with several roles (four eyes make that a real case) sees the union of their scopes:
+    # a provider who is also a UWV assessor still sees its own gemeente-route applications.
+    scope = Q(pk__in=[])
     if roles.has_role(user, *roles.UWV_ROLES):
         gemeente_akkoord = Besluit.objects.filter(aanvraag=OuterRef("pk"), stap="gemeente", besluit="akkoord")
-        return qs.filter(Q(route="uwv") | Exists(gemeente_akkoord)).exclude(status="concept")
+        scope |= (Q(route="uwv") | Exists(gemeente_akkoord)) & ~Q(status="concept")
     if roles.has_role(user, roles.GEMEENTE):
-        return qs.filter(route="gemeente", gemeente_id__in=user_gemeente_ids(user)).exclude(status="concept")
+        scope |= Q(route="gemeente", gemeente_id__in=user_gemeente_ids(user)) & ~Q(status="concept")
     if roles.has_role(user, roles.AANBIEDER):
-        return qs.filter(aanbieder_id=user_aanbieder_id(user))
-    return qs.none()
+        scope |= Q(aanbieder_id=user_aanbieder_id(user))
+    return qs.filter(scope)
 
 
 def trajecten_for(user) -> QuerySet[Traject]:
