@@ -35,23 +35,25 @@ def trajecten_for(user) -> QuerySet[Traject]:
     ).prefetch_related("plaatsingen", "verlengingen")
     if roles.has_role(user, *roles.UWV_ROLES):
         return qs
+    scope = Q(pk__in=[])  # the union of the user's scopes, as for applications
     if roles.has_role(user, roles.GEMEENTE):
-        return qs.filter(route="gemeente", gemeente_id__in=user_gemeente_ids(user))
+        scope |= Q(route="gemeente", gemeente_id__in=user_gemeente_ids(user))
     if roles.has_role(user, roles.AANBIEDER):
         aanbieder_id = user_aanbieder_id(user)
-        return qs.filter(Q(aanbieder_id=aanbieder_id) | Q(uitvoerder_id=aanbieder_id))
-    return qs.none()
+        scope |= Q(aanbieder_id=aanbieder_id) | Q(uitvoerder_id=aanbieder_id)
+    return qs.filter(scope)
 
 
 def deelnemers_for(user) -> QuerySet[Deelnemer]:
     """Provider: the participants it registered. Gemeente and UWV: those in an application they
     may see."""
     qs = Deelnemer.objects.select_related("gemeente", "aanbieder")
+    scope = Q(pk__in=[])
     if roles.has_role(user, roles.AANBIEDER):
-        return qs.filter(aanbieder_id=user_aanbieder_id(user))
+        scope |= Q(aanbieder_id=user_aanbieder_id(user))
     if roles.has_role(user, *roles.UWV_ROLES, roles.GEMEENTE):
-        return qs.filter(Exists(aanvragen_for(user).filter(deelnemer=OuterRef("pk"))))
-    return qs.none()
+        scope |= Exists(aanvragen_for(user).filter(deelnemer=OuterRef("pk")))
+    return qs.filter(scope)
 
 
 def deelnemers_by_bsn(user, bsn: str) -> QuerySet[Deelnemer]:

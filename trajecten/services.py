@@ -164,7 +164,7 @@ def aanvraag_submit(
     facts.quotum = regeling.quotum_uwv if route == "uwv" else regeling.quotum_gemeente
     if facts.quotum is not None:
         facts.quotum_bezet = taken.count()
-    if route == "gemeente":
+    if route == "gemeente" and regeling.route_gemeente:
         facts.max_per_gemeente = regeling.max_per_gemeente
         if facts.max_per_gemeente is not None:
             facts.gemeente_bezet = taken.filter(gemeente_id=deelnemer.gemeente_id).count()
