@@ -33,6 +33,14 @@ class Instellingen(models.Model):
     )
     caseload_norm_per_fte = models.PositiveSmallIntegerField("caseloadnorm per fte", default=25)
     cmd_max_behandelduur_maanden = models.PositiveSmallIntegerField("CMD: max. behandelduur (maanden)", default=24)
+    declaratie_automatisch_toekennen = models.BooleanField(
+        "declaratieregels die alle controles doorstaan automatisch toekennen", default=True
+    )
+    vordering_betaaltermijn_dagen = models.PositiveSmallIntegerField("betaaltermijn vordering (dagen)", default=30)
+    vordering_automatisch_verzenden = models.BooleanField("vorderingen direct verzenden", default=True)
+    uwv_rekening_naam = models.CharField("naam betalende rekening (UWV)", max_length=70, default="UWV")
+    uwv_iban = models.CharField("IBAN betalende rekening (UWV)", max_length=34, default="NL02ABNA0123456789")
+    uwv_bic = models.CharField("BIC betalende rekening (UWV)", max_length=11, default="ABNANL2A")
     history = HistoricalRecords()
 
     class Meta:

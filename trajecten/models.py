@@ -270,6 +270,11 @@ class Traject(models.Model):
     verlengd_maanden = models.PositiveSmallIntegerField(default=0)
     trajectprijs = models.DecimalField(max_digits=10, decimal_places=2)
     verlenging_bedrag = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    # Kept by the money module (declaraties) through trajecten.services.traject_add_amounts:
+    gedeclareerd = models.DecimalField(
+        "toegekend gedeclareerd (netto)", max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    betaald = models.DecimalField("betaald (netto)", max_digits=10, decimal_places=2, default=Decimal("0.00"))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIEF)
     einddatum = models.DateField(null=True, blank=True)
     goedgekeurd_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
