@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from declaraties.api import eindverslagen
 from financiering import api as fin
 from trajecten import api as traj
 
@@ -45,7 +46,7 @@ api_v1 = [
     path("trajecten/<uuid:uuid>/plaatsingen", traj.PlaatsingList.as_view(), name="plaatsingen"),
     path("trajecten/<uuid:uuid>/plaatsingen/<uuid:plaatsing_uuid>", traj.PlaatsingDetail.as_view(), name="plaatsing"),
     path("trajecten/<uuid:uuid>/stopberichten", traj.StopberichtCreate.as_view(), name="stopberichten"),
-    path("trajecten/<uuid:uuid>/eindverslagen", traj.EindverslagCreate.as_view(), name="eindverslagen"),
+    path("trajecten/<uuid:uuid>/eindverslagen", eindverslagen.EindverslagCreate.as_view(), name="eindverslagen"),
 ]
 
 urlpatterns = [

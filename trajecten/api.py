@@ -435,7 +435,6 @@ class TrajectSerializer(ModelSerializer):
     gemeente = serializers.CharField(source="gemeente.code", read_only=True)
     trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
     maximaal_bedrag = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
-    gedeclareerd = serializers.SerializerMethodField()
     plaatsingen = PlaatsingSerializer(many=True, read_only=True)
     verlengingen = VerlengingSerializer(many=True, read_only=True)
     aangemaakt_op = UtcDateTimeField(read_only=True)
@@ -463,14 +462,11 @@ class TrajectSerializer(ModelSerializer):
             "verlenging_bedrag",
             "maximaal_bedrag",
             "gedeclareerd",
+            "betaald",
             "plaatsingen",
             "verlengingen",
             "aangemaakt_op",
         ]
-
-    def get_gedeclareerd(self, traject) -> str:
-        # Declarations arrive with the money module (issue 3); until then nothing is declared.
-        return "0.00"
 
 
 class TrajectFilter(django_filters.FilterSet):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from backoffice import crypto, roles
@@ -489,30 +490,29 @@ def traject_stop(*, by, traject: Traject, einddatum: date, reden: str, toelichti
 def traject_close(
     *, by, traject: Traject, uitkomst: str, toelichting: str = "", uren_besteed: int | None = None
 ) -> Eindverslag:
-    """The end report, after the end; it starts the final settlement (vaststelling): what was
-    committed and not spent goes back to the budget."""
+    """The end report, after the end. The money module's ``eindverslag_submit`` calls this and then
+    does the final settlement (vaststelling), releasing what was committed and not spent."""
     traject = _lock_own_traject(by, traject)
     traject.status = rules.next_state(rules.TRAJECT_TRANSITIES, "afsluiten", traject.status, "traject")
     if traject.einddatum is None:
         traject.einddatum = traject.einddatum_gepland
     traject.save()
-    vrijval = Decimal("0.00")
-    if traject.aanvraag.budget_id:
-        # Nothing is paid before the money module (declarations) exists; then the realised
-        # amount is subtracted here.
-        vrijval = traject.maximaal_bedrag
-        fin_services.budget_release(
-            budget_id=traject.aanvraag.budget_id,
-            bedrag=vrijval,
-            by=by,
-            omschrijving=f"Vaststelling traject {traject.toewijzing_nummer}",
-            object_uuid=traject.uuid,
-        )
     return Eindverslag.objects.create(
         traject=traject,
         uitkomst=uitkomst,
         toelichting=toelichting,
         uren_besteed=uren_besteed,
-        vrijgevallen_bedrag=vrijval,
         door=by,
     )
+
+
+def traject_add_amounts(*, field: str, amounts: dict[int, Decimal]) -> int:
+    """Add money amounts to many trajectories' ``gedeclareerd`` or ``betaald`` in one statement
+    (called by the money module, which sits above this app)."""
+    if field not in ("gedeclareerd", "betaald"):
+        raise ValueError(field)
+    amounts = {k: v for k, v in amounts.items() if k is not None and v}
+    if not amounts:
+        return 0
+    delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
+    return Traject.objects.filter(pk__in=amounts).update(**{field: F(field) + delta})

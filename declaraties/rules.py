@@ -1,0 +1,212 @@
+"""Pure rules of the money module: tariffs and the judgement of declaration lines with iWmo return
+codes (domain.md section 8). No database: the service gathers the facts in a fixed number of
+queries, these functions judge any number of lines."""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from financiering.rules import money
+
+# Return codes: the iWmo number where the meaning is the same, IPS.. where it is our own.
+RETOURCODES = {
+    "8001": "Declaratie volledig toegekend.",
+    "0233": "Prestatie niet beoordeeld: een andere prestatie voor hetzelfde traject is afgewezen.",
+    "8021": "Productreferentie is al eerder gebruikt.",
+    "9333": "DeclaratieNummer is niet uniek: eerder ingediend met een andere inhoud.",
+    "9338": "Er is geen traject met dit toewijzingNummer voor deze aanbieder.",
+    "9307": "De productperiode begint vóór de start van het traject.",
+    "9308": "De productperiode eindigt na het einde van het traject.",
+    "9319": "De productperiode valt niet binnen de declaratiemaand.",
+    "9340": "Deze productcode hoort niet bij het perceel van het traject.",
+    "9346": "Het ingediende bedrag is niet gelijk aan volume × tarief.",
+    "9369": "Het bedrag gaat boven de trajectprijs plus goedgekeurde verlengingen.",
+    "8848": "De productperiode ligt (deels) in de toekomst.",
+    "8017": "Creditregel zonder toegekende debetregel om te crediteren.",
+    "IPS01": "Voorwaarde niet voldaan: geen plaatsing in regulier betaald werk van voldoende uren.",
+    "IPS02": "Dit product is voor dit traject (of deze maand) al gedeclareerd.",
+    "IPS03": "Het traject is vastgesteld (afgesloten); er kan niet meer op worden gedeclareerd.",
+}
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def is_calendar_month(begin: date, end: date) -> bool:
+    return (begin, end) == month_bounds(begin)
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    soort: str  # eenmalig | per_maand | na_plaatsing
+    aandeel: Decimal
+    min_uren: Decimal | None
+
+
+def expected_amount(
+    *, product: ProductInfo, trajectprijs: Decimal, basisduur: int, begin: date, volume: Decimal
+) -> Decimal | None:
+    """Volume × tariff for a line, or None when the volume itself is impossible."""
+    if product.soort == "per_maand":
+        days_in_month = calendar.monthrange(begin.year, begin.month)[1]
+        if volume != volume.to_integral_value() or not 1 <= volume <= days_in_month:
+            return None
+        return money(trajectprijs * product.aandeel / basisduur * volume / days_in_month)
+    if volume != 1:
+        return None
+    return money(trajectprijs * product.aandeel)
+
+
+@dataclass
+class TrajectInfo:
+    id: int
+    start: date
+    einde: date  # actual end after a stop, else the planned end
+    status: str
+    trajectprijs: Decimal
+    maximaal: Decimal
+    basisduur: int
+    producten: dict[str, ProductInfo]
+    gedeclareerd: Decimal  # accepted, net
+    in_behandeling: Decimal  # debits waiting for UWV
+    eerste_plaatsing: date | None  # start of the first qualifying job (for `plaatsing`)
+    al_gedeclareerd: set = field(default_factory=set)  # {(product_code, month start or None)}
+
+
+@dataclass(frozen=True)
+class VorigeInfo:
+    id: int
+    toewijzing_nummer: int
+    product_code: str
+    begindatum: date
+    bedrag: Decimal
+    status: str
+    debet_credit: str
+    gecrediteerd: bool
+
+
+@dataclass
+class Regel:
+    product_referentie: str
+    toewijzing_nummer: int
+    product_code: str
+    begindatum: date
+    einddatum: date
+    geleverd_volume: Decimal
+    ingediend_bedrag: Decimal
+    debet_credit: str = "D"
+    vorig_referentie_nummer: str = ""
+    # results
+    retourcodes: list[str] = field(default_factory=list)
+    traject_id: int | None = None
+    vorige_id: int | None = None
+    eenmalig: bool = False
+
+    @property
+    def signed(self) -> Decimal:
+        return -self.ingediend_bedrag if self.debet_credit == "C" else self.ingediend_bedrag
+
+
+def _slot(regel: Regel, product: ProductInfo) -> tuple:
+    return (regel.product_code, None if product.soort != "per_maand" else regel.begindatum.replace(day=1))
+
+
+def judge(
+    *,
+    regels: list[Regel],
+    maand_begin: date,
+    maand_eind: date,
+    today: date,
+    trajecten: dict[int, TrajectInfo],
+    gebruikte_referenties: set[str],
+    vorige: dict[str, VorigeInfo],
+    automatisch: bool,
+) -> None:
+    """Judge every line wholly yes or no, filling ``regel.retourcodes`` (empty = passes).
+
+    Lines are judged in order, so a second use of a reference or a once-only product within the
+    same declaration is caught too. After that, every other line of a trajectory with a rejected
+    line gets 0233 (iWmo: not judged)."""
+    refs = set(gebruikte_referenties)
+    credited: set[int] = set()
+    running: dict[int, Decimal] = {t.id: t.gedeclareerd + t.in_behandeling for t in trajecten.values()}
+    for regel in regels:
+        codes = regel.retourcodes
+        if regel.product_referentie in refs:
+            codes.append("8021")
+        refs.add(regel.product_referentie)
+        traject = trajecten.get(regel.toewijzing_nummer)
+        if traject is None:
+            codes.append("9338")
+            continue
+        regel.traject_id = traject.id
+        if traject.status == "afgesloten":
+            codes.append("IPS03")
+        if not (maand_begin <= regel.begindatum and regel.einddatum <= maand_eind):
+            codes.append("9319")
+        if regel.einddatum > today:
+            codes.append("8848")
+
+        if regel.debet_credit == "C":
+            debit = vorige.get(regel.vorig_referentie_nummer)
+            if (
+                debit is None
+                or debit.status != "toegekend"
+                or debit.debet_credit != "D"
+                or debit.gecrediteerd
+                or debit.id in credited
+                or debit.toewijzing_nummer != regel.toewijzing_nummer
+                or debit.product_code != regel.product_code
+                or debit.bedrag != regel.ingediend_bedrag
+            ):
+                codes.append("8017")
+            else:
+                regel.vorige_id = debit.id
+                if not codes:
+                    credited.add(debit.id)
+                    running[traject.id] -= regel.ingediend_bedrag
+                    if automatisch:  # the slot is free again for a corrected debit
+                        slot = (debit.product_code, None)
+                        traject.al_gedeclareerd.discard(slot)
+                        traject.al_gedeclareerd.discard((debit.product_code, debit.begindatum.replace(day=1)))
+            continue
+
+        product = traject.producten.get(regel.product_code)
+        if product is None:
+            codes.append("9340")
+            continue
+        regel.eenmalig = product.soort != "per_maand"
+        if regel.begindatum < traject.start:
+            codes.append("9307")
+        if regel.einddatum > traject.einde:
+            codes.append("9308")
+        expected = expected_amount(
+            product=product,
+            trajectprijs=traject.trajectprijs,
+            basisduur=traject.basisduur,
+            begin=regel.begindatum,
+            volume=regel.geleverd_volume,
+        )
+        if product.soort == "per_maand" and (regel.einddatum - regel.begindatum).days + 1 != regel.geleverd_volume:
+            expected = None  # the volume of a month line is its number of days
+        if expected is None or expected != regel.ingediend_bedrag:
+            codes.append("9346")
+        if product.soort == "na_plaatsing" and (
+            traject.eerste_plaatsing is None or traject.eerste_plaatsing > regel.einddatum
+        ):
+            codes.append("IPS01")
+        slot = _slot(regel, product)
+        if slot in traject.al_gedeclareerd:
+            codes.append("IPS02")
+        if running[traject.id] + regel.ingediend_bedrag > traject.maximaal:
+            codes.append("9369")
+        if not codes:
+            traject.al_gedeclareerd.add(slot)
+            running[traject.id] += regel.ingediend_bedrag
+
+    rejected = {r.traject_id for r in regels if r.retourcodes and r.traject_id is not None}
+    for regel in regels:
+        if not regel.retourcodes and regel.traject_id in rejected:
+            regel.retourcodes.append("0233")
