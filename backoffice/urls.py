@@ -52,6 +52,8 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
+    # Session login for people trying the browsable API (systems use POST /api/v1/auth/token).
+    path("api-auth/", include("rest_framework.urls")),
     path("api/v1/", include(api_v1)),
 ]
 
