@@ -511,27 +511,35 @@ class _TrajectChild(BaseView):
         return get_object_or_404(selectors.trajecten_for(self.request.user), uuid=uuid)
 
 
-class _TrajectChildList(mixins.ListModelMixin, _TrajectChild):
-    def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
+class _ProviderCreate(_TrajectChild):
+    """POST of something the provider registers on its trajectory, through ``create``, a service
+    called as ``create(by=user, traject=traject, **validated_data)``."""
 
-
-class VerlengingList(_TrajectChildList):
-    serializer_class = VerlengingSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Verlenging.objects.none()
-        traject = self.traject(self.kwargs["uuid"])
-        return traject.verlengingen.select_related("aangevraagd_door", "besluit_door").order_by("id")
+    create = None
 
     def post(self, request, uuid):
         roles.require_role(request.user, roles.AANBIEDER)
         traject = self.traject(uuid)
         write = self.get_serializer(data=request.data)
         write.is_valid(raise_exception=True)
-        verlenging = services.verlenging_request(by=request.user, traject=traject, **write.validated_data)
-        return Response(self.get_serializer(verlenging).data, status=status.HTTP_201_CREATED)
+        created = type(self).create(by=request.user, traject=traject, **write.validated_data)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class _TrajectChildList(mixins.ListModelMixin, _ProviderCreate):
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+class VerlengingList(_TrajectChildList):
+    serializer_class = VerlengingSerializer
+    create = staticmethod(services.verlenging_request)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Verlenging.objects.none()
+        traject = self.traject(self.kwargs["uuid"])
+        return traject.verlengingen.select_related("aangevraagd_door", "besluit_door").order_by("id")
 
 
 class VerlengingBeoordeling(_TrajectChild):
@@ -550,19 +558,12 @@ class VerlengingBeoordeling(_TrajectChild):
 
 class PlaatsingList(_TrajectChildList):
     serializer_class = PlaatsingSerializer
+    create = staticmethod(services.plaatsing_create)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Plaatsing.objects.none()
         return self.traject(self.kwargs["uuid"]).plaatsingen.order_by("startdatum", "id")
-
-    def post(self, request, uuid):
-        roles.require_role(request.user, roles.AANBIEDER)
-        traject = self.traject(uuid)
-        write = self.get_serializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        plaatsing = services.plaatsing_create(by=request.user, traject=traject, **write.validated_data)
-        return Response(self.get_serializer(plaatsing).data, status=status.HTTP_201_CREATED)
 
 
 class PlaatsingDetail(_TrajectChild):
@@ -582,25 +583,6 @@ class PlaatsingDetail(_TrajectChild):
         return Response(self.get_serializer(plaatsing).data)
 
 
-class StopberichtCreate(_TrajectChild):
+class StopberichtCreate(_ProviderCreate):
     serializer_class = StopberichtSerializer
-
-    def post(self, request, uuid):
-        roles.require_role(request.user, roles.AANBIEDER)
-        traject = self.traject(uuid)
-        write = self.get_serializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        stop = services.traject_stop(by=request.user, traject=traject, **write.validated_data)
-        return Response(self.get_serializer(stop).data, status=status.HTTP_201_CREATED)
-
-
-class EindverslagCreate(_TrajectChild):
-    serializer_class = EindverslagSerializer
-
-    def post(self, request, uuid):
-        roles.require_role(request.user, roles.AANBIEDER)
-        traject = self.traject(uuid)
-        write = self.get_serializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        verslag = services.traject_close(by=request.user, traject=traject, **write.validated_data)
-        return Response(self.get_serializer(verslag).data, status=status.HTTP_201_CREATED)
+    create = staticmethod(services.traject_stop)
