@@ -5,15 +5,23 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
-from declaraties.api import eindverslagen
+from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
 from financiering import api as fin
 from trajecten import api as traj
+from trajecten.api_werkmonitor import Werkmonitor
 
+from . import jobs_api
 from .auth import TokenLogin
 
 api_v1 = [
     path("auth/token", TokenLogin.as_view(), name="token"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("signalen", jobs_api.SignaalList.as_view(), name="signalen"),
+    path("signalen/<uuid:uuid>", jobs_api.SignaalDetail.as_view(), name="signaal"),
+    path("taakruns", jobs_api.TaakrunList.as_view(), name="taakruns"),
+    path("taakruns/<uuid:uuid>", jobs_api.TaakrunDetail.as_view(), name="taakrun"),
+    path("notificaties", jobs_api.NotificatieList.as_view(), name="notificaties"),
+    path("notificaties/<uuid:uuid>", jobs_api.NotificatieDetail.as_view(), name="notificatie"),
     path("docs", SpectacularSwaggerView.as_view(url_name="openapi"), name="api-docs"),
     path("regelingen", fin.RegelingList.as_view(), name="regelingen"),
     path("regelingen/<uuid:uuid>", fin.RegelingDetail.as_view(), name="regeling"),
@@ -47,6 +55,43 @@ api_v1 = [
     path("trajecten/<uuid:uuid>/plaatsingen/<uuid:plaatsing_uuid>", traj.PlaatsingDetail.as_view(), name="plaatsing"),
     path("trajecten/<uuid:uuid>/stopberichten", traj.StopberichtCreate.as_view(), name="stopberichten"),
     path("trajecten/<uuid:uuid>/eindverslagen", eindverslagen.EindverslagCreate.as_view(), name="eindverslagen"),
+    path("declaraties", declaraties.DeclaratieList.as_view(), name="declaraties"),
+    path("declaraties/sjabloon.csv", declaraties.SjabloonCsv.as_view(), name="declaratie-sjabloon-csv"),
+    path("declaraties/sjabloon.xlsx", declaraties.SjabloonXlsx.as_view(), name="declaratie-sjabloon-xlsx"),
+    path("declaraties/<uuid:uuid>", declaraties.DeclaratieDetail.as_view(), name="declaratie"),
+    path(
+        "declaraties/<uuid:uuid>/beoordelingen",
+        declaraties.DeclaratieBeoordeling.as_view(),
+        name="declaratie-beoordelingen",
+    ),
+    path("prestaties", declaraties.PrestatieList.as_view(), name="prestaties"),
+    path("betaalopdrachten", betalingen.BetaalopdrachtList.as_view(), name="betaalopdrachten"),
+    path("betaalopdrachten/<uuid:uuid>", betalingen.BetaalopdrachtDetail.as_view(), name="betaalopdracht"),
+    path("betaalopdrachten/<uuid:uuid>/regels", betalingen.BetaalopdrachtRegels.as_view(), name="betaalopdracht-regels"),
+    path("betaalopdrachten/<uuid:uuid>/sepa", betalingen.BetaalopdrachtSepa.as_view(), name="betaalopdracht-sepa"),
+    path(
+        "betaalopdrachten/<uuid:uuid>/goedkeuringen",
+        betalingen.BetaalopdrachtGoedkeuring.as_view(),
+        name="betaalopdracht-goedkeuringen",
+    ),
+    path(
+        "betaalopdrachten/<uuid:uuid>/bevestigingen",
+        betalingen.BetaalopdrachtBevestiging.as_view(),
+        name="betaalopdracht-bevestigingen",
+    ),
+    path("vorderingen", vorderingen.VorderingList.as_view(), name="vorderingen"),
+    path("vorderingen/overzicht", vorderingen.VorderingOverzicht.as_view(), name="vorderingen-overzicht"),
+    path("vorderingen/<uuid:uuid>", vorderingen.VorderingDetail.as_view(), name="vordering"),
+    path("vorderingen/<uuid:uuid>/regels", vorderingen.VorderingRegels.as_view(), name="vordering-regels"),
+    path("vorderingen/<uuid:uuid>/verzendingen", vorderingen.VorderingVerzending.as_view(), name="vordering-verzendingen"),
+    path("vorderingen/<uuid:uuid>/ontvangsten", vorderingen.VorderingOntvangst.as_view(), name="vordering-ontvangsten"),
+    path("vorderingen/<uuid:uuid>/bezwaren", vorderingen.VorderingBezwaar.as_view(), name="vordering-bezwaren"),
+    path(
+        "vorderingen/<uuid:uuid>/bezwaren/<uuid:regel_uuid>/beoordelingen",
+        vorderingen.BezwaarBeoordeling.as_view(),
+        name="vordering-bezwaar-beoordelingen",
+    ),
+    path("werkmonitor", Werkmonitor.as_view(), name="werkmonitor"),
 ]
 
 urlpatterns = [

@@ -1,0 +1,291 @@
+"""GET /werkmonitor: the outcome figures per trajectory and aggregated, the day bins at their
+borders, scoping per role, CSV/XLSX downloads without personal data and without formulas, and a
+query count that does not grow with the number of trajectories."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from tests.conftest import World
+from tests.trajecten import helpers
+
+START = dt.date(2026, 1, 5)  # trajectories start here (a Monday)
+LATER = dt.datetime(2027, 2, 1, 12, 0, tzinfo=dt.UTC)  # when the monitor of 2026 is read
+URL = "/api/v1/werkmonitor"
+
+
+@pytest.fixture
+def world(db):
+    """The shared world, built on START: its fidelity audits and budgets date from then."""
+    with time_machine.travel(dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC), tick=False):
+        return World()
+
+
+def _traject(world, **kwargs) -> dict:
+    with time_machine.travel(dt.datetime.combine(START, dt.time(12), tzinfo=dt.UTC), tick=False):
+        return helpers.approved_traject(world, **kwargs)
+
+
+def _plaats(world, traject, *, start, end=None, user=None, **overrides) -> dict:
+    body = {
+        "werkgever": "Bakkerij Jansen",
+        "startdatum": start.isoformat(),
+        "einddatum": end.isoformat() if end else None,
+        "urenPerWeek": "32.0",
+        "contractsoort": "arbeidsovereenkomst",
+        "vast": False,
+        "minimumloonOfMeer": True,
+        "proefplaatsing": False,
+    }
+    body.update(overrides)
+    with time_machine.travel(dt.datetime.combine(START, dt.time(12), tzinfo=dt.UTC), tick=False):
+        response = world.client(user or world.ggz_noord).post(
+            f"/api/v1/trajecten/{traject['uuid']}/plaatsingen", body, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def _monitor(world, user, **params):
+    params.setdefault("kwartaal", "2026-Q4")
+    params.setdefault("pageSize", "500")
+    with time_machine.travel(LATER, tick=False):
+        return world.client(user).get(URL, params)
+
+
+def _by_nummer(body) -> dict:
+    return {row["toewijzingNummer"]: row for row in body["results"]}
+
+
+@pytest.mark.django_db
+def test_outcomes_per_trajectory_and_totals(world):
+    werkend = _traject(world)
+    _plaats(world, werkend, start=START + dt.timedelta(days=10), vast=True)
+    proef = _traject(world)
+    _plaats(world, proef, start=START + dt.timedelta(days=20), minimumloonOfMeer=False, proefplaatsing=True)
+    beschut = _traject(world)
+    _plaats(
+        world, beschut, start=START + dt.timedelta(days=40), minimumloonOfMeer=False, loonondersteuning=["beschut_werk"]
+    )
+    twee_banen = _traject(world)
+    _plaats(
+        world,
+        twee_banen,
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 5, 31),
+        contractsoort="uitzend",
+        urenPerWeek="20.0",
+    )
+    _plaats(world, twee_banen, start=dt.date(2026, 9, 1), werkgever="Zorg BV")
+    # A job after the quarter does not count for 2026-Q4.
+    _plaats(world, _traject(world), start=dt.date(2027, 1, 10))
+    gestopt = _traject(world)
+    _plaats(world, gestopt, start=dt.date(2026, 2, 1), end=dt.date(2026, 10, 31))
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        response = world.client(world.ggz_noord).post(
+            f"/api/v1/trajecten/{gestopt['uuid']}/stopberichten",
+            {"einddatum": "2026-11-15", "reden": "uitval"},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+
+    response = _monitor(world, world.uwv)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["kwartaal"] == "2026-Q4" and body["van"] == "2026-10-01" and body["tot"] == "2026-12-31"
+    rows = _by_nummer(body)
+    assert len(rows) == 6
+
+    row = rows[werkend["toewijzingNummer"]]
+    assert row["ooitBetaaldWerk"] is True
+    assert row["dagenTotEersteBaan"] == 10 and row["periodeTotEersteBaan"] == "<=30"
+    assert row["aantalBanen"] == 1 and row["vasteBanen"] == 1
+    assert row["contractsoorten"] == "arbeidsovereenkomst"
+    assert row["maandenGewerkt"] == round(351 / 30.4375, 1)  # 15 Jan up to and including 31 Dec
+    assert row["urenPerMaand"] == round(32 * 30.4375 / 7, 1)
+    assert row["nogWerkzaamBijEinde"] is True
+    assert row["gestart"] is False and row["beeindigd"] is False and row["peildatum"] == "2026-12-31"
+    assert "bsn" not in str(row).lower() and "achternaam" not in row and "geboortedatum" not in row
+
+    row = rows[proef["toewijzingNummer"]]
+    assert row["ooitBetaaldWerk"] is False and row["proefplaatsing"] is True and row["aantalBanen"] == 0
+    assert row["periodeTotEersteBaan"] is None and row["urenPerMaand"] is None
+
+    row = rows[beschut["toewijzingNummer"]]
+    assert row["ooitBetaaldWerk"] is False and row["ooitBetaaldWerkInclBeschut"] is True
+
+    row = rows[twee_banen["toewijzingNummer"]]
+    assert row["aantalBanen"] == 2 and row["contractsoorten"] == "arbeidsovereenkomst,uitzend"
+    assert row["dagenTotEersteBaan"] == (dt.date(2026, 3, 1) - START).days and row["periodeTotEersteBaan"] == "31-60"
+    assert row["maandenGewerkt"] == round((92 + 122) / 30.4375, 1)
+    assert row["urenPerMaand"] == round((20 * 92 + 32 * 122) / (92 + 122) * 30.4375 / 7, 1)
+    assert sorted(row["werkgevers"].split("; ")) == ["Bakkerij Jansen", "Zorg BV"]
+
+    row = rows[gestopt["toewijzingNummer"]]
+    assert row["beeindigd"] is True and row["reden"] == "uitval" and row["einddatum"] == "2026-11-15"
+    assert row["ooitBetaaldWerk"] is True and row["nogWerkzaamBijEinde"] is False
+
+    later = [r for n, r in rows.items() if r["ooitBetaaldWerk"] is False and not r["proefplaatsing"]]
+    assert any(r["ooitBetaaldWerkInclBeschut"] is False for r in later)  # the 2027 job is not counted
+
+    kwartaal = body["totalen"]["kwartaal"][0]
+    assert kwartaal["trajecten"] == 6
+    assert kwartaal["ooitBetaaldWerk"] == 3 and kwartaal["ooitBetaaldWerkPct"] == 50.0
+    assert kwartaal["ooitBetaaldWerkInclBeschut"] == 4
+    assert kwartaal["proefplaatsing"] == 1
+    assert kwartaal["beeindigd"] == 1 and kwartaal["redenUitval"] == 1
+    assert kwartaal["eersteBaanBinnen30"] == 2 and kwartaal["eersteBaanTussen31En60"] == 1  # 10 and 27 days; 55 days
+    assert kwartaal["banen"] == 4 and kwartaal["banenUitzend"] == 1 and kwartaal["banenArbeidsovereenkomst"] == 3
+    assert kwartaal["beeindigdMetWerk"] == 1 and kwartaal["nogWerkzaamBijEinde"] == 0
+    perceel = {g["sleutel"]: g for g in body["totalen"]["perceel"]}
+    assert perceel["uwv-ips-cmd"]["trajecten"] == 6
+    route = {g["sleutel"]: g for g in body["totalen"]["route"]}
+    assert route["uwv"]["ooitBetaaldWerk"] == 3
+    aanbieder = body["totalen"]["aanbieder"]
+    assert [a["naam"] for a in aanbieder] == ["GGZ Noord"]
+
+
+@pytest.mark.django_db
+def test_day_bins_at_their_borders(world):
+    expected = {
+        30: "<=30",
+        31: "31-60",
+        60: "31-60",
+        61: "61-150",
+        150: "61-150",
+        151: "151-270",
+        270: "151-270",
+        271: ">270",
+    }
+    nummers = {}
+    for days in expected:
+        traject = _traject(world)
+        _plaats(world, traject, start=START + dt.timedelta(days=days))
+        nummers[traject["toewijzingNummer"]] = days
+    body = _monitor(world, world.uwv).json()
+    rows = _by_nummer(body)
+    for nummer, days in nummers.items():
+        assert rows[nummer]["dagenTotEersteBaan"] == days
+        assert rows[nummer]["periodeTotEersteBaan"] == expected[days], days
+    totals = body["totalen"]["kwartaal"][0]
+    assert [
+        totals[k]
+        for k in (
+            "eersteBaanBinnen30",
+            "eersteBaanTussen31En60",
+            "eersteBaanTussen61En150",
+            "eersteBaanTussen151En270",
+            "eersteBaanMeerDan270",
+        )
+    ] == [1, 2, 2, 2, 1]
+
+
+@pytest.mark.django_db
+def test_quarter_membership_and_scoping(world):
+    noord = _traject(world)
+    zuid = _traject(world, provider_user=world.ggz_zuid)
+    gemeente = _traject(world, perceel="demo-gem-cmd")
+    nummers = lambda user: set(_by_nummer(_monitor(world, user).json()))  # noqa: E731
+
+    assert nummers(world.uwv) == {noord["toewijzingNummer"], zuid["toewijzingNummer"], gemeente["toewijzingNummer"]}
+    assert nummers(world.uwv_fin) == nummers(world.uwv)
+    assert nummers(world.ggz_zuid) == {zuid["toewijzingNummer"]}
+    assert nummers(world.ggz_noord) == {noord["toewijzingNummer"], gemeente["toewijzingNummer"]}
+    assert nummers(world.gem_amsterdam) == {gemeente["toewijzingNummer"]}
+    assert nummers(world.gem_utrecht) == set()
+    for user in (world.auditor, world.beheer):
+        response = _monitor(world, user)
+        assert response.status_code == 403 and response.json()["code"] == "geen-rol"
+    assert world.client(None).get(URL).status_code in (401, 403)
+
+    # Active in the quarter: not before the start, not after the end.
+    with time_machine.travel(LATER, tick=False):
+        assert world.client(world.uwv).get(URL, {"kwartaal": "2025-Q4"}).json()["count"] == 0
+        assert world.client(world.uwv).get(URL, {"kwartaal": "2026-Q1"}).json()["count"] == 3
+        assert world.client(world.uwv).get(URL, {"kwartaal": "2028-Q2"}).json()["count"] == 0  # CMD: 24 months
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kwartaal", ["2026-Q5", "2026Q4", "26-Q1", "2026-q0", "x"])
+def test_invalid_quarter_is_400_with_code(world, kwartaal):
+    response = world.client(world.uwv).get(URL, {"kwartaal": kwartaal})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "ongeldig-kwartaal"
+    response = world.client(world.uwv).get(URL, {"kwartaal": "2026-Q4", "formaat": "pdf"})
+    assert response.status_code == 400 and response.json()["code"] == "ongeldig-formaat"
+
+
+@pytest.mark.django_db
+def test_csv_and_xlsx_downloads_without_personal_data_or_formulas(world):
+    traject = _traject(world)
+    _plaats(world, traject, start=START + dt.timedelta(days=5), werkgever='=HYPERLINK("http://evil","x")')
+    persoon = world.f.DeelnemerFactory._meta.model.objects.get()
+    bsn, achternaam = persoon.bsn, persoon.achternaam
+
+    response = _monitor(world, world.uwv, formaat="csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="werkmonitor-2026-Q4-trajecten.csv"' in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert bsn not in text and achternaam not in text and "1985-03-01" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 1
+    assert rows[0]["toewijzingNummer"] == str(traject["toewijzingNummer"])
+    assert rows[0]["werkgevers"] == '\'=HYPERLINK("http://evil","x")'
+    assert rows[0]["ooitBetaaldWerk"] == "ja" and rows[0]["periodeTotEersteBaan"] == "<=30"
+
+    response = _monitor(world, world.uwv, formaat="csv", deel="totalen")
+    totals = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    assert {r["niveau"] for r in totals} == {"kwartaal", "aanbieder", "perceel", "route", "gemeente"}
+    assert next(r for r in totals if r["niveau"] == "kwartaal")["ooitBetaaldWerk"] == "1"
+
+    response = _monitor(world, world.gem_utrecht, formaat="xlsx")
+    assert response.status_code == 200 and "werkmonitor-2026-Q4.xlsx" in response["Content-Disposition"]
+    response = _monitor(world, world.uwv, formaat="xlsx")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Trajecten", "Totalen"]
+    sheet = list(workbook["Trajecten"].iter_rows(values_only=True))
+    header, values = sheet[0], dict(zip(sheet[0], sheet[1], strict=True))
+    assert "toewijzingNummer" in header and len(sheet) == 2
+    assert values["werkgevers"].startswith("'=")
+    cells = [str(c) for row in sheet for c in row if c is not None]
+    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert not any(bsn in c or achternaam in c for c in cells)
+    totalen = list(workbook["Totalen"].iter_rows(values_only=True))
+    assert totalen[0][:3] == ("niveau", "sleutel", "naam") and len(totalen) > 1
+
+
+def _query_count(world, user) -> int:
+    with time_machine.travel(LATER, tick=False), CaptureQueriesContext(connection) as ctx:
+        response = world.client(user).get(URL, {"kwartaal": "2026-Q4", "pageSize": "500"})
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.json()["count"]
+
+
+@pytest.mark.django_db
+def test_query_count_does_not_grow_with_trajectories(world):
+    for i in range(5):
+        traject = _traject(world, provider_user=world.ggz_noord if i % 2 else world.ggz_zuid)
+        _plaats(
+            world, traject, start=START + dt.timedelta(days=10 * i), user=world.ggz_noord if i % 2 else world.ggz_zuid
+        )
+    small, n_small = _query_count(world, world.uwv)
+    small_provider, _ = _query_count(world, world.ggz_noord)
+    for i in range(25):
+        traject = _traject(world, provider_user=world.ggz_noord if i % 2 else world.ggz_zuid)
+        _plaats(
+            world, traject, start=START + dt.timedelta(days=10 * i), user=world.ggz_noord if i % 2 else world.ggz_zuid
+        )
+    large, n_large = _query_count(world, world.uwv)
+    large_provider, _ = _query_count(world, world.ggz_noord)
+    assert (n_small, n_large) == (5, 30)
+    assert small == large and small_provider == large_provider
+    assert large <= 6

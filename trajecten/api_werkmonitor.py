@@ -1,0 +1,94 @@
+"""GET /werkmonitor (api.md): the work monitor as JSON (paginated per trajectory, with the
+aggregates), CSV or XLSX. Kept apart from api.py so the monitor's view stays next to its
+selectors in werkmonitor.py; no business logic here."""
+
+import io
+
+from django.http import HttpResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+
+from backoffice.api import BaseView
+from backoffice.errors import BusinessRuleError
+
+from . import werkmonitor as wm
+from .models import Traject
+
+FORMATEN = ("json", "csv", "xlsx")
+DELEN = ("trajecten", "totalen")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class WerkmonitorRijSerializer(serializers.Serializer):
+    """For the schema: one trajectory's record (the view builds the dicts itself)."""
+
+    toewijzing_nummer = serializers.IntegerField()
+    kwartaal = serializers.CharField()
+    aanbieder = serializers.CharField()
+    perceel = serializers.CharField()
+    route = serializers.CharField()
+    gemeente = serializers.CharField()
+    ooit_betaald_werk = serializers.BooleanField()
+    periode_tot_eerste_baan = serializers.CharField(allow_null=True)
+
+
+def _download(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class Werkmonitor(BaseView):
+    required_roles = wm.WERKMONITOR_ROLES
+    serializer_class = WerkmonitorRijSerializer
+    queryset = Traject.objects.none()  # for the schema; the monitor scopes itself
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kwartaal", OpenApiTypes.STR, description="JJJJ-Qn, bijvoorbeeld 2026-Q4 (standaard: nu)"),
+            OpenApiParameter("formaat", OpenApiTypes.STR, enum=list(FORMATEN), description="standaard json"),
+            OpenApiParameter("deel", OpenApiTypes.STR, enum=list(DELEN), description="alleen bij csv: welke tabel"),
+        ],
+        responses={200: WerkmonitorRijSerializer(many=True)},
+    )
+    def get(self, request):
+        kwartaal = wm.parse_kwartaal(request.query_params.get("kwartaal"))
+        formaat = request.query_params.get("formaat") or "json"
+        if formaat not in FORMATEN:
+            raise BusinessRuleError(
+                code="ongeldig-formaat", message="Het formaat is json, csv of xlsx.", status=400, field="formaat"
+            )
+        deel = request.query_params.get("deel") or "trajecten"
+        if deel not in DELEN:
+            raise BusinessRuleError(
+                code="ongeldig-deel", message="Het deel is trajecten of totalen.", status=400, field="deel"
+            )
+        rows = wm.werkmonitor_rows(request.user, kwartaal)
+
+        if formaat == "csv":
+            if deel == "trajecten":
+                records = (wm.trajectory_row(raw, kwartaal) for raw in rows.iterator(chunk_size=2000))
+                lines = wm.iter_csv(records, wm.KOLOMMEN)
+            else:
+                totalen = wm._totals(rows, kwartaal)
+                lines = wm.iter_csv([r for n in wm.DIMENSIES for r in totalen[n]], wm._group_columns())
+            response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+            return _download(response, wm.bestandsnaam(kwartaal, deel, "csv"))
+
+        totalen = wm._totals(rows, kwartaal)
+        if formaat == "xlsx":
+            buffer = io.BytesIO()
+            wm.write_xlsx(buffer, (wm.trajectory_row(raw, kwartaal) for raw in rows.iterator(chunk_size=2000)), totalen)
+            return _download(HttpResponse(buffer.getvalue(), content_type=XLSX), wm.bestandsnaam(kwartaal, "", "xlsx"))
+
+        page = self.paginate_queryset(rows)
+        response = self.get_paginated_response([wm.trajectory_row(raw, kwartaal) for raw in page])
+        response.data = {
+            "kwartaal": kwartaal.code,
+            "van": kwartaal.van,
+            "tot": kwartaal.tot,
+            "totalen": totalen,
+            **response.data,
+        }
+        return response
