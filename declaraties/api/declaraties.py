@@ -1,0 +1,467 @@
+"""API for declarations (api.md, domain.md section 8): the iWmo-323-shaped declaration in, the
+iWmo-325-shaped answer out, as JSON or as a CSV/XLSX upload; UWV's assessment of waiting lines;
+the list of lines as UWV's work queue; the spreadsheet templates.
+
+The shape of the answer and every return code: docs/declaraties.md."""
+
+import datetime as _dt
+import uuid as _uuid
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.response import Response
+
+from backoffice import roles
+from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
+from backoffice.rest import _flatten
+
+from .. import rules, selectors, services, upload
+from ..models import Declaratie, Prestatie, PrestatieStatus
+
+VIEW_ROLES = (roles.AANBIEDER, *roles.UWV_ROLES)
+MAX_PRESTATIES = upload.MAX_REGELS
+
+
+def retourcodes(codes: list[str]) -> list[dict]:
+    return [{"code": code, "omschrijving": rules.RETOURCODES.get(code, "")} for code in codes]
+
+
+# --- write -------------------------------------------------------------------------------------------
+
+
+class PeriodeSerializer(serializers.Serializer):
+    begindatum = serializers.DateField()
+    einddatum = serializers.DateField()
+
+    def validate(self, attrs):
+        if attrs["einddatum"] < attrs["begindatum"]:
+            raise serializers.ValidationError({"einddatum": "De einddatum ligt vóór de begindatum."})
+        return attrs
+
+
+class DeclaratiePeriodeSerializer(PeriodeSerializer):
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not rules.is_calendar_month(attrs["begindatum"], attrs["einddatum"]):
+            raise serializers.ValidationError(
+                {"einddatum": "De declaratieperiode is precies één kalendermaand (de eerste tot en met de laatste dag)."}
+            )
+        return attrs
+
+
+class PrestatieWriteSerializer(serializers.Serializer):
+    product_referentie = serializers.CharField(max_length=20)
+    toewijzing_nummer = serializers.IntegerField(min_value=1, max_value=999_999_999)
+    product_code = serializers.CharField(max_length=30)
+    product_periode = PeriodeSerializer()
+    geleverd_volume = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    ingediend_bedrag = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
+    debet_credit = serializers.ChoiceField(choices=[("D", "Debet"), ("C", "Credit")], default="D")
+    vorig_referentie_nummer = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["debet_credit"] == "C" and not attrs["vorig_referentie_nummer"].strip():
+            raise serializers.ValidationError(
+                {"vorig_referentie_nummer": "Een creditregel noemt de productReferentie van de debetregel."}
+            )
+        return attrs
+
+
+class DeclaratieWriteSerializer(serializers.Serializer):
+    declaratie_nummer = serializers.CharField(max_length=20)
+    declaratie_periode = DeclaratiePeriodeSerializer()
+    prestaties = PrestatieWriteSerializer(many=True, allow_empty=False, max_length=MAX_PRESTATIES)
+
+
+class DeclaratieUploadSerializer(serializers.Serializer):
+    """For the OpenAPI document: the same declaration as a spreadsheet (multipart)."""
+
+    bestand = serializers.FileField(help_text="CSV (UTF-8, ; of ,) of XLSX; indeling: docs/declaraties.md")
+
+
+def invoer_uit(validated: dict, bron: str = "api") -> services.DeclaratieInvoer:
+    periode = validated["declaratie_periode"]
+    return services.DeclaratieInvoer(
+        declaratie_nummer=validated["declaratie_nummer"],
+        begindatum=periode["begindatum"],
+        einddatum=periode["einddatum"],
+        bron=bron,
+        regels=[
+            rules.Regel(
+                product_referentie=p["product_referentie"],
+                toewijzing_nummer=p["toewijzing_nummer"],
+                product_code=p["product_code"],
+                begindatum=p["product_periode"]["begindatum"],
+                einddatum=p["product_periode"]["einddatum"],
+                geleverd_volume=p["geleverd_volume"],
+                ingediend_bedrag=p["ingediend_bedrag"],
+                debet_credit=p["debet_credit"],
+                vorig_referentie_nummer=p["vorig_referentie_nummer"].strip(),
+            )
+            for p in validated["prestaties"]
+        ],
+    )
+
+
+def invoer_uit_json(data) -> services.DeclaratieInvoer:
+    write = DeclaratieWriteSerializer(data=data)
+    write.is_valid(raise_exception=True)
+    return invoer_uit(write.validated_data)
+
+
+def invoer_uit_bestand(bestand) -> services.DeclaratieInvoer:
+    """A CSV/XLSX upload as a declaration; every problem of the file or its cells is a
+    ValidationError naming the file row (``regel 7: ingediendBedrag``)."""
+    try:
+        gelezen = upload.lees(bestand)
+    except upload.UploadFout as fout:
+        raise _validation_error(fout.params) from None
+    write = DeclaratieWriteSerializer(data=gelezen.data)
+    if not write.is_valid():
+        raise _validation_error(upload.hernoem(_flatten(write.errors), gelezen))
+    return invoer_uit(write.validated_data, bron=gelezen.bron)
+
+
+def _validation_error(params: list[dict]) -> serializers.ValidationError:
+    detail: dict[str, list] = {}
+    for param in params:
+        detail.setdefault(param["name"], []).append(ErrorDetail(param["reason"], code=param["code"]))
+    return serializers.ValidationError(detail)
+
+
+# --- read --------------------------------------------------------------------------------------------
+
+
+class PeriodeReadSerializer(serializers.Serializer):
+    begindatum = serializers.DateField()
+    einddatum = serializers.DateField()
+
+
+class RetourcodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    omschrijving = serializers.CharField()
+
+
+class PrestatieSerializer(serializers.ModelSerializer):
+    product_periode = serializers.SerializerMethodField()
+    retourcodes = serializers.SerializerMethodField()
+    beoordeeld_op = UtcDateTimeField(read_only=True)
+
+    class Meta:
+        model = Prestatie
+        fields = [
+            "uuid",
+            "regelnummer",
+            "product_referentie",
+            "toewijzing_nummer",
+            "product_code",
+            "product_periode",
+            "geleverd_volume",
+            "ingediend_bedrag",
+            "debet_credit",
+            "vorig_referentie_nummer",
+            "status",
+            "retourcodes",
+            "toegekend_bedrag",
+            "beoordeeld_op",
+            "beoordeling_toelichting",
+            "betaald_op",
+        ]
+
+    @extend_schema(responses=PeriodeReadSerializer)
+    def get_product_periode(self, prestatie) -> dict:
+        return {"begindatum": prestatie.begindatum.isoformat(), "einddatum": prestatie.einddatum.isoformat()}
+
+    @extend_schema(responses=RetourcodeSerializer(many=True))
+    def get_retourcodes(self, prestatie) -> list[dict]:
+        return retourcodes(prestatie.retourcodes)
+
+
+class PrestatieQueueSerializer(PrestatieSerializer):
+    """A line in UWV's work queue: with the declaration it belongs to."""
+
+    declaratie = serializers.UUIDField(source="declaratie.uuid", read_only=True)
+    declaratie_nummer = serializers.CharField(source="declaratie.declaratie_nummer", read_only=True)
+    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
+
+    class Meta(PrestatieSerializer.Meta):
+        fields = ["declaratie", "declaratie_nummer", "aanbieder", *PrestatieSerializer.Meta.fields]
+
+
+class DeclaratieSummarySerializer(serializers.ModelSerializer):
+    declaratie_periode = serializers.SerializerMethodField()
+    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
+    status = serializers.SerializerMethodField()
+    retourcodes = serializers.SerializerMethodField()
+    totaal_ingediend_bedrag = serializers.DecimalField(
+        source="totaal_ingediend", max_digits=14, decimal_places=2, read_only=True
+    )
+    totaal_toegekend_bedrag = serializers.DecimalField(
+        source="totaal_toegekend", max_digits=14, decimal_places=2, read_only=True
+    )
+    ingediend_op = UtcDateTimeField(read_only=True)
+    aantal_prestaties = serializers.IntegerField(read_only=True)
+    aantal_toegekend = serializers.IntegerField(read_only=True)
+    aantal_afgewezen = serializers.IntegerField(read_only=True)
+    aantal_in_behandeling = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Declaratie
+        fields = [
+            "uuid",
+            "declaratie_nummer",
+            "declaratie_periode",
+            "aanbieder",
+            "bron",
+            "ingediend_op",
+            "status",
+            "retourcodes",
+            "totaal_ingediend_bedrag",
+            "totaal_toegekend_bedrag",
+            "aantal_prestaties",
+            "aantal_toegekend",
+            "aantal_afgewezen",
+            "aantal_in_behandeling",
+        ]
+
+    @extend_schema(responses=PeriodeReadSerializer)
+    def get_declaratie_periode(self, declaratie) -> dict:
+        return {"begindatum": declaratie.periode_begin.isoformat(), "einddatum": declaratie.periode_eind.isoformat()}
+
+    def get_status(self, declaratie) -> str:
+        return selectors.declaratie_status(
+            toegekend=declaratie.aantal_toegekend,
+            afgewezen=declaratie.aantal_afgewezen,
+            in_behandeling=declaratie.aantal_in_behandeling,
+        )
+
+    @extend_schema(responses=RetourcodeSerializer(many=True))
+    def get_retourcodes(self, declaratie) -> list[dict]:
+        """Declaration level: 8001 when every line is accepted (iWmo 325)."""
+        return retourcodes(["8001"]) if self.get_status(declaratie) == "toegekend" else []
+
+
+class DeclaratieSerializer(DeclaratieSummarySerializer):
+    prestaties = serializers.SerializerMethodField()
+
+    class Meta(DeclaratieSummarySerializer.Meta):
+        fields = [*DeclaratieSummarySerializer.Meta.fields, "prestaties"]
+
+    @extend_schema(responses=PrestatieSerializer(many=True))
+    def get_prestaties(self, declaratie) -> list[dict]:
+        lines = Prestatie.objects.filter(declaratie_id=declaratie.pk).order_by("regelnummer")
+        return PrestatieSerializer(lines, many=True).data
+
+
+# --- views -------------------------------------------------------------------------------------------
+
+
+def _declaratie_answer(user, declaratie_id: int) -> dict:
+    """The iWmo-325-shaped answer, read back through the user's own scope."""
+    declaratie = selectors.with_line_counts(selectors.declaraties_for(user)).get(pk=declaratie_id)
+    return DeclaratieSerializer(declaratie).data
+
+
+class DeclaratieList(ListView):
+    serializer_class = DeclaratieSummarySerializer
+    required_roles = VIEW_ROLES
+    queryset = Declaratie.objects.none()  # for the schema; get_queryset scopes
+
+    def get_queryset(self):
+        qs = selectors.with_line_counts(selectors.declaraties_for(self.request.user))
+        params = self.request.query_params
+        problems = {}
+        if "status" in params:
+            if params["status"] not in selectors.DECLARATIE_STATUSSEN:
+                problems["status"] = [f"Kies uit: {', '.join(selectors.DECLARATIE_STATUSSEN)}."]
+            else:
+                qs = selectors.filter_status(qs, params["status"])
+        if "inBehandeling" in params:
+            value = params["inBehandeling"].lower()
+            if value not in ("true", "false"):
+                problems["inBehandeling"] = ["Gebruik true of false."]
+            else:
+                qs = qs.filter(aantal_in_behandeling__gt=0) if value == "true" else qs.filter(aantal_in_behandeling=0)
+        if "periode" in params:
+            try:
+                year, month = (int(x) for x in params["periode"].split("-"))
+                qs = qs.filter(periode_begin=_dt.date(year, month, 1))
+            except ValueError:
+                problems["periode"] = ["Gebruik JJJJ-MM, bijvoorbeeld 2026-01."]
+        if "aanbieder" in params:
+            try:
+                qs = qs.filter(aanbieder__uuid=_uuid.UUID(params["aanbieder"]))
+            except ValueError:
+                problems["aanbieder"] = ["Dit is geen geldige uuid."]
+        if "declaratieNummer" in params:
+            qs = qs.filter(declaratie_nummer=params["declaratieNummer"])
+        if problems:
+            raise serializers.ValidationError(problems)
+        return qs.order_by("-ingediend_op", "-id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=list(selectors.DECLARATIE_STATUSSEN)),
+            OpenApiParameter("inBehandeling", bool, description="alleen declaraties met regels die op UWV wachten"),
+            OpenApiParameter("periode", str, description="declaratiemaand, JJJJ-MM"),
+            OpenApiParameter("aanbieder", OpenApiTypes.UUID),
+            OpenApiParameter("declaratieNummer", str),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"application/json": DeclaratieWriteSerializer, "multipart/form-data": DeclaratieUploadSerializer},
+        responses={201: DeclaratieSerializer, 200: DeclaratieSerializer},
+    )
+    def post(self, request):
+        """Submit a declaration (JSON) or upload it as a spreadsheet (multipart, field ``bestand``).
+        201 for a new declaration, 200 for an identical resubmission (the first answer)."""
+        roles.require_role(request.user, roles.AANBIEDER)
+        if request.content_type.startswith("multipart/"):
+            bestand = request.FILES.get("bestand")
+            if bestand is None:
+                raise serializers.ValidationError({"bestand": ["Stuur het CSV- of XLSX-bestand in het veld bestand."]})
+            invoer = invoer_uit_bestand(bestand)
+        elif request.content_type.startswith("application/json"):
+            invoer = invoer_uit_json(request.data)
+        else:
+            raise exceptions.UnsupportedMediaType(request.content_type)
+        declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
+        return Response(
+            _declaratie_answer(request.user, declaratie.pk),
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class DeclaratieDetail(RetrieveView):
+    serializer_class = DeclaratieSerializer
+    required_roles = VIEW_ROLES
+    queryset = Declaratie.objects.none()
+
+    def get_queryset(self):
+        return selectors.with_line_counts(selectors.declaraties_for(self.request.user))
+
+
+class BesluitWriteSerializer(serializers.Serializer):
+    product_referentie = serializers.CharField(max_length=20)
+    besluit = serializers.ChoiceField(choices=[("toegekend", "Toegekend"), ("afgewezen", "Afgewezen")])
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+    def validate(self, attrs):
+        if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
+            raise serializers.ValidationError({"toelichting": "Een afwijzing vraagt een toelichting."})
+        return attrs
+
+
+class PrestatieBeoordelingWriteSerializer(serializers.Serializer):
+    besluiten = BesluitWriteSerializer(many=True, allow_empty=False, max_length=MAX_PRESTATIES)
+
+    def validate_besluiten(self, value):
+        refs = [b["product_referentie"] for b in value]
+        if len(set(refs)) != len(refs):
+            raise serializers.ValidationError("Elke productReferentie komt één keer voor.")
+        return value
+
+
+class DeclaratieBeoordeling(BaseView):
+    """A UWV beoordelaar decides the lines that wait for a person; not the one who declared."""
+
+    serializer_class = DeclaratieSerializer
+    required_roles = (roles.UWV_BEOORDELAAR,)
+    queryset = Declaratie.objects.none()
+
+    @extend_schema(request=PrestatieBeoordelingWriteSerializer, responses={201: DeclaratieSerializer})
+    def post(self, request, uuid):
+        declaratie = get_object_or_404(selectors.declaraties_for(request.user), uuid=uuid)
+        write = PrestatieBeoordelingWriteSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        services.prestaties_beoordelen(by=request.user, declaratie=declaratie, besluiten=write.validated_data["besluiten"])
+        return Response(_declaratie_answer(request.user, declaratie.pk), status=status.HTTP_201_CREATED)
+
+
+class PrestatieList(ListView):
+    """Declaration lines across declarations; ``status=in_behandeling`` is UWV's work queue."""
+
+    serializer_class = PrestatieQueueSerializer
+    required_roles = VIEW_ROLES
+    queryset = Prestatie.objects.none()
+
+    def get_queryset(self):
+        qs = selectors.prestaties_for(self.request.user)
+        params = self.request.query_params
+        problems = {}
+        if "status" in params:
+            if params["status"] not in PrestatieStatus.values:
+                problems["status"] = [f"Kies uit: {', '.join(PrestatieStatus.values)}."]
+            qs = qs.filter(status=params["status"])
+        if "aanbieder" in params:
+            try:
+                qs = qs.filter(aanbieder__uuid=_uuid.UUID(params["aanbieder"]))
+            except ValueError:
+                problems["aanbieder"] = ["Dit is geen geldige uuid."]
+        if "declaratie" in params:
+            try:
+                qs = qs.filter(declaratie__uuid=_uuid.UUID(params["declaratie"]))
+            except ValueError:
+                problems["declaratie"] = ["Dit is geen geldige uuid."]
+        if "toewijzingNummer" in params:
+            if not params["toewijzingNummer"].isdigit():
+                problems["toewijzingNummer"] = ["Een toewijzingNummer is een geheel getal."]
+            else:
+                qs = qs.filter(toewijzing_nummer=int(params["toewijzingNummer"]))
+        if "productCode" in params:
+            qs = qs.filter(product_code=params["productCode"])
+        if problems:
+            raise serializers.ValidationError(problems)
+        return qs.order_by("declaratie_id", "regelnummer")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=list(PrestatieStatus.values)),
+            OpenApiParameter("aanbieder", OpenApiTypes.UUID),
+            OpenApiParameter("declaratie", OpenApiTypes.UUID),
+            OpenApiParameter("toewijzingNummer", int),
+            OpenApiParameter("productCode", str),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class _Sjabloon(BaseView):
+    required_roles = (roles.AANBIEDER,)
+    queryset = Declaratie.objects.none()
+    serializer_class = DeclaratieUploadSerializer
+
+    def perform_content_negotiation(self, request, force=False):
+        # The file is the answer whatever the Accept header says; errors stay problem+json.
+        return super().perform_content_negotiation(request, force=True)
+
+
+class SjabloonCsv(_Sjabloon):
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request):
+        response = HttpResponse(upload.sjabloon_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="declaratie-sjabloon.csv"'
+        return response
+
+
+class SjabloonXlsx(_Sjabloon):
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY
+        }
+    )
+    def get(self, request):
+        response = HttpResponse(
+            upload.sjabloon_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="declaratie-sjabloon.xlsx"'
+        return response
