@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Instellingen, User
+from .models import Instellingen, Notificatie, Signaal, Taakrun, User
 
 admin.site.site_header = "IPS-loket beheer"
 admin.site.site_title = "IPS-loket beheer"
@@ -116,6 +116,7 @@ class InstellingenAdmin(HistoryAdmin):
             "Modeltrouw en caseload",
             {"fields": ("modeltrouw_geldig_maanden", "modeltrouw_handhaving", "caseload_norm_per_fte")},
         ),
+        ("Signalen", {"fields": ("budget_signaal_procent", "eindverslag_termijn_dagen")}),
     )
 
     def changelist_view(self, request, extra_context=None):
@@ -129,3 +130,30 @@ class InstellingenAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Taakrun)
+class TaakrunAdmin(ReadOnlyAdmin):
+    """Every run of a scheduled job: when, for which day, what it did and what failed."""
+
+    list_display = ("taak", "datum", "status", "gestart", "klaar", "bron")
+    list_filter = ("taak", "status")
+    date_hierarchy = "datum"
+    readonly_fields = ("uuid", "taak", "datum", "gestart", "klaar", "status", "counts", "fouten", "bron")
+
+
+@admin.register(Signaal)
+class SignaalAdmin(ReadOnlyAdmin):
+    list_display = ("soort", "omschrijving", "deadline", "aanbieder", "gemeente", "uwv_rol", "afgehandeld")
+    list_filter = ("soort", "afgehandeld", "uwv_rol")
+    search_fields = ("object_uuid", "omschrijving")
+    list_select_related = ("aanbieder", "gemeente")
+
+
+@admin.register(Notificatie)
+class NotificatieAdmin(ReadOnlyAdmin):
+    list_display = ("datum", "user", "aan", "onderwerp", "aantal_signalen", "status")
+    list_filter = ("status",)
+    search_fields = ("user__username", "aan")
+    list_select_related = ("user",)
+    exclude = ("signalen",)

@@ -1,11 +1,33 @@
-"""The Celery app. Tasks are thin: they load ids and call a service."""
+"""The Celery app and the schedule, defined in code (Europe/Amsterdam, CELERY_TIMEZONE).
+
+Tasks are thin: ``backoffice.run_job`` (backoffice/tasks.py) calls the one code path in
+``backoffice.schedule``; ``python manage.py run_job`` calls the same. Beat leaves the date out:
+the task fixes it to the day in Europe/Amsterdam at its first attempt."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
 
 app = Celery("backoffice")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+RUN_JOB = "backoffice.run_job"
+
+app.conf.beat_schedule = {
+    # Every night at 02:00: expiry, signals and the e-mail digests.
+    "nightly": {"task": RUN_JOB, "schedule": crontab(hour=2, minute=0), "args": ("nightly",)},
+    # Monday 03:00: payment orders from accepted declaration lines.
+    "weekly": {"task": RUN_JOB, "schedule": crontab(hour=3, minute=0, day_of_week="mon"), "args": ("weekly",)},
+    # The 1st of the month 04:00: co-financing claims for the previous month, reminders.
+    "monthly": {"task": RUN_JOB, "schedule": crontab(hour=4, minute=0, day_of_month="1"), "args": ("monthly",)},
+    # 1 January, April, July and October 05:00: the work monitor of the quarter that ended.
+    "quarterly": {
+        "task": RUN_JOB,
+        "schedule": crontab(hour=5, minute=0, day_of_month="1", month_of_year="1,4,7,10"),
+        "args": ("quarterly",),
+    },
+}

@@ -37,7 +37,9 @@ class Instellingen(models.Model):
     budget_signaal_procent = models.PositiveSmallIntegerField(
         "signaal 'budget bijna op' boven (% van toegekend)", default=90
     )
-    eindverslag_termijn_dagen = models.PositiveSmallIntegerField("eindverslag verwacht binnen (dagen na einde)", default=30)
+    eindverslag_termijn_dagen = models.PositiveSmallIntegerField(
+        "eindverslag verwacht binnen (dagen na einde)", default=30
+    )
     cmd_max_behandelduur_maanden = models.PositiveSmallIntegerField("CMD: max. behandelduur (maanden)", default=24)
     declaratie_automatisch_toekennen = models.BooleanField(
         "declaratieregels die alle controles doorstaan automatisch toekennen", default=True
@@ -175,7 +177,9 @@ class Signaal(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["soort", "object_uuid"], condition=models.Q(afgehandeld=False), name="signaal_een_open_per_oorzaak"
+                fields=["soort", "object_uuid"],
+                condition=models.Q(afgehandeld=False),
+                name="signaal_een_open_per_oorzaak",
             ),
             models.CheckConstraint(condition=models.Q(soort__in=SignaalSoort.values), name="signaal_soort_geldig"),
             models.CheckConstraint(
@@ -227,7 +231,9 @@ class Notificatie(models.Model):
         ordering = ["-datum", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "datum"], condition=models.Q(status="verzonden"), name="een_digest_per_gebruiker_per_dag"
+                fields=["user", "datum"],
+                condition=models.Q(status="verzonden"),
+                name="een_digest_per_gebruiker_per_dag",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=NotificatieStatus.values), name="notificatie_status_geldig"

@@ -1,0 +1,47 @@
+"""Reads of backoffice's own records for users, scoped like every other list (conventions.md).
+
+A user's organisations hang off ``financiering.Medewerker``; backoffice reads them through the
+user's reverse relation (``user.medewerker``) so that it imports no higher app."""
+
+from django.db.models import Q, QuerySet
+
+from . import roles
+from .models import Notificatie, Signaal, Taakrun
+
+
+def _aanbieder_id(user) -> int | None:
+    medewerker = getattr(user, "medewerker", None)
+    return medewerker.aanbieder_id if medewerker else None
+
+
+def _gemeente_ids(user) -> list[int]:
+    cached = getattr(user, "_ips_gemeenten", None)
+    if cached is None:
+        medewerker = getattr(user, "medewerker", None)
+        cached = list(medewerker.gemeenten.values_list("id", flat=True)) if medewerker else []
+        user._ips_gemeenten = cached
+    return cached
+
+
+def signalen_for(user) -> QuerySet[Signaal]:
+    """Provider: the signals of its own organisation. Gemeente: those of its gemeente(n). UWV: all,
+    except a late beschikking on the gemeente route (UWV does not see an application before the
+    gemeente's decision). Auditor and beheerder: none. A user with several roles sees the union."""
+    scope = Q(pk__in=[])
+    if roles.has_role(user, *roles.UWV_ROLES):
+        scope |= ~Q(object_type="aanvraag") | ~Q(uwv_rol="")
+    if roles.has_role(user, roles.GEMEENTE):
+        scope |= Q(gemeente_id__in=_gemeente_ids(user))
+    if roles.has_role(user, roles.AANBIEDER):
+        aanbieder_id = _aanbieder_id(user)
+        if aanbieder_id:
+            scope |= Q(aanbieder_id=aanbieder_id)
+    return Signaal.objects.filter(scope).order_by("-id")
+
+
+def taakruns_list() -> QuerySet[Taakrun]:
+    return Taakrun.objects.order_by("-gestart", "-id")
+
+
+def notificaties_for(user) -> QuerySet[Notificatie]:
+    return Notificatie.objects.filter(user_id=user.pk).prefetch_related("signalen").order_by("-datum", "-id")

@@ -1,0 +1,36 @@
+"""Celery tasks: thin. They parse the arguments and call the one code path in ``schedule``."""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+except ImportError:  # pragma: no cover
+    RedisConnectionError = ConnectionError
+
+TRANSIENT = (OperationalError, ConnectionError, RedisConnectionError)
+
+
+@shared_task(
+    bind=True,
+    name="backoffice.run_job",
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def run_job_task(self, name: str, datum: str | None = None) -> dict:
+    """Run a scheduled job for ``datum`` (ISO date; beat leaves it out: today in Europe/Amsterdam).
+    Retried only on transient errors; the job is idempotent, so a retry adds nothing twice."""
+    from .schedule import run_job
+
+    if datum is None:
+        # Fix the day on the first attempt, so a retry after midnight still runs for that day.
+        datum = timezone.localdate().isoformat()
+        self.request.args = (name, datum)
+    run = run_job(name, date.fromisoformat(datum), bron="celery")
+    return {"taakrun": str(run.uuid), "status": run.status, "counts": run.counts}
