@@ -65,3 +65,100 @@ def declaratie_status(*, toegekend: int, afgewezen: int, in_behandeling: int) ->
 
 def prestaties_for(user) -> QuerySet[Prestatie]:
     return Prestatie.objects.select_related("declaratie", "aanbieder").filter(_scope(user))
+
+
+# --- payment orders and co-financing claims (betalingen, vorderingen) --------------------------
+# Imports here keep this section apart from the declarations' reads above (two authors, one file).
+
+from datetime import date  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.db.models import Case, F, Min, Sum, When  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from financiering.selectors import user_gemeente_ids  # noqa: E402
+
+from .models import Betaalopdracht, Vordering, VorderingRegel  # noqa: E402
+
+_ZERO = Decimal("0.00")
+
+
+def betaalopdrachten_for(user) -> QuerySet[Betaalopdracht]:
+    """Payment orders are UWV's business: both UWV roles read them, nobody else."""
+    qs = Betaalopdracht.objects.select_related(
+        "aanbieder", "eerste_akkoord_door", "tweede_akkoord_door", "bevestigd_door"
+    ).order_by("-datum", "aanbieder__naam", "id")
+    if roles.has_role(user, *roles.UWV_ROLES):
+        return qs
+    return qs.none()
+
+
+def betaalopdracht_regels(opdracht: Betaalopdracht) -> QuerySet[Prestatie]:
+    """The lines of one order, in a stable order; nothing personal is selected."""
+    return (
+        Prestatie.objects.filter(betaalopdracht=opdracht)
+        .select_related("traject__gemeente", "traject__perceel")
+        .order_by("toewijzing_nummer", "begindatum", "id")
+    )
+
+
+def betaalopdracht_samenvatting(opdracht: Betaalopdracht) -> dict:
+    """The lines of one order at a glance: debit and credit totals, and per product code."""
+    signed = Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))
+    lines = Prestatie.objects.filter(betaalopdracht=opdracht)
+    totals = lines.aggregate(
+        aantal=Count("id"),
+        debet=Coalesce(Sum("toegekend_bedrag", filter=Q(debet_credit="D")), _ZERO),
+        credit=Coalesce(Sum("toegekend_bedrag", filter=Q(debet_credit="C")), _ZERO),
+        trajecten=Count("traject_id", distinct=True),
+    )
+    per_product = list(
+        lines.values("product_code").annotate(aantal=Count("id"), bedrag=Coalesce(Sum(signed), _ZERO)).order_by(
+            "product_code"
+        )
+    )
+    return {**totals, "per_product": per_product}
+
+
+def vorderingen_for(user) -> QuerySet[Vordering]:
+    """UWV financieel sees every claim; a gemeente its own; anyone else nothing."""
+    qs = Vordering.objects.select_related("gemeente").order_by("-periode", "gemeente__code", "id")
+    if roles.has_role(user, roles.UWV_FINANCIEEL):
+        return qs
+    if roles.has_role(user, roles.GEMEENTE):
+        return qs.filter(gemeente_id__in=user_gemeente_ids(user))
+    return qs.none()
+
+
+def vordering_regels(vordering: Vordering) -> QuerySet[VorderingRegel]:
+    return (
+        VorderingRegel.objects.filter(vordering=vordering)
+        .select_related("prestatie", "regeling")
+        .order_by("prestatie__toewijzing_nummer", "prestatie__begindatum", "id")
+    )
+
+
+def vorderingen_overzicht_for(user, *, today: date | None = None) -> list[dict]:
+    """Per gemeente at a glance (the 43-of-75 problem): claims, claimed, received, outstanding,
+    and what is overdue (past the due date, not paid, money open). A gemeente sees its own row."""
+    today = today or timezone.localdate()
+    overdue = Q(vervaldatum__lt=today) & ~Q(status="betaald") & Q(bedrag__gt=F("ontvangen"))
+    open_ = F("bedrag") - F("ontvangen")
+    return list(
+        vorderingen_for(user)
+        .order_by()
+        .values("gemeente__code", "gemeente__naam")
+        .annotate(
+            aantal=Count("id"),
+            aantal_betaald=Count("id", filter=Q(status="betaald")),
+            aantal_te_laat=Count("id", filter=overdue),
+            aantal_betwist=Count("id", filter=Q(status="betwist")),
+            gevorderd=Coalesce(Sum("bedrag"), _ZERO),
+            ontvangen_totaal=Coalesce(Sum("ontvangen"), _ZERO),
+            openstaand=Coalesce(Sum(open_), _ZERO),
+            te_laat=Coalesce(Sum(open_, filter=overdue), _ZERO),
+            oudste_vervaldatum=Min("vervaldatum", filter=overdue),
+        )
+        .order_by("gemeente__code")
+    )

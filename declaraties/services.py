@@ -346,10 +346,11 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
         ],
         ignore_conflicts=True,
     )
+    # Only orders nobody approved yet take lines: an approval is for the amount that was seen.
     orders = dict(
-        Betaalopdracht.objects.filter(datum=datum, aanbieder_id__in=ibans, status="te_accorderen").values_list(
-            "aanbieder_id", "pk"
-        )
+        Betaalopdracht.objects.filter(
+            datum=datum, aanbieder_id__in=ibans, status="te_accorderen", eerste_akkoord_door__isnull=True
+        ).values_list("aanbieder_id", "pk")
     )
     taken = free.filter(aanbieder_id__in=orders).update(
         betaalopdracht_id=Case(*[When(aanbieder_id=a, then=Value(o)) for a, o in orders.items()])
@@ -363,6 +364,9 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
     Betaalopdracht.objects.filter(pk__in=[r["betaalopdracht_id"] for r in rows]).update(
         bedrag=Case(*[When(pk=r["betaalopdracht_id"], then=Value(r["bedrag"])) for r in rows]),
         aantal_regels=Case(*[When(pk=r["betaalopdracht_id"], then=Value(r["n"])) for r in rows]),
+        akkoorden_nodig=Case(
+            *[When(pk=r["betaalopdracht_id"], then=Value(2 if r["bedrag"] > drempel else 1)) for r in rows]
+        ),
     )
     return {"betaalopdrachten": Betaalopdracht.objects.filter(datum=datum).count() - before, "regels": taken}
 
@@ -402,6 +406,13 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
         raise BusinessRuleError(code="al-bevestigd", message="Deze betaalopdracht is al als betaald bevestigd.")
     if opdracht.status != "geaccordeerd":
         raise BusinessRuleError(code="ongeldige-status", message="Een betaalopdracht wordt eerst geaccordeerd.")
+    if datum > timezone.localdate() or datum < opdracht.datum:
+        raise BusinessRuleError(
+            code="datum-ongeldig",
+            message=f"De uitvoeringsdatum ligt tussen de opdrachtdatum ({opdracht.datum:%Y-%m-%d}) en vandaag.",
+            status=400,
+            field="datum",
+        )
     lines = Prestatie.objects.filter(betaalopdracht=opdracht, betaald_op__isnull=True)
     lines.update(betaald_op=datum)
     paid = Prestatie.objects.filter(betaalopdracht=opdracht)
@@ -475,8 +486,9 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     _advisory_lock("vorderingen")
     periode_eind = datum.replace(day=1) - timedelta(days=1)
     periode, _ = rules.month_bounds(periode_eind)
+    # Up to the end of the month, not only within it: a payment registered late with an earlier
+    # bank date is claimed in the next run instead of falling through.
     paid = Prestatie.objects.filter(
-        betaald_op__gte=periode,
         betaald_op__lte=periode_eind,
         traject__route="gemeente",
         traject__regeling__cofinanciering_aandeel__gt=0,
@@ -527,6 +539,14 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
         ignore_conflicts=True,
     )
     _vorderingen_herbereken(list(claims.values()))
+    # Lines added to a claim that was already sent (a second run after a late payment) reopen it.
+    Vordering.objects.filter(pk__in=claims.values()).exclude(status__in=["concept", "betwist"]).update(
+        status=Case(
+            When(ontvangen__gte=F("bedrag"), then=Value("betaald")),
+            When(ontvangen__gt=0, then=Value("deels_betaald")),
+            default=Value("verzonden"),
+        )
+    )
     return {"vorderingen": Vordering.objects.filter(periode=periode).count() - before, "regels": len(rows)}
 
 
