@@ -41,7 +41,7 @@ def _bic_for(iban: IBAN) -> str | None:
 
 
 def message_id(opdracht: Betaalopdracht) -> str:
-    return f"IPS-{opdracht.uuid.hex}"[:35]
+    return f"IPS{opdracht.uuid.hex}"  # 35 characters, the maximum
 
 
 def end_to_end_id(opdracht: Betaalopdracht) -> str:

@@ -304,7 +304,9 @@ def test_a_payment_confirmed_late_with_an_earlier_bank_date_is_still_claimed(w, 
 def test_an_approved_order_takes_no_new_lines_and_the_threshold_follows_the_amount(w, clock):
     """A second run on the same day puts new lines only in an order nobody approved yet, and an
     order that grows past the threshold then needs two approvals."""
-    Instellingen.objects.filter(pk=Instellingen.get().pk).update(vier_ogen_drempel=Decimal("4000.00"))
+    instellingen = Instellingen.get()
+    instellingen.vier_ogen_drempel = Decimal("4000.00")
+    instellingen.save()
     een = approved_traject(w, perceel="demo-gem-epa")
     twee = approved_traject(w, perceel="demo-gem-epa")
     drie = approved_traject(w, perceel="demo-gem-epa")
