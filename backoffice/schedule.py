@@ -9,7 +9,7 @@ See docs/jobs.md."""
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -18,6 +18,7 @@ from declaraties import jobs as declaraties_jobs
 from declaraties import services as declaraties_services
 from financiering import jobs as financiering_jobs
 from trajecten import jobs as trajecten_jobs
+from trajecten import werkmonitor
 
 from .locks import job_lock
 from .models import Instellingen, Taakrun
@@ -58,8 +59,19 @@ def _signalen(datum: date) -> list[Step]:
     ]
 
 
-# The quarterly work-monitor export (issue 4, item 4) is wired here once it exists.
-WERKMONITOR: Callable[[date], dict[str, int]] | None = None
+def _werkmonitor_export(datum: date) -> dict[str, int]:
+    """The work monitor of the quarter that ended before ``datum`` (run on 1 Jan/Apr/Jul/Oct)."""
+    einde = datum.replace(day=1) - timedelta(days=1)
+    result = werkmonitor.werkmonitor_export(kwartaal=f"{einde.year}-Q{(einde.month - 1) // 3 + 1}")
+    return {
+        "werkmonitor_trajecten": result["trajecten"],
+        "werkmonitor_groepen": result["groepen"],
+        "werkmonitor_bestanden": len(result["bestanden"]),
+    }
+
+
+# The quarterly work-monitor export (issue 4, item 4; trajecten.werkmonitor).
+WERKMONITOR: Callable[[date], dict[str, int]] | None = _werkmonitor_export
 
 
 def _werkmonitor(datum: date) -> dict[str, int]:

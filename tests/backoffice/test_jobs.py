@@ -237,8 +237,10 @@ def test_late_decisions_fidelity_caseload_budget_and_claims(wereld, clock):
     assert Signaal.objects.get(soort="modeltrouw_verlopen", aanbieder=w.noord).afgehandeld
 
 
-def test_weekly_monthly_and_quarterly(wereld, clock):
+def test_weekly_monthly_and_quarterly(wereld, clock, settings, tmp_path):
     w = wereld
+    settings.IPS_EXPORT_DIR = str(tmp_path)
+    approved_traject(w)
     weekly = run(clock, "weekly", START + D(7))
     assert weekly.status == "geslaagd", weekly.fouten
     assert set(weekly.counts) >= {"betaalopdrachten"}
@@ -256,16 +258,26 @@ def test_weekly_monthly_and_quarterly(wereld, clock):
     assert run(clock, "monthly", dt.date(2026, 3, 1)).counts["herinneringen"] == 0
 
     clock.move_to(dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC))
-    try:
-        call_command("run_job", "quarterly", "--date", "2026-04-01")
-    except CommandError:
-        pass
+    call_command("run_job", "quarterly", "--date", "2026-04-01")
     quarterly = Taakrun.objects.get(taak="quarterly")
-    if schedule.WERKMONITOR is None:
-        assert quarterly.status == "mislukt"
-        assert "nog niet beschikbaar" in quarterly.fouten[0]["fout"]
-    else:
-        assert quarterly.status == "geslaagd", quarterly.fouten
+    assert quarterly.status == "geslaagd", quarterly.fouten
+    assert quarterly.counts["werkmonitor_bestanden"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "werkmonitor-2026-Q1-totalen.csv",
+        "werkmonitor-2026-Q1-trajecten.csv",
+        "werkmonitor-2026-Q1.xlsx",
+    ]
+
+    # Without the export the job says so, and does not pretend to have succeeded.
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(schedule, "WERKMONITOR", None)
+    try:
+        with pytest.raises(CommandError):
+            call_command("run_job", "quarterly", "--date", "2026-04-01")
+    finally:
+        monkeypatch.undo()
+    failed = Taakrun.objects.filter(taak="quarterly").order_by("-id").first()
+    assert failed.status == "mislukt" and "nog niet beschikbaar" in failed.fouten[0]["fout"]
 
 
 def test_taakruns_api_for_beheerder_and_uwv_only(wereld, clock):
