@@ -26,8 +26,12 @@ def _ensure_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password,
-        dbname="postgres", autocommit=True,
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
     ) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -174,7 +178,10 @@ def main(argv=None) -> int:
     perceel, created = Perceel.objects.get_or_create(
         code="bench-decl-epa",
         defaults={
-            "regeling": regeling, "naam": "Bench EPA", "doelgroep": "epa", "basisduur_maanden": 36,
+            "regeling": regeling,
+            "naam": "Bench EPA",
+            "doelgroep": "epa",
+            "basisduur_maanden": 36,
             "toegestane_aanbiedertypen": ["ggz"],
         },
     )
@@ -186,7 +193,9 @@ def main(argv=None) -> int:
 
     def provider(tag: str):
         aanbieder = Aanbieder.objects.create(
-            naam=f"Bench {tag} {stamp}", type="ggz", kvk_nummer=f"{secrets.randbelow(10**8):08d}",
+            naam=f"Bench {tag} {stamp}",
+            type="ggz",
+            kvk_nummer=f"{secrets.randbelow(10**8):08d}",
             agb_code=f"{secrets.randbelow(10**8):08d}",
             iban="NL91ABNA0417164300",
         )
@@ -210,8 +219,11 @@ def main(argv=None) -> int:
 
     # 1. the service alone: judging and storing
     user, trajecten = provider("service")
-    body = {"declaratieNummer": f"B{stamp}S", "declaratiePeriode": periode,
-            "prestaties": regels_voor(trajecten, maand=maand, prefix="s", aantal=args.regels)}
+    body = {
+        "declaratieNummer": f"B{stamp}S",
+        "declaratiePeriode": periode,
+        "prestaties": regels_voor(trajecten, maand=maand, prefix="s", aantal=args.regels),
+    }
     from djangorestframework_camel_case.util import underscoreize
 
     invoer = invoer_uit_json(underscoreize(body, no_underscore_before_number=True))
@@ -228,8 +240,11 @@ def main(argv=None) -> int:
 
     # 2. the whole API request: JSON parsing, validation, judgement, the answer with every line
     user, trajecten = provider("api")
-    body = {"declaratieNummer": f"B{stamp}A", "declaratiePeriode": periode,
-            "prestaties": regels_voor(trajecten, maand=maand, prefix="a", aantal=args.regels)}
+    body = {
+        "declaratieNummer": f"B{stamp}A",
+        "declaratiePeriode": periode,
+        "prestaties": regels_voor(trajecten, maand=maand, prefix="a", aantal=args.regels),
+    }
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

@@ -66,8 +66,24 @@ def judge(regels, trajecten=None, used=(), vorige=None, maand=JAN, today=TODAY, 
 
 
 def test_every_code_has_a_dutch_meaning():
-    for code in ("8001", "0233", "8021", "9333", "9338", "9307", "9308", "9319", "9340", "9346", "9369",
-                 "8848", "8017", "IPS01", "IPS02", "IPS03"):
+    for code in (
+        "8001",
+        "0233",
+        "8021",
+        "9333",
+        "9338",
+        "9307",
+        "9308",
+        "9319",
+        "9340",
+        "9346",
+        "9369",
+        "8848",
+        "8017",
+        "IPS01",
+        "IPS02",
+        "IPS03",
+    ):
         assert rules.RETOURCODES[code].strip()
 
 
@@ -115,7 +131,9 @@ def test_9307_before_start_and_9308_after_end():
     assert judge([regel(begin=date(2026, 1, 10), end=date(2026, 1, 10))]) == [["9307"]]
     stopped = {100: traject(einde=date(2026, 1, 20))}
     assert judge([regel("periode", date(2026, 1, 21), date(2026, 1, 31), "11", "31.54")], stopped) == [["9308"]]
-    assert judge([regel("periode", START, date(2026, 1, 20), "6", "17.20")], {100: traject(einde=date(2026, 1, 20))}) == [[]]
+    assert judge(
+        [regel("periode", START, date(2026, 1, 20), "6", "17.20")], {100: traject(einde=date(2026, 1, 20))}
+    ) == [[]]
 
 
 def test_9319_outside_the_declaration_month():
