@@ -168,3 +168,62 @@ class OntvangstAdmin(ReadOnlyAdmin):
     list_display = ("vordering", "bedrag", "datum", "door", "op")
     list_select_related = ("vordering__gemeente", "door")
     readonly_fields = ("uuid",)
+
+
+# --- payment orders: the SEPA bank file from the admin (betalingen) -----------------------------
+# A subclass, registered in place of the one above, so that the two parts of this file stay apart.
+
+
+class BetaalopdrachtSepaAdmin(BetaalopdrachtAdmin):
+    """Payment orders with a download of the pain.001 file once an order is approved; the file
+    is for UWV financieel (or a superuser), like GET /betaalopdrachten/{uuid}/sepa."""
+
+    list_display = (*BetaalopdrachtAdmin.list_display, "sepa_bestand")
+    readonly_fields = (*BetaalopdrachtAdmin.readonly_fields, "sepa_bestand", "akkoorden")
+
+    @admin.display(description="SEPA-bestand")
+    def sepa_bestand(self, obj: Betaalopdracht) -> str:
+        from . import sepa
+
+        if obj.status not in sepa.SEPA_STATUSES:
+            return "na accordering"
+        url = reverse("admin:declaraties_betaalopdracht_sepa", args=(obj.pk,))
+        return format_html('<a href="{}">pain.001 downloaden</a>', url)
+
+    @admin.display(description="akkoorden")
+    def akkoorden(self, obj: Betaalopdracht) -> str:
+        names = [u.username for u in (obj.eerste_akkoord_door, obj.tweede_akkoord_door) if u is not None]
+        return f"{len(names)} van {obj.akkoorden_nodig}: {', '.join(names) or '-'}"
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/sepa/", self.admin_site.admin_view(self.sepa_view), name="declaraties_betaalopdracht_sepa"),
+            *super().get_urls(),
+        ]
+
+    def sepa_view(self, request, pk: int):
+        from django.http import HttpResponse
+        from django.shortcuts import get_object_or_404
+        from django.utils import timezone
+
+        from backoffice import roles
+
+        from . import sepa
+
+        if not self.has_view_permission(request) or not (
+            request.user.is_superuser or roles.has_role(request.user, roles.UWV_FINANCIEEL)
+        ):
+            raise PermissionDenied
+        opdracht = get_object_or_404(Betaalopdracht.objects.select_related("aanbieder"), pk=pk)
+        try:
+            xml = sepa.pain001(opdracht, today=timezone.localdate())
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(reverse("admin:declaraties_betaalopdracht_change", args=(pk,)))
+        response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="pain001-{opdracht.datum:%Y%m%d}-{opdracht.uuid.hex}.xml"'
+        return response
+
+
+admin.site.unregister(Betaalopdracht)
+admin.site.register(Betaalopdracht, BetaalopdrachtSepaAdmin)

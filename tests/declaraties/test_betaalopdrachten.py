@@ -278,3 +278,29 @@ def test_two_people_confirm_at_once_exactly_one_succeeds(tworld):
         assert_budget_matches_raw_tables(world.budget_amsterdam)  # realised once, not twice
     world.budget_amsterdam.refresh_from_db()
     assert world.budget_amsterdam.gerealiseerd == Decimal("9600.00")
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_order_read_only_with_a_sepa_download(world, client):
+    from django.urls import reverse
+
+    admin_user = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin_user)
+    opdracht = order(world)
+    change = reverse("admin:declaraties_betaalopdracht_change", args=(opdracht.pk,))
+    assert "na accordering" in client.get(change).content.decode()
+    sepa_url = reverse("admin:declaraties_betaalopdracht_sepa", args=(opdracht.pk,))
+    assert client.get(sepa_url).status_code == 302  # refused before approval, with a message
+    approve(world, opdracht)
+    assert sepa_url in client.get(change).content.decode()
+    response = client.get(sepa_url)
+    assert response.status_code == 200
+    assert ET.fromstring(response.content).find("p:CstmrCdtTrfInitn/p:GrpHdr/p:NbOfTxs", NS).text == "1"
+    claim_list = client.get(reverse("admin:declaraties_vordering_changelist"))
+    assert claim_list.status_code == 200
+    # staff without the UWV financieel role get no bank file
+    staff = make_user(roles.BEHEERDER, username="staff-zonder-geld")
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get(sepa_url).status_code in (302, 403)
