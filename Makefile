@@ -17,7 +17,7 @@ test: ## migratiecheck, ruff en pytest tegen PostgreSQL + Redis (ARGS="-k iets" 
 setup: ## alleen .venv + pakketten + migrate
 	bash scripts/setup.sh
 
-bench: ## benchmarks uit bench/ (als die er zijn)
+bench: ## vult ips_bench (1M) en ips_bench_10k en meet nightly, naieve lus en werkmonitor (docs/performance.md)
 	@if [ -f bench/__main__.py ]; then bash scripts/setup.sh >/dev/null && $(PY) -m bench; \
 	else echo "nog geen benchmarks (bench/__main__.py ontbreekt)"; fi
 

@@ -325,7 +325,7 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True) -> dict:
                     "bsn_hash": "md5('bsn' || i) || md5('hash' || i)",
                     "voorletters": "'B.'",
                     "achternaam": "'Bench-' || i",
-                    "geboortedatum": "date '1960-01-01' + (i * 7919 % 14000)",
+                    "geboortedatum": "date '1960-01-01' + ((i % 14000) * 7919 % 14000)",
                     "gemeente_id": "gemeente_id",
                     "uitkering": "CASE WHEN route = 'gemeente' THEN 'participatiewet' ELSE (ARRAY['wga_80_100','wga_35_80','ziektewet','wajong','ww'])[1 + i % 5] END",
                     "doelgroep": "doelgroep",

@@ -548,12 +548,26 @@ def _alle_trajecten(kwartaal: Kwartaal) -> QuerySet:
     return _rows(kwartaal, Q(), timezone.localdate())
 
 
+def export_dir() -> Path:
+    """``settings.IPS_EXPORT_DIR``, else the environment's ``IPS_EXPORT_DIR``, else var/exports."""
+    configured = getattr(settings, "IPS_EXPORT_DIR", None) or os.environ.get("IPS_EXPORT_DIR")
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "exports"
+
+
+def vorig_kwartaal(datum: date) -> str:
+    """The last complete quarter before ``datum`` (what the quarterly job exports): 2026-Q3 on
+    any day of 2026-Q4."""
+    nummer = (datum.month - 1) // 3 + 1
+    return f"{datum.year - 1}-Q4" if nummer == 1 else f"{datum.year}-Q{nummer - 1}"
+
+
 def werkmonitor_export(*, kwartaal: str) -> dict:
     """Write the quarter's monitor for all trajectories (UWV's view) to ``settings.IPS_EXPORT_DIR``:
     ``werkmonitor-<kwartaal>-trajecten.csv``, ``...-totalen.csv`` and ``werkmonitor-<kwartaal>.xlsx``.
-    Idempotent: a rerun replaces the files (written aside, then renamed). Returns counts."""
+    Idempotent: a rerun replaces the files (written aside, then renamed). Returns counts (ints
+    only, so they fit a Taakrun's counts); the files are named by ``bestandsnaam``."""
     q = parse_kwartaal(kwartaal)
-    directory = Path(getattr(settings, "IPS_EXPORT_DIR", None) or Path(settings.VAR_DIR) / "exports")
+    directory = export_dir()
     directory.mkdir(parents=True, exist_ok=True)
     rows_qs = _alle_trajecten(q)
     totalen = _totals(rows_qs, q)
@@ -590,4 +604,8 @@ def werkmonitor_export(*, kwartaal: str) -> dict:
     _replace(bestandsnaam(q, "trajecten", "csv"), write_trajecten_csv)
     _replace(bestandsnaam(q, "totalen", "csv"), write_totalen_csv)
     _replace(bestandsnaam(q, "", "xlsx"), lambda path: write_xlsx(path, trajecten(), totalen))
-    return {"kwartaal": q.code, "trajecten": n_trajecten, "groepen": len(group_rows), "bestanden": written}
+    return {
+        "werkmonitor.trajecten": n_trajecten,
+        "werkmonitor.groepen": len(group_rows),
+        "werkmonitor.bestanden": len(written),
+    }

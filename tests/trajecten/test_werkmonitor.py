@@ -289,3 +289,23 @@ def test_query_count_does_not_grow_with_trajectories(world):
     assert (n_small, n_large) == (5, 30)
     assert small == large and small_provider == large_provider
     assert large <= 6
+
+
+@pytest.mark.django_db
+def test_quarterly_export_writes_the_files_and_is_idempotent(world, settings, tmp_path):
+    from trajecten.werkmonitor import vorig_kwartaal, werkmonitor_export
+
+    settings.IPS_EXPORT_DIR = str(tmp_path)
+    traject = _traject(world)
+    _plaats(world, traject, start=START + dt.timedelta(days=45), werkgever="+31 Uitzendbureau")
+    with time_machine.travel(LATER, tick=False):
+        assert vorig_kwartaal(dt.date(2027, 2, 1)) == "2026-Q4"
+        first = werkmonitor_export(kwartaal="2026-Q4")
+        second = werkmonitor_export(kwartaal="2026-Q4")
+    assert first == second
+    assert first["werkmonitor.trajecten"] == 1 and first["werkmonitor.bestanden"] == 3
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["werkmonitor-2026-Q4-totalen.csv", "werkmonitor-2026-Q4-trajecten.csv", "werkmonitor-2026-Q4.xlsx"]
+    rows = list(csv.DictReader((tmp_path / "werkmonitor-2026-Q4-trajecten.csv").open(encoding="utf-8")))
+    assert rows[0]["werkgevers"] == "'+31 Uitzendbureau" and rows[0]["periodeTotEersteBaan"] == "31-60"
+    assert vorig_kwartaal(dt.date(2026, 12, 31)) == "2026-Q3"
