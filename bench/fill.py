@@ -65,6 +65,63 @@ def insert_select(model, values: dict, from_sql: str, params: list | None = None
         return cursor.rowcount
 
 
+# --- bulk loading without per-row index and foreign-key upkeep ---------------------------------
+
+
+class _Deferred:
+    """Drop the secondary indexes, unique and foreign-key constraints of some tables, and put
+    them back afterwards (one sorted build and one validation scan each, instead of upkeep for
+    every row). Whatever the migrations defined is read from the catalogue and restored as is."""
+
+    def __init__(self, models):
+        self.tables = [m._meta.db_table for m in models]
+        self.constraints: list[tuple[str, str, str]] = []
+        self.indexes: list[str] = []
+
+    def __enter__(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            # Deferred checks of rows written earlier in this transaction would block ALTER TABLE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for table in self.tables:
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC",
+                    [table],
+                )
+                found = cursor.fetchall()
+                cursor.execute(
+                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                    "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                    [table],
+                )
+                indexes = cursor.fetchall()
+                for name, definition, _kind in found:
+                    self.constraints.append((table, name, definition))
+                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                for name, definition in indexes:
+                    self.indexes.append(definition)
+                    cursor.execute(f"DROP INDEX {name}")
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            return False  # the transaction rolls the drops back
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for definition in self.indexes:
+                cursor.execute(definition)
+            # Unique constraints before the foreign keys (none of these references them, but keep
+            # the catalogue's order of kinds).
+            for table, name, definition in sorted(self.constraints, key=lambda c: "FOREIGN" in c[2]):
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        return False
+
+
 # --- the small reference objects, through the ORM in bulk --------------------------------------
 
 
@@ -314,6 +371,9 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True) -> dict:
             cursor.execute(PLAN_SQL, params)
             cursor.execute("CREATE UNIQUE INDEX ON bench_plan (i)")
         counts = {}
+        deferred = _Deferred([Deelnemer, Aanvraag, Traject, Verlenging, Stopbericht, Eindverslag, Plaatsing])
+        with step("indexen en sleutels tijdelijk weg"):
+            deferred.__enter__()
         with step("deelnemers"):
             counts["deelnemers"] = insert_select(
                 Deelnemer,
@@ -512,6 +572,8 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True) -> dict:
                 },
                 "FROM bench_plan WHERE status <> 'actief' AND i % 500 = 0",
             )
+        with step("indexen en sleutels terug (bouwen, valideren)"):
+            deferred.__exit__(None, None, None)
         with connection.cursor() as cursor, step("sequences, opruimen"):
             from django.core.management.color import no_style
 
