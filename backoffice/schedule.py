@@ -9,7 +9,7 @@ See docs/jobs.md."""
 
 import logging
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -60,14 +60,8 @@ def _signalen(datum: date) -> list[Step]:
 
 
 def _werkmonitor_export(datum: date) -> dict[str, int]:
-    """The work monitor of the quarter that ended before ``datum`` (run on 1 Jan/Apr/Jul/Oct)."""
-    einde = datum.replace(day=1) - timedelta(days=1)
-    result = werkmonitor.werkmonitor_export(kwartaal=f"{einde.year}-Q{(einde.month - 1) // 3 + 1}")
-    return {
-        "werkmonitor_trajecten": result["trajecten"],
-        "werkmonitor_groepen": result["groepen"],
-        "werkmonitor_bestanden": len(result["bestanden"]),
-    }
+    """The work monitor of the last complete quarter before ``datum`` (run on 1 Jan/Apr/Jul/Oct)."""
+    return werkmonitor.werkmonitor_export(kwartaal=werkmonitor.vorig_kwartaal(datum))
 
 
 # The quarterly work-monitor export (issue 4, item 4; trajecten.werkmonitor).

@@ -261,7 +261,7 @@ def test_weekly_monthly_and_quarterly(wereld, clock, settings, tmp_path):
     call_command("run_job", "quarterly", "--date", "2026-04-01")
     quarterly = Taakrun.objects.get(taak="quarterly")
     assert quarterly.status == "geslaagd", quarterly.fouten
-    assert quarterly.counts["werkmonitor_bestanden"] == 3
+    assert quarterly.counts["werkmonitor.bestanden"] == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "werkmonitor-2026-Q1-totalen.csv",
         "werkmonitor-2026-Q1-trajecten.csv",
