@@ -11,18 +11,11 @@ from trajecten import api as traj
 from trajecten.api_werkmonitor import Werkmonitor
 
 from . import jobs_api
-from . import jobs_api
 from .auth import TokenLogin
 
 api_v1 = [
     path("auth/token", TokenLogin.as_view(), name="token"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("signalen", jobs_api.SignaalList.as_view(), name="signalen"),
-    path("signalen/<uuid:uuid>", jobs_api.SignaalDetail.as_view(), name="signaal"),
-    path("taakruns", jobs_api.TaakrunList.as_view(), name="taakruns"),
-    path("taakruns/<uuid:uuid>", jobs_api.TaakrunDetail.as_view(), name="taakrun"),
-    path("notificaties", jobs_api.NotificatieList.as_view(), name="notificaties"),
-    path("notificaties/<uuid:uuid>", jobs_api.NotificatieDetail.as_view(), name="notificatie"),
     path("signalen", jobs_api.SignaalList.as_view(), name="signalen"),
     path("signalen/<uuid:uuid>", jobs_api.SignaalDetail.as_view(), name="signaal"),
     path("taakruns", jobs_api.TaakrunList.as_view(), name="taakruns"),
