@@ -160,14 +160,15 @@ def judge(
                 or debit.toewijzing_nummer != regel.toewijzing_nummer
                 or debit.product_code != regel.product_code
                 or debit.bedrag != regel.ingediend_bedrag
+                or debit.begindatum != regel.begindatum
             ):
                 codes.append("8017")
             else:
                 regel.vorige_id = debit.id
                 if not codes:
                     credited.add(debit.id)
-                    running[traject.id] -= regel.ingediend_bedrag
-                    if automatisch:  # the slot is free again for a corrected debit
+                    if automatisch:  # accepted now: the amount and the slot are free for a corrected debit
+                        running[traject.id] -= regel.ingediend_bedrag
                         slot = (debit.product_code, None)
                         traject.al_gedeclareerd.discard(slot)
                         traject.al_gedeclareerd.discard((debit.product_code, debit.begindatum.replace(day=1)))
