@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -276,6 +276,7 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
             message=f"Deze regels wachten niet op beoordeling: {', '.join(sorted(not_waiting))}.",
         )
     amounts: dict[int, Decimal] = defaultdict(Decimal)
+    rejected: dict[int, Decimal] = defaultdict(Decimal)
     now = timezone.now()
     for besluit in besluiten:
         line = by_ref[besluit["product_referentie"]]
@@ -297,16 +298,35 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
                     field="toelichting",
                 )
             line.status = "afgewezen"
+            if line.debet_credit == "D":
+                rejected[line.traject_id] += line.ingediend_bedrag
         line.beoordeeld_door, line.beoordeeld_op = by, now
         line.beoordeling_toelichting = besluit.get("toelichting", "")
         line.save()
     traject_services.traject_add_amounts(field="gedeclareerd", amounts=amounts)
+    _release_after_settlement(rejected, by=by)
     totaal = Prestatie.objects.filter(declaratie=declaratie, status="toegekend").aggregate(
         s=Coalesce(Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))), ZERO)
     )["s"]
     Declaratie.objects.filter(pk=declaratie.pk).update(totaal_toegekend=totaal)
     declaratie.refresh_from_db()
     return declaratie
+
+
+def _release_after_settlement(rejected: dict[int, Decimal], *, by) -> None:
+    """A waiting line rejected after the final settlement kept its amount committed (the
+    settlement left it in); release it now."""
+    settled = Traject.objects.filter(pk__in=rejected, status="afgesloten", aanvraag__budget__isnull=False).values_list(
+        "pk", "uuid", "aanvraag__budget_id"
+    )
+    for traject_id, traject_uuid, budget_id in settled:
+        fin_services.budget_release(
+            budget_id=budget_id,
+            bedrag=rejected[traject_id],
+            by=by,
+            omschrijving="Afgewezen na vaststelling",
+            object_uuid=traject_uuid,
+        )
 
 
 # --- payment orders ----------------------------------------------------------------------------
@@ -690,19 +710,3 @@ def bezwaar_beoordelen(*, by, regel: VorderingRegel, besluit: str, toelichting: 
     vordering.status = _status_after_money(vordering)
     vordering.save()
     return regel
-
-
-def vorderingen_overzicht(queryset) -> list[dict]:
-    """Per gemeente at a glance: claimed, received, outstanding, overdue (the 43-of-75 problem)."""
-    today = timezone.localdate()
-    overdue = Q(vervaldatum__lt=today) & ~Q(status="betaald")
-    return list(
-        queryset.values("gemeente__code", "gemeente__naam")
-        .annotate(
-            gevorderd=Coalesce(Sum("bedrag"), ZERO),
-            ontvangen_totaal=Coalesce(Sum("ontvangen"), ZERO),
-            te_laat=Coalesce(Sum(F("bedrag") - F("ontvangen"), filter=overdue), ZERO),
-            oudste_vervaldatum=Min("vervaldatum", filter=overdue),
-        )
-        .order_by("gemeente__code")
-    )

@@ -322,3 +322,46 @@ def test_an_approved_order_takes_no_new_lines_and_the_threshold_follows_the_amou
     opdracht.refresh_from_db()
     assert (opdracht.bedrag, opdracht.aantal_regels) == (Decimal("6400.00"), 2)
     assert Prestatie.objects.filter(betaalopdracht__isnull=True).count() == 1
+
+
+def test_a_waiting_line_rejected_after_settlement_is_released(w, clock):
+    """A line still waiting for UWV stays committed at the final settlement; rejecting it later
+    releases it, so the budget ends exactly at what was spent (nothing)."""
+    budget = w.budget_amsterdam
+    instellingen = Instellingen.get()
+    instellingen.declaratie_automatisch_toekennen = False
+    instellingen.save()
+    traject = approved_traject(w, perceel="demo-gem-epa")
+    clock.move_to(moment(D(2026, 3, 10)))
+    services.declaratie_submit(
+        by=w.ggz_noord,
+        invoer=services.DeclaratieInvoer(
+            declaratie_nummer="D-WACHT",
+            begindatum=D(2026, 3, 1),
+            einddatum=D(2026, 3, 31),
+            regels=[start_line(traject, "R-WACHT-1", D(2026, 3, 2))],
+        ),
+    )
+    assert Prestatie.objects.get(product_referentie="R-WACHT-1").status == "in_behandeling"
+
+    stop = post(
+        w, w.ggz_noord, f"/trajecten/{traject['uuid']}/stopberichten", {"einddatum": "2026-03-09", "reden": "uitval"}
+    )
+    assert stop.status_code == 201, stop.json()
+    verslag = post(w, w.ggz_noord, f"/trajecten/{traject['uuid']}/eindverslagen", {"uitkomst": "geen_werk"})
+    assert verslag.status_code == 201, verslag.json()
+    assert verslag.json()["vrijgevallenBedrag"] == "4800.00"
+    budget.refresh_from_db()
+    assert budget.gereserveerd == Decimal("3200.00")
+
+    declaratie = Prestatie.objects.get(product_referentie="R-WACHT-1").declaratie
+    besluit = post(
+        w,
+        w.uwv,
+        f"/declaraties/{declaratie.uuid}/beoordelingen",
+        {"besluiten": [{"productReferentie": "R-WACHT-1", "besluit": "afgewezen", "toelichting": "Geen start"}]},
+    )
+    assert besluit.status_code == 201, besluit.json()
+    budget.refresh_from_db()
+    assert (budget.gereserveerd, budget.vrij) == (Decimal("0.00"), Decimal("100000.00"))
+    assert_budget_matches_raw_tables(budget)
