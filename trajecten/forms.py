@@ -1,0 +1,128 @@
+"""Forms of the gemeente's and UWV's case pages: filters, decisions and the BSN search.
+
+Forms check input only (types, required fields, the shape of a BSN); every business rule is the
+service's, and a refusal comes back as a ``BusinessRuleError`` that ``add_rule_error`` ties to the
+field it names."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from backoffice.errors import BusinessRuleError
+from financiering.models import Route
+
+from .models import AanvraagStatus, BesluitUitkomst
+from .validators import clean_bsn
+
+SORTERINGEN = {
+    "ingediend_op": "Ingediend (oudste eerst)",
+    "-ingediend_op": "Ingediend (nieuwste eerst)",
+    "beslis_deadline": "Beslistermijn (eerst verlopend)",
+    "-beslis_deadline": "Beslistermijn (laatst verlopend)",
+}
+
+
+def rule_message(exc: BusinessRuleError) -> str:
+    """A refusal as the user reads it: the Dutch message and the rule's code (docs/errors.md)."""
+    return f"{exc.message} (code: {exc.code})"
+
+
+def add_rule_error(form: forms.Form, exc: BusinessRuleError) -> None:
+    """Tie a refused action to the field it names, or to the form as a whole."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, ValidationError(rule_message(exc), code=exc.code))
+    for extra in exc.rules[1:]:  # several broken rules: all of them, not just the first
+        form.add_error(None, ValidationError(f"{extra['reden']} (code: {extra['code']})", code=extra["code"]))
+
+
+class AanvraagFilterForm(forms.Form):
+    """GET filters of the applications list; an unknown value is ignored rather than refused."""
+
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Alle statussen"), *AanvraagStatus.choices]
+    )
+    route = forms.ChoiceField(label="Route", required=False, choices=[("", "Beide routes"), *Route.choices])
+    perceel = forms.ChoiceField(label="Perceel", required=False)
+    gemeente = forms.ChoiceField(label="Gemeente", required=False)
+    sorteer = forms.ChoiceField(label="Sorteren op", required=False, choices=list(SORTERINGEN.items()))
+
+    def __init__(self, *args, percelen=(), gemeenten=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["perceel"].choices = [("", "Alle percelen"), *((p.code, p.naam) for p in percelen)]
+        self.fields["gemeente"].choices = [
+            ("", "Alle gemeenten"),
+            *((g.code, f"{g.naam} ({g.code})") for g in gemeenten),
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters as queryset lookups, and the sort order."""
+        self.is_valid()  # an invalid field drops out of cleaned_data; the others still filter
+        data = self.cleaned_data
+        lookups = {}
+        if data.get("status"):
+            lookups["status"] = data["status"]
+        if data.get("route"):
+            lookups["route"] = data["route"]
+        if data.get("perceel"):
+            lookups["perceel__code"] = data["perceel"]
+        if data.get("gemeente"):
+            lookups["gemeente__code"] = data["gemeente"]
+        return lookups
+
+    def ordering(self) -> str:
+        self.is_valid()
+        value = self.cleaned_data.get("sorteer")
+        return value if value in SORTERINGEN else "beslis_deadline"
+
+
+class BeoordelingForm(forms.Form):
+    """A decision on an application or an extension request: akkoord or afgewezen with a reason.
+
+    ``bevestigd`` is set by the confirmation step; without it the page asks to confirm first."""
+
+    besluit = forms.ChoiceField(
+        label="Besluit",
+        choices=BesluitUitkomst.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies akkoord of afwijzen.", "invalid_choice": "Kies akkoord of afwijzen."},
+    )
+    toelichting = forms.CharField(
+        label="Toelichting",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Verplicht bij een afwijzing: de reden, zoals de aanvrager die te lezen krijgt.",
+    )
+    bevestigd = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The same input check as the API's (trajecten.api.BeoordelingWriteSerializer), so that the
+        # user hears it before the confirmation step; the service checks it again.
+        if cleaned.get("besluit") == "afgewezen" and not cleaned.get("toelichting", "").strip():
+            self.add_error(
+                "toelichting",
+                ValidationError(
+                    "Een afwijzing vraagt een toelichting. (code: toelichting-verplicht)",
+                    code="toelichting-verplicht",
+                ),
+            )
+        return cleaned
+
+
+class BsnZoekForm(forms.Form):
+    bsn = forms.CharField(
+        label="BSN",
+        max_length=11,
+        help_text="9 cijfers. Het BSN wordt niet bewaard en komt nooit in de adresbalk.",
+        error_messages={
+            "required": "Vul een BSN in. (code: ongeldig-bsn)",
+            "max_length": "Een BSN bestaat uit precies 9 cijfers. (code: ongeldig-bsn)",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_bsn(self) -> str:
+        try:
+            return clean_bsn(self.cleaned_data["bsn"])
+        except ValidationError as exc:
+            raise ValidationError(f"{exc.messages[0]} (code: ongeldig-bsn)", code="ongeldig-bsn") from exc

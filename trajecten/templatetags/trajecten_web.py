@@ -1,0 +1,33 @@
+"""Template tags of the case pages."""
+
+from django import template
+
+from backoffice import roles
+
+from ..forms import BeoordelingForm
+
+register = template.Library()
+
+
+@register.filter
+def traject_url(traject) -> str:
+    from ..views import traject_url as url
+
+    return url(traject)
+
+
+@register.simple_tag(takes_context=True)
+def verlenging_te_beoordelen(context, traject) -> dict | None:
+    """The open extension request of ``traject`` with an empty decision form, when the user is its
+    funder (UWV beoordelaar on the UWV route, the gemeente on its own route); otherwise None.
+
+    The page that shows ``traject`` has already scoped it to the user; the service checks role,
+    organisation, four eyes and the maximum again when the form is sent."""
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    funder = roles.UWV_BEOORDELAAR if traject.route == "uwv" else roles.GEMEENTE
+    if user is None or not roles.has_role(user, funder):
+        return None
+    open_request = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
+    if open_request is None:
+        return None
+    return {"verlenging": open_request, "form": BeoordelingForm(auto_id="verlenging-%s")}

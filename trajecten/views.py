@@ -1,0 +1,296 @@
+"""Web pages of the gemeente's and UWV's case work: applications and their decisions, the funder's
+decision on an extension request, and finding a participant by BSN.
+
+Views read through the selectors (scoped to the user's organisation: someone else's object is a
+404) and write through the services; a refused action (``BusinessRuleError``) comes back on the
+form, tied to its field, with its code."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backoffice import roles
+from backoffice.errors import BusinessRuleError
+from financiering import selectors as fin_selectors
+
+from . import rules, selectors, services
+from .forms import AanvraagFilterForm, BeoordelingForm, BsnZoekForm, add_rule_error
+from .models import Aanvraag, Traject
+
+CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
+BESLISSERS = (roles.GEMEENTE, roles.UWV_BEOORDELAAR)
+PER_PAGINA = 25
+
+
+def _require(user, *required: str) -> None:
+    allowed, reason = roles.check_role(user, *required)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def wachttijd_dagen(aanvraag: Aanvraag, today: date | None = None) -> int | None:
+    """Days from submission to the final decision, or until today while it waits."""
+    if not aanvraag.ingediend_op:
+        return None
+    end = timezone.localtime(aanvraag.afgehandeld_op).date() if aanvraag.afgehandeld_op else today
+    return ((end or timezone.localdate()) - timezone.localtime(aanvraag.ingediend_op).date()).days
+
+
+def euro(amount) -> str:
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def termijn_verlopen(aanvraag: Aanvraag, today: date) -> bool:
+    return aanvraag.beslis_deadline is not None and aanvraag.beslis_deadline < today
+
+
+def traject_url(traject: Traject) -> str:
+    """The trajectory's page (the provider journey's pages own it)."""
+    for name in ("traject-detail", "web-traject", "traject_detail"):
+        try:
+            return reverse(name, kwargs={"uuid": traject.uuid})
+        except NoReverseMatch:
+            continue
+    return f"/trajecten/{traject.uuid}/"
+
+
+def beslisstap(user, aanvraag: Aanvraag) -> str | None:
+    """Which decision this user may take now: the gemeente's beschikking, UWV's decision, or none.
+
+    Mirrors ``services.aanvraag_decide`` (which checks it all again): a gemeente user decides the
+    first step of the gemeente route, a UWV beoordelaar the final step once nothing waits for the
+    gemeente."""
+    if roles.has_role(user, roles.GEMEENTE):
+        if aanvraag.route == "gemeente" and aanvraag.status in rules.AANVRAAG_TRANSITIES["gemeente_akkoord"]:
+            return "gemeente"
+        return None
+    if roles.has_role(user, roles.UWV_BEOORDELAAR):
+        wacht_op_gemeente = aanvraag.route == "gemeente" and aanvraag.status == "ingediend"
+        if aanvraag.status in rules.AANVRAAG_TRANSITIES["uwv_akkoord"] and not wacht_op_gemeente:
+            return "uwv"
+    return None
+
+
+# --- applications -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def aanvraag_list(request):
+    _require(request.user, *CASE_ROLES)
+    user = request.user
+    gemeenten = fin_selectors.gemeenten_list()
+    if not roles.has_role(user, *roles.UWV_ROLES):
+        gemeenten = gemeenten.filter(aanvragen__in=selectors.aanvragen_for(user)).distinct()
+    form = AanvraagFilterForm(request.GET, percelen=fin_selectors.percelen_list(), gemeenten=gemeenten)
+    ordering = form.ordering()
+    field = ordering.lstrip("-")
+    order = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
+    qs = selectors.aanvragen_for(user).filter(**form.filters()).order_by(order, "-id")
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    today = timezone.localdate()
+    rijen = [
+        {"aanvraag": a, "wachttijd": wachttijd_dagen(a, today), "verlopen": termijn_verlopen(a, today)}
+        for a in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "trajecten/aanvraag_list.html",
+        {"form": form, "page_obj": page, "rijen": rijen, "query": query.urlencode(), "today": today},
+    )
+
+
+def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = None) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    stap = beslisstap(user, aanvraag)
+    budget = None
+    if stap == "gemeente":
+        budget = (
+            fin_selectors.budgetten_for(user)
+            .filter(gemeente_id=aanvraag.gemeente_id, regeling_id=aanvraag.regeling_id, jaar=today.year)
+            .first()
+        )
+    aandeel = aanvraag.regeling.cofinanciering_aandeel
+    traject = selectors.trajecten_for(user).filter(aanvraag=aanvraag).first()
+    return {
+        "aanvraag": aanvraag,
+        "deelnemer": aanvraag.deelnemer,
+        "besluiten": list(aanvraag.besluiten.all()),
+        "traject": traject,
+        "traject_link": traject_url(traject) if traject else None,
+        "historie": aanvraag.history.select_related("history_user").order_by("-history_date", "-history_id"),
+        "wachttijd": wachttijd_dagen(aanvraag, today),
+        "verlopen": termijn_verlopen(aanvraag, today),
+        "stap": stap,
+        "form": form or (BeoordelingForm() if stap else None),
+        "budget": budget,
+        "budget_na": budget.vrij - aanvraag.bedrag if budget else None,
+        "cofinanciering": (aanvraag.bedrag * aandeel).quantize(aanvraag.bedrag) if aandeel else None,
+        "today": today,
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def aanvraag_detail(request, uuid):
+    _require(request.user, *CASE_ROLES)
+    aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
+    return render(request, "trajecten/aanvraag_detail.html", _detail_context(request, aanvraag))
+
+
+@login_required
+@require_POST
+def aanvraag_beoordeling(request, uuid):
+    """The beschikking of the gemeente or UWV's decision: first a confirmation, then the service."""
+    _require(request.user, *BESLISSERS)
+    aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
+    form = BeoordelingForm(request.POST)
+    if not form.is_valid():
+        return render(request, "trajecten/aanvraag_detail.html", _detail_context(request, aanvraag, form), status=400)
+    if not form.cleaned_data["bevestigd"]:
+        context = _detail_context(request, aanvraag, form)
+        return render(request, "trajecten/aanvraag_bevestig.html", context)
+    try:
+        aanvraag, traject = services.aanvraag_decide(
+            by=request.user,
+            aanvraag=aanvraag,
+            besluit=form.cleaned_data["besluit"],
+            toelichting=form.cleaned_data["toelichting"],
+        )
+    except BusinessRuleError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        add_rule_error(form, exc)
+        aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
+        context = _detail_context(request, aanvraag, form)
+        return render(request, "trajecten/aanvraag_detail.html", context, status=exc.status)
+
+    if traject is not None:
+        messages.success(
+            request,
+            f"De aanvraag is goedgekeurd. Het traject is aangemaakt met toewijzingnummer {traject.toewijzing_nummer}.",
+        )
+        return redirect(traject_url(traject))
+    if aanvraag.status == "gemeente_akkoord":
+        budget = fin_selectors.budgetten_for(request.user).filter(pk=aanvraag.budget_id).first()
+        vrij = f" Vrij budget nu: EUR {euro(budget.vrij)}." if budget else ""
+        messages.success(
+            request,
+            f"Beschikking vastgelegd: EUR {euro(aanvraag.bedrag)} is gereserveerd op het budget van "
+            f"{aanvraag.gemeente.naam}.{vrij} De aanvraag gaat nu naar UWV.",
+        )
+    else:
+        messages.success(request, "De aanvraag is afgewezen. De aanvrager ziet uw toelichting.")
+    return redirect("web-aanvraag", uuid=aanvraag.uuid)
+
+
+# --- extension requests -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verlenging_beoordeling(request, uuid, verlenging_uuid):
+    """The funder's decision on an extension request (UWV on the UWV route, the gemeente on its
+    own route). GET shows the form on its own page; POST confirms, then decides."""
+    _require(request.user, *BESLISSERS)
+    traject = get_object_or_404(selectors.trajecten_for(request.user), uuid=uuid)
+    verlenging = get_object_or_404(traject.verlengingen.select_related("aangevraagd_door"), uuid=verlenging_uuid)
+    form = BeoordelingForm(request.POST or None)
+    context = {"traject": traject, "verlenging": verlenging, "form": form, "traject_url": traject_url(traject)}
+    if request.method == "GET":
+        return render(request, "trajecten/verlenging_beoordelen.html", context)
+    if not form.is_valid():
+        return render(request, "trajecten/verlenging_beoordelen.html", context, status=400)
+    if not form.cleaned_data["bevestigd"]:
+        return render(request, "trajecten/verlenging_bevestig.html", context)
+    try:
+        verlenging = services.verlenging_decide(
+            by=request.user,
+            verlenging=verlenging,
+            besluit=form.cleaned_data["besluit"],
+            toelichting=form.cleaned_data["toelichting"],
+        )
+    except BusinessRuleError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        add_rule_error(form, exc)
+        return render(request, "trajecten/verlenging_beoordelen.html", context, status=exc.status)
+    if verlenging.status == "goedgekeurd":
+        messages.success(request, f"De verlenging met {verlenging.maanden} maanden is goedgekeurd.")
+    else:
+        messages.success(request, "De verlenging is afgewezen.")
+    return redirect(traject_url(traject))
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+def _dossier(user, deelnemers) -> list[dict]:
+    """Per participant the applications and trajectories this user may see."""
+    ids = [d.pk for d in deelnemers]
+    aanvragen = selectors.aanvragen_for(user).filter(deelnemer_id__in=ids).order_by("-ingediend_op", "-id")
+    trajecten = selectors.trajecten_for(user).filter(deelnemer_id__in=ids).order_by("-startdatum", "-id")
+    return [
+        {
+            "deelnemer": d,
+            "aanvragen": [a for a in aanvragen if a.deelnemer_id == d.pk],
+            "trajecten": [t for t in trajecten if t.deelnemer_id == d.pk],
+        }
+        for d in deelnemers
+    ]
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def deelnemer_zoeken(request):
+    """Find a participant by BSN. Only by POST: the BSN never appears in a URL, a query string,
+    a log line of the web server or the browser's history; a ``?bsn=`` is ignored."""
+    _require(request.user, *CASE_ROLES)
+    resultaten = None
+    if request.method == "POST":
+        form = BsnZoekForm(request.POST)
+        if form.is_valid():
+            gevonden = list(selectors.deelnemers_by_bsn(request.user, form.cleaned_data["bsn"]).order_by("id"))
+            resultaten = _dossier(request.user, gevonden)
+            form = BsnZoekForm()  # the BSN is not echoed back into the page
+    else:
+        form = BsnZoekForm()
+    return render(request, "trajecten/deelnemer_zoeken.html", {"form": form, "resultaten": resultaten})
+
+
+@login_required
+@require_http_methods(["GET"])
+def deelnemer_detail(request, uuid):
+    _require(request.user, *CASE_ROLES)
+    deelnemer = get_object_or_404(selectors.deelnemers_for(request.user), uuid=uuid)
+    (dossier,) = _dossier(request.user, [deelnemer])
+    return render(request, "trajecten/deelnemer_detail.html", {"deelnemer": deelnemer, "dossier": dossier})
+
+
+web_urlpatterns = [
+    path("aanvragen/", aanvraag_list, name="web-aanvragen"),
+    path("aanvragen/<uuid:uuid>/", aanvraag_detail, name="web-aanvraag"),
+    path("aanvragen/<uuid:uuid>/beoordeling/", aanvraag_beoordeling, name="web-aanvraag-beoordeling"),
+    path(
+        "trajecten/<uuid:uuid>/verlengingen/<uuid:verlenging_uuid>/beoordeling/",
+        verlenging_beoordeling,
+        name="web-verlenging-beoordeling",
+    ),
+    path("deelnemers/zoeken/", deelnemer_zoeken, name="web-deelnemer-zoeken"),
+    path("deelnemers/<uuid:uuid>/", deelnemer_detail, name="web-deelnemer"),
+]
