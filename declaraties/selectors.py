@@ -162,3 +162,25 @@ def vorderingen_overzicht_for(user, *, today: date | None = None) -> list[dict]:
         )
         .order_by("gemeente__code")
     )
+
+
+def vorderingen_per_maand(user, *, jaar: int, today: date | None = None) -> list[dict]:
+    """The claims the user may see for the months of ``jaar``, per month: claimed, received,
+    outstanding and overdue. One query."""
+    today = today or timezone.localdate()
+    overdue = Q(vervaldatum__lt=today) & ~Q(status="betaald") & Q(bedrag__gt=F("ontvangen"))
+    open_ = F("bedrag") - F("ontvangen")
+    return list(
+        vorderingen_for(user)
+        .filter(periode__year=jaar)
+        .order_by()
+        .values("periode")
+        .annotate(
+            aantal=Count("id"),
+            gevorderd=Coalesce(Sum("bedrag"), _ZERO),
+            ontvangen_totaal=Coalesce(Sum("ontvangen"), _ZERO),
+            openstaand=Coalesce(Sum(open_), _ZERO),
+            te_laat=Coalesce(Sum(open_, filter=overdue), _ZERO),
+        )
+        .order_by("periode")
+    )

@@ -114,3 +114,50 @@ def band_ranges(versie_id: int) -> list[rules.BandRange]:
         rules.BandRange(code, low, high)
         for code, low, high in Band.objects.filter(versie_id=versie_id).values_list("code", "ondergrens", "bovengrens")
     ]
+
+
+def budget_jaren(user) -> list[int]:
+    """The years of the budgets the user may see, newest first."""
+    return sorted(set(budgetten_for(user).order_by().values_list("jaar", flat=True)), reverse=True)
+
+
+def budget_verloop(user, jaar: int) -> list[dict]:
+    """The budgets the user may see for ``jaar``, summed, at the end of every month of that year,
+    from the ledger (``Budgetmutatie``): allocated, committed, realised and free. One query.
+
+    Mutations before the year count in January; what the ledger does not hold (an allocation
+    made outside ``budget_create``) is taken from the budgets themselves as an opening balance."""
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    from .models import Budgetmutatie
+
+    budgets = budgetten_for(user).filter(jaar=jaar)
+    rows = (
+        Budgetmutatie.objects.filter(budget__in=budgets.values("pk"), op__year__lte=jaar)
+        .annotate(j=ExtractYear("op"), m=ExtractMonth("op"))
+        .values("j", "m", "soort")
+        .annotate(s=Sum("bedrag"))
+        .order_by()
+    )
+    zero = Decimal("0.00")
+    per_maand = {m: {"toekenning": zero, "reservering": zero, "vrijval": zero, "realisatie": zero} for m in range(1, 13)}
+    for row in rows:
+        maand = 1 if row["j"] < jaar else row["m"]
+        per_maand[maand][row["soort"]] += row["s"] or zero
+    verloop, toegekend, gereserveerd, gerealiseerd = [], zero, zero, zero
+    for maand in range(1, 13):
+        delta = per_maand[maand]
+        toegekend += delta["toekenning"]
+        gereserveerd += delta["reservering"] - delta["vrijval"] - delta["realisatie"]
+        gerealiseerd += delta["realisatie"]
+        verloop.append(
+            {
+                "maand": date(jaar, maand, 1),
+                "toegekend": toegekend,
+                "gereserveerd": gereserveerd,
+                "gerealiseerd": gerealiseerd,
+                "vrij": toegekend - gereserveerd - gerealiseerd,
+            }
+        )
+    return verloop
