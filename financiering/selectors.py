@@ -123,7 +123,7 @@ def budget_jaren(user) -> list[int]:
 
 def budget_verloop(user, jaar: int) -> list[dict]:
     """The budgets the user may see for ``jaar``, summed, at the end of every month of that year,
-    from the ledger (``Budgetmutatie``): allocated, committed, realised and free. One query.
+    from the ledger (``Budgetmutatie``): allocated, committed, realised and free. Two queries.
 
     Mutations before the year count in January; what the ledger does not hold (an allocation
     made outside ``budget_create``) is taken from the budgets themselves as an opening balance."""
@@ -145,6 +145,9 @@ def budget_verloop(user, jaar: int) -> list[dict]:
     for row in rows:
         maand = 1 if row["j"] < jaar else row["m"]
         per_maand[maand][row["soort"]] += row["s"] or zero
+    in_ledger = sum((m["toekenning"] for m in per_maand.values()), zero)
+    allocated = budgets.order_by().aggregate(s=Sum("toegekend"))["s"] or zero
+    per_maand[1]["toekenning"] += allocated - in_ledger  # the opening balance the ledger lacks
     verloop, toegekend, gereserveerd, gerealiseerd = [], zero, zero, zero
     for maand in range(1, 13):
         delta = per_maand[maand]

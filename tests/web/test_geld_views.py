@@ -33,8 +33,9 @@ def _client(user=None) -> Client:
     return client
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clock():
+    """Monday 2 March 2026, before the world is built (its fidelity audits are dated today)."""
     with time_machine.travel(moment(D(2026, 3, 2)), tick=False) as traveller:
         yield traveller
 
