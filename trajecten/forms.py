@@ -77,7 +77,8 @@ class AanvraagFilterForm(forms.Form):
 class BeoordelingForm(forms.Form):
     """A decision on an application or an extension request: akkoord or afgewezen with a reason.
 
-    ``bevestigd`` is set by the confirmation step; without it the page asks to confirm first."""
+    ``bevestigd`` is the confirmation step (backoffice/_bevestig.html): a required box under the
+    consequence spelled out; a POST without it decides nothing."""
 
     besluit = forms.ChoiceField(
         label="Besluit",
@@ -92,7 +93,10 @@ class BeoordelingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Verplicht bij een afwijzing: de reden, zoals de aanvrager die te lezen krijgt.",
     )
-    bevestigd = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    bevestigd = forms.BooleanField(
+        label="Ik bevestig dit besluit",
+        error_messages={"required": "Vink aan dat u dit besluit bevestigt; er is nog niets vastgelegd."},
+    )
 
     def clean(self):
         cleaned = super().clean()

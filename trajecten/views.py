@@ -113,6 +113,18 @@ def aanvraag_list(request):
     )
 
 
+def _gevolg_aanvraag(stap: str | None, aanvraag: Aanvraag) -> str:
+    if stap == "gemeente":
+        return (
+            f"Bij akkoord wordt EUR {euro(aanvraag.bedrag)} gereserveerd op het budget van {aanvraag.gemeente.naam} "
+            "en gaat de aanvraag naar UWV; bij afwijzen ziet de aanbieder uw toelichting."
+        )
+    return (
+        "Bij akkoord maakt het loket het traject aan en betaalt UWV de aanbieder volgens het betaalplan; "
+        "bij afwijzen ziet de aanbieder uw toelichting."
+    )
+
+
 def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = None) -> dict:
     user = request.user
     today = timezone.localdate()
@@ -139,6 +151,7 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
         "form": form or (BeoordelingForm() if stap else None),
         "budget": budget,
         "budget_na": budget.vrij - aanvraag.bedrag if budget else None,
+        "gevolg": _gevolg_aanvraag(stap, aanvraag),
         "cofinanciering": (aanvraag.bedrag * aandeel).quantize(aanvraag.bedrag) if aandeel else None,
         "today": today,
     }
@@ -155,15 +168,12 @@ def aanvraag_detail(request, uuid):
 @login_required
 @require_POST
 def aanvraag_beoordeling(request, uuid):
-    """The beschikking of the gemeente or UWV's decision: first a confirmation, then the service."""
+    """The beschikking of the gemeente or UWV's decision, confirmed by the box under the form."""
     _require(request.user, *BESLISSERS)
     aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
     form = BeoordelingForm(request.POST)
     if not form.is_valid():
         return render(request, "trajecten/aanvraag_detail.html", _detail_context(request, aanvraag, form), status=400)
-    if not form.cleaned_data["bevestigd"]:
-        context = _detail_context(request, aanvraag, form)
-        return render(request, "trajecten/aanvraag_bevestig.html", context)
     try:
         aanvraag, traject = services.aanvraag_decide(
             by=request.user,
@@ -201,22 +211,38 @@ def aanvraag_beoordeling(request, uuid):
 # --- extension requests -----------------------------------------------------------------------
 
 
+def gevolg_verlenging(traject: Traject, verlenging) -> str:
+    reservering = (
+        f" en wordt EUR {euro(verlenging.bedrag)} gereserveerd op het budget van {traject.gemeente.naam}"
+        if traject.route == "gemeente"
+        else ""
+    )
+    return (
+        f"Bij akkoord loopt traject {traject.toewijzing_nummer} {verlenging.maanden} maanden langer{reservering}; "
+        "bij afwijzen ziet de aanbieder uw toelichting."
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def verlenging_beoordeling(request, uuid, verlenging_uuid):
     """The funder's decision on an extension request (UWV on the UWV route, the gemeente on its
-    own route). GET shows the form on its own page; POST confirms, then decides."""
+    own route). GET shows the form on its own page; POST decides (the form carries the confirmation)."""
     _require(request.user, *BESLISSERS)
     traject = get_object_or_404(selectors.trajecten_for(request.user), uuid=uuid)
     verlenging = get_object_or_404(traject.verlengingen.select_related("aangevraagd_door"), uuid=verlenging_uuid)
     form = BeoordelingForm(request.POST or None)
-    context = {"traject": traject, "verlenging": verlenging, "form": form, "traject_url": traject_url(traject)}
+    context = {
+        "traject": traject,
+        "verlenging": verlenging,
+        "form": form,
+        "traject_url": traject_url(traject),
+        "gevolg": gevolg_verlenging(traject, verlenging),
+    }
     if request.method == "GET":
         return render(request, "trajecten/verlenging_beoordelen.html", context)
     if not form.is_valid():
         return render(request, "trajecten/verlenging_beoordelen.html", context, status=400)
-    if not form.cleaned_data["bevestigd"]:
-        return render(request, "trajecten/verlenging_bevestig.html", context)
     try:
         verlenging = services.verlenging_decide(
             by=request.user,

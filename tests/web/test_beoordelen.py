@@ -50,12 +50,14 @@ def test_gemeente_gives_the_beschikking_and_sees_the_budget_committed(world, liv
     _screenshot(page, "aanvraag-beschikking-gemeente")
 
     page.get_by_label("Akkoord").check()
-    page.get_by_role("button", name="Verder").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig uw besluit")
+    page.get_by_role("button", name="Besluit vastleggen").click()  # without the confirmation box
+    expect(page.get_by_label("Ik bevestig dit besluit")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
     assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "ingediend"
 
-    page.get_by_role("button", name="Ja, geef de beschikking").click()
+    page.get_by_label("Akkoord").check()
+    page.get_by_label("Ik bevestig dit besluit").check()
+    page.get_by_role("button", name="Besluit vastleggen").click()
     expect(page.get_by_text(re.compile(r"8\.000,00 is gereserveerd op het budget van Amsterdam"))).to_be_visible()
     expect(page.get_by_role("cell", name="Beschikking gemeente")).to_be_visible()
     assert_accessible(page)
@@ -75,9 +77,8 @@ def test_uwv_decides_and_lands_on_the_trajectory(world, live_server, page_as, as
     _screenshot(page, "aanvraag-besluit-uwv")
 
     page.get_by_label("Akkoord").check()
-    page.get_by_role("button", name="Verder").click()
-    assert_accessible(page)
-    page.get_by_role("button", name="Ja, keur goed").click()
+    page.get_by_label("Ik bevestig dit besluit").check()
+    page.get_by_role("button", name="Besluit vastleggen").click()
 
     traject = Traject.objects.get(aanvraag__uuid=filed["uuid"])
     expect(page).to_have_url(re.compile(str(traject.uuid)))
@@ -91,7 +92,8 @@ def test_rejection_without_toelichting_names_the_field(world, live_server, page_
     page.goto(f"{live_server.url}/aanvragen/{filed['uuid']}/")
 
     page.get_by_label("Afwijzen").check()
-    page.get_by_role("button", name="Verder").click()
+    page.get_by_label("Ik bevestig dit besluit").check()
+    page.get_by_role("button", name="Besluit vastleggen").click()
 
     toelichting = page.get_by_label("Toelichting")
     expect(toelichting).to_have_attribute("aria-invalid", "true")

@@ -109,9 +109,9 @@ def test_gemeente_confirms_then_the_budget_is_committed(world):
     assert "100.000,00" in page  # the free budget
     assert "92.000,00" in page  # free after the commitment of 8.000,00
 
-    confirm = _beslis(client, filed["uuid"], bevestigd=False)
-    assert confirm.status_code == 200
-    assert "Bevestig uw besluit" in confirm.content.decode()
+    unconfirmed = _beslis(client, filed["uuid"], bevestigd=False)
+    assert unconfirmed.status_code == 400
+    assert "bevestigd" in unconfirmed.context["form"].errors
     assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "ingediend"  # nothing happened yet
 
     done = _beslis(client, filed["uuid"])
@@ -188,7 +188,7 @@ def test_uwv_decides_an_extension_with_confirmation(world):
     url = f"/trajecten/{traject['uuid']}/verlengingen/{verlenging['uuid']}/beoordeling/"
     client = _client(world.uwv)
     assert "Verlenging beoordelen" in client.get(url).content.decode()
-    assert client.post(url, {"besluit": "akkoord"}).status_code == 200  # the confirmation
+    assert client.post(url, {"besluit": "akkoord"}).status_code == 400  # not confirmed
     assert Verlenging.objects.get(uuid=verlenging["uuid"]).status == "aangevraagd"
     response = client.post(url, {"besluit": "akkoord", "bevestigd": "on"})
     assert response.status_code == 302 and traject["uuid"] in response["Location"]

@@ -30,4 +30,10 @@ def verlenging_te_beoordelen(context, traject) -> dict | None:
     open_request = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
     if open_request is None:
         return None
-    return {"verlenging": open_request, "form": BeoordelingForm(auto_id="verlenging-%s")}
+    from ..views import gevolg_verlenging
+
+    return {
+        "verlenging": open_request,
+        "form": BeoordelingForm(auto_id="verlenging-%s"),
+        "gevolg": gevolg_verlenging(traject, open_request),
+    }
