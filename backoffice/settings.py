@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "backoffice.rest.ApiVersionMiddleware",
+    "backoffice.web.LoginRequiredMiddleware",  # pages need a login; idle timeout (backoffice/web.py)
 ]
 
 if PRODUCTION:  # runserver serves static files itself in development
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "backoffice.web.context",
             ],
         },
     },
@@ -162,9 +164,15 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "/api-auth/login/"
-LOGIN_REDIRECT_URL = "/api/v1/aanvragen"
+LOGIN_URL = "/inloggen"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/inloggen"
+# Sessions: at most 8 hours, ended when the browser closes, and after an idle spell (backoffice/web.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+IPS_SESSION_IDLE_SECONDS = int(os.environ.get("IPS_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 APPEND_SLASH = False  # api.md: a trailing slash answers 404
 
 REST_FRAMEWORK = {

@@ -2,15 +2,18 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
+from declaraties import views as declaraties_web
 from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
+from financiering import views as financiering_web
 from financiering import api as fin
 from trajecten import api as traj
+from trajecten import views as trajecten_web
 from trajecten.api_werkmonitor import Werkmonitor
 
 from . import jobs_api
+from . import views as backoffice_web
 from .auth import TokenLogin
 
 api_v1 = [
@@ -95,11 +98,15 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("admin/", admin.site.urls),
     # Session login for people trying the browsable API (systems use POST /api/v1/auth/token).
     path("api-auth/", include("rest_framework.urls")),
     path("api/v1/", include(api_v1)),
+    # The web pages (Dutch URLs; a page's path ends in a slash, /inloggen and /uitloggen excepted).
+    path("", include(backoffice_web.web_urlpatterns)),
+    path("", include(trajecten_web.web_urlpatterns)),
+    path("", include(declaraties_web.web_urlpatterns)),
+    path("", include(financiering_web.web_urlpatterns)),
 ]
 
 handler404 = "backoffice.rest.api_not_found"

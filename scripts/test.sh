@@ -100,6 +100,32 @@ bash scripts/setup.sh
 
 PY=.venv/bin/python
 
+# De browsertests: Debian's Chromium (nooit een browser die Playwright zelf downloadt) en axe-core
+# uit het npm-register (package-lock.json). Alleen installeren als het ontbreekt of verouderd is.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "==> chromium installeren (apt)"
+  if [[ "$(id -u)" == 0 ]]; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || true
+  elif command -v sudo >/dev/null 2>&1; then
+    { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || true
+  fi
+  [[ -x /usr/bin/chromium ]] || fail \
+    "Chromium (/usr/bin/chromium) ontbreekt en kon niet geïnstalleerd worden: 'apt-get install chromium' als root." \
+    "Chromium (/usr/bin/chromium) is missing and could not be installed: run 'apt-get install chromium' as root."
+fi
+axe_want="$(sed -n 's/.*"axe-core": *"\([^"]*\)".*/\1/p' package.json | head -1)"
+axe_have="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' node_modules/axe-core/package.json 2>/dev/null | head -1 || true)"
+if [[ ! -f node_modules/axe-core/axe.min.js || "$axe_want" != "$axe_have" ]]; then
+  echo "==> axe-core $axe_want installeren (npm ci)"
+  command -v npm >/dev/null 2>&1 || fail \
+    "npm ontbreekt; installeer Node.js en npm (apt-get install npm) voor de toegankelijkheidstests." \
+    "npm is missing; install Node.js and npm (apt-get install npm) for the accessibility tests."
+  npm ci --no-audit --no-fund --loglevel=error || fail \
+    "npm ci (axe-core) mislukte; is het npm-register bereikbaar?" \
+    "npm ci (axe-core) failed; can the npm registry be reached?"
+fi
+
 echo "==> makemigrations --check"
 "$PY" manage.py makemigrations --check --dry-run || fail \
   "er zijn modelwijzigingen zonder migratie: draai 'python manage.py makemigrations'." \

@@ -1,0 +1,19 @@
+"""The main navigation of the web pages: one flat list, in the order it is shown.
+
+Each entry is ``(label, url name, roles)``; an empty ``roles`` tuple means every logged-in user.
+Apps append their entries here (keep it a plain list, one line per entry). An entry whose url name
+does not resolve (yet) is left out instead of breaking every page.
+"""
+
+from . import roles as r
+
+ALLE = ()
+CASE = (*r.UWV_ROLES, r.GEMEENTE, r.AANBIEDER)
+
+NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Werkbak", "web-start", ALLE),
+    ("Aanvragen", "web-aanvragen", CASE),
+    ("Trajecten", "web-trajecten", CASE),
+    ("Signalen", "web-signalen", (*r.UWV_ROLES, r.GEMEENTE, r.AANBIEDER)),
+    ("Deelnemer zoeken", "web-deelnemer-zoeken", CASE),
+]

@@ -1,0 +1,61 @@
+"""The web pages of backoffice itself: logging in and out, and the start page (the werkbak)."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from . import werkbak
+from .web import login_throttled
+
+
+class InlogForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Deze combinatie van gebruikersnaam en wachtwoord kennen wij niet. Let op hoofdletters.",
+        "inactive": "Dit account is niet actief. Neem contact op met de beheerder.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Gebruikersnaam"
+        self.fields["password"].label = "Wachtwoord"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+
+
+class Inloggen(auth_views.LoginView):
+    template_name = "backoffice/inloggen.html"
+    authentication_form = InlogForm
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if login_throttled(request):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, "Te veel inlogpogingen. Wacht een minuut en probeer het opnieuw.")
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["verlopen"] = bool(self.request.GET.get("verlopen"))
+        return context
+
+
+class Uitloggen(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+    next_page = "/inloggen"
+
+
+@require_GET
+def start(request):
+    return render(request, "backoffice/start.html", {"werkbak": werkbak.voor(request.user)})
+
+
+web_urlpatterns = [
+    path("", start, name="web-start"),
+    path("inloggen", Inloggen.as_view(), name="web-inloggen"),
+    path("uitloggen", Uitloggen.as_view(), name="web-uitloggen"),
+]

@@ -1,0 +1,55 @@
+"""The start page's work queue per role: what awaits this user, most urgent first.
+
+Each section is a dict ``{"titel", "aantal", "rijen", "link", "leeg"}``; rows are dicts with
+``label``, ``url``, ``deadline`` (a date or None) and ``toelichting``. Counts and rows come from
+the apps' selectors; a fixed number of queries per section whatever the data size (a count and a
+sliced list).
+
+backoffice sits at the bottom of the import order, so the sections that read higher apps are
+registered by those apps' names at call time (the wiring, like urls.py)."""
+
+from django.db.models import F
+from django.urls import NoReverseMatch, reverse
+
+from . import roles, selectors
+
+MAX_RIJEN = 8
+
+
+def url(name: str, *args, **kwargs) -> str:
+    try:
+        return reverse(name, args=args, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.") -> dict:
+    """A section from a queryset already ordered most urgent first: one count, one sliced list."""
+    aantal = qs.count()
+    rijen = [rij(obj) for obj in qs[:MAX_RIJEN]] if aantal else []
+    return {"titel": titel, "aantal": aantal, "rijen": rijen, "link": link, "leeg": leeg}
+
+
+def voor(user) -> list[dict]:
+    from . import werkbak_secties  # the wiring: names every app
+
+    secties = []
+    for role, maker in werkbak_secties.PER_ROL:
+        if roles.has_role(user, role):
+            secties.extend(maker(user))
+    return secties
+
+
+def signalen(user, soorten: tuple[str, ...], titel: str, *, leeg: str = "Geen open signalen.") -> dict:
+    qs = (
+        selectors.signalen_for(user)
+        .filter(soort__in=soorten, afgehandeld=False)
+        .order_by(F("deadline").asc(nulls_last=True), "-id")
+    )
+    return sectie(
+        titel,
+        qs,
+        lambda s: {"label": s.omschrijving, "url": "", "deadline": s.deadline, "toelichting": s.get_soort_display()},
+        link=url("web-signalen"),
+        leeg=leeg,
+    )

@@ -1,0 +1,116 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's
+live_server, and axe-core for the accessibility check.
+
+- ``browser`` (session): one Chromium for the whole session, from ``/usr/bin/chromium`` (or
+  ``IPS_CHROMIUM``); Playwright never downloads a browser of its own.
+- ``page_as(username, password=...)``: a fresh browser context logged in through the real login
+  page (``/inloggen``); returns the page. Closed after the test.
+- ``assert_accessible(page)``: injects ``node_modules/axe-core/axe.min.js`` and fails on any
+  violation with impact serious or critical, listing them readably.
+
+Tests that use ``live_server`` must mark ``pytest.mark.django_db(transaction=True)``: the server
+runs in another thread and sees only committed data. The ``world`` fixture from tests/conftest.py
+then builds its data committed too (``db`` follows the marker); or build ``World()`` directly.
+Install the tools with ``bash scripts/test.sh`` (chromium from apt, axe-core with ``npm ci``).
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
+# with a running loop unless told that this is fine (it is: the loop is Playwright's, not ours).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("IPS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+PASSWORD = "geheim-wachtwoord"  # tests/factories.py UserFactory
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium ontbreekt op {CHROMIUM}; installeer het met 'apt-get install chromium' (scripts/test.sh).")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_as(browser, live_server):
+    contexts = []
+
+    def login(username: str, password: str = PASSWORD, *, viewport=None):
+        context = browser.new_context(
+            locale="nl-NL", timezone_id="Europe/Amsterdam", viewport=viewport or {"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/inloggen")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(lambda url: "/inloggen" not in url)
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
+
+
+def _axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"axe-core ontbreekt ({AXE}); installeer het met 'npm ci' (scripts/test.sh).")
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    return _axe_source()
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target']) if isinstance(node['target'], list) else node['target']}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible(axe_source):
+    def check(page, *, impacts=("serious", "critical")):
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        )
+        bad = [v for v in result["violations"] if v.get("impact") in impacts]
+        assert not bad, f"axe op {page.url}:\n{format_violations(bad)}\n" + json.dumps(
+            [v["id"] for v in bad]
+        )
+
+    return check
