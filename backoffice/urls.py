@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from declaraties import views as declaraties_web
 from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
-from financiering import views as financiering_web
 from financiering import api as fin
+from financiering import views as financiering_web
 from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api_werkmonitor import Werkmonitor
