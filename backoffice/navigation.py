@@ -16,4 +16,10 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Trajecten", "web-trajecten", CASE),
     ("Signalen", "web-signalen", (*r.UWV_ROLES, r.GEMEENTE, r.AANBIEDER)),
     ("Deelnemer zoeken", "web-deelnemer-zoeken", CASE),
+    ("Declaraties", "web-declaraties", (r.AANBIEDER, r.UWV_BEOORDELAAR)),
+    ("Regels beoordelen", "web-prestaties-werkvoorraad", (r.UWV_BEOORDELAAR,)),
+    ("Betaalopdrachten", "web-betaalopdrachten", (r.UWV_FINANCIEEL,)),
+    ("Vorderingen", "web-vorderingen", (r.UWV_FINANCIEEL, r.GEMEENTE)),
+    ("Budgetten", "web-budgetten", (*r.UWV_ROLES, r.GEMEENTE, r.BEHEERDER)),
+    ("Dashboard", "web-dashboard", (*r.UWV_ROLES, r.GEMEENTE)),
 ]
