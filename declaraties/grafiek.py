@@ -36,6 +36,10 @@ class Segment:
     def kleur(self) -> str:
         return KLEUREN.get(self.klasse, "#535353")
 
+    @property
+    def tekst(self) -> str:
+        return f"{self.naam}: {euro_kort(self.waarde)}"
+
 
 @dataclass
 class Rij:
@@ -44,6 +48,10 @@ class Rij:
     y: float = 0
     totaal: Decimal = Decimal("0")
     tekst_x: float = 0
+
+    @property
+    def totaal_tekst(self) -> str:
+        return euro_kort(self.totaal)
 
 
 @dataclass
