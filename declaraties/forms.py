@@ -90,14 +90,19 @@ class BetaalopdrachtFilterForm(_Filter):
 
 
 class VorderingFilterForm(_Filter):
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Alle statussen"), *VorderingStatus.choices])
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Alle statussen"), *VorderingStatus.choices]
+    )
     periode = MaandField(label="Maand", required=False)
     gemeente = forms.ChoiceField(label="Gemeente", required=False)
     te_laat = forms.BooleanField(label="Alleen te laat", required=False)
 
     def __init__(self, *args, gemeenten=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gemeente"].choices = [("", "Alle gemeenten"), *((g.code, f"{g.naam} ({g.code})") for g in gemeenten)]
+        self.fields["gemeente"].choices = [
+            ("", "Alle gemeenten"),
+            *((g.code, f"{g.naam} ({g.code})") for g in gemeenten),
+        ]
 
 
 class JaarForm(_Filter):
@@ -228,7 +233,9 @@ class BevestigingForm(forms.Form):
 
 
 class OntvangstForm(forms.Form):
-    bedrag = forms.DecimalField(label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    bedrag = forms.DecimalField(
+        label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
     datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=dt.date.today)
 
 
@@ -255,4 +262,3 @@ class BezwaarBesluitForm(forms.Form):
         widget=TOELICHTING,
         error_messages={"required": "Een besluit op een bezwaar vraagt een toelichting (code: toelichting-verplicht)."},
     )
-

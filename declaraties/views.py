@@ -136,13 +136,21 @@ def declaratie_list(request):
     return render(
         request,
         "declaraties/declaratie_list.html",
-        {"form": form, "page_obj": page, "rijen": rijen, "query": query, "mag_declareren": roles.has_role(request.user, roles.AANBIEDER)},
+        {
+            "form": form,
+            "page_obj": page,
+            "rijen": rijen,
+            "query": query,
+            "mag_declareren": roles.has_role(request.user, roles.AANBIEDER),
+        },
     )
 
 
 def _declaratie_ingediend(request, declaratie, created: bool):
     if created:
-        messages.success(request, f"Declaratie {declaratie.declaratie_nummer} is ontvangen en regel voor regel beoordeeld.")
+        messages.success(
+            request, f"Declaratie {declaratie.declaratie_nummer} is ontvangen en regel voor regel beoordeeld."
+        )
     else:
         messages.info(
             request,
@@ -232,7 +240,9 @@ def _declaratie_context(request, declaratie, formset=None) -> dict:
         and request.user.pk != declaratie.ingediend_door_id
     )
     if mag_beoordelen and formset is None:
-        formset = BeoordelingFormSet(initial=[{"product_referentie": p.product_referentie} for p in wachtend], prefix="b")
+        formset = BeoordelingFormSet(
+            initial=[{"product_referentie": p.product_referentie} for p in wachtend], prefix="b"
+        )
     status = selectors.declaratie_status(
         toegekend=declaratie.aantal_toegekend,
         afgewezen=declaratie.aantal_afgewezen,
@@ -278,13 +288,17 @@ def declaratie_beoordeling(request, uuid):
             if f.cleaned_data.get("besluit")
         ]
         if not besluiten:
-            formset.forms[0].add_error(None, "Kies bij ten minste één regel toekennen of afwijzen.") if formset.forms else None
+            formset.forms[0].add_error(
+                None, "Kies bij ten minste één regel toekennen of afwijzen."
+            ) if formset.forms else None
         elif not _bevestigd(request):
             toe = [b["product_referentie"] for b in besluiten if b["besluit"] == "toegekend"]
             af = [b["product_referentie"] for b in besluiten if b["besluit"] == "afgewezen"]
             gevolg = []
             if toe:
-                gevolg.append(f"U kent {len(toe)} regel(s) toe: {', '.join(toe)}. Die worden meegenomen in de volgende betaalopdracht.")
+                gevolg.append(
+                    f"U kent {len(toe)} regel(s) toe: {', '.join(toe)}. Die worden meegenomen in de volgende betaalopdracht."
+                )
             if af:
                 gevolg.append(f"U wijst {len(af)} regel(s) af: {', '.join(af)}. De aanbieder ziet uw toelichting.")
             gevolg.append("Dit besluit kunt u hierna niet meer wijzigen.")
@@ -365,7 +379,9 @@ def _opdracht_context(request, opdracht, *, akkoord_fout=None, bevestig_form=Non
         "samenvatting": selectors.betaalopdracht_samenvatting(opdracht),
         "akkoorden": akkoorden,
         "financieel": financieel,
-        "mag_accorderen": financieel and opdracht.status == "te_accorderen" and opdracht.eerste_akkoord_door_id != user.pk,
+        "mag_accorderen": financieel
+        and opdracht.status == "te_accorderen"
+        and opdracht.eerste_akkoord_door_id != user.pk,
         "wacht_op_tweede": opdracht.status == "te_accorderen" and opdracht.eerste_akkoord_door_id == user.pk,
         "akkoord_fout": akkoord_fout,
         "mag_bevestigen": financieel and opdracht.status == "geaccordeerd",
@@ -389,7 +405,9 @@ def betaalopdracht_akkoord(request, uuid):
     opdracht = _opdracht(request, uuid)
     if not _bevestigd(request):
         laatste = opdracht.akkoorden_nodig == 1 or opdracht.eerste_akkoord_door_id is not None
-        gevolg = [f"U geeft akkoord op de betaling van EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} ({opdracht.aantal_regels} regels), IBAN {opdracht.iban}."]
+        gevolg = [
+            f"U geeft akkoord op de betaling van EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} ({opdracht.aantal_regels} regels), IBAN {opdracht.iban}."
+        ]
         gevolg.append(
             "Daarmee is de opdracht geaccordeerd en kan het SEPA-bestand naar de bank."
             if laatste
@@ -448,7 +466,10 @@ def betaalopdracht_bevestiging(request, uuid):
             return redirect("web-betaalopdracht", uuid=uuid)
     opdracht = _opdracht(request, uuid)
     return render(
-        request, "declaraties/betaalopdracht_detail.html", _opdracht_context(request, opdracht, bevestig_form=form), status=400
+        request,
+        "declaraties/betaalopdracht_detail.html",
+        _opdracht_context(request, opdracht, bevestig_form=form),
+        status=400,
     )
 
 
@@ -528,7 +549,9 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
     forms = forms or {}
     user = request.user
     uwv = roles.has_role(user, roles.UWV_FINANCIEEL)
-    eigen_gemeente = roles.has_role(user, roles.GEMEENTE) and vordering.gemeente_id in fin_selectors.user_gemeente_ids(user)
+    eigen_gemeente = roles.has_role(user, roles.GEMEENTE) and vordering.gemeente_id in fin_selectors.user_gemeente_ids(
+        user
+    )
     betwistbaar = eigen_gemeente and vordering.status not in ("concept", "betaald")
     regels = []
     for index, r in enumerate(selectors.vordering_regels(vordering), start=1):
@@ -536,10 +559,14 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
         regels.append(
             {
                 "r": r,
-                "bezwaar_form": (forms.get(key_b) or BezwaarForm(initial={"regel": r.uuid}, auto_id=f"bezwaar{index}-%s"))
+                "bezwaar_form": (
+                    forms.get(key_b) or BezwaarForm(initial={"regel": r.uuid}, auto_id=f"bezwaar{index}-%s")
+                )
                 if betwistbaar and r.bezwaar == "geen"
                 else None,
-                "besluit_form": (forms.get(key_s) or BezwaarBesluitForm(initial={"regel": r.uuid}, auto_id=f"besluit{index}-%s"))
+                "besluit_form": (
+                    forms.get(key_s) or BezwaarBesluitForm(initial={"regel": r.uuid}, auto_id=f"besluit{index}-%s")
+                )
                 if uwv and r.bezwaar == "ingediend"
                 else None,
                 "open": key_b in forms or key_s in forms,
@@ -562,7 +589,9 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
 
 def _vordering_render(request, vordering, *, forms=None, status=200):
     vordering = _vordering(request, vordering.uuid)
-    return render(request, "declaraties/vordering_detail.html", _vordering_context(request, vordering, forms=forms), status=status)
+    return render(
+        request, "declaraties/vordering_detail.html", _vordering_context(request, vordering, forms=forms), status=status
+    )
 
 
 @login_required
@@ -768,7 +797,16 @@ def vorderingen_overzicht(request):
     rijen = selectors.vorderingen_overzicht_for(request.user)
     totaal = {
         k: sum((r[k] for r in rijen), start=0)
-        for k in ("aantal", "aantal_betaald", "aantal_te_laat", "aantal_betwist", "gevorderd", "ontvangen_totaal", "openstaand", "te_laat")
+        for k in (
+            "aantal",
+            "aantal_betaald",
+            "aantal_te_laat",
+            "aantal_betwist",
+            "gevorderd",
+            "ontvangen_totaal",
+            "openstaand",
+            "te_laat",
+        )
     }
     return render(
         request,
@@ -844,7 +882,8 @@ def dashboard(request):
         "jaar": jaar,
         "budgetten": budgetten,
         "budget_totaal": {
-            k: sum((getattr(b, k) for b in budgetten), start=0) for k in ("toegekend", "gereserveerd", "gerealiseerd", "vrij")
+            k: sum((getattr(b, k) for b in budgetten), start=0)
+            for k in ("toegekend", "gereserveerd", "gerealiseerd", "vrij")
         },
         "maanden": maanden,
         "budget_diagram": budget_diagram if budgetten else None,
@@ -857,7 +896,9 @@ def dashboard(request):
         context["overzicht"] = overzicht
         context["per_maand"] = per_maand
         context["claim_diagram"] = (
-            _vordering_diagram(per_maand, label=lambda r: f"{r['periode']:%m-%Y}", titel=f"Vorderingen {jaar} per maand")
+            _vordering_diagram(
+                per_maand, label=lambda r: f"{r['periode']:%m-%Y}", titel=f"Vorderingen {jaar} per maand"
+            )
             if per_maand
             else None
         )
@@ -905,7 +946,9 @@ web_urlpatterns = [
     path("betaalopdrachten/", betaalopdracht_list, name="web-betaalopdrachten"),
     path("betaalopdrachten/<uuid:uuid>/", betaalopdracht_detail, name="web-betaalopdracht"),
     path("betaalopdrachten/<uuid:uuid>/akkoord/", betaalopdracht_akkoord, name="web-betaalopdracht-akkoord"),
-    path("betaalopdrachten/<uuid:uuid>/bevestiging/", betaalopdracht_bevestiging, name="web-betaalopdracht-bevestiging"),
+    path(
+        "betaalopdrachten/<uuid:uuid>/bevestiging/", betaalopdracht_bevestiging, name="web-betaalopdracht-bevestiging"
+    ),
     path("betaalopdrachten/<uuid:uuid>/sepa.xml", betaalopdracht_sepa, name="web-betaalopdracht-sepa"),
     path("betaalopdrachten/<uuid:uuid>/regels.<str:formaat>", betaalopdracht_regels, name="web-betaalopdracht-regels"),
     path("vorderingen/", vordering_list, name="web-vorderingen"),

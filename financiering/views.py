@@ -32,7 +32,10 @@ def budget_list(request):
     if jaar not in jaren:
         jaar = timezone.localdate().year
     budgetten = list(selectors.budgetten_for(request.user).filter(jaar=jaar))
-    totaal = {k: sum((getattr(b, k) for b in budgetten), start=0) for k in ("toegekend", "gereserveerd", "gerealiseerd", "vrij")}
+    totaal = {
+        k: sum((getattr(b, k) for b in budgetten), start=0)
+        for k in ("toegekend", "gereserveerd", "gerealiseerd", "vrij")
+    }
     for b in budgetten:
         b.benut_pct = round(100 * (b.gereserveerd + b.gerealiseerd) / b.toegekend) if b.toegekend else 0
     return render(

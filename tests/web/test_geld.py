@@ -44,7 +44,9 @@ def _screenshot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def test_provider_uploads_a_declaration_and_reads_the_answer_per_line(world, clock, live_server, page_as, assert_accessible):
+def test_provider_uploads_a_declaration_and_reads_the_answer_per_line(
+    world, clock, live_server, page_as, assert_accessible
+):
     traject = approved_traject(world, perceel="demo-gem-epa")
     clock.move_to(moment(D(2026, 3, 10)))
     nummer = traject["toewijzingNummer"]
@@ -81,7 +83,10 @@ def test_provider_uploads_a_declaration_and_reads_the_answer_per_line(world, clo
     assert_accessible(page)
     declaratie = Declaratie.objects.get()
     assert declaratie.bron == "csv"
-    assert list(declaratie.prestaties.order_by("regelnummer").values_list("status", flat=True)) == ["afgewezen", "afgewezen"]
+    assert list(declaratie.prestaties.order_by("regelnummer").values_list("status", flat=True)) == [
+        "afgewezen",
+        "afgewezen",
+    ]
 
 
 def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, live_server, page_as, assert_accessible):

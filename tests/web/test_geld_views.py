@@ -46,7 +46,11 @@ def build_money(world, clock, n_trajecten=1):
     trajecten = [approved_traject(world, perceel="demo-gem-epa") for _ in range(n_trajecten)]
     clock.move_to(moment(D(2026, 3, 10)))
     refs = ["=1+2", *(f"R-{i}" for i in range(1, n_trajecten))]
-    declare(world.ggz_noord, "D-2026-03", [start_line(t, ref, D(2026, 3, 2)) for t, ref in zip(trajecten, refs)])
+    declare(
+        world.ggz_noord,
+        "D-2026-03",
+        [start_line(t, ref, D(2026, 3, 2)) for t, ref in zip(trajecten, refs, strict=False)],
+    )
     clock.move_to(moment(D(2026, 3, 16)))
     services.betaalopdrachten_aanmaken(datum=D(2026, 3, 16))
     opdracht = Betaalopdracht.objects.get()
@@ -91,7 +95,12 @@ def test_logged_out_user_is_sent_to_the_login_page(world, money):
 def test_payment_orders_are_uwvs_business(world, money, username):
     user = {"ggz-noord": world.ggz_noord, "gemeente-amsterdam": world.gem_amsterdam, "auditor": world.auditor}[username]
     o = money["opdracht"].uuid
-    for url in ("/betaalopdrachten/", f"/betaalopdrachten/{o}/", f"/betaalopdrachten/{o}/sepa.xml", f"/betaalopdrachten/{o}/regels.csv"):
+    for url in (
+        "/betaalopdrachten/",
+        f"/betaalopdrachten/{o}/",
+        f"/betaalopdrachten/{o}/sepa.xml",
+        f"/betaalopdrachten/{o}/regels.csv",
+    ):
         assert _client(user).get(url).status_code == 403, url
 
 
@@ -197,10 +206,10 @@ def test_a_receipt_above_the_outstanding_amount_is_refused_on_the_amount(world, 
 
 def test_upload_with_a_broken_cell_names_the_row_and_stores_nothing(world, clock):
     csv = (
-        "declaratieNummer;declaratiePeriodeBegin;declaratiePeriodeEind;productReferentie;toewijzingNummer;"
-        "productCode;productPeriodeBegin;productPeriodeEind;geleverdVolume;ingediendBedrag\r\n"
-        "D-9;2026-03-01;2026-03-31;X-1;123;start;2026-03-02;2026-03-02;1;veel\r\n"
-    ).encode()
+        b"declaratieNummer;declaratiePeriodeBegin;declaratiePeriodeEind;productReferentie;toewijzingNummer;"
+        b"productCode;productPeriodeBegin;productPeriodeEind;geleverdVolume;ingediendBedrag\r\n"
+        b"D-9;2026-03-01;2026-03-31;X-1;123;start;2026-03-02;2026-03-02;1;veel\r\n"
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = _client(world.ggz_noord).post(
@@ -274,4 +283,3 @@ def test_budget_list_per_role(world, clock):
     assert "Amsterdam" in _client(world.gem_amsterdam).get("/budgetten/").content.decode()
     assert "Amsterdam" not in _client(world.gem_utrecht).get("/budgetten/").content.decode()
     assert _client(world.ggz_noord).get("/budgetten/").status_code == 403
-
