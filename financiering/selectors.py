@@ -141,7 +141,9 @@ def budget_verloop(user, jaar: int) -> list[dict]:
         .order_by()
     )
     zero = Decimal("0.00")
-    per_maand = {m: {"toekenning": zero, "reservering": zero, "vrijval": zero, "realisatie": zero} for m in range(1, 13)}
+    per_maand = {
+        m: {"toekenning": zero, "reservering": zero, "vrijval": zero, "realisatie": zero} for m in range(1, 13)
+    }
     for row in rows:
         maand = 1 if row["j"] < jaar else row["m"]
         per_maand[maand][row["soort"]] += row["s"] or zero
