@@ -39,6 +39,15 @@ def signalen_for(user) -> QuerySet[Signaal]:
     return Signaal.objects.filter(scope).order_by("-id")
 
 
+def modeltrouw_signalen_for(user) -> QuerySet[Signaal]:
+    """The auditor (Phrenos) plans fidelity audits: the open "modeltrouw verlopen" signals of every
+    provider (organisation-level facts, no participant data). Others: their own, as signalen_for."""
+    open_ = Q(soort="modeltrouw_verlopen", afgehandeld=False)
+    if roles.has_role(user, roles.AUDITOR):
+        return Signaal.objects.filter(open_).select_related("aanbieder").order_by("deadline", "-id")
+    return signalen_for(user).filter(open_)
+
+
 def taakruns_list() -> QuerySet[Taakrun]:
     return Taakrun.objects.order_by("-gestart", "-id")
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from declaraties import views as declaraties_web
+from declaraties import views_eindverslag
 from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
 from financiering import api as fin
 from financiering import views as financiering_web
@@ -106,6 +107,7 @@ urlpatterns = [
     path("", include(backoffice_web.web_urlpatterns)),
     path("", include(trajecten_web.web_urlpatterns)),
     path("", include(declaraties_web.web_urlpatterns)),
+    path("", include(views_eindverslag.web_urlpatterns)),
     path("", include(financiering_web.web_urlpatterns)),
 ]
 

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from backoffice import crypto, roles
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
-from .models import Aanvraag, Besluit, Deelnemer, Traject
+from .models import Aanvraag, Besluit, Deelnemer, Traject, Verlenging
 
 
 def aanvragen_for(user) -> QuerySet[Aanvraag]:
@@ -42,6 +42,13 @@ def trajecten_for(user) -> QuerySet[Traject]:
         aanbieder_id = user_aanbieder_id(user)
         scope |= Q(aanbieder_id=aanbieder_id) | Q(uitvoerder_id=aanbieder_id)
     return qs.filter(scope)
+
+
+def verlengingen_for(user) -> QuerySet[Verlenging]:
+    """Extension requests on the trajectories the user may see."""
+    return Verlenging.objects.select_related("traject", "traject__perceel", "traject__gemeente").filter(
+        traject__in=trajecten_for(user).prefetch_related(None).values("pk")
+    )
 
 
 def deelnemers_for(user) -> QuerySet[Deelnemer]:

@@ -24,7 +24,7 @@ from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from financiering import selectors as fin_selectors
 
-from . import rules, selectors, services
+from . import rules, selectors, services, views_aanbieder
 from .forms import AanvraagFilterForm, BeoordelingForm, BsnZoekForm, add_rule_error
 from .models import Aanvraag, Traject
 
@@ -319,4 +319,5 @@ web_urlpatterns = [
     ),
     path("deelnemers/zoeken/", deelnemer_zoeken, name="web-deelnemer-zoeken"),
     path("deelnemers/<uuid:uuid>/", deelnemer_detail, name="web-deelnemer"),
+    *views_aanbieder.web_urlpatterns,  # the provider's journey
 ]

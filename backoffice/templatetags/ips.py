@@ -1,0 +1,24 @@
+"""Template helpers of the web pages: {% load ips %}."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def met_uitleg(field):
+    """Render a bound field's widget with its help text and errors tied to it (aria-describedby,
+    ids ``<id>-hulp`` and ``<id>-fout`` as in backoffice/_form.html) and aria-invalid on error."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hulp")
+    if field.errors:
+        ids.append(f"{field.auto_id}-fout")
+    attrs = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    if field.field.required:
+        attrs["aria-required"] = "true"
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,342 @@
+"""The provider's journey in the browser: register a participant and apply, follow and withdraw
+applications, the trajectories with their placements, extensions, stop notice and end report, and
+the signals page. Every read goes through a selector, every write through a service; a refused rule
+(BusinessRuleError) becomes a message at its field with its code (backoffice.forms.add_rule_error).
+
+The BSN is typed into a POST form only: it never appears in a URL, is never sent back to the
+browser (not even after an error) and is shown masked, if at all."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backoffice import roles
+from backoffice import selectors as bo_selectors
+from backoffice.errors import BusinessRuleError
+from backoffice.forms import add_rule_error
+from backoffice.models import SignaalSoort
+from financiering import selectors as fin_selectors
+
+from . import selectors, services
+from .forms_aanbieder import (
+    SORTERINGEN,
+    AanvraagForm,
+    DeelnemerForm,
+    EindverslagForm,
+    IntrekkenForm,
+    PlaatsingForm,
+    SignaalFilterForm,
+    StopForm,
+    TrajectFilterForm,
+    VerlengingForm,
+)
+
+PER_PAGINA = 25
+CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
+
+
+def _require(user, *required: str) -> None:
+    allowed, reason = roles.check_role(user, *required)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _deelnemer_form(request, data=None):
+    return DeelnemerForm(data, gemeenten=fin_selectors.gemeenten_list())
+
+
+def _aanvraag_form(request, data=None):
+    return AanvraagForm(
+        data,
+        percelen=fin_selectors.percelen_list(),
+        begeleiders=fin_selectors.trajectbegeleiders_for(request.user).filter(actief=True),
+    )
+
+
+# --- register a participant and apply ---------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def aanvraag_nieuw(request):
+    """One page, two steps in one POST: the participant and the application. The participant is
+    registered only when the application is accepted too (all or nothing), so a refused rule never
+    leaves a half-registered person behind."""
+    _require(request.user, roles.AANBIEDER)
+    deelnemer_form = _deelnemer_form(request, request.POST or None)
+    aanvraag_form = _aanvraag_form(request, request.POST or None)
+    if request.method == "POST" and deelnemer_form.is_valid() & aanvraag_form.is_valid():
+        data = deelnemer_form.cleaned_data
+        try:
+            with transaction.atomic():
+                deelnemer = services.deelnemer_create(
+                    by=request.user, bsn=data.pop("bsn"), **{k: v for k, v in data.items()}
+                )
+                aanvraag = services.aanvraag_submit(
+                    by=request.user, deelnemer=deelnemer, **aanvraag_form.service_args()
+                )
+        except BusinessRuleError as exc:
+            target = deelnemer_form if exc.field in deelnemer_form.fields else aanvraag_form
+            add_rule_error(target, exc)
+        else:
+            messages.success(
+                request,
+                f"De aanvraag voor {deelnemer.voorletters} {deelnemer.achternaam} is ingediend. "
+                f"Beslissen uiterlijk {aanvraag.beslis_deadline:%d-%m-%Y}.",
+            )
+            return redirect("web-aanvraag", uuid=aanvraag.uuid)
+    return render(
+        request, "trajecten/aanbieder/aanvraag_nieuw.html", {"deelnemer_form": deelnemer_form, "form": aanvraag_form}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def aanvraag_intrekken(request, uuid):
+    _require(request.user, roles.AANBIEDER)
+    aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
+    form = IntrekkenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aanvraag_withdraw(by=request.user, aanvraag=aanvraag, toelichting=form.cleaned_data["toelichting"])
+        except BusinessRuleError as exc:
+            add_rule_error(form, exc)
+        else:
+            messages.success(request, "De aanvraag is ingetrokken.")
+            return redirect("web-aanvraag", uuid=aanvraag.uuid)
+    return render(request, "trajecten/aanbieder/aanvraag_intrekken.html", {"aanvraag": aanvraag, "form": form})
+
+
+# --- trajectories -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def traject_list(request):
+    _require(request.user, *CASE_ROLES)
+    form = TrajectFilterForm(request.GET, percelen=fin_selectors.percelen_list())
+    ordering = form.ordering()
+    field = ordering.lstrip("-")
+    order = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
+    qs = (
+        selectors.trajecten_for(request.user)
+        .select_related("deelnemer")
+        .prefetch_related(None)
+        .filter(**form.filters())
+        .order_by(order, "id")
+    )
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "trajecten/aanbieder/traject_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "sorteringen": SORTERINGEN,
+            "is_aanbieder": roles.has_role(request.user, roles.AANBIEDER),
+        },
+    )
+
+
+def _historie(traject) -> list[dict]:
+    """The story of a trajectory, oldest first: application, decisions, the trajectory's own
+    changes, extensions and their decisions, placements, stop notice and end report."""
+    items = []
+    aanvraag = traject.aanvraag
+    if aanvraag.ingediend_op:
+        items.append({"datum": aanvraag.ingediend_op, "wat": "Aanvraag ingediend", "door": aanvraag.ingediend_door})
+    for b in aanvraag.besluiten.all():
+        items.append(
+            {"datum": b.op, "wat": f"{b.get_stap_display()}: {b.get_besluit_display()}", "door": b.door,
+             "toelichting": b.toelichting}
+        )  # fmt: skip
+    for v in traject.verlengingen.all():
+        items.append(
+            {"datum": v.aangevraagd_op, "wat": f"Verlenging van {v.maanden} maanden aangevraagd",
+             "door": v.aangevraagd_door, "toelichting": v.toelichting}
+        )  # fmt: skip
+        if v.besluit_op:
+            items.append(
+                {"datum": v.besluit_op, "wat": f"Verlenging {v.get_status_display().lower()}", "door": v.besluit_door,
+                 "toelichting": v.besluit_toelichting}
+            )  # fmt: skip
+    for p in traject.plaatsingen.all():
+        items.append({"datum": p.startdatum, "wat": f"Plaatsing bij {p.werkgever} ({p.get_contractsoort_display()})"})
+    for h in traject.history.select_related("history_user").order_by("history_date"):
+        if h.history_change_reason:
+            items.append({"datum": h.history_date, "wat": h.history_change_reason, "door": h.history_user})
+    stop = getattr(traject, "stopbericht", None)
+    if stop:
+        items.append({"datum": stop.op, "wat": f"Stopbericht: {stop.get_reden_display()}", "door": stop.door,
+                      "toelichting": stop.toelichting})  # fmt: skip
+    verslag = getattr(traject, "eindverslag", None)
+    if verslag:
+        items.append({"datum": verslag.op, "wat": f"Eindverslag: {verslag.get_uitkomst_display()}", "door": verslag.door,
+                      "toelichting": verslag.toelichting})  # fmt: skip
+
+    def key(item):
+        d = item["datum"]
+        return d if hasattr(d, "hour") else timezone.make_aware(timezone.datetime(d.year, d.month, d.day))
+
+    for item in items:
+        door = item.get("door")
+        item["door"] = (door.get_full_name() or door.username) if door else ""
+    return sorted(items, key=key)
+
+
+def _traject(request, uuid):
+    qs = selectors.trajecten_for(request.user).select_related(
+        "deelnemer", "aanvraag", "aanvraag__ingediend_door", "stopbericht", "stopbericht__door",
+        "eindverslag", "eindverslag__door", "goedgekeurd_door",
+    ).prefetch_related(
+        "aanvraag__besluiten__door", "verlengingen__aangevraagd_door", "verlengingen__besluit_door"
+    )  # fmt: skip
+    return get_object_or_404(qs, uuid=uuid)
+
+
+def _detail(request, traject, **forms):
+    user = request.user
+    eigen = roles.has_role(user, roles.AANBIEDER) and traject.aanbieder_id == fin_selectors.user_aanbieder_id(user)
+    actief = traject.status == "actief"
+    heeft_verslag = hasattr(traject, "eindverslag")
+    open_verlenging = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
+    context = {
+        "traject": traject,
+        "historie": _historie(traject),
+        "today": timezone.localdate(),
+        "eigen": eigen,
+        "open_verlenging": open_verlenging,
+        "mag_plaatsen": eigen and actief,
+        "mag_verlengen": eigen and actief and open_verlenging is None,
+        "mag_stoppen": eigen and actief,
+        "mag_eindverslag": eigen and traject.status in ("beeindigd", "looptijd_verstreken") and not heeft_verslag,
+        "plaatsing_form": forms.get("plaatsing_form") or PlaatsingForm(prefix="plaatsing"),
+        "verlenging_form": forms.get("verlenging_form") or VerlengingForm(prefix="verlenging"),
+        "stop_form": forms.get("stop_form") or StopForm(prefix="stop"),
+        "eindverslag_form": forms.get("eindverslag_form") or EindverslagForm(prefix="eindverslag"),
+        "open_form": next((k for k, v in forms.items() if v is not None), ""),
+    }
+    status = 400 if forms else 200
+    return render(request, "trajecten/aanbieder/traject_detail.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def traject_detail(request, uuid):
+    _require(request.user, *CASE_ROLES)
+    return _detail(request, _traject(request, uuid))
+
+
+def _actie(request, uuid, form_class, prefix, call, success):
+    """POST of one of the trajectory's actions: validate, call the service, or show the detail
+    page again with the form's errors (and the rule's code) at the field."""
+    _require(request.user, roles.AANBIEDER)
+    traject = _traject(request, uuid)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            call(traject, form.cleaned_data)
+        except BusinessRuleError as exc:
+            add_rule_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("web-traject", uuid=traject.uuid)
+    return _detail(request, traject, **{f"{prefix}_form": form})
+
+
+@require_POST
+def plaatsing_nieuw(request, uuid):
+    def call(traject, d):
+        services.plaatsing_create(by=request.user, traject=traject, **d)
+
+    return _actie(request, uuid, PlaatsingForm, "plaatsing", call, "De plaatsing is geregistreerd.")
+
+
+@require_POST
+def verlenging_nieuw(request, uuid):
+    def call(traject, d):
+        services.verlenging_request(
+            by=request.user, traject=traject, maanden=d["maanden"], toelichting=d["toelichting"]
+        )
+
+    return _actie(request, uuid, VerlengingForm, "verlenging", call, "Het verzoek om verlenging is verstuurd.")
+
+
+@require_POST
+def stop_nieuw(request, uuid):
+    def call(traject, d):
+        services.traject_stop(
+            by=request.user, traject=traject, einddatum=d["einddatum"], reden=d["reden"], toelichting=d["toelichting"]
+        )
+
+    return _actie(request, uuid, StopForm, "stop", call, "Het stopbericht is verstuurd. Stuur nu het eindverslag.")
+
+
+def eindverslag_actie(request, uuid, submit):
+    """The end report: the service lives in declaraties (it settles the money), which this app may
+    not import; declaraties/views_eindverslag.py passes its service in."""
+
+    def call(traject, d):
+        submit(by=request.user, traject=traject, uitkomst=d["uitkomst"], toelichting=d["toelichting"],
+               uren_besteed=d["uren_besteed"])  # fmt: skip
+
+    return _actie(
+        request, uuid, EindverslagForm, "eindverslag", call, "Het eindverslag is verstuurd; het traject is afgesloten."
+    )
+
+
+# --- signals ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def signaal_list(request):
+    _require(request.user, *CASE_ROLES)
+    form = SignaalFilterForm(request.GET, soorten=SignaalSoort.choices)
+    qs = bo_selectors.signalen_for(request.user)
+    status = "open"
+    if form.is_valid():
+        status = form.cleaned_data.get("status") or "open"
+        if form.cleaned_data.get("soort"):
+            qs = qs.filter(soort=form.cleaned_data["soort"])
+    if status == "open":
+        qs = qs.filter(afgehandeld=False)
+    elif status == "afgehandeld":
+        qs = qs.filter(afgehandeld=True)
+    qs = qs.order_by("afgehandeld", F("deadline").asc(nulls_last=True), "-id")
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "trajecten/aanbieder/signaal_list.html",
+        {"form": form, "page_obj": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+def signaal_url(signaal) -> str:
+    if signaal.object_type == "traject":
+        return reverse("web-traject", kwargs={"uuid": signaal.object_uuid})
+    if signaal.object_type == "aanvraag":
+        return reverse("web-aanvraag", kwargs={"uuid": signaal.object_uuid})
+    return ""
+
+
+web_urlpatterns = [
+    path("aanvragen/nieuw/", aanvraag_nieuw, name="web-aanvraag-nieuw"),
+    path("aanvragen/<uuid:uuid>/intrekken/", aanvraag_intrekken, name="web-aanvraag-intrekken"),
+    path("trajecten/", traject_list, name="web-trajecten"),
+    path("trajecten/<uuid:uuid>/", traject_detail, name="web-traject"),
+    path("trajecten/<uuid:uuid>/plaatsingen/", plaatsing_nieuw, name="web-traject-plaatsing"),
+    path("trajecten/<uuid:uuid>/verlenging/", verlenging_nieuw, name="web-traject-verlenging"),
+    path("trajecten/<uuid:uuid>/stopbericht/", stop_nieuw, name="web-traject-stop"),
+    path("signalen/", signaal_list, name="web-signalen"),
+]
