@@ -78,6 +78,7 @@ class DeelnemerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["gemeente"].queryset = gemeenten if gemeenten is not None else Gemeente.objects.none()
         self.fields["gemeente"].empty_label = "Kies een gemeente"
+        self.fields["gemeente"].label_from_instance = lambda g: g.naam
         self.fields["uitkering"].choices = [("", "Kies een uitkering"), *Uitkering.choices]
         self.fields["doelgroep"].choices = [("", "Kies een doelgroep"), *Doelgroep.choices]
 
