@@ -127,4 +127,5 @@ def context(request) -> dict:
         "ips_navigatie": navigatie(user, request.path),
         "ips_rollen": ", ".join(roles.ROLES[r] for r in sorted(roles.roles_of(user)) if r in roles.ROLES),
         "ips_organisatie": organisatie_naam(user),
+        "ips_rol_codes": roles.roles_of(user),
     }

@@ -142,3 +142,22 @@ def test_the_werkbak_costs_the_same_queries_whatever_the_data(world, username):
 def test_session_settings():
     assert settings.LOGIN_URL == "/inloggen"
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+def test_provider_withdraws_an_application_only_after_confirming(world):
+    from tests.trajecten.helpers import aanvraag
+    from trajecten.models import Aanvraag
+
+    filed = aanvraag(world)
+    client = _client(world.ggz_noord)
+    detail = client.get(f"/aanvragen/{filed['uuid']}/").content.decode()
+    assert f"/aanvragen/{filed['uuid']}/intrekken/" in detail
+    response = client.post(f"/aanvragen/{filed['uuid']}/intrekken/", {"toelichting": "Verhuisd"})
+    assert response.status_code == 200 and "Vink aan dat u dit bevestigt" in response.content.decode()
+    assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "ingediend"
+    response = client.post(f"/aanvragen/{filed['uuid']}/intrekken/", {"toelichting": "Verhuisd", "bevestigd": "on"})
+    assert response.status_code == 302
+    assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "ingetrokken"
+    # Not for the gemeente or another provider
+    assert "/intrekken/" not in _client(world.uwv).get(f"/aanvragen/{filed['uuid']}/").content.decode()
+    assert _client(world.ggz_zuid).post(f"/aanvragen/{filed['uuid']}/intrekken/", {"bevestigd": "on"}).status_code == 404
