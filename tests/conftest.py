@@ -9,6 +9,9 @@ from django.conf import settings
 
 
 def pytest_configure(config):
+    # Every pytest-xdist worker gets its own cache keys: clearing them (below) must not touch the
+    # other worker's keys, nor Celery's queues when the broker shares the Redis database.
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     if os.environ.get("CI") == "true" or os.environ.get("IPS_REQUIRE_SERVICES") == "1":
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
@@ -25,10 +28,18 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttling and other cache use start clean in every test (the cache may be a real Redis)."""
+    """Throttling and other cache use start clean in every test. On Redis only this worker's keys
+    are deleted: ``cache.clear()`` would flush the whole database, including the broker's queues
+    that a real Celery worker in another test is reading."""
     from django.core.cache import cache
 
-    cache.clear()
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield
 
 

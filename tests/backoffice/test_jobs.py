@@ -413,7 +413,7 @@ def test_nightly_query_count_does_not_grow_with_the_number_of_trajectories(werel
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_runs_a_job(clock):
+def test_a_real_celery_worker_runs_a_job(clock, tmp_path):
     """Starts ``celery -A backoffice worker --pool=solo`` against Redis and the test database, queues
     a job and waits for the Taakrun the worker writes."""
     from backoffice.tasks import run_job_task
@@ -433,6 +433,12 @@ def test_a_real_celery_worker_runs_a_job(clock):
         "DB_CONN_MAX_AGE": "0",
     }
     root = Path(__file__).resolve().parents[2]
+    log = (tmp_path / "worker.log").open("w+b")  # a file, not a pipe: a full pipe would block the worker
+
+    def worker_log():
+        log.seek(0)
+        return log.read().decode(errors="replace")[-2000:]
+
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -452,8 +458,8 @@ def test_a_real_celery_worker_runs_a_job(clock):
         ],
         cwd=root,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         run_job_task.apply_async(args=("weekly", "2026-01-05"), queue=queue)
@@ -462,9 +468,9 @@ def test_a_real_celery_worker_runs_a_job(clock):
         while time.monotonic() < deadline and found is None:
             found = Taakrun.objects.filter(taak="weekly", datum=dt.date(2026, 1, 5), bron="celery").first()
             if found is None:
-                assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
+                assert worker.poll() is None, worker_log()
                 time.sleep(0.3)
-        assert found is not None, "de worker schreef binnen 60 seconden geen taakrun"
+        assert found is not None, f"de worker schreef binnen 60 seconden geen taakrun\n{worker_log()}"
         deadline = time.monotonic() + 30
         while found.status == "bezig" and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -477,3 +483,4 @@ def test_a_real_celery_worker_runs_a_job(clock):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait(timeout=10)
+        log.close()
