@@ -291,7 +291,7 @@ def deelnemer_zoeken(request):
     if request.method == "POST":
         form = BsnZoekForm(request.POST)
         if form.is_valid():
-            gevonden = list(selectors.deelnemers_by_bsn(request.user, form.cleaned_data["bsn"]).order_by("id"))
+            gevonden = list(services.deelnemer_search(by=request.user, bsn=form.cleaned_data["bsn"], kanaal="web"))
             resultaten = _dossier(request.user, gevonden)
             form = BsnZoekForm()  # the BSN is not echoed back into the page
     else:
