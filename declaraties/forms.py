@@ -11,7 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from backoffice.errors import BusinessRuleError
+from backoffice.forms import BedragField
 
 from . import rules
 from .models import BetaalopdrachtStatus, PrestatieStatus, VorderingStatus
@@ -19,20 +19,6 @@ from .models import BetaalopdrachtStatus, PrestatieStatus, VorderingStatus
 DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAAND = forms.DateInput(attrs={"type": "month", "placeholder": "JJJJ-MM"}, format="%Y-%m")
 TOELICHTING = forms.Textarea(attrs={"rows": 3})
-
-
-def rule_message(exc: BusinessRuleError) -> str:
-    """A refusal as the user reads it: the Dutch message and the rule's code (docs/errors.md)."""
-    return f"{exc.message} (code: {exc.code})"
-
-
-def add_rule_error(form: forms.Form, exc: BusinessRuleError, *, field_map: dict | None = None) -> None:
-    """Tie a refused action to the field it names, or to the form as a whole."""
-    field = (field_map or {}).get(exc.field, exc.field)
-    field = field if field in form.fields else None
-    form.add_error(field, ValidationError(rule_message(exc), code=exc.code))
-    for extra in exc.rules[1:]:
-        form.add_error(None, ValidationError(f"{extra['reden']} (code: {extra['code']})", code=extra["code"]))
 
 
 class MaandField(forms.DateField):
@@ -136,8 +122,8 @@ class PrestatieRegelForm(forms.Form):
     product_code = forms.ChoiceField(label="ProductCode", choices=PRODUCTCODES)
     begindatum = forms.DateField(label="Periode van", widget=DATUM)
     einddatum = forms.DateField(label="Periode tot en met", widget=DATUM)
-    geleverd_volume = forms.DecimalField(label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2)
-    ingediend_bedrag = forms.DecimalField(label="Bedrag (EUR)", min_value=Decimal("0"), max_digits=10, decimal_places=2)
+    geleverd_volume = BedragField(label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2)
+    ingediend_bedrag = BedragField(label="Bedrag (EUR)", min_value=Decimal("0"), max_digits=10, decimal_places=2)
     debet_credit = forms.ChoiceField(label="Debet/credit", choices=[("D", "Debet"), ("C", "Credit")], initial="D")
     vorig_referentie_nummer = forms.CharField(
         label="VorigReferentieNummer", max_length=20, required=False, help_text="Alleen bij credit: de debetregel."
@@ -233,7 +219,7 @@ class BevestigingForm(forms.Form):
 
 
 class OntvangstForm(forms.Form):
-    bedrag = forms.DecimalField(
+    bedrag = BedragField(
         label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
     datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=dt.date.today)

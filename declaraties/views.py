@@ -26,6 +26,7 @@ from rest_framework import serializers as drf_serializers
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.forms import add_rule_error, rule_message
 from financiering import selectors as fin_selectors
 from trajecten import selectors as traject_selectors
 from trajecten import werkmonitor
@@ -50,8 +51,6 @@ from .forms import (
     PrestatieFormSet,
     UploadForm,
     VorderingFilterForm,
-    add_rule_error,
-    rule_message,
 )
 from .models import Betaalopdracht, Vordering
 

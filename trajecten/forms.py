@@ -7,7 +7,6 @@ field it names."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from backoffice.errors import BusinessRuleError
 from financiering.models import Route
 
 from .models import AanvraagStatus, BesluitUitkomst
@@ -19,19 +18,6 @@ SORTERINGEN = {
     "beslis_deadline": "Beslistermijn (eerst verlopend)",
     "-beslis_deadline": "Beslistermijn (laatst verlopend)",
 }
-
-
-def rule_message(exc: BusinessRuleError) -> str:
-    """A refusal as the user reads it: the Dutch message and the rule's code (docs/errors.md)."""
-    return f"{exc.message} (code: {exc.code})"
-
-
-def add_rule_error(form: forms.Form, exc: BusinessRuleError) -> None:
-    """Tie a refused action to the field it names, or to the form as a whole."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, ValidationError(rule_message(exc), code=exc.code))
-    for extra in exc.rules[1:]:  # several broken rules: all of them, not just the first
-        form.add_error(None, ValidationError(f"{extra['reden']} (code: {extra['code']})", code=extra["code"]))
 
 
 class AanvraagFilterForm(forms.Form):

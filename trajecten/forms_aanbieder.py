@@ -3,6 +3,7 @@ service's (a refused rule comes back as a BusinessRuleError and lands on its fie
 
 from django import forms
 
+from backoffice.forms import BedragField
 from financiering.models import Doelgroep, Gemeente
 
 from .models import (
@@ -208,7 +209,7 @@ class PlaatsingForm(forms.Form):
     einddatum = forms.DateField(
         label="Einddatum", required=False, widget=DATUM, help_text="Leeg bij een vast contract."
     )
-    uren_per_week = forms.DecimalField(label="Uren per week", max_digits=4, decimal_places=1, min_value=0)
+    uren_per_week = BedragField(label="Uren per week", max_digits=4, decimal_places=1, min_value=0)
     contractsoort = forms.ChoiceField(label="Soort contract", choices=[("", "Kies"), *PlaatsingContractsoort.choices])
     vast = forms.BooleanField(label="Vast contract", required=False)
     minimumloon_of_meer = forms.BooleanField(label="Verdient minstens het minimumloon", required=False)

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.forms import add_rule_error
 from financiering import selectors as fin_selectors
 
 from . import rules, selectors, services, views_aanbieder
-from .forms import AanvraagFilterForm, BeoordelingForm, BsnZoekForm, add_rule_error
+from .forms import AanvraagFilterForm, BeoordelingForm, BsnZoekForm
 from .models import Aanvraag, Traject
 
 CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
