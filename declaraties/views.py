@@ -35,8 +35,7 @@ from . import exports, grafiek, rules, selectors, sepa, services, upload
 from .api.betalingen import REGEL_KOLOMMEN as OPDRACHT_KOLOMMEN
 from .api.betalingen import regel_rij as opdracht_rij
 from .api.declaraties import invoer_uit_bestand
-from .api.vorderingen import OVERZICHT_KOLOMMEN
-from .api.vorderingen import REGEL_KOLOMMEN as VORDERING_KOLOMMEN
+from .api.vorderingen import OVERZICHT_KOLOMMEN, vordering_regels_export
 from .forms import (
     BeoordelingFormSet,
     BetaalopdrachtFilterForm,
@@ -741,33 +740,7 @@ def vordering_bezwaar_besluit(request, uuid):
 def vordering_regels(request, uuid, formaat):
     _require(request.user, *VORDERING_ROLES)
     vordering = _vordering(request, uuid)
-    periode = f"{vordering.periode:%Y-%m}"
-    return exports.response(
-        _formaat(formaat),
-        f"vordering-{vordering.gemeente.code}-{periode}",
-        VORDERING_KOLOMMEN,
-        (
-            [
-                str(vordering.uuid),
-                vordering.gemeente.code,
-                periode,
-                r.prestatie.toewijzing_nummer,
-                r.prestatie.product_referentie,
-                r.prestatie.product_code,
-                r.prestatie.begindatum,
-                r.prestatie.einddatum,
-                r.prestatie.debet_credit,
-                r.prestatie.toegekend_bedrag,
-                r.prestatie.betaald_op,
-                r.aandeel,
-                r.bedrag,
-                r.bezwaar,
-                r.bezwaar_toelichting,
-                r.bezwaar_besluit_toelichting,
-            ]
-            for r in selectors.vordering_regels(vordering)
-        ),
-    )
+    return vordering_regels_export(_formaat(formaat), vordering, selectors.vordering_regels(vordering))
 
 
 def _vordering_diagram(rijen, *, label, titel) -> grafiek.Diagram:

@@ -8,9 +8,10 @@ another gemeente's claim answers 404; other roles 403."""
 from decimal import Decimal
 
 import django_filters
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -24,6 +25,7 @@ from .betalingen import FORMAAT, formaat_of
 READ_ROLES = (roles.UWV_FINANCIEEL, roles.GEMEENTE)
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-03"})
 class PeriodeField(serializers.Field):
     """A month as ``YYYY-MM``."""
 
@@ -205,6 +207,7 @@ class VorderingOverzicht(BaseView):
     serializer_class = OverzichtRijSerializer
     required_roles = READ_ROLES
     pagination_class = None
+    queryset = Vordering.objects.none()  # for the schema; the rows come from a selector
 
     @extend_schema(parameters=[FORMAAT], responses={200: OverzichtRijSerializer(many=True)})
     def get(self, request):
@@ -240,6 +243,33 @@ REGEL_KOLOMMEN = [
 ]
 
 
+def vordering_regels_export(formaat: str, vordering, regels) -> HttpResponse:
+    """A claim's lines as CSV or XLSX (API and web page alike): no BSN, no name."""
+    periode = f"{vordering.periode:%Y-%m}"
+    rows = (
+        [
+            str(vordering.uuid),
+            vordering.gemeente.code,
+            periode,
+            r.prestatie.toewijzing_nummer,
+            r.prestatie.product_referentie,
+            r.prestatie.product_code,
+            r.prestatie.begindatum,
+            r.prestatie.einddatum,
+            r.prestatie.debet_credit,
+            r.prestatie.toegekend_bedrag,
+            r.prestatie.betaald_op,
+            r.aandeel,
+            r.bedrag,
+            r.bezwaar,
+            r.bezwaar_toelichting,
+            r.bezwaar_besluit_toelichting,
+        ]
+        for r in regels
+    )
+    return exports.response(formaat, f"vordering-{vordering.gemeente.code}-{periode}", REGEL_KOLOMMEN, rows)
+
+
 class VorderingRegels(_VorderingView):
     """The lines of one claim: JSON (paginated) or a CSV/XLSX download (`formaat`); no BSN, no name."""
 
@@ -255,33 +285,7 @@ class VorderingRegels(_VorderingView):
         regels = selectors.vordering_regels(vordering)
         if formaat == "json":
             return self.paginated(regels, VorderingRegelSerializer)
-        periode = f"{vordering.periode:%Y-%m}"
-        return exports.response(
-            formaat,
-            f"vordering-{vordering.gemeente.code}-{periode}",
-            REGEL_KOLOMMEN,
-            (
-                [
-                    str(vordering.uuid),
-                    vordering.gemeente.code,
-                    periode,
-                    r.prestatie.toewijzing_nummer,
-                    r.prestatie.product_referentie,
-                    r.prestatie.product_code,
-                    r.prestatie.begindatum,
-                    r.prestatie.einddatum,
-                    r.prestatie.debet_credit,
-                    r.prestatie.toegekend_bedrag,
-                    r.prestatie.betaald_op,
-                    r.aandeel,
-                    r.bedrag,
-                    r.bezwaar,
-                    r.bezwaar_toelichting,
-                    r.bezwaar_besluit_toelichting,
-                ]
-                for r in regels
-            ),
-        )
+        return vordering_regels_export(formaat, vordering, regels)
 
 
 class VorderingVerzending(_VorderingView):
