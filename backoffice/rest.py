@@ -17,6 +17,16 @@ from rest_framework.views import set_rollback
 
 from .errors import BusinessRuleError
 
+try:  # the cache, the login throttle and the Celery broker live in Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    REDIS_ERRORS: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError)
+except ImportError:  # pragma: no cover
+    REDIS_ERRORS = ()
+
+RETRY_AFTER = "30"  # seconds; on a 503 because PostgreSQL or Redis does not answer
+
 logger = logging.getLogger(__name__)
 
 PROBLEM = "application/problem+json"
@@ -122,7 +132,25 @@ def exception_handler(exc, context):
     if isinstance(exc, DatabaseError):
         set_rollback()
         logger.exception("Databasefout")
-        return problem(503, "database-onbereikbaar", "Tijdelijk niet beschikbaar", "Probeer het later opnieuw.")
+        response = problem(
+            503,
+            "database-onbereikbaar",
+            "Tijdelijk niet beschikbaar",
+            "De database antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
+        )
+        response["Retry-After"] = RETRY_AFTER
+        return response
+    if REDIS_ERRORS and isinstance(exc, REDIS_ERRORS):
+        set_rollback()
+        logger.error("Redis onbereikbaar: %s", type(exc).__name__)
+        response = problem(
+            503,
+            "cache-onbereikbaar",
+            "Tijdelijk niet beschikbaar",
+            "Een interne dienst (Redis) antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
+        )
+        response["Retry-After"] = RETRY_AFTER
+        return response
 
     logger.exception("Onverwachte fout in de API")
     set_rollback()
