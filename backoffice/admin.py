@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Instellingen, Notificatie, Signaal, Taakrun, User
+from .models import BsnRaadpleging, Instellingen, Notificatie, Signaal, Taakrun, User
 
 admin.site.site_header = "IPS-loket beheer"
 admin.site.site_title = "IPS-loket beheer"
@@ -157,3 +157,16 @@ class NotificatieAdmin(ReadOnlyAdmin):
     search_fields = ("user__username", "aan")
     list_select_related = ("user",)
     exclude = ("signalen",)
+
+
+@admin.register(BsnRaadpleging)
+class BsnRaadplegingAdmin(ReadOnlyAdmin):
+    """Who looked up a BSN, when, for which organisation and with which hash (never the BSN).
+    A beheerder can look up a hash here: the search box takes the hash, not the BSN."""
+
+    list_display = ("op", "user", "organisatie", "kanaal", "aantal_gevonden", "bsn_hash")
+    list_filter = ("kanaal", "organisatie")
+    search_fields = ("user__username", "bsn_hash")
+    date_hierarchy = "op"
+    list_select_related = ("user",)
+    readonly_fields = ("op", "user", "organisatie", "rollen", "kanaal", "bsn_hash", "aantal_gevonden")

@@ -242,3 +242,37 @@ class Notificatie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.datum}: {self.onderwerp}"
+
+
+class BsnKanaal(models.TextChoices):
+    API = "api", "API (POST /api/v1/deelnemers/_zoek)"
+    WEB = "web", "Webpagina (POST /deelnemers/zoeken/)"
+
+
+class BsnRaadpleging(models.Model):
+    """Who looked up a BSN: when, for which organisation, through which channel, and which hash.
+    Never the BSN itself (only its keyed HMAC hash, the one the search uses). Written by every path
+    that searches by BSN (``backoffice.services.bsn_raadpleging_log``); read-only in the admin."""
+
+    Kanaal = BsnKanaal
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bsn_raadplegingen", verbose_name="gebruiker"
+    )
+    op = models.DateTimeField(auto_now_add=True, db_index=True)
+    organisatie = models.CharField(max_length=300, blank=True, help_text="De organisatie van de gebruiker op dat moment")
+    rollen = models.CharField(max_length=200, blank=True)
+    kanaal = models.CharField(max_length=3, choices=BsnKanaal.choices)
+    bsn_hash = models.CharField(max_length=64, db_index=True, help_text="HMAC-SHA256 van het BSN, nooit het BSN")
+    aantal_gevonden = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "BSN-raadpleging"
+        verbose_name_plural = "BSN-raadplegingen"
+        ordering = ["-op", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kanaal__in=BsnKanaal.values), name="bsn_raadpleging_kanaal_geldig"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.op:%Y-%m-%d %H:%M} ({self.get_kanaal_display()})"

@@ -134,6 +134,35 @@ echo "==> makemigrations --check"
 echo "==> ruff check"
 "$PY" -m ruff check . || fail "ruff vond fouten (zie hierboven)." "ruff found problems (see above)."
 
+# Bekende kwetsbaarheden in de vastgezette afhankelijkheden (docs/security.md). Een gevonden
+# kwetsbaarheid laat de suite falen. Kan pip-audit zijn vulnerability-dienst niet bereiken (elke
+# afhankelijkheid "not found"), dan is dat een waarschuwing, of een fout met IPS_PIP_AUDIT=strict (CI).
+echo "==> pip-audit"
+audit_json="$(mktemp)"
+set +e
+"$PY" -m pip_audit -r requirements.lock --no-deps --disable-pip --progress-spinner off -f json -o "$audit_json" 2>/dev/null
+audit_rc=$?
+set -e
+"$PY" - "$audit_json" "$audit_rc" "${IPS_PIP_AUDIT:-warn}" <<'PY' || fail "pip-audit: zie hierboven." "pip-audit: see above."
+import json, sys
+path, rc, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+try:
+    deps = json.load(open(path))["dependencies"]
+except (OSError, ValueError, KeyError):
+    print(f"pip-audit gaf geen resultaat (exitcode {rc}).")
+    sys.exit(1 if mode == "strict" else 0)
+vulns = [(d["name"], d["version"], v["id"], ", ".join(v.get("fix_versions", []))) for d in deps for v in d.get("vulns", [])]
+skipped = [d["name"] for d in deps if "skip_reason" in d]
+for name, version, vid, fix in vulns:
+    print(f"KWETSBAAR: {name} {version}: {vid} (opgelost in: {fix or 'nog niet'})")
+print(f"pip-audit: {len(deps)} pakketten, {len(deps) - len(skipped)} gecontroleerd, {len(vulns)} kwetsbaarheden.")
+if skipped:
+    print(f"WAARSCHUWING: {len(skipped)} pakketten niet te controleren (vulnerability-dienst onbereikbaar?): "
+          + ", ".join(skipped[:10]) + (" ..." if len(skipped) > 10 else ""))
+sys.exit(1 if vulns or (skipped and mode == "strict") else 0)
+PY
+rm -f "$audit_json"
+
 echo "==> pytest"
 set +e
 "$PY" -m pytest -n 2 -p no:cacheprovider "$@"

@@ -148,7 +148,7 @@ class DeelnemerZoek(BaseView):
     def post(self, request):
         query = DeelnemerZoekSerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        found = selectors.deelnemers_by_bsn(request.user, query.validated_data["bsn"]).order_by("id")
+        found = services.deelnemer_search(by=request.user, bsn=query.validated_data["bsn"], kanaal="api")
         return self.paginated(found)
 
 

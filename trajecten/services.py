@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 
 from backoffice import crypto, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
+from backoffice.services import bsn_raadpleging_log
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
 from financiering import services as fin_services
@@ -29,7 +30,7 @@ from .models import (
     Traject,
     Verlenging,
 )
-from .selectors import pending_budget_claims
+from .selectors import deelnemers_by_bsn, pending_budget_claims
 
 
 def _own_aanbieder(by) -> Aanbieder:
@@ -516,3 +517,12 @@ def traject_add_amounts(*, field: str, amounts: dict[int, Decimal]) -> int:
         return 0
     delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
     return Traject.objects.filter(pk__in=amounts).update(**{field: F(field) + delta})
+
+
+def deelnemer_search(*, by, bsn: str, kanaal: str) -> QuerySet[Deelnemer]:
+    """Find the participants with this BSN that ``by`` may see, and record the lookup (who, when,
+    which organisation, which hash; never the BSN) in ``BsnRaadpleging``. Every path that searches
+    by BSN goes through here: the API's ``POST /deelnemers/_zoek`` and the page ``/deelnemers/zoeken/``."""
+    found = deelnemers_by_bsn(by, bsn).order_by("id")
+    bsn_raadpleging_log(by=by, bsn=bsn, kanaal=kanaal, aantal_gevonden=found.count())
+    return found

@@ -52,7 +52,10 @@ BEHEERDER_BEWERKT = {
     "auth": ["group"],
 }
 BEHEERDER_ACTIES = ("view", "add", "change")
-BEHEERDER_BEKIJKT = {"financiering": ["modeltrouwmeting", "budget", "budgetmutatie"]}
+BEHEERDER_BEKIJKT = {
+    "financiering": ["modeltrouwmeting", "budget", "budgetmutatie"],
+    "backoffice": ["bsnraadpleging"],  # who looked up a BSN (docs/security.md)
+}
 
 
 def _date(value: str | None) -> date | None:
