@@ -12,125 +12,18 @@ import uuid
 from pathlib import Path
 
 import pytest
-import time_machine
-from django.db import connection, models, transaction
-from openpyxl import load_workbook
 
 from backoffice.models import Notificatie, Signaal, Taakrun
-from backoffice.schedule import run_job
 from backoffice.tasks import run_job_task
 from declaraties import services
-from declaraties.models import Betaalopdracht, Prestatie, Vordering, VorderingRegel
-from financiering.models import Budget, Budgetmutatie
-from tests.declaraties.geld_helpers import declare, moment, start_line
-from tests.trajecten.helpers import approved_traject
-from trajecten.models import Aanvraag, Traject
+from declaraties.models import Betaalopdracht, Vordering
+from trajecten.models import Traject
 
+from .snapshots import clean_run, export_files, snapshot
 from .workers import Worker, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 D = dt.date
-
-RESULT_MODELS = [
-    Traject,
-    Traject.history.model,
-    Aanvraag,
-    Signaal,
-    Notificatie,
-    Betaalopdracht,
-    Prestatie,
-    Vordering,
-    VorderingRegel,
-    Budget,
-    Budgetmutatie,
-]
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _plain(row: models.Model, sig: dict) -> tuple:
-    """A row without what differs between two runs of the same work (ids, uuids, timestamps);
-    a reference to another result row becomes that row's own content."""
-    out = []
-    for field in row._meta.concrete_fields:
-        if field.primary_key or isinstance(field, (models.UUIDField, models.DateTimeField)):
-            continue
-        if field.name in {"history_id", "tot_signaal_id"}:
-            continue
-        value = getattr(row, field.attname)
-        if field.is_relation and field.related_model in sig:
-            value = sig[field.related_model].get(value, value)
-        out.append((field.name, str(value)))
-    return tuple(out)
-
-
-def snapshot() -> dict[str, list]:
-    sig: dict = {}
-    result: dict[str, list] = {}
-    for _ in range(2):  # second pass: references resolved to content
-        for model in RESULT_MODELS:
-            rows = list(model._base_manager.all())
-            sig.setdefault(model, {})
-            for row in rows:
-                sig[model][row.pk] = _plain(row, sig)
-            result[model._meta.label] = sorted(sig[model][row.pk] for row in rows)
-    result["notificatie.signalen"] = sorted(
-        (n.user.username, n.datum.isoformat(), tuple(sorted(str(s.soort) + str(s.object_uuid) for s in n.signalen.all())))
-        for n in Notificatie.objects.all()
-    )
-    return result
-
-
-def export_files(directory: Path) -> dict[str, object]:
-    files = {}
-    for path in sorted(directory.glob("werkmonitor-*")):
-        if path.suffix == ".xlsx":
-            workbook = load_workbook(path, read_only=True)
-            files[path.name] = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in workbook.worksheets}
-            workbook.close()
-        else:
-            files[path.name] = path.read_bytes()
-    return files
-
-
-def clean_run(job: str, datum: D, export_dir: Path, settings) -> tuple[dict, dict]:
-    """The job in this process, undone afterwards: what a run without faults leaves behind."""
-    settings.IPS_EXPORT_DIR = str(export_dir)
-    try:
-        with transaction.atomic():
-            run = run_job(job, datum, bron="test")
-            assert run.status == "geslaagd", run.fouten
-            state = snapshot()
-            raise _Rollback
-    except _Rollback:
-        pass
-    return state, export_files(export_dir)
-
-
-@pytest.fixture
-def data(transactional_db):
-    """Three trajectories (two co-financed by Amsterdam, one by Utrecht), their start lines
-    declared and granted on 2 March 2026; e-mail addresses so the nightly run sends digests."""
-    if connection.vendor != "postgresql":
-        pytest.fail("Deze test vraagt PostgreSQL en Redis (DATABASE_URL, REDIS_URL).")
-    from tests.conftest import World
-    from tests.factories import budget
-
-    with time_machine.travel(moment(D(2026, 3, 2)), tick=False):
-        world = World()
-        for user in (world.uwv, world.uwv_fin, world.gem_amsterdam, world.gem_utrecht, world.ggz_noord):
-            user.email = f"{user.username}@example.nl"
-            user.save(update_fields=["email"])
-        budget(world.utrecht, world.gem_regeling)
-        ams = [approved_traject(world, perceel="demo-gem-epa") for _ in range(2)]
-        utr = approved_traject(world, perceel="demo-gem-epa", gemeente="0344", gemeente_user=world.gem_utrecht)
-        uwv = approved_traject(world)
-        declare(
-            world.ggz_noord, "D-1", [start_line(t, f"R-{i}", D(2026, 3, 2)) for i, t in enumerate([*ams, utr, uwv])]
-        )
-    return world
 
 
 def killed_and_rerun(tmp_path, job: str, datum: D, pause: str, export_dir: Path) -> list[Taakrun]:
@@ -173,7 +66,7 @@ def killed_and_rerun(tmp_path, job: str, datum: D, pause: str, export_dir: Path)
 
 def check(tmp_path, settings, job: str, datum: D, pause: str) -> dict:
     before = snapshot()
-    clean, clean_files = clean_run(job, datum, tmp_path / f"clean-{job}", settings)
+    clean, clean_files = clean_run([(job, datum)], tmp_path / f"clean-{job}", settings)
     assert snapshot() == before  # the clean run left nothing behind
     assert clean != before or clean_files, f"{job} deed niets op deze gegevens; de test zou niets bewijzen"
     runs = killed_and_rerun(tmp_path, job, datum, pause, tmp_path / f"real-{job}")
