@@ -50,11 +50,6 @@ def main(argv=None) -> None:
     parser.add_argument("--groot", type=int, default=1_000_000)
     parser.add_argument("--klein", type=int, default=10_000)
     parser.add_argument("--opnieuw", action="store_true")
-    parser.add_argument(
-        "--work-mem",
-        default=os.environ.get("BENCH_WORK_MEM", "64MB"),
-        help="work_mem voor de nightly-run (zie docs/performance.md; leeg: die van de server)",
-    )
     args = parser.parse_args(argv)
     server = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     env = {**os.environ, "LOG_LEVEL": "WARNING"}
@@ -69,12 +64,11 @@ def main(argv=None) -> None:
             results[f"vullen_{label}_seconden"] = round(time.perf_counter() - start, 1)
 
     print("== nightly + naieve lus + werkmonitor op de kleine database", flush=True)
-    mem = ["--work-mem", args.work_mem] if args.work_mem else []
     results["klein"] = _run(
-        ["bench.nightly", "--database", sizes["klein"][1], "--naief", str(args.klein), "--werkmonitor", *mem], env
+        ["bench.nightly", "--database", sizes["klein"][1], "--naief", str(args.klein), "--werkmonitor"], env
     )
     print("== nightly + werkmonitor op de grote database", flush=True)
-    results["groot"] = _run(["bench.nightly", "--database", sizes["groot"][1], "--werkmonitor", *mem], env)
+    results["groot"] = _run(["bench.nightly", "--database", sizes["groot"][1], "--werkmonitor"], env)
 
     klein, groot = results["klein"], results["groot"]
     print("\n== samenvatting")

@@ -23,103 +23,12 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bench.common import Deferred, insert_select
+
 N_AANBIEDERS = 200
 SEED = 0.42
-
-
-# --- a generic INSERT ... SELECT that fills every NOT NULL column ---------------------------------
-
-
-def insert_select(model, values: dict, from_sql: str, params: list | None = None) -> int:
-    """``INSERT INTO <model> (cols) SELECT <exprs> FROM ...``. ``values`` maps column names to SQL
-    expressions (or ``(expression, params)``); ``params`` belong to ``from_sql``; every other NOT NULL column gets the field's default (so a field added later by a
-    migration with a default does not break the bench); nullable ones stay NULL."""
-    from django.db import connection
-
-    columns, exprs, default_params = [], [], []
-    for field in model._meta.concrete_fields:
-        column = field.column
-        if column in values:
-            expr, expr_params = values[column] if isinstance(values[column], tuple) else (values[column], [])
-            columns.append(column)
-            exprs.append(expr)
-            default_params.extend(expr_params)
-        elif field.primary_key or field.null:
-            continue
-        elif getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
-            columns.append(column)
-            exprs.append("now()")
-        elif field.has_default() or field.empty_strings_allowed:
-            columns.append(column)
-            exprs.append("%s")
-            default_params.append(field.get_db_prep_save(field.get_default(), connection))
-        else:
-            raise RuntimeError(f"{model.__name__}.{field.name}: geen waarde en geen standaard")
-    unknown = set(values) - {f.column for f in model._meta.concrete_fields}
-    if unknown:
-        raise RuntimeError(f"{model.__name__}: onbekende kolommen {unknown}")
-    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(exprs)} {from_sql}"
-    sql = sql.replace("%", "%%").replace("%%s", "%s")  # modulo operators beside the placeholders
-    with connection.cursor() as cursor:
-        cursor.execute(sql, default_params + list(params or []))
-        return cursor.rowcount
-
-
-# --- bulk loading without per-row index and foreign-key upkeep ---------------------------------
-
-
-class _Deferred:
-    """Drop the secondary indexes, unique and foreign-key constraints of some tables, and put
-    them back afterwards (one sorted build and one validation scan each, instead of upkeep for
-    every row). Whatever the migrations defined is read from the catalogue and restored as is."""
-
-    def __init__(self, models):
-        self.tables = [m._meta.db_table for m in models]
-        self.constraints: list[tuple[str, str, str]] = []
-        self.indexes: list[str] = []
-
-    def __enter__(self):
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            # Deferred checks of rows written earlier in this transaction would block ALTER TABLE.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            for table in self.tables:
-                cursor.execute(
-                    "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-                    "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC",
-                    [table],
-                )
-                found = cursor.fetchall()
-                cursor.execute(
-                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                    "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
-                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-                    [table],
-                )
-                indexes = cursor.fetchall()
-                for name, definition, _kind in found:
-                    self.constraints.append((table, name, definition))
-                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-                for name, definition in indexes:
-                    self.indexes.append(definition)
-                    cursor.execute(f"DROP INDEX {name}")
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            return False  # the transaction rolls the drops back
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            for definition in self.indexes:
-                cursor.execute(definition)
-            # Unique constraints before the foreign keys (none of these references them, but keep
-            # the catalogue's order of kinds).
-            for table, name, definition in sorted(self.constraints, key=lambda c: "FOREIGN" in c[2]):
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        return False
+# Start dates are spread uniformly over this many days before today (seven years).
+START_SPREIDING_DAGEN = 2557
 
 
 # --- the small reference objects, through the ORM in bulk --------------------------------------
@@ -259,7 +168,7 @@ WITH a AS (
     FROM generate_series(1, %(n)s) i
 ), b AS (
     SELECT a.*, 1 + floor(r_opt * %(nopt)s)::int AS opt, 1 + floor(r_aanb * %(naanb)s)::int AS ak,
-           (%(today)s::date - floor(r_start * 2557)::int) AS startdatum
+           (%(today)s::date - floor(r_start * %(spreiding)s)::int) AS startdatum
     FROM a
 ), c AS (
     SELECT b.*,
@@ -312,8 +221,9 @@ FROM f
 """
 
 
-def fill(*, n: int, today: date | None = None, verbose: bool = True) -> dict:
-    """Fill the configured database with ``n`` trajectories. Returns counts and timings."""
+def fill(*, n: int, today: date | None = None, verbose: bool = True, spreiding: int = START_SPREIDING_DAGEN) -> dict:
+    """Fill the configured database with ``n`` trajectories, started over the last ``spreiding``
+    days. Returns counts and timings."""
     from django.db import connection, transaction
 
     from trajecten.models import (
@@ -349,6 +259,7 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True) -> dict:
         params = {
             "n": n,
             "today": today,
+            "spreiding": spreiding,
             "nopt": len(opties),
             "naanb": len(org["aanbieders"]),
             "perceel": [o[0] for o in opties],
@@ -371,7 +282,7 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True) -> dict:
             cursor.execute(PLAN_SQL, params)
             cursor.execute("CREATE UNIQUE INDEX ON bench_plan (i)")
         counts = {}
-        deferred = _Deferred([Deelnemer, Aanvraag, Traject, Verlenging, Stopbericht, Eindverslag, Plaatsing])
+        deferred = Deferred([Deelnemer, Aanvraag, Traject, Verlenging, Stopbericht, Eindverslag, Plaatsing])
         with step("indexen en sleutels tijdelijk weg"):
             deferred.__enter__()
         with step("deelnemers"):

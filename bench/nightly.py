@@ -37,17 +37,14 @@ def _counted(func):
     return time.perf_counter() - start, counter.count, value
 
 
-def bench_nightly(datum: date, work_mem: str | None = None) -> dict:
-    from django.db import connection, transaction
+def bench_nightly(datum: date) -> dict:
+    from django.db import transaction
 
     from backoffice.schedule import run_job
 
     result = {}
     try:
         with transaction.atomic():
-            if work_mem:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
             for label in ("eerste", "tweede"):
                 seconds, queries, run = _counted(lambda: run_job("nightly", datum, bron="bench"))
                 if run.status != "geslaagd":
@@ -161,7 +158,6 @@ def main(argv=None) -> None:
     parser.add_argument("--naief", type=int, default=0, help="ook de naieve lus over N trajecten")
     parser.add_argument("--werkmonitor", action="store_true")
     parser.add_argument("--geen-nightly", action="store_true")
-    parser.add_argument("--work-mem", help="work_mem voor de nightly-run, bv. 64MB (standaard: die van de server)")
     args = parser.parse_args(argv)
 
     from bench.common import use_database
@@ -174,8 +170,7 @@ def main(argv=None) -> None:
     print(f"bench-database {url}: {n:,} trajecten, datum {datum}", flush=True)
     result = {"database": url, "trajecten": n, "datum": datum.isoformat()}
     if not args.geen_nightly:
-        result["nightly"] = bench_nightly(datum, args.work_mem)
-        result["work_mem"] = args.work_mem or "server"
+        result["nightly"] = bench_nightly(datum)
     if args.naief:
         result["naief"] = naive_nightly(datum, args.naief)
         if "nightly" in result:

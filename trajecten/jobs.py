@@ -4,7 +4,20 @@ whatever the number of trajectories (see docs/jobs.md)."""
 
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from backoffice import roles
@@ -58,7 +71,7 @@ def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzake
         Traject.objects.filter(status__in=["beeindigd", "looptijd_verstreken"])
         .annotate(einde=einde)
         .filter(einde__lt=datum - timedelta(days=termijn))
-        .exclude(pk__in=Eindverslag.objects.values("traject_id"))
+        .filter(~Exists(Eindverslag.objects.filter(traject_id=OuterRef("pk"))))
     )
     aanvragen_te_laat = Aanvraag.objects.filter(status__in=Aanvraag.OPEN, beslis_deadline__lt=datum).annotate(
         sig_deadline=F("beslis_deadline"),
