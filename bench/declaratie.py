@@ -145,6 +145,11 @@ def regels_voor(trajecten: list, *, maand: date, prefix: str, aantal: int) -> li
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regels", type=int, default=10_000)
+    parser.add_argument(
+        "--terugdraaien",
+        action="store_true",
+        help="alles in een transactie die wordt teruggedraaid (zo blijft bv. ips_bench_nl ongewijzigd)",
+    )
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -156,6 +161,26 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if args.terugdraaien:
+        from django.db import transaction
+
+        class _Terug(Exception):
+            pass
+
+        try:
+            with transaction.atomic():
+                _measure(args)
+                raise _Terug
+        except _Terug:
+            print("(teruggedraaid)")
+        return 0
+    _measure(args)
+    return 0
+
+
+def _measure(args) -> None:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
@@ -167,7 +192,6 @@ def main(argv=None) -> int:
     from financiering import services as fin_services
     from financiering.models import Aanbieder, Gemeente, Medewerker, Perceel, Regeling
 
-    call_command("migrate", verbosity=0)
     roles.ensure_groups()
     stamp = f"{int(time.time())}"
     maand = date(2025, 1, 1)
@@ -260,7 +284,6 @@ def main(argv=None) -> int:
         f"{len(ctx.captured_queries)} queries; status {answer.get('status')}, "
         f"toegekend EUR {answer.get('totaalToegekendBedrag')}"
     )
-    return 0
 
 
 if __name__ == "__main__":
