@@ -1,0 +1,470 @@
+"""Every endpoint and every page, as every role, against another organisation's objects.
+
+The URL patterns are enumerated from Django's URL resolver (the API and the pages alike; only the
+admin is left out: it has its own login and ``tests/backoffice/test_admin.py``). Each pattern must
+be classified in :data:`ROUTES` below; a new pattern that is not fails
+``test_every_url_pattern_is_covered``, so a new endpoint cannot be forgotten.
+
+The foreign case: GGZ Zuid's participants in gemeente Utrecht on the gemeente route, one with an
+active trajectory (with an extension, a placement, a declaration, a paid payment order and a claim on
+Utrecht) and one whose application Utrecht has not decided yet (so UWV may not see it either),
+plus a signal, a notification and a job run. The six roles are played by users *outside* that
+case: GGZ Noord (aanbieder), gemeente Amsterdam, UWV beoordelaar, UWV financieel, the auditor and
+the beheerder.
+
+- An object route (a ``<uuid>`` in the path): every supported method must answer 403 or 404, the
+  same as for a uuid that does not exist (so existence does not leak), unless the role is entitled
+  to that object by roles.md (:data:`ENTITLED`: UWV sees every trajectory once it approved it, the
+  beheerder every budget, ...). The owner must get 200 on a GET, so the object is real.
+- A list or export route (no ``<uuid>``): a 403, or an answer in which none of the foreign objects'
+  markers (uuids, the participants' names) appears for a role that is not entitled to them.
+- The foreign participants' BSNs appear in no answer at all.
+"""
+
+import datetime
+import re
+import uuid as uuidlib
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from backoffice import crypto
+from backoffice.models import Notificatie, Signaal, Taakrun
+from declaraties import services as money
+from declaraties.models import Betaalopdracht, Declaratie, Vordering
+from tests.declaraties.geld_helpers import declare, moment, start_line
+from tests.factories import budget
+from tests.trajecten.helpers import aanvraag, approved_traject
+from trajecten.models import Aanvraag, Deelnemer, Traject, Verlenging
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+ROLES = ("ggz_noord", "gem_amsterdam", "uwv", "uwv_fin", "auditor", "beheer")
+UWV = frozenset({"uwv", "uwv_fin"})
+
+# Which of the six roles may see each foreign object (roles.md); everyone else must be refused.
+ENTITLED = {
+    "traject": UWV,  # UWV sees every trajectory
+    "traject_aanvraag": UWV,
+    "traject_deelnemer": UWV,
+    "verlenging": UWV,
+    "plaatsing": UWV,
+    "aanvraag": frozenset(),  # gemeente route, not yet decided by Utrecht: not even UWV
+    "deelnemer": frozenset(),
+    "declaratie": UWV,
+    "betaalopdracht": UWV,
+    "vordering": UWV,
+    "vordering_regel": UWV,
+    "budget": UWV | {"beheer"},  # budgets: UWV and the beheerder see all
+    "signaal": frozenset(),  # about the undecided application: Zuid's and Utrecht's only
+    "notificatie": frozenset(),  # one user's own e-mail digest
+    "taakrun": UWV | {"beheer"},  # job runs are the system's, not an organisation's
+}
+# Who owns each object (gets 200 on a GET, proving the foreign URL is real).
+OWNER = {
+    "traject": "ggz_zuid",
+    "traject_aanvraag": "ggz_zuid",
+    "traject_deelnemer": "ggz_zuid",
+    "verlenging": "ggz_zuid",
+    "plaatsing": "ggz_zuid",
+    "aanvraag": "ggz_zuid",
+    "deelnemer": "ggz_zuid",
+    "declaratie": "ggz_zuid",
+    "betaalopdracht": "uwv_fin",
+    "vordering": "gem_utrecht",
+    "vordering_regel": "gem_utrecht",
+    "budget": "gem_utrecht",
+    "signaal": "ggz_zuid",
+    "notificatie": "ggz_zuid",
+    "taakrun": "beheer",
+}
+
+# Every URL pattern outside the admin, by name: ("object", {kwarg: object}) for a route about one
+# foreign object (the object the access turns on comes first), ("list", None) for a list, export or
+# form without an object, ("reference", {kwarg: object}) for reference data everyone may read
+# (roles.md, first row), ("public", reason) for the few that are open without a login.
+T = {"uuid": "traject"}
+ROUTES = {
+    # open without login
+    "login": ("public", "DRF's session login form for the browsable API"),
+    "logout": ("public", "DRF's logout"),
+    "token": ("public", "token login: username + password, throttled"),
+    "openapi": ("public", "the API description, no data"),
+    "api-docs": ("public", "Swagger UI, no data"),
+    "web-inloggen": ("public", "the login page"),
+    "web-uitloggen": ("public", "logging out"),
+    # reference data (roles.md: everyone reads schemes, lots, gemeenten, providers)
+    "regeling": ("reference", {"uuid": "regeling"}),
+    "perceel": ("reference", {"uuid": "perceel"}),
+    "gemeente": ("reference", {"uuid": "gemeente"}),
+    "aanbieder": ("reference", {"uuid": "aanbieder"}),
+    # API: objects
+    "signaal": ("object", {"uuid": "signaal"}),
+    "taakrun": ("object", {"uuid": "taakrun"}),
+    "notificatie": ("object", {"uuid": "notificatie"}),
+    "budget": ("object", {"uuid": "budget"}),
+    "deelnemer": ("object", {"uuid": "deelnemer"}),
+    "aanvraag": ("object", {"uuid": "aanvraag"}),
+    "aanvraag-beoordelingen": ("object", {"uuid": "aanvraag"}),
+    "aanvraag-intrekkingen": ("object", {"uuid": "aanvraag"}),
+    "traject": ("object", T),
+    "verlengingen": ("object", T),
+    "verlenging-beoordelingen": ("object", {"uuid": "traject", "verlenging_uuid": "verlenging"}),
+    "plaatsingen": ("object", T),
+    "plaatsing": ("object", {"uuid": "traject", "plaatsing_uuid": "plaatsing"}),
+    "stopberichten": ("object", T),
+    "eindverslagen": ("object", T),
+    "declaratie": ("object", {"uuid": "declaratie"}),
+    "declaratie-beoordelingen": ("object", {"uuid": "declaratie"}),
+    "betaalopdracht": ("object", {"uuid": "betaalopdracht"}),
+    "betaalopdracht-regels": ("object", {"uuid": "betaalopdracht"}),
+    "betaalopdracht-sepa": ("object", {"uuid": "betaalopdracht"}),
+    "betaalopdracht-goedkeuringen": ("object", {"uuid": "betaalopdracht"}),
+    "betaalopdracht-bevestigingen": ("object", {"uuid": "betaalopdracht"}),
+    "vordering": ("object", {"uuid": "vordering"}),
+    "vordering-regels": ("object", {"uuid": "vordering"}),
+    "vordering-verzendingen": ("object", {"uuid": "vordering"}),
+    "vordering-ontvangsten": ("object", {"uuid": "vordering"}),
+    "vordering-bezwaren": ("object", {"uuid": "vordering"}),
+    "vordering-bezwaar-beoordelingen": ("object", {"uuid": "vordering", "regel_uuid": "vordering_regel"}),
+    # API: lists and exports
+    "signalen": ("list", None),
+    "taakruns": ("list", None),
+    "notificaties": ("list", None),
+    "regelingen": ("list", None),
+    "percelen": ("list", None),
+    "gemeenten": ("list", None),
+    "aanbieders": ("list", None),
+    "trajectbegeleiders": ("list", None),
+    "raamovereenkomsten": ("list", None),
+    "budgetten": ("list", None),
+    "modeltrouwmetingen": ("list", None),
+    "deelnemers": ("list", None),
+    "deelnemers-zoek": ("list", None),
+    "aanvragen": ("list", None),
+    "trajecten": ("list", None),
+    "declaraties": ("list", None),
+    "declaratie-sjabloon-csv": ("list", None),
+    "declaratie-sjabloon-xlsx": ("list", None),
+    "prestaties": ("list", None),
+    "betaalopdrachten": ("list", None),
+    "vorderingen": ("list", None),
+    "vorderingen-overzicht": ("list", None),
+    "werkmonitor": ("list", None),
+    # pages: objects
+    "web-aanvraag": ("object", {"uuid": "aanvraag"}),
+    "web-aanvraag-beoordeling": ("object", {"uuid": "aanvraag"}),
+    "web-aanvraag-intrekken": ("object", {"uuid": "aanvraag"}),
+    "web-verlenging-beoordeling": ("object", {"uuid": "traject", "verlenging_uuid": "verlenging"}),
+    "web-deelnemer": ("object", {"uuid": "deelnemer"}),
+    "web-traject": ("object", T),
+    "web-traject-plaatsing": ("object", T),
+    "web-traject-verlenging": ("object", T),
+    "web-traject-stop": ("object", T),
+    "web-traject-eindverslag": ("object", T),
+    "web-declaratie": ("object", {"uuid": "declaratie"}),
+    "web-declaratie-beoordeling": ("object", {"uuid": "declaratie"}),
+    "web-betaalopdracht": ("object", {"uuid": "betaalopdracht"}),
+    "web-betaalopdracht-akkoord": ("object", {"uuid": "betaalopdracht"}),
+    "web-betaalopdracht-bevestiging": ("object", {"uuid": "betaalopdracht"}),
+    "web-betaalopdracht-sepa": ("object", {"uuid": "betaalopdracht"}),
+    "web-betaalopdracht-regels": ("object", {"uuid": "betaalopdracht"}),
+    "web-vordering": ("object", {"uuid": "vordering"}),
+    "web-vordering-verzenden": ("object", {"uuid": "vordering"}),
+    "web-vordering-ontvangst": ("object", {"uuid": "vordering"}),
+    "web-vordering-bezwaar": ("object", {"uuid": "vordering"}),
+    "web-vordering-bezwaarbesluit": ("object", {"uuid": "vordering"}),
+    "web-vordering-regels": ("object", {"uuid": "vordering"}),
+    # pages: lists, forms without an object, exports
+    "web-start": ("list", None),
+    "web-aanvragen": ("list", None),
+    "web-deelnemer-zoeken": ("list", None),
+    "web-aanvraag-nieuw": ("list", None),
+    "web-trajecten": ("list", None),
+    "web-signalen": ("list", None),
+    "web-declaraties": ("list", None),
+    "web-declaratie-nieuw": ("list", None),
+    "web-declaratie-upload": ("list", None),
+    "web-declaratie-sjabloon": ("list", None),
+    "web-prestaties-werkvoorraad": ("list", None),
+    "web-betaalopdrachten": ("list", None),
+    "web-vorderingen": ("list", None),
+    "web-vorderingen-overzicht": ("list", None),
+    "web-vorderingen-overzicht-export": ("list", None),
+    "web-dashboard": ("list", None),
+    "web-dashboard-budget-export": ("list", None),
+    "web-budgetten": ("list", None),
+}
+# Decision pages belong to the one who decides, not to the provider.
+ROUTE_OWNER = {"web-verlenging-beoordeling": "gem_utrecht", "web-aanvraag-beoordeling": "gem_utrecht"}
+SKIPPED_PREFIXES = ("admin/",)  # own login (is_staff) and tests/backoffice/test_admin.py
+REFUSED = {403, 404}
+SURNAMES = {"aanvraag": "Zuidervaart-Onbeslist", "traject": "Zuidervaart-Actief"}
+
+
+def url_patterns() -> dict[str, tuple[str, URLPattern]]:
+    """Every URL pattern outside the admin: name -> (route, pattern)."""
+    found = {}
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith(SKIPPED_PREFIXES):
+                    continue
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                assert p.name, f"URL-patroon zonder naam: {route}"
+                assert p.name not in found, f"dubbele naam {p.name}"
+                found[p.name] = (route, p)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def methods_of(pattern: URLPattern) -> list[str]:
+    """The methods a view answers: the handlers of a class-based view; GET and POST for a function
+    view (a 405 on one of them then counts as a refusal too)."""
+    cls = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
+    if cls is None:
+        return ["get", "post"]
+    return [m for m in ("get", "post", "put", "patch", "delete") if hasattr(cls, m)]
+
+
+def build_url(route: str, kwargs: dict[str, str]) -> str:
+    def sub(match):
+        converter, name = match.group(1), match.group(2)
+        if converter == "uuid":
+            return kwargs[name]
+        if converter == "str":
+            return "csv"
+        raise AssertionError(f"onbekende converter in {route}")
+
+    return "/" + re.sub(r"<(\w+):(\w+)>", sub, route)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(moment(D(2026, 3, 2)), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def foreign(world, clock):
+    """GGZ Zuid's case in gemeente Utrecht (see the module docstring); returns the uuids."""
+    utrecht_budget = budget(world.utrecht, world.gem_regeling)
+    traject = approved_traject(
+        world,
+        provider_user=world.ggz_zuid,
+        perceel="demo-gem-epa",
+        gemeente="0344",
+        gemeente_user=world.gem_utrecht,
+    )
+    open_aanvraag = aanvraag(world, provider_user=world.ggz_zuid, perceel="demo-gem-epa", gemeente="0344")
+    Deelnemer.objects.filter(uuid=open_aanvraag["deelnemer"]).update(achternaam=SURNAMES["aanvraag"])
+    traject_aanvraag = Aanvraag.objects.get(traject__uuid=traject["uuid"])
+    Deelnemer.objects.filter(pk=traject_aanvraag.deelnemer_id).update(achternaam=SURNAMES["traject"])
+    zuid = world.client(world.ggz_zuid)
+    # this lot has no extension through the service; the row itself is enough to address it
+    verlenging = Verlenging.objects.create(
+        traject=Traject.objects.get(uuid=traject["uuid"]),
+        maanden=6,
+        toelichting="Nodig.",
+        bedrag="1000.00",
+        aangevraagd_door=world.ggz_zuid,
+    )
+    plaatsing = zuid.post(
+        f"/api/v1/trajecten/{traject['uuid']}/plaatsingen",
+        {
+            "werkgever": "Bakkerij De Korenschoof",
+            "startdatum": traject["startdatum"],
+            "urenPerWeek": "16.0",
+            "contractsoort": "arbeidsovereenkomst",
+            "vast": False,
+            "minimumloonOfMeer": True,
+            "proefplaatsing": False,
+            "loonondersteuning": [],
+            "sector": "10",
+        },
+        format="json",
+    )
+    assert plaatsing.status_code == 201, plaatsing.json()
+    clock.move_to(moment(D(2026, 3, 10)))
+    declare(world.ggz_zuid, "D-ZUID-2026-03", [start_line(traject, "Z-1", D(2026, 3, 2))])
+    clock.move_to(moment(D(2026, 3, 16)))
+    money.betaalopdrachten_aanmaken(datum=D(2026, 3, 16))
+    opdracht = Betaalopdracht.objects.get()
+    money.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
+    money.betaalopdracht_bevestigen(by=world.uwv_fin, opdracht=opdracht, datum=D(2026, 3, 16))
+    clock.move_to(moment(D(2026, 4, 1)))
+    money.vorderingen_aanmaken(datum=D(2026, 4, 1))
+    vordering = Vordering.objects.get()
+    signaal = Signaal.objects.create(
+        soort="besluit_te_laat",
+        object_type="aanvraag",
+        object_uuid=open_aanvraag["uuid"],
+        omschrijving="Besluit op aanvraag te laat",
+        aanbieder=world.zuid,
+        gemeente=world.utrecht,
+        gesignaleerd_op=D(2026, 4, 1),
+    )
+    notificatie = Notificatie.objects.create(
+        user=world.ggz_zuid,
+        datum=D(2026, 4, 1),
+        aan="ggz-zuid@example.org",
+        onderwerp="Signalen",
+        tekst="1 signaal",
+        verzonden_op=timezone.now(),
+    )
+    taakrun = Taakrun.objects.create(taak="nightly", datum=D(2026, 4, 1), gestart=timezone.now(), status="bezig")
+    bsns = [crypto.decrypt(d.bsn_versleuteld) for d in Deelnemer.objects.filter(aanbieder=world.zuid)]
+    return {
+        "traject": traject["uuid"],
+        "traject_aanvraag": str(traject_aanvraag.uuid),
+        "traject_deelnemer": str(traject_aanvraag.deelnemer.uuid),
+        "verlenging": str(verlenging.uuid),
+        "plaatsing": plaatsing.json()["uuid"],
+        "aanvraag": open_aanvraag["uuid"],
+        "deelnemer": open_aanvraag["deelnemer"],
+        "declaratie": str(Declaratie.objects.get().uuid),
+        "betaalopdracht": str(opdracht.uuid),
+        "vordering": str(vordering.uuid),
+        "vordering_regel": str(vordering.regels.order_by("id").first().uuid),
+        "budget": str(utrecht_budget.uuid),
+        "signaal": str(signaal.uuid),
+        "notificatie": str(notificatie.uuid),
+        "taakrun": str(taakrun.uuid),
+        "regeling": str(world.gem_regeling.uuid),
+        "perceel": str(world.gem_epa.uuid),
+        "gemeente": str(world.utrecht.uuid),
+        "aanbieder": str(world.zuid.uuid),
+        "_bsns": bsns,
+    }
+
+
+def test_every_url_pattern_is_covered():
+    """A URL pattern that is not in ROUTES fails here: classify it (and so test it) first."""
+    names = set(url_patterns())
+    missing = sorted(names - set(ROUTES))
+    stale = sorted(set(ROUTES) - names)
+    assert not missing, f"URL-patronen zonder toegangstest (voeg ze toe aan ROUTES): {missing}"
+    assert not stale, f"ROUTES noemt patronen die niet meer bestaan: {stale}"
+    for name, (route, _) in url_patterns().items():
+        kind, spec = ROUTES[name]
+        params = set(re.findall(r"<uuid:(\w+)>", route))
+        if kind in ("object", "reference"):
+            assert params and params == set(spec), (name, route)
+        elif kind == "list":
+            assert not params, f"{name} heeft een uuid in het pad maar staat als lijst: {route}"
+
+
+def _call(client: Client, method: str, url: str, api: bool):
+    if method == "get":
+        return client.get(url)
+    if api:
+        return getattr(client, method)(url, {}, content_type="application/json")
+    return getattr(client, method)(url, {"bevestigd": "on"})
+
+
+def test_every_route_as_every_role_against_another_organisations_objects(world, foreign, request):
+    clients = {}
+    for name in {*ROLES, *OWNER.values(), *ROUTE_OWNER.values()}:
+        client = Client()
+        client.force_login(getattr(world, name))
+        clients[name] = client
+
+    markers = {key: foreign[key] for key in ENTITLED}
+    names = {"aanvraag": SURNAMES["aanvraag"], "traject_deelnemer": SURNAMES["traject"]}
+    failures = []
+    checked = {"owner": 0, "object": 0, "list": 0, "reference": 0, "public": 0, "requests": 0, "refused": 0, "entitled": 0}
+    patterns = url_patterns()
+
+    for name, (route, pattern) in sorted(patterns.items()):
+        kind, spec = ROUTES[name]
+        api = route.startswith(("api/", "api-auth/"))
+        methods = methods_of(pattern)
+        if kind == "public":
+            checked["public"] += 1
+            continue
+        if kind == "reference":
+            url = build_url(route, {k: foreign[v] for k, v in spec.items()})
+            for role in ROLES:
+                response = clients[role].get(url)
+                checked["requests"] += 1
+                checked["reference"] += 1
+                if response.status_code != 200:
+                    failures.append(f"{name} {role} GET {url}: {response.status_code}, verwacht 200 (referentiedata)")
+            continue
+        if kind == "object":
+            key = next(iter(spec.values()))
+            url = build_url(route, {k: foreign[v] for k, v in spec.items()})
+            ghost = build_url(route, {k: str(uuidlib.uuid4()) for k in spec})
+            if "get" in methods and kind == "object" and not route.endswith(("intrekken/", "akkoord/", "bevestiging/")):
+                owner_role = ROUTE_OWNER.get(name, OWNER[key])
+                owner = clients[owner_role].get(url)
+                checked["requests"] += 1
+                checked["owner"] += 1
+                if owner.status_code != 200 and not (owner.status_code == 405 and not api):
+                    failures.append(f"{name}: de eigenaar {owner_role} krijgt {owner.status_code} op GET {url}")
+            for role in ROLES:
+                if role in ENTITLED[key]:
+                    checked["entitled"] += 1
+                    continue
+                refused_once = False
+                for method in methods:
+                    response = _call(clients[role], method, url, api)
+                    checked["requests"] += 1
+                    checked["object"] += 1
+                    status = response.status_code
+                    if status in REFUSED:
+                        refused_once = True
+                        checked["refused"] += 1
+                        same = _call(clients[role], method, ghost, api).status_code
+                        checked["requests"] += 1
+                        if same != status:
+                            failures.append(
+                                f"{name} {role} {method.upper()}: {status} voor het object, {same} voor een "
+                                f"onbekende uuid (bestaan lekt uit)"
+                            )
+                    elif status == 405 and not api:
+                        continue
+                    else:
+                        failures.append(f"{name} {role} {method.upper()} {url}: {status}, verwacht 403/404")
+                if not refused_once:
+                    failures.append(f"{name} {role}: geen enkele methode weigerde")
+            continue
+        # lists, exports and forms without an object
+        url = build_url(route, {})
+        for role in ROLES:
+            for method in methods:
+                if method != "get" and name not in ("deelnemers-zoek",):
+                    continue  # creating something is not reading another's data (tests/backoffice/test_access.py)
+                if name == "deelnemers-zoek":
+                    response = clients[role].post(url, {"bsn": foreign["_bsns"][0]}, content_type="application/json")
+                else:
+                    response = clients[role].get(url)
+                checked["requests"] += 1
+                checked["list"] += 1
+                status = response.status_code
+                if status >= 500:
+                    failures.append(f"{name} {role}: {status}")
+                    continue
+                body = b"".join(response) if response.streaming else response.content
+                text = body.decode("utf-8", "replace")
+                for key, marker in markers.items():
+                    if role not in ENTITLED[key] and marker in text:
+                        failures.append(f"{name} {role}: toont {key} {marker} van een andere organisatie")
+                for key, surname in names.items():
+                    if role not in ENTITLED[key] and surname in text:
+                        failures.append(f"{name} {role}: toont de naam van deelnemer ({key}) van een ander")
+                for bsn in foreign["_bsns"]:
+                    if bsn in text:
+                        failures.append(f"{name} {role}: toont een BSN")
+
+    request.node.user_properties.append(("toegang", checked))
+    print(f"\ntoegangsmatrix: {len(patterns)} patronen, {checked}")
+    assert not failures, "\n".join(failures)
