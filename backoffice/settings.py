@@ -201,7 +201,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backoffice.rest.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("IPS_LOGIN_RATE", "30/minute")},
-    "DATE_FORMAT": "%Y-%m-%d",
+    # How many proxies in front of us append to X-Forwarded-For. 0: the header is ignored and the
+    # socket address counts, so a client cannot dodge the login throttle with a made-up header.
+    "NUM_PROXIES": int(os.environ.get("IPS_NUM_PROXIES", "0")),
+    # ISO 8601 (date.isoformat): always four digits for the year; strftime's %Y wrote "149-03-29"
+    # for the year 149 (found by fuzzing, docs/reliability.md).
+    "DATE_FORMAT": "iso-8601",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -220,6 +225,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "backoffice.openapi.problem_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RouteEnum": "financiering.models.Route",

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
+from rest_framework.throttling import BaseThrottle
 
 from . import roles
 from .navigation import NAVIGATIE
@@ -71,7 +72,8 @@ def _rate() -> tuple[int, int]:
 def login_throttled(request) -> bool:
     """Count this login attempt; True when the client has used up the rate (as the API's throttle)."""
     limit, period = _rate()
-    ident = request.META.get("REMOTE_ADDR", "onbekend")
+    # the client address as the API's throttle sees it (X-Forwarded-For only behind IPS_NUM_PROXIES)
+    ident = BaseThrottle().get_ident(request) or "onbekend"
     key = f"ips:web-login:{ident}"
     cache.add(key, 0, timeout=period)
     try:
