@@ -119,7 +119,8 @@ class PrestatieRegelForm(forms.Form):
 
     product_referentie = forms.CharField(label="ProductReferentie", max_length=20)
     toewijzing_nummer = forms.IntegerField(label="ToewijzingNummer", min_value=1, max_value=999_999_999)
-    product_code = forms.ChoiceField(label="ProductCode", choices=PRODUCTCODES)
+    # An empty first choice: a row the user leaves alone then sends nothing that counts as a change.
+    product_code = forms.ChoiceField(label="ProductCode", choices=[("", "Kies een product"), *PRODUCTCODES])
     begindatum = forms.DateField(label="Periode van", widget=DATUM)
     einddatum = forms.DateField(label="Periode tot en met", widget=DATUM)
     geleverd_volume = BedragField(label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2)

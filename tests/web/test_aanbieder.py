@@ -7,10 +7,8 @@ checks every page on the way.
 With IPS_SCREENSHOTS=<folder> the werkbak and the trajectory page are saved there (PNG); the
 README's "Schermen" shows the ones in docs/screenshots/."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,14 +17,9 @@ from playwright.sync_api import expect
 from tests.trajecten.helpers import approved_traject, deelnemer, new_bsn
 from trajecten.models import Aanvraag, Deelnemer, Traject
 
+from .screenshots import screenshot
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _screenshot(page, name: str) -> None:
-    folder = os.environ.get("IPS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _ja_nee(page, question: str, answer: str) -> None:
@@ -89,7 +82,7 @@ def test_provider_works_on_a_trajectory_to_the_end_report(world, live_server, pa
     obj = Traject.objects.get(uuid=traject["uuid"])
     today = timezone.localdate()
     page = page_as("ggz-noord")
-    _screenshot(page, "werkbak-aanbieder")
+    screenshot(page, "werkbak-aanbieder")
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Trajecten").click()
     page.get_by_label("Toewijzingsnummer").fill(str(obj.toewijzing_nummer))
@@ -125,7 +118,7 @@ def test_provider_works_on_a_trajectory_to_the_end_report(world, live_server, pa
     expect(page.get_by_text("Het verzoek om verlenging is verstuurd.")).to_be_visible()
     expect(page.get_by_text("Er loopt een verzoek om 6 maanden verlenging")).to_be_visible()
     assert_accessible(page)
-    _screenshot(page, "traject-aanbieder")
+    screenshot(page, "traject-aanbieder")
 
     # The stop notice: without the confirmation nothing happens.
     stop = page.locator("#stop")

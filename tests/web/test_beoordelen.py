@@ -5,10 +5,8 @@ trajectory, and a rejection without a reason. axe-core checks every page on the 
 With IPS_SCREENSHOTS=<folder> the application page with the decision form is saved there (PNG);
 the README's "Schermen" shows the ones in docs/screenshots/."""
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,14 +15,9 @@ from financiering.models import Budget
 from tests.trajecten.helpers import aanvraag, beoordeel
 from trajecten.models import Aanvraag, Traject
 
+from .screenshots import screenshot
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _screenshot(page, name: str) -> None:
-    folder = os.environ.get("IPS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def _naam(filed: dict) -> str:
@@ -47,7 +40,7 @@ def test_gemeente_gives_the_beschikking_and_sees_the_budget_committed(world, liv
     expect(page.locator("#budget")).to_contain_text("100.000,00")  # free now
     expect(page.locator("#budget")).to_contain_text("92.000,00")  # free after the commitment
     assert_accessible(page)
-    _screenshot(page, "aanvraag-beschikking-gemeente")
+    screenshot(page, "aanvraag-beschikking-gemeente")
 
     page.get_by_label("Akkoord").check()
     page.get_by_role("button", name="Besluit vastleggen").click()  # without the confirmation box
@@ -74,7 +67,7 @@ def test_uwv_decides_and_lands_on_the_trajectory(world, live_server, page_as, as
     page.get_by_role("link", name=_naam(filed)).click()
     expect(page.get_by_role("heading", name="Besluit UWV")).to_be_visible()
     assert_accessible(page)
-    _screenshot(page, "aanvraag-besluit-uwv")
+    screenshot(page, "aanvraag-besluit-uwv")
 
     page.get_by_label("Akkoord").check()
     page.get_by_label("Ik bevestig dit besluit").check()

@@ -7,10 +7,8 @@ With IPS_SCREENSHOTS=<folder> the gemeente's dashboard and the payment order pag
 (PNG); the README's "Schermen" shows the ones in docs/screenshots/."""
 
 import datetime
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -24,6 +22,7 @@ from tests.declaraties.geld_helpers import declare, moment, start_line
 from tests.factories import make_user
 from tests.trajecten.helpers import approved_traject
 
+from .screenshots import screenshot
 from .test_geld_views import build_money
 
 D = datetime.date
@@ -35,13 +34,6 @@ def clock():
     """Monday 2 March 2026 (ticking: the browser's session needs time to pass), before the world."""
     with time_machine.travel(moment(D(2026, 3, 2)), tick=True) as traveller:
         yield traveller
-
-
-def _screenshot(page, name: str) -> None:
-    folder = os.environ.get("IPS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def test_provider_uploads_a_declaration_and_reads_the_answer_per_line(
@@ -122,7 +114,7 @@ def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, l
     expect(second.get_by_text("De betaalopdracht is geaccordeerd.")).to_be_visible()
     expect(second.get_by_role("link", name="SEPA-bestand downloaden (pain.001)")).to_be_visible()
     assert_accessible(second)
-    _screenshot(second, "betaalopdracht")
+    screenshot(second, "betaalopdracht")
 
     second.get_by_label("Uitvoeringsdatum volgens de bank").fill("2026-03-17")
     second.get_by_role("button", name="Betaling bevestigen").click()
@@ -147,7 +139,7 @@ def test_gemeente_disputes_a_claim_line_and_uwv_resolves_it(world, clock, live_s
     expect(gemeente.get_by_role("heading", name="Budget 2026")).to_be_visible()
     expect(gemeente.get_by_role("img", name=re.compile("Budget 2026"))).to_be_visible()
     assert_accessible(gemeente)
-    _screenshot(gemeente, "dashboard-gemeente")
+    screenshot(gemeente, "dashboard-gemeente")
 
     gemeente.goto(f"{live_server.url}/vorderingen/")
     assert_accessible(gemeente)

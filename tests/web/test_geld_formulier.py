@@ -15,6 +15,7 @@ from declaraties.models import Declaratie, Ontvangst
 from tests.declaraties.geld_helpers import moment
 from tests.trajecten.helpers import approved_traject
 
+from .screenshots import screenshot
 from .test_geld_views import build_money
 
 D = datetime.date
@@ -56,6 +57,7 @@ def test_provider_declares_by_form_and_uwv_grants_the_line_from_its_queue(
     expect(page.get_by_role("heading", level=1)).to_have_text("Declaratie D-2026-03-F")
     expect(page.get_by_role("row").filter(has_text="START-F")).to_contain_text("Afgewezen")
     assert_accessible(page)
+    screenshot(page, "declaratie-antwoord")
 
     page.goto(f"{live_server.url}/declaraties/nieuw/")
     page.get_by_label("DeclaratieNummer").fill("D-2026-03-G")
@@ -76,13 +78,18 @@ def test_provider_declares_by_form_and_uwv_grants_the_line_from_its_queue(
     assert declaratie.prestaties.get().ingediend_bedrag == Decimal("3200.00")
 
     uwv = page_as("uwv")
+    uwv.goto(f"{live_server.url}/")
+    expect(uwv.get_by_role("heading", name="Declaratieregels in behandeling")).to_be_visible()
+    assert_accessible(uwv)
+    screenshot(uwv, "werkbak-uwv")
     uwv.goto(f"{live_server.url}/declaraties/werkvoorraad/")
     expect(uwv.get_by_role("heading", level=1)).to_have_text("Declaratieregels beoordelen")
-    expect(uwv.get_by_role("status")).to_have_text("1 regel")
+    expect(uwv.locator("main p[role=status]")).to_have_text("1 regel")
     assert_accessible(uwv)
     uwv.get_by_role("link", name="D-2026-03-G").click()
     expect(uwv.get_by_role("heading", name="Wachtende regels beoordelen")).to_be_visible()
     assert_accessible(uwv)
+    screenshot(uwv, "declaratie-beoordelen")
     uwv.locator("fieldset.regel").first.get_by_label("Toekennen").check()
     uwv.get_by_role("button", name="Besluiten vastleggen").click()
     expect(uwv.get_by_role("heading", level=1)).to_have_text("Bevestig uw beoordeling van declaratie D-2026-03-G")
