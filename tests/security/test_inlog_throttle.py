@@ -74,3 +74,12 @@ def test_the_web_login_behind_one_proxy_counts_the_address_the_proxy_saw(world, 
         _web(proxy, HTTP_X_FORWARDED_FOR="203.0.113.19")
     assert _web(proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.19").status_code == 429
     assert _web(proxy, password="geheim-wachtwoord", HTTP_X_FORWARDED_FOR="203.0.113.20").status_code == 302
+
+
+def test_the_login_never_redirects_to_another_site(world):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = Client(REMOTE_ADDR=next(_addresses)).post(
+            f"/inloggen?next={target}", {"username": "ggz-noord", "password": "geheim-wachtwoord"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/", (target, response["Location"])
