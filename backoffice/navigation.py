@@ -22,4 +22,5 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Vorderingen", "web-vorderingen", (r.UWV_FINANCIEEL, r.GEMEENTE)),
     ("Budgetten", "web-budgetten", (*r.UWV_ROLES, r.GEMEENTE, r.BEHEERDER)),
     ("Dashboard", "web-dashboard", (*r.UWV_ROLES, r.GEMEENTE)),
+    ("Berichten", "web-berichten", ALLE),
 ]

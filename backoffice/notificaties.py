@@ -1,5 +1,6 @@
 """The daily e-mail digest: per user one mail with the new open signals for their organisation,
-sent by the nightly job, recorded as a ``Notificatie`` (``GET /api/v1/notificaties``).
+sent by the nightly job, recorded as a ``Notificatie`` (``GET /api/v1/notificaties`` and the web page
+/berichten/). Its links go to the web page where the user acts.
 
 Who gets a signal: a provider's staff the signals of their provider, a gemeente's staff those of
 their gemeente(n), UWV staff those that name their UWV role. A beheerder or auditor gets none.
@@ -20,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from . import roles
@@ -27,20 +29,26 @@ from .models import Notificatie, Signaal, SignaalSoort
 
 MAX_IN_MAIL = 50  # signals listed in one mail; the rest is counted and one link away
 
-# Where the user acts, per object type (the API; the admin for what only has a list there).
-_PADEN = {
-    "traject": "/api/v1/trajecten/{uuid}",
-    "aanvraag": "/api/v1/aanvragen/{uuid}",
-    "aanbieder": "/api/v1/aanbieders/{uuid}",
-    "trajectbegeleider": "/api/v1/trajectbegeleiders",
-    "budget": "/api/v1/budgetten/{uuid}",
-    "vordering": "/api/v1/vorderingen/{uuid}",
+# Where the user acts, per object type: the web page (url name; the object's uuid when it takes one).
+# What has no page of its own (a provider's audit or caseload, a budget) links to the signals page.
+_PAGINAS = {
+    "traject": ("web-traject", True),
+    "aanvraag": ("web-aanvraag", True),
+    "vordering": ("web-vordering", True),
+    "budget": ("web-budgetten", False),
 }
 
 
+def _base() -> str:
+    return getattr(settings, "IPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
 def link_for(signaal: Signaal) -> str:
-    base = getattr(settings, "IPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + _PADEN[signaal.object_type].format(uuid=signaal.object_uuid)
+    name, with_uuid = _PAGINAS.get(signaal.object_type, ("web-signalen", False))
+    path = reverse(name, kwargs={"uuid": signaal.object_uuid}) if with_uuid else reverse(name)
+    if name == "web-signalen":
+        path += f"?soort={signaal.soort}"
+    return _base() + path
 
 
 def _recipients():
@@ -154,14 +162,14 @@ def _mail(to: str, datum: date, signalen: list[Signaal]) -> EmailMultiAlternativ
         groepen[soorten[s.soort]].append(
             {"omschrijving": s.omschrijving, "deadline": s.deadline, "link": link_for(s), "uuid": s.uuid}
         )
-    base = getattr(settings, "IPS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = _base()
     context = {
         "datum": datum,
         "aantal": len(signalen),
         "groepen": dict(groepen),
         "meer": len(signalen) - len(shown),
-        "signalen_url": f"{base}/api/v1/signalen?afgehandeld=false",
-        "notificaties_url": f"{base}/api/v1/notificaties",
+        "signalen_url": base + reverse("web-signalen"),
+        "notificaties_url": base + reverse("web-berichten"),
     }
     woord = "signaal" if len(signalen) == 1 else "signalen"
     subject = f"IPS-loket: {len(signalen)} nieuwe {woord} ({datum:%d-%m-%Y})"

@@ -1,7 +1,9 @@
-"""The web pages of backoffice itself: logging in and out, and the start page (the werkbak)."""
+"""The web pages of backoffice itself: logging in and out, the start page (the werkbak) and the
+messages the user was sent (the daily digests)."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -54,8 +56,17 @@ def start(request):
     return render(request, "backoffice/start.html", {"werkbak": werkbak.voor(request.user)})
 
 
+@require_GET
+def berichten(request):
+    """The daily e-mail digests sent to this user (domain.md section 9): when, to which address, what."""
+    qs = request.user.notificaties.order_by("-datum", "-id")
+    page = Paginator(qs, 20).get_page(request.GET.get("pagina"))
+    return render(request, "backoffice/berichten.html", {"page_obj": page})
+
+
 web_urlpatterns = [
     path("", start, name="web-start"),
     path("inloggen", Inloggen.as_view(), name="web-inloggen"),
     path("uitloggen", Uitloggen.as_view(), name="web-uitloggen"),
+    path("berichten/", berichten, name="web-berichten"),
 ]

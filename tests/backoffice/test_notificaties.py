@@ -1,5 +1,6 @@
 """The daily e-mail digest: one mail per user with only their new open signals, in Dutch, with
-links, never a participant's BSN or name; recorded and visible at GET /api/v1/notificaties."""
+links to the web pages, never a participant's BSN or name; recorded and visible at
+GET /api/v1/notificaties and on the page /berichten/."""
 
 import datetime as dt
 
@@ -36,9 +37,10 @@ def test_digest_per_user_with_only_new_signals(wereld, clock, settings):
     assert "Traject eindigt binnen 90 dagen" in msg.body
     for t in (uwv_t, gem_t):
         assert str(t["toewijzingNummer"]) in msg.body
-        assert f"https://loket.example.nl/api/v1/trajecten/{t['uuid']}" in msg.body
+        assert f"https://loket.example.nl/trajecten/{t['uuid']}/" in msg.body
     html = msg.alternatives[0]
-    assert html[1] == "text/html" and f"https://loket.example.nl/api/v1/trajecten/{uwv_t['uuid']}" in html[0]
+    assert html[1] == "text/html" and f"https://loket.example.nl/trajecten/{uwv_t['uuid']}/" in html[0]
+    assert "https://loket.example.nl/berichten/" in msg.body
     for person in Deelnemer.objects.all():
         for secret in (person.bsn, person.achternaam, person.bsn[-4:] + "\n"):
             assert secret not in msg.body and secret not in html[0]
@@ -87,3 +89,37 @@ def test_users_see_the_mails_sent_to_them_only(wereld, clock):
     assert w.client(w.ggz_zuid).get(f"/api/v1/notificaties/{row['uuid']}").status_code == 404
     assert w.client(w.ggz_noord).get(f"/api/v1/notificaties/{row['uuid']}").status_code == 200
     assert w.client(w.auditor).get("/api/v1/notificaties").json()["count"] == 0
+
+
+def test_the_messages_page_shows_a_user_their_own_mails_in_a_fixed_number_of_queries(wereld, clock):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    w = wereld
+    approved_traject(w)
+    run(clock, "nightly", planned_end(START, 24) - D(90))
+    mail = Notificatie.objects.get(user=w.ggz_noord)
+
+    noord = Client()
+    noord.force_login(w.ggz_noord)
+    with CaptureQueriesContext(connection) as one:
+        page = noord.get("/berichten/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert mail.onderwerp in html and "ggz-noord@example.nl" in html and "Traject eindigt binnen 90 dagen" in html
+    assert 'href="/berichten/"' in html  # in the navigation
+
+    zuid = Client()
+    zuid.force_login(w.ggz_zuid)
+    other = zuid.get("/berichten/").content.decode()
+    assert mail.onderwerp not in other and "U heeft nog geen berichten gekregen." in other
+
+    for day in range(1, 6):  # more mails: the same number of queries
+        Notificatie.objects.create(
+            user=w.ggz_noord, datum=mail.datum + D(day), aan=mail.aan, onderwerp=f"extra {day}", tekst="-",
+            verzonden_op=mail.verzonden_op,
+        )
+    with CaptureQueriesContext(connection) as six:
+        noord.get("/berichten/")
+    assert len(six) == len(one)

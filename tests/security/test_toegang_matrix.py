@@ -198,6 +198,7 @@ ROUTES = {
     "web-dashboard": ("list", None),
     "web-dashboard-budget-export": ("list", None),
     "web-budgetten": ("list", None),
+    "web-berichten": ("list", None),
 }
 # Decision pages belong to the one who decides, not to the provider.
 ROUTE_OWNER = {"web-verlenging-beoordeling": "gem_utrecht", "web-aanvraag-beoordeling": "gem_utrecht"}
