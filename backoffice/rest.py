@@ -205,6 +205,26 @@ class Pagination(PageNumberPagination):
             headers={"Link": ", ".join(links)},
         )
 
+    def get_schema_operation_parameters(self, view):
+        """The bounds the code enforces, in the document too (found by fuzzing: ``pageSize=0`` was
+        schema-valid but refused)."""
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Paginanummer, vanaf 1.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Aantal per pagina, 1 tot en met {self.max_page_size} (standaard {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",

@@ -50,7 +50,11 @@ class Werkmonitor(BaseView):
             OpenApiParameter("formaat", OpenApiTypes.STR, enum=list(FORMATEN), description="standaard json"),
             OpenApiParameter("deel", OpenApiTypes.STR, enum=list(DELEN), description="alleen bij csv: welke tabel"),
         ],
-        responses={200: WerkmonitorRijSerializer(many=True)},
+        responses={
+            (200, "application/json"): WerkmonitorRijSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSX): OpenApiTypes.BINARY,
+        },
     )
     def get(self, request):
         kwartaal = wm.parse_kwartaal(request.query_params.get("kwartaal"))

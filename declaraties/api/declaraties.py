@@ -308,7 +308,11 @@ class DeclaratieList(ListView):
         parameters=[
             OpenApiParameter("status", str, enum=list(selectors.DECLARATIE_STATUSSEN)),
             OpenApiParameter("inBehandeling", bool, description="alleen declaraties met regels die op UWV wachten"),
-            OpenApiParameter("periode", str, description="declaratiemaand, JJJJ-MM"),
+            OpenApiParameter(
+                "periode",
+                {"type": "string", "pattern": r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"},
+                description="declaratiemaand, JJJJ-MM",
+            ),
             OpenApiParameter("aanbieder", OpenApiTypes.UUID),
             OpenApiParameter("declaratieNummer", str),
         ]

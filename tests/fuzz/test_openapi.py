@@ -1,0 +1,96 @@
+"""Issue 6, part 5: the API against its own OpenAPI document, with schemathesis, as every role.
+
+For each role (and without login) every operation gets generated requests: valid ones (positive)
+and broken ones (negative: wrong types, missing fields, out of range, odd strings). Every answer
+must be no 5xx, a documented status code, a documented content type, and a body and headers that
+fit the document (problem+json for every refusal; backoffice/openapi.py documents those).
+
+Bounded in the suite (``FUZZ_EXAMPLES``, default 1 per operation per mode and role); ``make fuzz``
+runs the same with many more examples, and the schemathesis CLI with all its checks against a
+running server (docs/reliability.md)."""
+
+import os
+from functools import cache
+
+import pytest
+import schemathesis
+from django.db import connection
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import World
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+ROLES = ["uwv", "uwv_fin", "gem_amsterdam", "ggz_noord", "auditor", "beheer", None]
+
+
+@cache
+def api_schema():
+    from backoffice.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+def fuzz(headers: dict, mode: GenerationMode) -> tuple[int, list[str]]:
+    """Every operation, ``EXAMPLES`` generated requests each; answers (requests, failures)."""
+    sent = 0
+    failures: list[str] = []
+    for result in api_schema().get_all_operations():
+        operation = result.ok()
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def run(case):
+            nonlocal sent
+            sent += 1
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            run()
+        except Unsatisfiable:  # nothing to break: an operation without parameters or body
+            continue
+        except Exception as exc:  # noqa: BLE001 - collected, all reported at once
+            failures.append(f"{operation.label} ({mode}): {str(exc)[:1500]}")
+    return sent, failures
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r or "anoniem" for r in ROLES])
+def test_every_answer_fits_the_document(role):
+    if connection.vendor != "postgresql":
+        pytest.fail("Deze test vraagt PostgreSQL (DATABASE_URL).")
+    world = World()
+    headers = {}
+    if role:
+        headers["Authorization"] = f"Token {Token.objects.create(user=getattr(world, role)).key}"
+    sent, failures = 0, []
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        n, found = fuzz(headers, mode)
+        sent += n
+        failures += found
+    print(f"schemathesis {role or 'anoniem'}: {sent} verzoeken, {len(failures)} bevindingen")
+    assert not failures, "\n\n".join(failures)
