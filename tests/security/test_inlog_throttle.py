@@ -16,8 +16,12 @@ _addresses = (f"10.77.{i // 250}.{i % 250}" for i in itertools.count(1))
 
 
 @pytest.fixture(autouse=True)
-def low_rate(settings):
+def low_rate(settings, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": f"{RATE}/minute"}}
+    # DRF copies the rates onto the class when it is first imported; the web form reads the setting
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"login": f"{RATE}/minute"})
 
 
 def _token(client, password="fout", **extra):
