@@ -87,3 +87,17 @@ def test_the_login_never_redirects_to_another_site(world):
         )
         assert response.status_code == 302
         assert response["Location"] == "/", (target, response["Location"])
+
+
+def test_the_browsable_apis_login_is_throttled_too(world):
+    """/api-auth/login/ (the session login of the browsable API) is a third door: same count."""
+    client = Client(REMOTE_ADDR=next(_addresses))
+    for _ in range(RATE):
+        assert client.post("/api-auth/login/", {"username": "ggz-noord", "password": "fout"}).status_code == 200
+    response = client.post("/api-auth/login/", {"username": "ggz-noord", "password": "geheim-wachtwoord"})
+    assert response.status_code == 429
+    # and it still logs in when not throttled, back to the API
+    ok = Client(REMOTE_ADDR=next(_addresses)).post(
+        "/api-auth/login/?next=/api/v1/trajecten", {"username": "ggz-noord", "password": "geheim-wachtwoord"}
+    )
+    assert ok.status_code == 302 and ok["Location"] == "/api/v1/trajecten"

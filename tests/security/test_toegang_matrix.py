@@ -90,8 +90,8 @@ OWNER = {
 T = {"uuid": "traject"}
 ROUTES = {
     # open without login
-    "login": ("public", "DRF's session login form for the browsable API"),
-    "logout": ("public", "DRF's logout"),
+    "login": ("public", "the browsable API's session login (our throttled login view)"),
+    "logout": ("public", "the browsable API's logout"),
     "token": ("public", "token login: username + password, throttled"),
     "openapi": ("public", "the API description, no data"),
     "api-docs": ("public", "Swagger UI, no data"),
