@@ -15,6 +15,25 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import BsnRaadpleging, Instellingen, Notificatie, Signaal, Taakrun, User
 
+_admin_login = admin.site.login
+
+
+def _throttled_admin_login(request, extra_context=None):
+    """The admin's login counts attempts with the other login doors (backoffice/web.py)."""
+    from django.http import HttpResponse
+
+    from .web import login_throttled
+
+    if request.method == "POST" and login_throttled(request):
+        return HttpResponse(
+            "Te veel inlogpogingen. Wacht een minuut en probeer het opnieuw.",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _admin_login(request, extra_context)
+
+
+admin.site.login = _throttled_admin_login
 admin.site.site_header = "IPS-loket beheer"
 admin.site.site_title = "IPS-loket beheer"
 admin.site.index_title = "Beheer"

@@ -141,12 +141,16 @@ def vordering_regels(vordering: Vordering) -> QuerySet[VorderingRegel]:
 
 def vorderingen_overzicht_for(user, *, today: date | None = None) -> list[dict]:
     """Per gemeente at a glance (the 43-of-75 problem): claims, claimed, received, outstanding,
-    and what is overdue (past the due date, not paid, money open). A gemeente sees its own row."""
+    what is overdue (past the due date, not paid, money open), and per trajectory: how many
+    co-financed trajectories UWV paid for and how many of those the gemeente has not reimbursed in
+    full yet (``trajecten_niet_vergoed``, the figure that must go to zero). A gemeente sees its own
+    row; a gemeente with paid trajectories but no claim yet has a row too. Two queries."""
     today = today or timezone.localdate()
     overdue = Q(vervaldatum__lt=today) & ~Q(status="betaald") & Q(bedrag__gt=F("ontvangen"))
     open_ = F("bedrag") - F("ontvangen")
-    return list(
-        vorderingen_for(user)
+    claims = {
+        r["gemeente__code"]: r
+        for r in vorderingen_for(user)
         .order_by()
         .values("gemeente__code", "gemeente__naam")
         .annotate(
@@ -160,7 +164,51 @@ def vorderingen_overzicht_for(user, *, today: date | None = None) -> list[dict]:
             te_laat=Coalesce(Sum(open_, filter=overdue), _ZERO),
             oudste_vervaldatum=Min("vervaldatum", filter=overdue),
         )
-        .order_by("gemeente__code")
+    }
+    trajecten = {r["traject__gemeente__code"]: r for r in _vergoeding_per_gemeente(user)}
+    leeg = dict.fromkeys(("aantal", "aantal_betaald", "aantal_te_laat", "aantal_betwist"), 0)
+    leeg |= dict.fromkeys(("gevorderd", "ontvangen_totaal", "openstaand", "te_laat"), _ZERO)
+    rows = []
+    for code in sorted(claims.keys() | trajecten.keys()):
+        t = trajecten.get(code, {})
+        row = claims.get(code) or {
+            **leeg,
+            "gemeente__code": code,
+            "gemeente__naam": t["traject__gemeente__naam"],
+            "oudste_vervaldatum": None,
+        }
+        row["trajecten"] = t.get("trajecten", 0)
+        row["trajecten_niet_vergoed"] = t.get("niet_vergoed", 0)
+        rows.append(row)
+    return rows
+
+
+def _vergoeding_per_gemeente(user) -> QuerySet:
+    """Co-financed trajectories with a paid line, per gemeente, and how many of them still have a
+    paid line the gemeente has not reimbursed: not claimed yet, or in a claim not paid in full
+    (a line struck off after a dispute no longer counts). Scoped like the claims."""
+    if roles.has_role(user, roles.UWV_FINANCIEEL):
+        scope = Q()
+    elif roles.has_role(user, roles.GEMEENTE):
+        scope = Q(traject__gemeente_id__in=user_gemeente_ids(user))
+    else:
+        return Prestatie.objects.none().values("traject__gemeente__code")
+    open_line = Q(vorderingregel__isnull=True) | (
+        ~Q(vorderingregel__vordering__status="betaald") & ~Q(vorderingregel__bezwaar="toegewezen")
+    )
+    return (
+        Prestatie.objects.filter(
+            scope,
+            betaald_op__isnull=False,
+            traject__route="gemeente",
+            traject__regeling__cofinanciering_aandeel__gt=0,
+        )
+        .order_by()
+        .values("traject__gemeente__code", "traject__gemeente__naam")
+        .annotate(
+            trajecten=Count("traject_id", distinct=True),
+            niet_vergoed=Count("traject_id", distinct=True, filter=open_line),
+        )
     )
 
 

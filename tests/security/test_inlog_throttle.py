@@ -101,3 +101,19 @@ def test_the_browsable_apis_login_is_throttled_too(world):
         "/api-auth/login/?next=/api/v1/trajecten", {"username": "ggz-noord", "password": "geheim-wachtwoord"}
     )
     assert ok.status_code == 302 and ok["Location"] == "/api/v1/trajecten"
+
+
+def test_the_admins_login_is_throttled_too(world):
+    """/admin/login/ is a fourth door: same count, 429 over the rate even for a staff account."""
+    world.beheer.is_staff = True
+    world.beheer.save(update_fields=["is_staff"])
+    client = Client(REMOTE_ADDR=next(_addresses))
+    for _ in range(RATE):
+        assert client.post("/admin/login/", {"username": "beheer", "password": "fout"}).status_code == 200
+    response = client.post("/admin/login/", {"username": "beheer", "password": "geheim-wachtwoord"})
+    assert response.status_code == 429
+    assert "Te veel inlogpogingen" in response.content.decode()
+    ok = Client(REMOTE_ADDR=next(_addresses)).post(
+        "/admin/login/?next=/admin/", {"username": "beheer", "password": "geheim-wachtwoord"}
+    )
+    assert ok.status_code == 302 and ok["Location"] == "/admin/"
