@@ -3,7 +3,8 @@
 The URL patterns are enumerated from Django's URL resolver (the API and the pages alike; only the
 admin is left out: it has its own login and ``tests/backoffice/test_admin.py``). Each pattern must
 be classified in :data:`ROUTES` below; a new pattern that is not fails
-``test_every_url_pattern_is_covered``, so a new endpoint cannot be forgotten.
+``test_every_url_pattern_is_covered``, so a new endpoint cannot be forgotten; and the OpenAPI
+document must list exactly the same API endpoints (``test_the_openapi_document_and_the_url_patterns_agree``).
 
 The foreign case: GGZ Zuid's participants in gemeente Utrecht on the gemeente route, one with an
 active trajectory (with an extension, a placement, a declaration, a paid payment order and a claim on
@@ -361,6 +362,25 @@ def test_every_url_pattern_is_covered():
             assert params and params == set(spec), (name, route)
         elif kind == "list":
             assert not params, f"{name} heeft een uuid in het pad maar staat als lijst: {route}"
+
+
+def test_the_openapi_document_and_the_url_patterns_agree():
+    """Every path in the OpenAPI document is a URL pattern in ROUTES, and every API pattern (but the
+    document and its viewer) is in the document: an endpoint cannot hide from either list."""
+    from django.urls import resolve
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = set()
+    for path, operations in schema["paths"].items():
+        name = resolve(re.sub(r"\{[^}]+\}", str(uuidlib.uuid4()), path)).url_name
+        assert name in ROUTES, f"{path} ({name}) staat niet in ROUTES"
+        documented.add(name)
+        if ROUTES[name][0] == "object":
+            pattern = url_patterns()[name][1]
+            assert {m.lower() for m in operations} <= set(methods_of(pattern)), (path, list(operations))
+    api = {name for name, (route, _) in url_patterns().items() if route.startswith("api/v1/")}
+    assert api - documented == {"openapi", "api-docs"}, sorted(api - documented)
 
 
 def _call(client: Client, method: str, url: str, api: bool):
