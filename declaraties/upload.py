@@ -194,7 +194,11 @@ def _geheel(value) -> str:
         number = Decimal(text)
     except InvalidOperation:
         return text
-    return str(int(number)) if number == number.to_integral_value() and number.is_finite() else text
+    if not number.is_finite() or number.adjusted() > 18:
+        # Far beyond any toewijzingNummer: leave the text to the serializer (400). ``int()`` of
+        # "1e5000" raised ValueError (a 500) and of "1e999999999" would build a gigantic integer.
+        return text
+    return str(int(number)) if number == number.to_integral_value() else text
 
 
 def _cel(kolom: str, value) -> str:
