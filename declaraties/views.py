@@ -778,6 +778,8 @@ def vorderingen_overzicht(request):
             "ontvangen_totaal",
             "openstaand",
             "te_laat",
+            "trajecten",
+            "trajecten_niet_vergoed",
         )
     }
     return render(

@@ -182,6 +182,8 @@ OVERZICHT_KOLOMMEN = [
     ("openstaand", "openstaand"),
     ("teLaat", "te_laat"),
     ("oudsteVervaldatum", "oudste_vervaldatum"),
+    ("trajecten", "trajecten"),
+    ("trajectenNietVergoed", "trajecten_niet_vergoed"),
 ]
 
 
@@ -197,6 +199,10 @@ class OverzichtRijSerializer(serializers.Serializer):
     openstaand = serializers.DecimalField(max_digits=14, decimal_places=2)
     te_laat = serializers.DecimalField(max_digits=14, decimal_places=2)
     oudste_vervaldatum = serializers.DateField(allow_null=True)
+    trajecten = serializers.IntegerField(help_text="Trajecten met cofinanciering waarvoor UWV betaalde.")
+    trajecten_niet_vergoed = serializers.IntegerField(
+        help_text="Daarvan: trajecten met een betaalde regel die de gemeente nog niet (volledig) vergoedde."
+    )
 
 
 class VorderingOverzicht(BaseView):

@@ -210,3 +210,46 @@ def test_overview_per_gemeente_and_exports(claims, clock):
     assert {Decimal(str(v[values[0].index("bedrag")])) for v in values[1:]} == {Decimal("1600")}
     lines = get(w, w.gem_amsterdam, f"/vorderingen/{w.ams_claim.uuid}/regels").json()
     assert lines["count"] == 2
+
+
+def test_the_43_of_75_figure_counts_trajectories_not_reimbursed_and_goes_to_zero(claims, clock):
+    """Per gemeente: co-financed trajectories UWV paid for, and how many of them still have a paid
+    line the gemeente did not reimburse (unclaimed, or in a claim not paid in full)."""
+    w = claims
+
+    def figures(user=None):
+        rows = get(w, user or w.uwv_fin, "/vorderingen/overzicht").json()
+        return {r["gemeente"]: (r["trajecten"], r["trajectenNietVergoed"]) for r in rows}
+
+    assert figures() == {"0344": (1, 1), "0363": (2, 2)}
+    # Paid in April, not claimed yet: it counts at once, before any claim names it.
+    clock.move_to(moment(D(2026, 4, 6)))
+    later = approved_traject(w, perceel="demo-gem-epa")
+    declare(w.ggz_noord, "D-2", [start_line(later, "R-9", D(2026, 4, 6))])
+    services.betaalopdrachten_aanmaken(datum=D(2026, 4, 6))
+    opdracht = Betaalopdracht.objects.get(status="te_accorderen")
+    services.betaalopdracht_accorderen(by=w.uwv_fin, opdracht=opdracht)
+    services.betaalopdracht_bevestigen(by=w.uwv_fin, opdracht=opdracht, datum=D(2026, 4, 6))
+    assert figures() == {"0344": (1, 1), "0363": (3, 3)}
+    assert figures(w.gem_amsterdam) == {"0363": (3, 3)}
+
+    # Amsterdam pays its claim in full: the two claimed trajectories are reimbursed.
+    post(w, w.uwv_fin, f"/vorderingen/{w.ams_claim.uuid}/ontvangsten", {"bedrag": "3200.00", "datum": "2026-04-06"})
+    assert figures()["0363"] == (3, 1)
+    # Utrecht's only line is struck off after its dispute: nothing left to reimburse.
+    regel = w.utr_claim.regels.get()
+    post(
+        w,
+        w.gem_utrecht,
+        f"/vorderingen/{w.utr_claim.uuid}/bezwaren",
+        {"regel": str(regel.uuid), "toelichting": "Niet onze inwoner"},
+    )
+    decide = f"/vorderingen/{w.utr_claim.uuid}/bezwaren/{regel.uuid}/beoordelingen"
+    assert post(w, w.uwv_fin, decide, {"besluit": "toegewezen", "toelichting": "Klopt"}).status_code == 201
+    assert figures()["0344"] == (1, 0)
+    # May's run claims April's line; once Amsterdam pays that too, the figure is zero everywhere.
+    clock.move_to(moment(D(2026, 5, 1)))
+    services.vorderingen_aanmaken(datum=D(2026, 5, 1))
+    mei = Vordering.objects.get(gemeente=w.amsterdam, periode=D(2026, 4, 1))
+    post(w, w.uwv_fin, f"/vorderingen/{mei.uuid}/ontvangsten", {"bedrag": "1600.00", "datum": "2026-05-01"})
+    assert figures() == {"0344": (1, 0), "0363": (3, 0)}
