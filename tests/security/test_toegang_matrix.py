@@ -206,6 +206,9 @@ ROUTE_OWNER = {"web-verlenging-beoordeling": "gem_utrecht", "web-aanvraag-beoord
 SKIPPED_PREFIXES = ("admin/",)  # own login (is_staff) and tests/backoffice/test_admin.py
 REFUSED = {403, 404}
 SURNAMES = {"aanvraag": "Zuidervaart-Onbeslist", "traject": "Zuidervaart-Actief"}
+# Other things that identify the foreign case in lists and exports (which show no uuids): the
+# trajectory's number, the employer of its placement, the declaration's number.
+NUMMER, WERKGEVER, DECLARATIENUMMER = 97531, "Werkgever Zuidkust Geheim", "D-ZUID-2026-03"
 
 
 def url_patterns() -> dict[str, tuple[str, URLPattern]]:
@@ -266,6 +269,8 @@ def foreign(world, clock):
         gemeente="0344",
         gemeente_user=world.gem_utrecht,
     )
+    Traject.objects.filter(uuid=traject["uuid"]).update(toewijzing_nummer=NUMMER)
+    traject["toewijzingNummer"] = NUMMER
     open_aanvraag = aanvraag(world, provider_user=world.ggz_zuid, perceel="demo-gem-epa", gemeente="0344")
     Deelnemer.objects.filter(uuid=open_aanvraag["deelnemer"]).update(achternaam=SURNAMES["aanvraag"])
     traject_aanvraag = Aanvraag.objects.get(traject__uuid=traject["uuid"])
@@ -282,7 +287,7 @@ def foreign(world, clock):
     plaatsing = zuid.post(
         f"/api/v1/trajecten/{traject['uuid']}/plaatsingen",
         {
-            "werkgever": "Bakkerij De Korenschoof",
+            "werkgever": WERKGEVER,
             "startdatum": traject["startdatum"],
             "urenPerWeek": "16.0",
             "contractsoort": "arbeidsovereenkomst",
@@ -296,7 +301,7 @@ def foreign(world, clock):
     )
     assert plaatsing.status_code == 201, plaatsing.json()
     clock.move_to(moment(D(2026, 3, 10)))
-    declare(world.ggz_zuid, "D-ZUID-2026-03", [start_line(traject, "Z-1", D(2026, 3, 2))])
+    declare(world.ggz_zuid, DECLARATIENUMMER, [start_line(traject, "Z-1", D(2026, 3, 2))])
     clock.move_to(moment(D(2026, 3, 16)))
     money.betaalopdrachten_aanmaken(datum=D(2026, 3, 16))
     opdracht = Betaalopdracht.objects.get()
@@ -482,6 +487,12 @@ def test_every_route_as_every_role_against_another_organisations_objects(world, 
                 for key, surname in names.items():
                     if role not in ENTITLED[key] and surname in text:
                         failures.append(f"{name} {role}: toont de naam van deelnemer ({key}) van een ander")
+                if role not in UWV:
+                    if re.search(rf"(?<!\d){NUMMER}(?!\d)", text):
+                        failures.append(f"{name} {role}: toont toewijzingNummer {NUMMER} van een ander")
+                    for marker in (WERKGEVER, DECLARATIENUMMER):
+                        if marker in text:
+                            failures.append(f"{name} {role}: toont {marker!r} van een ander")
                 for bsn in foreign["_bsns"]:
                     if bsn in text:
                         failures.append(f"{name} {role}: toont een BSN")
