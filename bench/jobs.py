@@ -86,6 +86,8 @@ def _job(name: str, datum: date, profiel: str | None = None) -> dict:
                 path = f"{profiel}-{name}.html"
                 with open(path, "w") as fh:
                     fh.write(profiler.output_html())
+                with open(path.replace(".html", ".txt"), "w") as fh:
+                    fh.write(profiler.output_text(show_all=False))
                 print(f"      profiel: {path}")
             return run
         finally:
