@@ -141,6 +141,14 @@ class Prestatie(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "betaalopdracht"], name="prestatie_te_betalen"),
+            # The weekly run's free lines (accepted, not in an order yet): a small index that stays
+            # small however many lines were ever paid. Without it PostgreSQL scans all lines,
+            # because it cannot see that status and order are correlated (docs/performance.md).
+            models.Index(
+                fields=["aanbieder"],
+                condition=Q(status="toegekend", betaalopdracht__isnull=True),
+                name="prestatie_vrij_te_betalen",
+            ),
             models.Index(fields=["betaald_op"], name="prestatie_betaald_op"),
         ]
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from backoffice import crypto, roles
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
@@ -32,7 +32,11 @@ def aanvragen_for(user) -> QuerySet[Aanvraag]:
 def trajecten_for(user) -> QuerySet[Traject]:
     qs = Traject.objects.select_related(
         "aanbieder", "uitvoerder", "perceel", "regeling", "gemeente", "trajectbegeleider"
-    ).prefetch_related("plaatsingen", "verlengingen")
+    ).prefetch_related(
+        "plaatsingen",
+        # The serializer names who asked and who decided: with the users, one query for the page.
+        Prefetch("verlengingen", queryset=Verlenging.objects.select_related("aangevraagd_door", "besluit_door")),
+    )
     if roles.has_role(user, *roles.UWV_ROLES):
         return qs
     scope = Q(pk__in=[])  # the union of the user's scopes, as for applications
