@@ -42,6 +42,8 @@ DESCRIPTIONS = {
     "503": "Database of Redis tijdelijk onbereikbaar (`database-onbereikbaar`, `cache-onbereikbaar`, met `Retry-After`)",
 }
 WRITES = {"post", "put", "patch", "delete"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 THROTTLED = {"/api/v1/auth/token"}
 
 
@@ -65,6 +67,23 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     return codes
 
 
+def _downloads(operation: dict) -> None:
+    """A list with ``?formaat=csv|xlsx`` answers a file as well as JSON (found by fuzzing:
+    ``/vorderingen/overzicht?formaat=csv`` gave text/csv where the document said JSON only)."""
+    for param in operation.get("parameters", []):
+        if param.get("name") != "formaat" or param.get("in") != "query":
+            continue
+        enum = param.get("schema", {}).get("enum", [])
+        ok = operation.get("responses", {}).get("200")
+        if ok is None:
+            return
+        content = ok.setdefault("content", {})
+        if "csv" in enum:
+            content.setdefault("text/csv", BINARY)
+        if "xlsx" in enum:
+            content.setdefault(XLSX, BINARY)
+
+
 def problem_responses(result, generator, request, public):
     """drf-spectacular POSTPROCESSING_HOOKS entry: add the Problem schema and the refusals."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
@@ -73,6 +92,7 @@ def problem_responses(result, generator, request, public):
         for method, operation in methods.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            _downloads(operation)
             responses = operation.setdefault("responses", {})
             for code in _codes(path, method, operation):
                 responses.setdefault(code, {"description": DESCRIPTIONS[code], "content": ref})
