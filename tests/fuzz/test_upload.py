@@ -202,7 +202,7 @@ def test_one_giant_cell_is_refused(world, nummer):
     data = rows(nummer)
     data[0][3] = "x" * 200_000  # beyond the csv module's field limit
     status, body = answer(world, csv_bytes(data), "declaratie.csv")
-    assert status == 400 and body["invalidParams"][0]["code"] in {"bestand-onleesbaar", "invalid", "max_length"}
+    assert status == 400 and body["invalidParams"][0]["code"] == "bestand-onleesbaar"
 
 
 def test_too_many_rows_at_full_size(world, nummer):
@@ -229,7 +229,7 @@ def test_wrong_encoding_is_refused_with_its_code(world, nummer, encoding):
     data[0][3] = "Référence-é"
     status, body = answer(world, csv_bytes(data, encoding=encoding), "declaratie.csv")
     assert status == 400
-    assert body["invalidParams"][0]["code"] in {"codering-ongeldig", "bestand-onleesbaar"}
+    assert body["invalidParams"][0]["code"] == "codering-ongeldig"
 
 
 @pytest.mark.parametrize("formula", ["=1+1", '=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(A1)", "=cmd|'/C calc'!A0"])
