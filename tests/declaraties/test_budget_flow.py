@@ -222,6 +222,8 @@ def test_every_euro_from_approval_to_settlement(w, clock):
             "openstaand": "1600.00",
             "teLaat": "1600.00",
             "oudsteVervaldatum": "2026-05-01",
+            "trajecten": 1,
+            "trajectenNietVergoed": 1,  # March's claim was reset to unpaid above
         }
     ]
 
