@@ -402,7 +402,8 @@ class ModeltrouwmetingWriteSerializer(serializers.Serializer):
     scores = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5), allow_empty=False)
 
     def validate_scores(self, value):
-        if not all(str(k).isdigit() for k in value):
+        # isascii: "²".isdigit() is True but int("²") fails (a 500, found after fuzzing)
+        if not all(str(k).isascii() and str(k).isdigit() for k in value):
             raise serializers.ValidationError("De sleutels zijn itemnummers (1, 2, ...).")
         return value
 

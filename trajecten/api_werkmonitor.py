@@ -46,7 +46,11 @@ class Werkmonitor(BaseView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kwartaal", OpenApiTypes.STR, description="JJJJ-Qn, bijvoorbeeld 2026-Q4 (standaard: nu)"),
+            OpenApiParameter(
+                "kwartaal",
+                {"type": "string", "pattern": r"^(20[0-9]{2}|2100)-Q[1-4]$"},
+                description="JJJJ-Qn, bijvoorbeeld 2026-Q4 (standaard: nu)",
+            ),
             OpenApiParameter("formaat", OpenApiTypes.STR, enum=list(FORMATEN), description="standaard json"),
             OpenApiParameter("deel", OpenApiTypes.STR, enum=list(DELEN), description="alleen bij csv: welke tabel"),
         ],

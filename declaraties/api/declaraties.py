@@ -416,7 +416,8 @@ class PrestatieList(ListView):
             except ValueError:
                 problems["declaratie"] = ["Dit is geen geldige uuid."]
         if "toewijzingNummer" in params:
-            if not params["toewijzingNummer"].isdigit():
+            # isascii: "²".isdigit() is True but int("²") fails (a 500, found after fuzzing)
+            if not (params["toewijzingNummer"].isascii() and params["toewijzingNummer"].isdigit()):
                 problems["toewijzingNummer"] = ["Een toewijzingNummer is een geheel getal."]
             else:
                 qs = qs.filter(toewijzing_nummer=int(params["toewijzingNummer"]))
@@ -431,7 +432,7 @@ class PrestatieList(ListView):
             OpenApiParameter("status", str, enum=list(PrestatieStatus.values)),
             OpenApiParameter("aanbieder", OpenApiTypes.UUID),
             OpenApiParameter("declaratie", OpenApiTypes.UUID),
-            OpenApiParameter("toewijzingNummer", int),
+            OpenApiParameter("toewijzingNummer", {"type": "integer", "minimum": 0}),
             OpenApiParameter("productCode", str),
         ]
     )

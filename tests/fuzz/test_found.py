@@ -1,0 +1,31 @@
+"""Regressions for what the fuzzing turned up outside the upload (docs/reliability.md): a digit
+that Python calls a digit but ``int()`` refuses ("²") was a 500 in two places."""
+
+import pytest
+
+from tests.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.mark.parametrize("value", ["²", "٣x", "1²"])
+def test_superscript_toewijzingnummer_filter_is_a_400(world, value):
+    response = world.client(world.uwv).get("/api/v1/prestaties", {"toewijzingNummer": value})
+    assert response.status_code == 400, response.content
+    assert response.json()["invalidParams"][0]["name"] == "toewijzingNummer"
+
+
+def test_superscript_item_number_in_scores_is_a_400(world):
+    scores = {str(i): 4 for i in range(1, 25)} | {"²": 4}
+    response = world.client(world.auditor).post(
+        "/api/v1/modeltrouwmetingen",
+        {"aanbieder": str(world.noord.uuid), "datum": "2026-01-01", "versie": "ips-25", "scores": scores},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "ongeldige-invoer"
