@@ -6,7 +6,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions, serializers
@@ -128,6 +128,18 @@ def exception_handler(exc, context):
             "conflict",
             "Conflict",
             "De wijziging botst met een andere wijziging of met een regel van het loket; probeer het opnieuw.",
+        )
+    if isinstance(exc, DataError):
+        # The input reached the database but does not fit (a NUL character in a lookup, a number
+        # beyond a column): bad input, not an outage. Found by fuzzing: it was a 503.
+        set_rollback()
+        logger.warning("Databasewaarde geweigerd: %s", type(exc).__name__)
+        return problem(
+            400,
+            "ongeldige-invoer",
+            "Ongeldige invoer",
+            "Een waarde past niet (bijvoorbeeld een NUL-teken of een te groot getal).",
+            invalidParams=[],
         )
     if isinstance(exc, DatabaseError):
         set_rollback()

@@ -29,3 +29,14 @@ def test_superscript_item_number_in_scores_is_a_400(world):
     )
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "ongeldige-invoer"
+
+
+def test_a_nul_character_in_a_lookup_is_a_400_not_a_503(world):
+    """PostgreSQL refuses NUL in text (DataError); that was answered as 503 database-onbereikbaar."""
+    response = world.client(world.uwv_fin).post(
+        "/api/v1/budgetten",
+        {"gemeente": "0363", "regeling": "j\x00k", "jaar": 2027, "toegekend": "8.00"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "ongeldige-invoer"
