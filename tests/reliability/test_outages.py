@@ -62,7 +62,11 @@ def direct_count(table: str) -> int:
     """Straight to PostgreSQL, past the proxy and past every Django connection."""
     s = connection.settings_dict
     with psycopg.connect(
-        host="127.0.0.1", port=5432, dbname=s["NAME"], user=s.get("USER") or "postgres", password=s.get("PASSWORD") or None
+        host="127.0.0.1",
+        port=5432,
+        dbname=s["NAME"],
+        user=s.get("USER") or "postgres",
+        password=s.get("PASSWORD") or None,
     ) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed names
 
@@ -88,7 +92,9 @@ def test_database_away_during_a_write_then_back(world, db_proxy):
 
     connection_created.connect(install)
     try:
-        before = {t: direct_count(t) for t in ("trajecten_aanvraag", "trajecten_besluit", "trajecten_historicalaanvraag")}
+        before = {
+            t: direct_count(t) for t in ("trajecten_aanvraag", "trajecten_besluit", "trajecten_historicalaanvraag")
+        }
 
         # 1. the database is gone before the request: a read
         db_proxy.cut()
@@ -134,7 +140,9 @@ def test_redis_away_during_a_login_then_back(world, settings):
         assert_503(requests.post(url, json=login, timeout=30), "cache-onbereikbaar")
         # a request that needs only the database still works without Redis
         token = Token.objects.get(user=world.ggz_noord).key
-        response = requests.get(f"{server.url}/api/v1/aanvragen", headers={"Authorization": f"Token {token}"}, timeout=30)
+        response = requests.get(
+            f"{server.url}/api/v1/aanvragen", headers={"Authorization": f"Token {token}"}, timeout=30
+        )
         assert response.status_code == 200
         proxy.restore()
         assert requests.post(url, json=login, timeout=30).status_code == 200
