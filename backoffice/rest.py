@@ -3,11 +3,13 @@ API-Version header, and the 404 for paths that do not exist."""
 
 import logging
 import re
+import sys
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import DatabaseError, DataError, IntegrityError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
@@ -280,18 +282,39 @@ def api_not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+def _outage(exc) -> bool:
+    """PostgreSQL or Redis does not answer (not: bad input that reached the database)."""
+    if isinstance(exc, DatabaseError):
+        return not isinstance(exc, DataError | IntegrityError)
+    return bool(REDIS_ERRORS) and isinstance(exc, REDIS_ERRORS)
+
+
 def api_server_error(request):
+    """An error no view handled (also one in a middleware, such as the session or the login throttle
+    reaching for a database or Redis that is away): 503 with Retry-After for an outage, else 500;
+    problem+json in the API, a Dutch page elsewhere. The page is rendered without the request's
+    context, so it needs neither the database nor Redis."""
+    outage = _outage(sys.exc_info()[1])
+    status = 503 if outage else 500
     if request.path.startswith("/api/"):
-        return JsonResponse(
+        body = (
             {
+                "status": 503,
+                "title": "Tijdelijk niet beschikbaar",
+                "detail": "De database of Redis antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
+                "code": "dienst-onbereikbaar",
+            }
+            if outage
+            else {
                 "status": 500,
                 "title": "Interne fout",
                 "detail": "Er ging iets mis aan onze kant.",
                 "code": "interne-fout",
-            },
-            status=500,
-            content_type=PROBLEM,
+            }
         )
-    from django.views.defaults import server_error
-
-    return server_error(request)
+        response = JsonResponse(body, status=status, content_type=PROBLEM)
+    else:
+        response = HttpResponse(render_to_string("storing.html" if outage else "500.html"), status=status)
+    if outage:
+        response["Retry-After"] = RETRY_AFTER
+    return response
