@@ -37,6 +37,19 @@ def use_database(url: str | None = None, *, create: bool = True, drop: bool = Fa
     return url
 
 
+def prepare_database(url: str | None, *, drop: bool) -> str:
+    """For a fill: the bench database (created, or dropped first), migrated, with reference data."""
+    url = use_database(url, drop=drop)
+    print(f"bench-database: {url}", flush=True)
+    from django.core.management import call_command
+
+    with timed("migrate"):
+        call_command("migrate", verbosity=0)
+    with timed("load_reference_data"):
+        call_command("load_reference_data", verbosity=0)
+    return url
+
+
 @contextmanager
 def timed(label: str, results: dict | None = None):
     start = time.perf_counter()

@@ -548,17 +548,10 @@ def main(argv=None) -> None:
     parser.add_argument("--database", help="postgres-URL (standaard BENCH_DATABASE_URL of ips_bench)")
     args = parser.parse_args(argv)
 
-    from bench.common import timed, use_database
+    from bench.common import prepare_database
 
     started = time.perf_counter()
-    url = use_database(args.database, drop=args.opnieuw)
-    print(f"bench-database: {url}", flush=True)
-    from django.core.management import call_command
-
-    with timed("migrate"):
-        call_command("migrate", verbosity=0)
-    with timed("load_reference_data"):
-        call_command("load_reference_data", verbosity=0)
+    prepare_database(args.database, drop=args.opnieuw)
     counts = fill(n=args.trajecten)
     counts.pop("timings")
     print("aantallen:", counts)

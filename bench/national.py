@@ -307,17 +307,10 @@ def main(argv=None) -> None:
     parser.add_argument("--datum", help="de dag van de vulling (standaard vandaag)")
     args = parser.parse_args(argv)
 
-    from bench.common import timed, use_database
+    from bench.common import prepare_database
 
     started = time.perf_counter()
-    url = use_database(args.database, drop=args.opnieuw)
-    print(f"bench-database: {url}", flush=True)
-    from django.core.management import call_command
-
-    with timed("migrate"):
-        call_command("migrate", verbosity=0)
-    with timed("load_reference_data"):
-        call_command("load_reference_data", verbosity=0)
+    prepare_database(args.database, drop=args.opnieuw)
     today = date.fromisoformat(args.datum) if args.datum else date.today()
     counts = fill_national(n=args.trajecten, today=today)
     counts.pop("timings")
