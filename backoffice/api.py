@@ -3,6 +3,8 @@
 import datetime as _dt
 import uuid as _uuid
 
+import django_filters
+from django import forms as _forms
 from django.db import models as _models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -10,6 +12,12 @@ from rest_framework import mixins, serializers
 from rest_framework.generics import GenericAPIView
 
 from . import roles as _roles
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter: ``?jaar=0.5`` is a 400 with its field, not an empty list."""
+
+    field_class = _forms.IntegerField
 
 
 class UtcDateTimeField(serializers.DateTimeField):

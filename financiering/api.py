@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from backoffice import roles
-from backoffice.api import CodeField, ListView, ModelSerializer, RetrieveView, ScopedUuidField
+from backoffice.api import CodeField, IntegerFilter, ListView, ModelSerializer, RetrieveView, ScopedUuidField
 
 from . import rules, selectors, services
 from .models import (
@@ -351,7 +351,7 @@ class BudgetWriteSerializer(serializers.Serializer):
 class BudgetFilter(django_filters.FilterSet):
     gemeente = django_filters.CharFilter(field_name="gemeente__code")
     regeling = django_filters.CharFilter(field_name="regeling__code")
-    jaar = django_filters.NumberFilter()
+    jaar = IntegerFilter()
 
     class Meta:
         model = Budget

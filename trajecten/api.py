@@ -14,6 +14,7 @@ from backoffice import roles
 from backoffice.api import (
     BaseView,
     CodeField,
+    IntegerFilter,
     ListView,
     ModelSerializer,
     RetrieveView,
@@ -476,7 +477,7 @@ class TrajectFilter(django_filters.FilterSet):
     gemeente = django_filters.CharFilter(field_name="gemeente__code")
     route = django_filters.ChoiceFilter(choices=Route.choices)
     eindigtVoor = django_filters.DateFilter(field_name="einddatum_gepland", lookup_expr="lt")
-    toewijzingNummer = django_filters.NumberFilter(field_name="toewijzing_nummer")
+    toewijzingNummer = IntegerFilter(field_name="toewijzing_nummer", min_value=1)
 
     class Meta:
         model = Traject

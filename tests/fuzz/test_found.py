@@ -40,3 +40,19 @@ def test_a_nul_character_in_a_lookup_is_a_400_not_a_503(world):
     )
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "ongeldige-invoer"
+
+
+@pytest.mark.parametrize(
+    "user, path, name, value",
+    [
+        ("uwv", "/api/v1/trajecten", "toewijzingNummer", "0.5"),
+        ("uwv", "/api/v1/trajecten", "toewijzingNummer", "0"),
+        ("uwv_fin", "/api/v1/budgetten", "jaar", "2026.5"),
+    ],
+)
+def test_a_whole_number_filter_refuses_a_fraction_with_a_400(world, user, path, name, value):
+    """Such filters were decimal filters: ``?jaar=0.5`` answered an empty list instead of a 400."""
+    response = world.client(getattr(world, user)).get(path, {name: value})
+    assert response.status_code == 400, response.content
+    assert [p["name"] for p in response.json()["invalidParams"]] == [name]
+    assert world.client(getattr(world, user)).get(path, {name: "2026"}).status_code == 200
