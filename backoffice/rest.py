@@ -81,6 +81,22 @@ def problem(status: int, code: str, title: str, detail: str, **extra) -> Respons
     return Response(body, status=status, content_type=PROBLEM)
 
 
+OUTAGES = {
+    "database-onbereikbaar": "De database antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
+    "cache-onbereikbaar": "Een interne dienst (Redis) antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
+}
+
+
+def outage_code(exc) -> str | None:
+    """The code of an outage (PostgreSQL or Redis does not answer), or None: bad input that reached
+    the database (DataError) and a constraint that held (IntegrityError) are not outages."""
+    if isinstance(exc, DatabaseError) and not isinstance(exc, DataError | IntegrityError):
+        return "database-onbereikbaar"
+    if REDIS_ERRORS and isinstance(exc, REDIS_ERRORS):
+        return "cache-onbereikbaar"
+    return None
+
+
 def exception_handler(exc, context):
     """Turn every exception into an RFC 9457 problem; never a bare 500."""
     if isinstance(exc, Http404):
@@ -143,26 +159,11 @@ def exception_handler(exc, context):
             "Een waarde past niet (bijvoorbeeld een NUL-teken of een te groot getal).",
             invalidParams=[],
         )
-    if isinstance(exc, DatabaseError):
+    code = outage_code(exc)
+    if code:
         set_rollback()
-        logger.exception("Databasefout")
-        response = problem(
-            503,
-            "database-onbereikbaar",
-            "Tijdelijk niet beschikbaar",
-            "De database antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
-        )
-        response["Retry-After"] = RETRY_AFTER
-        return response
-    if REDIS_ERRORS and isinstance(exc, REDIS_ERRORS):
-        set_rollback()
-        logger.error("Redis onbereikbaar: %s", type(exc).__name__)
-        response = problem(
-            503,
-            "cache-onbereikbaar",
-            "Tijdelijk niet beschikbaar",
-            "Een interne dienst (Redis) antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
-        )
+        logger.error("Storing (%s): %s", code, type(exc).__name__)
+        response = problem(503, code, "Tijdelijk niet beschikbaar", OUTAGES[code])
         response["Retry-After"] = RETRY_AFTER
         return response
 
@@ -282,29 +283,16 @@ def api_not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
-def _outage(exc) -> bool:
-    """PostgreSQL or Redis does not answer (not: bad input that reached the database)."""
-    if isinstance(exc, DatabaseError):
-        return not isinstance(exc, DataError | IntegrityError)
-    return bool(REDIS_ERRORS) and isinstance(exc, REDIS_ERRORS)
-
-
 def api_server_error(request):
     """An error no view handled (also one in a middleware, such as the session or the login throttle
     reaching for a database or Redis that is away): 503 with Retry-After for an outage, else 500;
     problem+json in the API, a Dutch page elsewhere. The page is rendered without the request's
     context, so it needs neither the database nor Redis."""
-    outage = _outage(sys.exc_info()[1])
-    status = 503 if outage else 500
+    code = outage_code(sys.exc_info()[1])
     if request.path.startswith("/api/"):
         body = (
-            {
-                "status": 503,
-                "title": "Tijdelijk niet beschikbaar",
-                "detail": "De database of Redis antwoordt niet; er is niets opgeslagen. Probeer het later opnieuw.",
-                "code": "dienst-onbereikbaar",
-            }
-            if outage
+            {"status": 503, "title": "Tijdelijk niet beschikbaar", "detail": OUTAGES[code], "code": code}
+            if code
             else {
                 "status": 500,
                 "title": "Interne fout",
@@ -312,9 +300,9 @@ def api_server_error(request):
                 "code": "interne-fout",
             }
         )
-        response = JsonResponse(body, status=status, content_type=PROBLEM)
+        response = JsonResponse(body, status=body["status"], content_type=PROBLEM)
     else:
-        response = HttpResponse(render_to_string("storing.html" if outage else "500.html"), status=status)
-    if outage:
+        response = HttpResponse(render_to_string("storing.html" if code else "500.html"), status=503 if code else 500)
+    if code:
         response["Retry-After"] = RETRY_AFTER
     return response

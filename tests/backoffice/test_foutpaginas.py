@@ -66,4 +66,4 @@ def test_an_outage_outside_a_view_in_the_api_is_problem_json():
     with mock.patch("backoffice.rest.ApiVersionMiddleware.__call__", side_effect=OperationalError("weg")):
         response = c.get("/api/v1/regelingen")
     assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == "dienst-onbereikbaar"
+    assert response.json()["code"] == "database-onbereikbaar"
