@@ -28,6 +28,22 @@ def clock():
         yield traveller
 
 
+def _declare_start(page, nummer: str, referentie: str, toewijzing: int) -> None:
+    """Fill the form's first line with a start product of 2 March, typed the Dutch way, and submit;
+    the other lines stay empty."""
+    page.get_by_label("DeclaratieNummer").fill(nummer)
+    page.get_by_label("Declaratiemaand").fill("2026-03")
+    regel = page.locator("fieldset.regel").first
+    regel.get_by_label("ProductReferentie").fill(referentie)
+    regel.get_by_label("ToewijzingNummer").fill(str(toewijzing))
+    regel.get_by_label("ProductCode").select_option("start")
+    regel.get_by_label("Periode van").fill("2026-03-02")
+    regel.get_by_label("Periode tot en met").fill("2026-03-02")
+    regel.get_by_label("Volume").fill("1")
+    regel.get_by_label("Bedrag (EUR)").fill("3.200,00")
+    page.get_by_role("button", name="Declaratie indienen").click()
+
+
 def test_provider_declares_by_form_and_uwv_grants_the_line_from_its_queue(
     world, clock, live_server, page_as, assert_accessible
 ):
@@ -41,17 +57,7 @@ def test_provider_declares_by_form_and_uwv_grants_the_line_from_its_queue(
     page.goto(f"{live_server.url}/declaraties/nieuw/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Declareren")
     assert_accessible(page)
-    page.get_by_label("DeclaratieNummer").fill("D-2026-03-F")
-    page.get_by_label("Declaratiemaand").fill("2026-03")
-    regel = page.locator("fieldset.regel").first
-    regel.get_by_label("ProductReferentie").fill("START-F")
-    regel.get_by_label("ToewijzingNummer").fill(str(traject["toewijzingNummer"] + 999))
-    regel.get_by_label("ProductCode").select_option("start")
-    regel.get_by_label("Periode van").fill("2026-03-02")
-    regel.get_by_label("Periode tot en met").fill("2026-03-02")
-    regel.get_by_label("Volume").fill("1")
-    regel.get_by_label("Bedrag (EUR)").fill("3.200,00")
-    page.get_by_role("button", name="Declaratie indienen").click()
+    _declare_start(page, "D-2026-03-F", "START-F", traject["toewijzingNummer"] + 999)
 
     # A line for an unknown trajectory is judged too: stored, with its return code in Dutch.
     expect(page.get_by_role("heading", level=1)).to_have_text("Declaratie D-2026-03-F")
@@ -60,17 +66,7 @@ def test_provider_declares_by_form_and_uwv_grants_the_line_from_its_queue(
     screenshot(page, "declaratie-antwoord")
 
     page.goto(f"{live_server.url}/declaraties/nieuw/")
-    page.get_by_label("DeclaratieNummer").fill("D-2026-03-G")
-    page.get_by_label("Declaratiemaand").fill("2026-03")
-    regel = page.locator("fieldset.regel").first
-    regel.get_by_label("ProductReferentie").fill("START-G")
-    regel.get_by_label("ToewijzingNummer").fill(str(traject["toewijzingNummer"]))
-    regel.get_by_label("ProductCode").select_option("start")
-    regel.get_by_label("Periode van").fill("2026-03-02")
-    regel.get_by_label("Periode tot en met").fill("2026-03-02")
-    regel.get_by_label("Volume").fill("1")
-    regel.get_by_label("Bedrag (EUR)").fill("3.200,00")
-    page.get_by_role("button", name="Declaratie indienen").click()
+    _declare_start(page, "D-2026-03-G", "START-G", traject["toewijzingNummer"])
     expect(page.get_by_role("heading", level=1)).to_have_text("Declaratie D-2026-03-G")
     expect(page.get_by_role("row").filter(has_text="START-G")).to_contain_text("In behandeling")
     declaratie = Declaratie.objects.get(declaratie_nummer="D-2026-03-G")
