@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 
 from declaraties import rules, services
-from declaraties.models import Prestatie, VorderingRegel
+from declaraties.models import Betaalopdracht, Prestatie, VorderingRegel
 from financiering.models import Budget, Budgetmutatie
 from financiering.rules import money
 
@@ -45,6 +45,23 @@ def declare(user, nummer: str, regels: list[rules.Regel]):
     statuses = list(declaratie.prestaties.values_list("product_referentie", "status", "retourcodes"))
     assert all(s == "toegekend" for _, s, _ in statuses), statuses
     return declaratie
+
+
+def pay(world, clock, day: datetime.date) -> Betaalopdracht:
+    """The weekly run on ``day`` makes one payment order; UWV financieel approves it and the bank
+    confirms it the same day: its lines are paid."""
+    clock.move_to(moment(day))
+    services.betaalopdrachten_aanmaken(datum=day)
+    opdracht = Betaalopdracht.objects.get(status="te_accorderen")
+    services.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
+    services.betaalopdracht_bevestigen(by=world.uwv_fin, opdracht=opdracht, datum=day)
+    return opdracht
+
+
+def claim(clock, day: datetime.date) -> dict:
+    """The monthly claims run on ``day`` (the 1st), over the month before."""
+    clock.move_to(moment(day))
+    return services.vorderingen_aanmaken(datum=day)
 
 
 def start_line(traject: dict, ref: str, day: datetime.date) -> rules.Regel:

@@ -15,7 +15,7 @@ from declaraties import services
 from declaraties.models import Betaalopdracht, Vordering
 from tests.trajecten.helpers import approved_traject
 
-from .geld_helpers import declare, moment, start_line
+from .geld_helpers import declare, moment, pay, start_line
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -226,10 +226,7 @@ def test_the_43_of_75_figure_counts_trajectories_not_reimbursed_and_goes_to_zero
     clock.move_to(moment(D(2026, 4, 6)))
     later = approved_traject(w, perceel="demo-gem-epa")
     declare(w.ggz_noord, "D-2", [start_line(later, "R-9", D(2026, 4, 6))])
-    services.betaalopdrachten_aanmaken(datum=D(2026, 4, 6))
-    opdracht = Betaalopdracht.objects.get(status="te_accorderen")
-    services.betaalopdracht_accorderen(by=w.uwv_fin, opdracht=opdracht)
-    services.betaalopdracht_bevestigen(by=w.uwv_fin, opdracht=opdracht, datum=D(2026, 4, 6))
+    pay(w, clock, D(2026, 4, 6))
     assert figures() == {"0344": (1, 1), "0363": (3, 3)}
     assert figures(w.gem_amsterdam) == {"0363": (3, 3)}
 

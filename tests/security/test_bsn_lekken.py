@@ -31,9 +31,8 @@ from django.test import Client
 from stdnum.nl import bsn as stdnum_bsn
 
 from backoffice import crypto
-from declaraties import services as money
-from declaraties.models import Betaalopdracht, Vordering
-from tests.declaraties.geld_helpers import declare, moment, start_line
+from declaraties.models import Vordering
+from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
 from trajecten.models import Deelnemer
 
 pytestmark = pytest.mark.django_db
@@ -279,13 +278,8 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
         # money: declared, paid, claimed; the jobs and their digest
         clock.move_to(moment(D(2026, 3, 10)))
         declare(world.ggz_noord, "D-2026-03", [start_line(t, f"R-{i}", D(2026, 3, 2)) for i, t in enumerate(trajecten)])
-        clock.move_to(moment(D(2026, 3, 16)))
-        money.betaalopdrachten_aanmaken(datum=D(2026, 3, 16))
-        opdracht = Betaalopdracht.objects.get()
-        money.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
-        money.betaalopdracht_bevestigen(by=world.uwv_fin, opdracht=opdracht, datum=D(2026, 3, 16))
-        clock.move_to(moment(D(2026, 4, 1)))
-        money.vorderingen_aanmaken(datum=D(2026, 4, 1))
+        opdracht = pay(world, clock, D(2026, 3, 16))
+        claim(clock, D(2026, 4, 1))
         vordering = Vordering.objects.get()
         for user in (world.ggz_noord, world.gem_amsterdam):
             user.email = f"{user.username}@example.org"

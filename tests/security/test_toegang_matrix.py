@@ -34,9 +34,8 @@ from django.utils import timezone
 
 from backoffice import crypto
 from backoffice.models import Notificatie, Signaal, Taakrun
-from declaraties import services as money
-from declaraties.models import Betaalopdracht, Declaratie, Vordering
-from tests.declaraties.geld_helpers import declare, moment, start_line
+from declaraties.models import Declaratie, Vordering
+from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
 from tests.factories import budget
 from tests.trajecten.helpers import aanvraag, approved_traject
 from trajecten.models import Aanvraag, Deelnemer, Traject, Verlenging
@@ -302,13 +301,8 @@ def foreign(world, clock):
     assert plaatsing.status_code == 201, plaatsing.json()
     clock.move_to(moment(D(2026, 3, 10)))
     declare(world.ggz_zuid, DECLARATIENUMMER, [start_line(traject, "Z-1", D(2026, 3, 2))])
-    clock.move_to(moment(D(2026, 3, 16)))
-    money.betaalopdrachten_aanmaken(datum=D(2026, 3, 16))
-    opdracht = Betaalopdracht.objects.get()
-    money.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
-    money.betaalopdracht_bevestigen(by=world.uwv_fin, opdracht=opdracht, datum=D(2026, 3, 16))
-    clock.move_to(moment(D(2026, 4, 1)))
-    money.vorderingen_aanmaken(datum=D(2026, 4, 1))
+    opdracht = pay(world, clock, D(2026, 3, 16))
+    claim(clock, D(2026, 4, 1))
     vordering = Vordering.objects.get()
     signaal = Signaal.objects.create(
         soort="besluit_te_laat",

@@ -17,7 +17,7 @@ from backoffice import roles
 from backoffice.models import Instellingen
 from declaraties import services
 from declaraties.models import Betaalopdracht, Declaratie, Vordering
-from tests.declaraties.geld_helpers import declare, moment, start_line
+from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
 from tests.factories import make_user
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Traject
@@ -51,13 +51,8 @@ def build_money(world, clock, n_trajecten=1):
         "D-2026-03",
         [start_line(t, ref, D(2026, 3, 2)) for t, ref in zip(trajecten, refs, strict=False)],
     )
-    clock.move_to(moment(D(2026, 3, 16)))
-    services.betaalopdrachten_aanmaken(datum=D(2026, 3, 16))
-    opdracht = Betaalopdracht.objects.get()
-    services.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
-    services.betaalopdracht_bevestigen(by=world.uwv_fin, opdracht=opdracht, datum=D(2026, 3, 16))
-    clock.move_to(moment(D(2026, 4, 1)))
-    services.vorderingen_aanmaken(datum=D(2026, 4, 1))
+    opdracht = pay(world, clock, D(2026, 3, 16))
+    claim(clock, D(2026, 4, 1))
     return trajecten, opdracht, Vordering.objects.get()
 
 
