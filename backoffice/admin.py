@@ -136,6 +136,7 @@ class InstellingenAdmin(HistoryAdmin):
             {"fields": ("modeltrouw_geldig_maanden", "modeltrouw_handhaving", "caseload_norm_per_fte")},
         ),
         ("Signalen", {"fields": ("budget_signaal_procent", "eindverslag_termijn_dagen")}),
+        ("Privacy", {"fields": ("bewaartermijn_jaren", "kleine_aantallen_drempel")}),
     )
 
     def changelist_view(self, request, extra_context=None):

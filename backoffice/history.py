@@ -42,3 +42,28 @@ def bulk_transition(model, *, field: str, value, where: str, params: list, reaso
         )
         cursor.execute(f"UPDATE {table} SET {connection.ops.quote_name(field)} = %s WHERE {where}", [value, *params])
         return cursor.rowcount
+
+
+def bulk_snapshot(model, *, ids: list[int], reason: str, column: str = "id") -> int:
+    """One history row (type ``~``, the given change reason, no user: the system did it) per row of
+    ``model`` whose ``column`` (default its id) is in ``ids``, copied from the row as it is now: the
+    record of a set-based ``update()`` that django-simple-history does not see. One ``INSERT ... SELECT``."""
+    if not ids:
+        return 0
+    history = model.history.model
+    table = connection.ops.quote_name(model._meta.db_table)
+    htable = connection.ops.quote_name(history._meta.db_table)
+    own = {f.column for f in model._meta.concrete_fields}
+    columns = [f.column for f in history._meta.concrete_fields if f.column in own and not f.name.startswith("history_")]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    target = f"{quoted}, history_date, history_type, history_change_reason, history_user_id"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    pk = connection.ops.quote_name(column)
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {htable} ({target}) SELECT {quoted}, %s, '~', %s, NULL FROM {table} "
+            f"WHERE {pk} IN ({placeholders})",
+            [now, reason[:100], *ids],
+        )
+        return cursor.rowcount

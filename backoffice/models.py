@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +14,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "gebruiker"
         verbose_name_plural = "gebruikers"
+
+
+BEWAARTERMIJN_MIN, BEWAARTERMIJN_MAX = 1, 30
+DREMPEL_MIN, DREMPEL_MAX = 2, 50
 
 
 class Instellingen(models.Model):
@@ -49,6 +54,20 @@ class Instellingen(models.Model):
     uwv_rekening_naam = models.CharField("naam betalende rekening (UWV)", max_length=70, default="UWV")
     uwv_iban = models.CharField("IBAN betalende rekening (UWV)", max_length=34, default="NL02ABNA0123456789")
     uwv_bic = models.CharField("BIC betalende rekening (UWV)", max_length=11, default="ABNANL2A")
+    # Privacy (domain.md section 12; docs/privacy.md "Bewaartermijn" and "Kleine aantallen").
+    bewaartermijn_jaren = models.PositiveSmallIntegerField(
+        "bewaartermijn persoonsgegevens (jaren na de vaststelling)",
+        default=7,
+        validators=[MinValueValidator(BEWAARTERMIJN_MIN), MaxValueValidator(BEWAARTERMIJN_MAX)],
+        help_text="Na zoveel jaar na de vaststelling (eindverslag) anonimiseert de nachtelijke taak de deelnemer. "
+        "Standaard 7 (de fiscale bewaarplicht).",
+    )
+    kleine_aantallen_drempel = models.PositiveSmallIntegerField(
+        "kleine aantallen: groepen met minder dan ... trajecten niet tonen",
+        default=5,
+        validators=[MinValueValidator(DREMPEL_MIN), MaxValueValidator(DREMPEL_MAX)],
+        help_text="Werkmonitor en dashboards tonen een groep met minder trajecten als '< drempel'. Standaard 5.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -58,6 +77,18 @@ class Instellingen(models.Model):
             models.CheckConstraint(condition=models.Q(pk=1), name="instellingen_singleton"),
             models.CheckConstraint(
                 condition=models.Q(aow_leeftijd__gt=models.F("minimum_leeftijd")), name="instellingen_leeftijden"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    bewaartermijn_jaren__gte=BEWAARTERMIJN_MIN, bewaartermijn_jaren__lte=BEWAARTERMIJN_MAX
+                ),
+                name="instellingen_bewaartermijn",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kleine_aantallen_drempel__gte=DREMPEL_MIN, kleine_aantallen_drempel__lte=DREMPEL_MAX
+                ),
+                name="instellingen_kleine_aantallen",
             ),
         ]
 
@@ -260,7 +291,9 @@ class BsnRaadpleging(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bsn_raadplegingen", verbose_name="gebruiker"
     )
     op = models.DateTimeField(auto_now_add=True, db_index=True)
-    organisatie = models.CharField(max_length=300, blank=True, help_text="De organisatie van de gebruiker op dat moment")
+    organisatie = models.CharField(
+        max_length=300, blank=True, help_text="De organisatie van de gebruiker op dat moment"
+    )
     rollen = models.CharField(max_length=200, blank=True)
     kanaal = models.CharField(max_length=3, choices=BsnKanaal.choices)
     bsn_hash = models.CharField(max_length=64, db_index=True, help_text="HMAC-SHA256 van het BSN, nooit het BSN")
@@ -271,7 +304,9 @@ class BsnRaadpleging(models.Model):
         verbose_name_plural = "BSN-raadplegingen"
         ordering = ["-op", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kanaal__in=BsnKanaal.values), name="bsn_raadpleging_kanaal_geldig"),
+            models.CheckConstraint(
+                condition=models.Q(kanaal__in=BsnKanaal.values), name="bsn_raadpleging_kanaal_geldig"
+            ),
         ]
 
     def __str__(self) -> str:

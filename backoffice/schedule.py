@@ -81,6 +81,8 @@ def steps_for(name: str, datum: date) -> list[Step]:
             ("trajecten_expire", lambda d: trajecten_jobs.trajecten_expire(datum=d)),
             *_signalen(datum),
             ("notificaties", lambda d: digests_send(datum=d)),
+            # Last: a participant anonymised today no longer appears in today's digest anyway.
+            ("bewaartermijn", lambda d: declaraties_jobs.bewaartermijn_toepassen(datum=d)),
         ]
     if name == "weekly":
         return [("betaalopdrachten", lambda d: declaraties_services.betaalopdrachten_aanmaken(datum=d))]

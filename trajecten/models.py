@@ -90,6 +90,12 @@ class Deelnemer(models.Model):
         max_length=15, choices=BurgerlijkeStaat.choices, default=BurgerlijkeStaat.ONBEKEND
     )
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
+    geanonimiseerd_op = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="De dag waarop de bewaartermijn verliep en de persoonsgegevens zijn geanonimiseerd",
+    )
     history = HistoricalRecords(excluded_fields=["bsn_versleuteld", "bsn_hash"])
 
     class Meta:
@@ -106,6 +112,8 @@ class Deelnemer(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.geanonimiseerd_op:
+            return f"Geanonimiseerde deelnemer {self.uuid}"
         return f"{self.voorletters} {self.achternaam} ({self.bsn_gemaskeerd})"
 
     @property

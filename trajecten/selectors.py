@@ -108,3 +108,23 @@ def doorlooptijden(user, *, van, tot) -> list[dict]:
         }
         for route, dagen in sorted(per_route.items())
     ]
+
+
+def deelnemers_voorbij_bewaartermijn(*, afgerond: QuerySet[Traject], sinds) -> QuerySet[Deelnemer]:
+    """The participants whose data has no purpose left (docs/privacy.md, "Bewaartermijn"), not yet
+    anonymised. ``sinds`` (an aware datetime) starts the retention period; ``afgerond`` are the
+    trajectories the money module calls finally settled before it. A participant qualifies when
+    nothing of theirs still runs: every trajectory is in ``afgerond``, every application without a
+    trajectory was refused or withdrawn before ``sinds``; and either one trajectory is in
+    ``afgerond``, or there never was a trajectory and the registration is older than ``sinds``.
+    Not a user's scope: for the nightly job."""
+    eigen = Traject.objects.filter(deelnemer=OuterRef("pk"))
+    lopende_aanvraag = Aanvraag.objects.filter(deelnemer=OuterRef("pk"), traject__isnull=True).exclude(
+        status__in=["afgewezen", "ingetrokken"], afgehandeld_op__lt=sinds
+    )
+    return Deelnemer.objects.filter(
+        Exists(afgerond.filter(deelnemer=OuterRef("pk"))) | (~Exists(eigen) & Q(aangemaakt_op__lt=sinds)),
+        ~Exists(eigen.exclude(pk__in=afgerond.values("pk"))),
+        ~Exists(lopende_aanvraag),
+        geanonimiseerd_op__isnull=True,
+    )
