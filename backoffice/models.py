@@ -17,7 +17,7 @@ class User(AbstractUser):
 
 
 BEWAARTERMIJN_MIN, BEWAARTERMIJN_MAX = 1, 30
-DREMPEL_MIN, DREMPEL_MAX = 2, 50
+DREMPEL_MIN, DREMPEL_MAX = 1, 50
 
 
 class Instellingen(models.Model):

@@ -883,10 +883,13 @@ def dashboard(request):
     if context["uwv"]:
         context["doorlooptijden"] = traject_selectors.doorlooptijden(user, van=today - timedelta(days=365), tot=today)
         kwartaal = werkmonitor.parse_kwartaal(werkmonitor.vorig_kwartaal(today))
-        totalen = werkmonitor.werkmonitor_totals(user, kwartaal)
+        drempel = werkmonitor.drempel_nu()
+        totalen = werkmonitor.werkmonitor_totals(user, kwartaal, drempel)
         context["kwartaal"] = kwartaal
+        context["drempel"] = drempel
+        context["monitor_opmerkingen"] = werkmonitor.opmerkingen(drempel, anoniem=False)
         context["monitor"] = totalen["kwartaal"][0] if totalen["kwartaal"] else None
-        context["monitor_route"] = totalen["route"]
+        context["monitor_route"] = [werkmonitor.weergave(r, drempel) for r in totalen["route"]]
         context["bins"] = [
             (label, f"eerste_baan_{col}") for label, col in zip(werkmonitor.BINS, werkmonitor.BIN_KOLOMMEN, strict=True)
         ]

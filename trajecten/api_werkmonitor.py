@@ -21,11 +21,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class WerkmonitorRijSerializer(serializers.Serializer):
-    """For the schema: one trajectory's record (the view builds the dicts itself)."""
+    """For the schema: one trajectory's record (the view builds the dicts itself). Only a provider
+    receives ``toewijzingNummer``, ``aanbieder``, the dates and ``werkgevers`` (docs/privacy.md)."""
 
-    toewijzing_nummer = serializers.IntegerField()
+    toewijzing_nummer = serializers.IntegerField(required=False)
     kwartaal = serializers.CharField()
-    aanbieder = serializers.CharField()
+    aanbieder = serializers.CharField(required=False)
     perceel = serializers.CharField()
     route = serializers.CharField()
     gemeente = serializers.CharField()
@@ -72,31 +73,30 @@ class Werkmonitor(BaseView):
             raise BusinessRuleError(
                 code="ongeldig-deel", message="Het deel is trajecten of totalen.", status=400, field="deel"
             )
-        rows = wm.werkmonitor_rows(request.user, kwartaal)
+        uitvoer = wm.werkmonitor_uitvoer(request.user, kwartaal)
 
         if formaat == "csv":
             if deel == "trajecten":
-                records = (wm.trajectory_row(raw, kwartaal) for raw in rows.iterator(chunk_size=2000))
-                lines = wm.iter_csv(records, wm.KOLOMMEN)
+                lines = wm.iter_csv(uitvoer.records(), uitvoer.kolommen, uitvoer.opmerkingen)
             else:
-                totalen = wm._totals(rows, kwartaal)
-                lines = wm.iter_csv([r for n in wm.DIMENSIES for r in totalen[n]], wm._group_columns())
+                lines = wm.iter_csv(uitvoer.groepen(), wm._group_columns(), uitvoer.opmerkingen)
             response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
             return _download(response, wm.bestandsnaam(kwartaal, deel, "csv"))
 
-        totalen = wm._totals(rows, kwartaal)
         if formaat == "xlsx":
             buffer = io.BytesIO()
-            wm.write_xlsx(buffer, (wm.trajectory_row(raw, kwartaal) for raw in rows.iterator(chunk_size=2000)), totalen)
+            wm.write_xlsx(buffer, uitvoer)
             return _download(HttpResponse(buffer.getvalue(), content_type=XLSX), wm.bestandsnaam(kwartaal, "", "xlsx"))
 
-        page = self.paginate_queryset(rows)
-        response = self.get_paginated_response([wm.trajectory_row(raw, kwartaal) for raw in page])
+        page = self.paginate_queryset(uitvoer.rijen)
+        response = self.get_paginated_response([uitvoer.record(raw) for raw in page])
         response.data = {
             "kwartaal": kwartaal.code,
             "van": kwartaal.van,
             "tot": kwartaal.tot,
-            "totalen": totalen,
+            "drempel": uitvoer.drempel,
+            "opmerkingen": uitvoer.opmerkingen,
+            "totalen": uitvoer.totalen,
             **response.data,
         }
         return response

@@ -7,7 +7,11 @@ number of queries whatever the number of trajectories:
 - the aggregates: one query over that same query (a CTE), one ``GROUP BY`` per dimension glued
   with ``UNION ALL``.
 
-No BSN, no name, no date of birth: a trajectory is identified by its toewijzingNummer.
+No BSN, no name, no date of birth: a trajectory is identified by its toewijzingNummer, and only
+for the provider (its own trajectories). UWV and gemeenten get the rows without toewijzingNummer,
+provider, dates and employers, and without the rows of small cells; every aggregate of fewer than
+``Instellingen.kleine_aantallen_drempel`` (default 5) trajectories is suppressed, with secondary
+suppression where one small group could be computed back (docs/privacy.md, "Kleine aantallen").
 
 Definitions (see docs/decisions.md):
 
@@ -28,6 +32,7 @@ Definitions (see docs/decisions.md):
 
 import csv
 import io
+import itertools
 import os
 import re
 import uuid
@@ -53,12 +58,14 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.models import Instellingen
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
 from .models import PlaatsingContractsoort, StopberichtReden, Traject
@@ -340,9 +347,129 @@ def trajectory_row(raw: dict, kwartaal: Kwartaal) -> dict:
 
 
 def werkmonitor_rows(user, kwartaal: Kwartaal) -> QuerySet:
-    """The per-trajectory rows the user may see (a values() queryset: paginate or iterate it and
-    pass each row through ``trajectory_row``)."""
+    """All per-trajectory rows in the user's scope (a values() queryset), before the small-cell
+    rules: what the totals are computed over. What a user receives per row: ``werkmonitor_uitvoer``."""
     return _rows(kwartaal, _scope(user), timezone.localdate())
+
+
+# --- small cells (docs/privacy.md, "Kleine aantallen") ---------------------------------------------
+
+# Per row for UWV and gemeenten (and the quarterly file): what could single a person out is left out.
+QUASI_IDENTIFIERS = (
+    "toewijzing_nummer",
+    "aanbieder",
+    "startdatum",
+    "einddatum_gepland",
+    "einddatum",
+    "peildatum",
+    "eerste_baan_startdatum",
+    "dagen_tot_eerste_baan",
+    "werkgevers",
+)
+KOLOMMEN_ANONIEM = tuple(c for c in KOLOMMEN if c not in QUASI_IDENTIFIERS)
+KLEIN, AANVULLEND = "klein", "aanvullend"
+_GEEN_TELLING = {"niveau", "sleutel", "naam", "kwartaal", "onderdrukt"}
+
+
+def drempel_nu() -> int:
+    return Instellingen.get().kleine_aantallen_drempel
+
+
+def per_rij_volledig(user) -> bool:
+    """Only a provider (and nobody else in the same account) gets its own trajectories per row
+    with toewijzingNummer, dates and employers: it holds them anyway."""
+    return roles.has_role(user, roles.AANBIEDER) and not roles.has_role(user, *roles.UWV_ROLES, roles.GEMEENTE)
+
+
+def opmerkingen(drempel: int, *, anoniem: bool) -> list[str]:
+    """The Dutch notes that go with every export and page of the monitor."""
+    notes = [
+        f"Groepen met minder dan {drempel} trajecten worden niet getoond (privacy): in plaats van het aantal "
+        f"staat er '< {drempel}'.",
+        "Is in een indeling één groep te klein, dan is ook de kleinste andere groep niet getoond ('*'), "
+        "zodat het totaal min de andere groepen het verborgen aantal niet verraadt.",
+    ]
+    if anoniem:
+        notes.append(
+            "Per traject zonder toewijzingsnummer, aanbieder, data en werkgevers; trajecten uit een combinatie "
+            f"van perceel en gemeente met minder dan {drempel} trajecten staan er niet per traject in."
+        )
+    return notes
+
+
+def onderdruk(totalen: dict, drempel: int) -> dict:
+    """Suppress, in place, every group of 1..drempel-1 trajectories (``onderdrukt: "klein"``) and,
+    where exactly one group of a dimension is small, also the smallest other group (``"aanvullend"``):
+    their figures become None. A group of 0 trajectories reveals no one and stays."""
+    for records in totalen.values():
+        for record in records:
+            record["onderdrukt"] = KLEIN if 0 < (record["trajecten"] or 0) < drempel else None
+        klein = [r for r in records if r["onderdrukt"]]
+        rest = [r for r in records if not r["onderdrukt"] and r["trajecten"]]
+        if len(klein) == 1 and rest:
+            min(rest, key=lambda r: r["trajecten"])["onderdrukt"] = AANVULLEND
+        for record in records:
+            if record["onderdrukt"]:
+                record.update({k: None for k in record if k not in _GEEN_TELLING})
+    return totalen
+
+
+def weergave(record: dict, drempel: int) -> dict:
+    """A suppressed group as a spreadsheet or page shows it: '< 5' or '*' instead of the number."""
+    if not record.get("onderdrukt"):
+        return record
+    return {**record, "trajecten": f"< {drempel}" if record["onderdrukt"] == KLEIN else "*"}
+
+
+def _zonder_kleine_cellen(rows_qs: QuerySet, drempel: int) -> QuerySet:
+    """Only the rows whose combination of perceel and gemeente holds at least ``drempel``
+    trajectories (a window count over the same rows: one query)."""
+    cel = Window(Count("id"), partition_by=[F("perceel_id"), F("gemeente_id")])
+    return rows_qs.annotate(cel=cel).filter(cel__gte=drempel)
+
+
+@dataclass
+class Uitvoer:
+    """What one user receives of one quarter: the rows (a queryset), their columns, the suppressed
+    totals and the notes."""
+
+    kwartaal: Kwartaal
+    rijen: QuerySet
+    kolommen: tuple[str, ...]
+    totalen: dict
+    drempel: int
+    opmerkingen: list[str]
+    aantal: int = 0  # trajectories in the quarter and scope, before any suppression (for the job's counts)
+
+    def records(self, chunk_size: int = 2000):
+        return (self.record(raw) for raw in self.rijen.iterator(chunk_size=chunk_size))
+
+    def record(self, raw: dict) -> dict:
+        row = trajectory_row(raw, self.kwartaal)
+        return {k: row[k] for k in self.kolommen}
+
+    def groepen(self) -> list[dict]:
+        return [weergave(r, self.drempel) for niveau in DIMENSIES for r in self.totalen[niveau]]
+
+
+def _uitvoer(rows_qs: QuerySet, kwartaal: Kwartaal, *, volledig: bool) -> Uitvoer:
+    drempel = drempel_nu()
+    totalen = _totals(rows_qs, kwartaal)
+    aantal = sum(r["trajecten"] for r in totalen["kwartaal"])
+    onderdruk(totalen, drempel)
+    return Uitvoer(
+        aantal=aantal,
+        kwartaal=kwartaal,
+        rijen=rows_qs if volledig else _zonder_kleine_cellen(rows_qs, drempel),
+        kolommen=KOLOMMEN if volledig else KOLOMMEN_ANONIEM,
+        totalen=totalen,
+        drempel=drempel,
+        opmerkingen=opmerkingen(drempel, anoniem=not volledig),
+    )
+
+
+def werkmonitor_uitvoer(user, kwartaal: Kwartaal) -> Uitvoer:
+    return _uitvoer(werkmonitor_rows(user, kwartaal), kwartaal, volledig=per_rij_volledig(user))
 
 
 # --- aggregates -----------------------------------------------------------------------------------
@@ -443,9 +570,11 @@ def _group_record(raw: dict, kwartaal: Kwartaal) -> dict:
     return record
 
 
-def werkmonitor_totals(user, kwartaal: Kwartaal) -> dict:
-    """The aggregates per quarter, provider, lot, route and gemeente over what the user may see."""
-    return _totals(werkmonitor_rows(user, kwartaal), kwartaal)
+def werkmonitor_totals(user, kwartaal: Kwartaal, drempel: int | None = None) -> dict:
+    """The aggregates per quarter, provider, lot, route and gemeente over what the user may see,
+    small groups suppressed (``onderdruk``)."""
+    drempel = drempel_nu() if drempel is None else drempel
+    return onderdruk(_totals(werkmonitor_rows(user, kwartaal), kwartaal), drempel)
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -475,7 +604,7 @@ def _cell(value):
 
 
 def _group_columns() -> list[str]:
-    columns = ["niveau", "sleutel", "naam", "kwartaal", "trajecten", "gestart", "beeindigd"]
+    columns = ["niveau", "sleutel", "naam", "kwartaal", "onderdrukt", "trajecten", "gestart", "beeindigd"]
     columns += [f"reden_{r}" for r in REDENEN]
     columns += [
         "ooit_betaald_werk",
@@ -500,34 +629,42 @@ def _group_columns() -> list[str]:
     return columns
 
 
-def iter_csv(records, columns) -> "iter[str]":
-    """CSV lines (with a header in camelCase, as in the JSON), semicolon-free: comma, UTF-8."""
+def iter_csv(records, columns, notes=()) -> "iter[str]":
+    """CSV lines (with a header in camelCase, as in the JSON), semicolon-free: comma, UTF-8. The
+    notes follow as rows of their own: ``opmerking`` in the first column, the text in the second."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_camel(c) for c in columns])
     yield buffer.getvalue()
-    for record in records:
+    rows = ([_cell(record[c]) for c in columns] for record in records)
+    for row in itertools.chain(rows, (["opmerking", note] for note in notes)):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_cell(record[c]) for c in columns])
+        writer.writerow(row)
         yield buffer.getvalue()
 
 
-def write_xlsx(target, trajecten, totalen: dict) -> None:
-    """Two sheets, Trajecten and Totalen, written in write-only mode (constant memory)."""
+def write_xlsx(target, uitvoer: "Uitvoer") -> None:
+    """Two sheets, Trajecten and Totalen, written in write-only mode (constant memory); the notes
+    under each table."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Trajecten")
-    sheet.append([_camel(c) for c in KOLOMMEN])
-    for record in trajecten:
-        sheet.append([_xlsx_cell(record[c]) for c in KOLOMMEN])
+    sheet.append([_camel(c) for c in uitvoer.kolommen])
+    for record in uitvoer.records():
+        sheet.append([_xlsx_cell(record[c]) for c in uitvoer.kolommen])
+    sheet.append([])
+    for note in uitvoer.opmerkingen:
+        sheet.append(["opmerking", note])
     sheet = workbook.create_sheet("Totalen")
     columns = _group_columns()
     sheet.append([_camel(c) for c in columns])
-    for niveau in DIMENSIES:
-        for record in totalen[niveau]:
-            sheet.append([_xlsx_cell(record[c]) for c in columns])
+    for record in uitvoer.groepen():
+        sheet.append([_xlsx_cell(record[c]) for c in columns])
+    sheet.append([])
+    for note in uitvoer.opmerkingen:
+        sheet.append(["opmerking", note])
     workbook.save(target)
 
 
@@ -562,22 +699,19 @@ def vorig_kwartaal(datum: date) -> str:
 
 
 def werkmonitor_export(*, kwartaal: str) -> dict:
-    """Write the quarter's monitor for all trajectories (UWV's view) to ``settings.IPS_EXPORT_DIR``:
+    """Write the quarter's monitor for all trajectories to ``settings.IPS_EXPORT_DIR``, anonymised
+    as UWV receives it (rows without quasi-identifiers and small cells, small groups suppressed):
     ``werkmonitor-<kwartaal>-trajecten.csv``, ``...-totalen.csv`` and ``werkmonitor-<kwartaal>.xlsx``.
     Idempotent: a rerun replaces the files (written aside, then renamed). Returns counts (ints
     only, so they fit a Taakrun's counts); the files are named by ``bestandsnaam``."""
     q = parse_kwartaal(kwartaal)
     directory = export_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    rows_qs = _alle_trajecten(q)
-    totalen = _totals(rows_qs, q)
-    group_rows = [record for niveau in DIMENSIES for record in totalen[niveau]]
-
-    def trajecten():
-        return (trajectory_row(raw, q) for raw in rows_qs.iterator(chunk_size=5000))
+    uitvoer = _uitvoer(_alle_trajecten(q), q, volledig=False)
+    group_rows = uitvoer.groepen()
 
     written = []
-    n_trajecten = 0
+    n_rijen = 0
 
     def _replace(name: str, write) -> None:
         final = directory / name
@@ -590,22 +724,28 @@ def werkmonitor_export(*, kwartaal: str) -> dict:
                 tmp.unlink()
         written.append(str(final))
 
+    def counted():
+        nonlocal n_rijen
+        for record in uitvoer.records(chunk_size=5000):
+            n_rijen += 1
+            yield record
+
     def write_trajecten_csv(path):
-        nonlocal n_trajecten
         with open(path, "w", encoding="utf-8", newline="") as f:
-            for i, line in enumerate(iter_csv(trajecten(), KOLOMMEN)):
-                f.write(line)
-                n_trajecten = i
+            f.writelines(iter_csv(counted(), uitvoer.kolommen, uitvoer.opmerkingen))
 
     def write_totalen_csv(path):
         with open(path, "w", encoding="utf-8", newline="") as f:
-            f.writelines(iter_csv(group_rows, _group_columns()))
+            f.writelines(iter_csv(group_rows, _group_columns(), uitvoer.opmerkingen))
 
     _replace(bestandsnaam(q, "trajecten", "csv"), write_trajecten_csv)
     _replace(bestandsnaam(q, "totalen", "csv"), write_totalen_csv)
-    _replace(bestandsnaam(q, "", "xlsx"), lambda path: write_xlsx(path, trajecten(), totalen))
+    _replace(bestandsnaam(q, "", "xlsx"), lambda path: write_xlsx(path, uitvoer))
     return {
-        "werkmonitor.trajecten": n_trajecten,
+        "werkmonitor.trajecten": uitvoer.aantal,
+        "werkmonitor.rijen": n_rijen,
+        "werkmonitor.rijen_weggelaten": uitvoer.aantal - n_rijen,
         "werkmonitor.groepen": len(group_rows),
+        "werkmonitor.groepen_onderdrukt": sum(1 for r in group_rows if r["onderdrukt"]),
         "werkmonitor.bestanden": len(written),
     }

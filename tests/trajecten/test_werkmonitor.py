@@ -95,7 +95,8 @@ def test_outcomes_per_trajectory_and_totals(world):
         )
     assert response.status_code == 201, response.json()
 
-    response = _monitor(world, world.uwv)
+    # The provider gets its own trajectories per row, with toewijzingNummer, dates and employers.
+    response = _monitor(world, world.ggz_noord)
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["kwartaal"] == "2026-Q4" and body["van"] == "2026-10-01" and body["tot"] == "2026-12-31"
@@ -150,6 +151,22 @@ def test_outcomes_per_trajectory_and_totals(world):
     aanbieder = body["totalen"]["aanbieder"]
     assert [a["naam"] for a in aanbieder] == ["GGZ Noord"]
 
+    # UWV gets the same totals, and the rows without what could single a person out.
+    uwv = _monitor(world, world.uwv).json()
+    assert uwv["totalen"] == body["totalen"] and uwv["count"] == 6
+    assert {k for row in uwv["results"] for k in row} & {
+        "toewijzingNummer",
+        "aanbieder",
+        "startdatum",
+        "einddatum",
+        "peildatum",
+        "werkgevers",
+        "dagenTotEersteBaan",
+    } == set()
+    assert sorted(r["periodeTotEersteBaan"] or "" for r in uwv["results"]) == sorted(
+        r["periodeTotEersteBaan"] or "" for r in body["results"]
+    )
+
 
 @pytest.mark.django_db
 def test_day_bins_at_their_borders(world):
@@ -168,7 +185,7 @@ def test_day_bins_at_their_borders(world):
         traject = _traject(world)
         _plaats(world, traject, start=START + dt.timedelta(days=days))
         nummers[traject["toewijzingNummer"]] = days
-    body = _monitor(world, world.uwv).json()
+    body = _monitor(world, world.ggz_noord).json()
     rows = _by_nummer(body)
     for nummer, days in nummers.items():
         assert rows[nummer]["dagenTotEersteBaan"] == days
@@ -188,17 +205,21 @@ def test_day_bins_at_their_borders(world):
 
 @pytest.mark.django_db
 def test_quarter_membership_and_scoping(world):
+    from backoffice.models import Instellingen
+
+    Instellingen.objects.filter(pk=Instellingen.get().pk).update(kleine_aantallen_drempel=1)  # nothing suppressed
     noord = _traject(world)
     zuid = _traject(world, provider_user=world.ggz_zuid)
     gemeente = _traject(world, perceel="demo-gem-cmd")
     nummers = lambda user: set(_by_nummer(_monitor(world, user).json()))  # noqa: E731
+    perceel = lambda user: sorted(r["perceel"] for r in _monitor(world, user).json()["results"])  # noqa: E731
 
-    assert nummers(world.uwv) == {noord["toewijzingNummer"], zuid["toewijzingNummer"], gemeente["toewijzingNummer"]}
-    assert nummers(world.uwv_fin) == nummers(world.uwv)
     assert nummers(world.ggz_zuid) == {zuid["toewijzingNummer"]}
     assert nummers(world.ggz_noord) == {noord["toewijzingNummer"], gemeente["toewijzingNummer"]}
-    assert nummers(world.gem_amsterdam) == {gemeente["toewijzingNummer"]}
-    assert nummers(world.gem_utrecht) == set()
+    assert perceel(world.uwv) == ["demo-gem-cmd", "uwv-ips-cmd", "uwv-ips-cmd"]
+    assert perceel(world.uwv_fin) == perceel(world.uwv)
+    assert perceel(world.gem_amsterdam) == ["demo-gem-cmd"]
+    assert perceel(world.gem_utrecht) == []
     for user in (world.auditor, world.beheer):
         response = _monitor(world, user)
         assert response.status_code == 403 and response.json()["code"] == "geen-rol"
@@ -229,13 +250,13 @@ def test_csv_and_xlsx_downloads_without_personal_data_or_formulas(world):
     persoon = world.f.DeelnemerFactory._meta.model.objects.get()
     bsn, achternaam = persoon.bsn, persoon.achternaam
 
-    response = _monitor(world, world.uwv, formaat="csv")
+    response = _monitor(world, world.ggz_noord, formaat="csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="werkmonitor-2026-Q4-trajecten.csv"' in response["Content-Disposition"]
     text = b"".join(response.streaming_content).decode("utf-8")
     assert bsn not in text and achternaam not in text and "1985-03-01" not in text
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = [r for r in csv.DictReader(io.StringIO(text)) if r["toewijzingNummer"] != "opmerking"]
     assert len(rows) == 1
     assert rows[0]["toewijzingNummer"] == str(traject["toewijzingNummer"])
     assert rows[0]["werkgevers"] == '\'=HYPERLINK("http://evil","x")'
@@ -243,16 +264,17 @@ def test_csv_and_xlsx_downloads_without_personal_data_or_formulas(world):
 
     response = _monitor(world, world.uwv, formaat="csv", deel="totalen")
     totals = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
-    assert {r["niveau"] for r in totals} == {"kwartaal", "aanbieder", "perceel", "route", "gemeente"}
-    assert next(r for r in totals if r["niveau"] == "kwartaal")["ooitBetaaldWerk"] == "1"
+    assert {r["niveau"] for r in totals} == {"kwartaal", "aanbieder", "perceel", "route", "gemeente", "opmerking"}
+    kwartaal = next(r for r in totals if r["niveau"] == "kwartaal")  # one trajectory: suppressed
+    assert (kwartaal["trajecten"], kwartaal["ooitBetaaldWerk"], kwartaal["onderdrukt"]) == ("< 5", "", "klein")
 
     response = _monitor(world, world.gem_utrecht, formaat="xlsx")
     assert response.status_code == 200 and "werkmonitor-2026-Q4.xlsx" in response["Content-Disposition"]
-    response = _monitor(world, world.uwv, formaat="xlsx")
+    response = _monitor(world, world.ggz_noord, formaat="xlsx")
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Trajecten", "Totalen"]
-    sheet = list(workbook["Trajecten"].iter_rows(values_only=True))
+    sheet = [r for r in workbook["Trajecten"].iter_rows(values_only=True) if r[0] not in ("opmerking", None)]
     header, values = sheet[0], dict(zip(sheet[0], sheet[1], strict=True))
     assert "toewijzingNummer" in header and len(sheet) == 2
     assert values["werkgevers"].startswith("'=")
@@ -304,8 +326,15 @@ def test_quarterly_export_writes_the_files_and_is_idempotent(world, settings, tm
         second = werkmonitor_export(kwartaal="2026-Q4")
     assert first == second
     assert first["werkmonitor.trajecten"] == 1 and first["werkmonitor.bestanden"] == 3
+    # Anonymised as UWV receives it: one trajectory is a small cell, so no row, and suppressed totals.
+    assert (first["werkmonitor.rijen"], first["werkmonitor.rijen_weggelaten"]) == (0, 1)
+    assert first["werkmonitor.groepen_onderdrukt"] == first["werkmonitor.groepen"] == 5
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["werkmonitor-2026-Q4-totalen.csv", "werkmonitor-2026-Q4-trajecten.csv", "werkmonitor-2026-Q4.xlsx"]
-    rows = list(csv.DictReader((tmp_path / "werkmonitor-2026-Q4-trajecten.csv").open(encoding="utf-8")))
-    assert rows[0]["werkgevers"] == "'+31 Uitzendbureau" and rows[0]["periodeTotEersteBaan"] == "31-60"
+    text = (tmp_path / "werkmonitor-2026-Q4-trajecten.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[0].split(",")
+    assert "Uitzendbureau" not in text and "werkgevers" not in header and "toewijzingNummer" not in header
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["kwartaal"] for r in rows] == ["opmerking"] * 3
+    assert "Groepen met minder dan 5 trajecten worden niet getoond (privacy)" in rows[0]["perceel"]
     assert vorig_kwartaal(dt.date(2026, 12, 31)) == "2026-Q3"
