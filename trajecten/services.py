@@ -572,6 +572,7 @@ def _geboortejaar_klasse():
     return Cast(Concat(Cast(jaar, CharField()), Value("-01-01"), output_field=CharField()), DateField())
 
 
+@transaction.atomic
 def deelnemers_anonymise(*, ids, by_job: str | None = None, datum: date | None = None) -> list[int]:
     """Remove the personal data of the participants ``ids`` (a list or a ``values("pk")``
     queryset) and everything that may name them, in their current rows and in every history row;
