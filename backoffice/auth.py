@@ -65,6 +65,8 @@ def lockout_response(request, original_response=None, credentials=None):
         from .views import InlogForm
 
         form = InlogForm(request)
+        form.full_clean()  # an empty form that carries only the message
+        form.cleaned_data = {}
         form.add_error(None, lockout_message())
         response = TemplateResponse(
             request, "backoffice/inloggen.html", {"form": form, "next": "", "geblokkeerd": True}, status=429
