@@ -27,6 +27,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
+from .api import UtcDateTimeField
+
 LOCKOUT_CODE = "account-geblokkeerd"
 
 
@@ -117,7 +119,8 @@ class TokenLogin(APIView):
             )
         instance, token = AuthToken.objects.create(user=user)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        return Response({"token": token, "verloopt_op": instance.expiry})
+        verloopt_op = UtcDateTimeField().to_representation(instance.expiry) if instance.expiry else None
+        return Response({"token": token, "verloopt_op": verloopt_op})
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Het token is ingetrokken.")})
     def delete(self, request, *args, **kwargs):

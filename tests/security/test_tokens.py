@@ -56,6 +56,11 @@ def test_the_token_expires_after_the_configured_time(world, settings):
         assert _login()["verlooptOp"] == "2026-03-02T20:01:00Z"
 
 
+def test_the_expiry_has_the_apis_timestamp_format(world):
+    with time_machine.travel(NOW + datetime.timedelta(microseconds=815510), tick=False):
+        assert _login()["verlooptOp"] == "2026-03-02T19:00:00Z"  # api.md: no fractions of a second
+
+
 def test_delete_revokes_the_token_that_is_sent_and_only_that_one(world):
     first, second = _login()["token"], _login()["token"]
     client = APIClient()
