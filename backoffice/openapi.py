@@ -38,7 +38,7 @@ DESCRIPTIONS = {
     "404": "Bestaat niet of is niet van uw organisatie (`niet-gevonden`)",
     "409": "Bedrijfsregel niet voldaan (docs/errors.md)",
     "415": "Formaat niet ondersteund (`formaat-niet-ondersteund`)",
-    "429": "Te veel verzoeken (`te-veel-verzoeken`, met `Retry-After`)",
+    "429": "Te veel verzoeken (`te-veel-verzoeken`) of inloggen geblokkeerd (`account-geblokkeerd`), met `Retry-After`",
     "503": "Database of Redis tijdelijk onbereikbaar (`database-onbereikbaar`, `cache-onbereikbaar`, met `Retry-After`)",
 }
 WRITES = {"post", "put", "patch", "delete"}

@@ -29,7 +29,8 @@ def signalen_for(user) -> QuerySet[Signaal]:
     gemeente's decision). Auditor and beheerder: none. A user with several roles sees the union."""
     scope = Q(pk__in=[])
     if roles.has_role(user, *roles.UWV_ROLES):
-        scope |= ~Q(object_type="aanvraag") | ~Q(uwv_rol="")
+        # not the beheerders' signals about roles (they see them in the admin)
+        scope |= (~Q(object_type="aanvraag") | ~Q(uwv_rol="")) & ~Q(object_type="roltoekenning")
     if roles.has_role(user, roles.GEMEENTE):
         scope |= Q(gemeente_id__in=_gemeente_ids(user))
     if roles.has_role(user, roles.AANBIEDER):

@@ -8,6 +8,7 @@ of ``manage.py check --deploy`` are on.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -66,7 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed at rest, with an expiry (docs/security.md "Tokens en blokkering")
+    "axes",  # lockout per account and per address after failed logins (same section)
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "backoffice.rest.ApiVersionMiddleware",
     "backoffice.web.LoginRequiredMiddleware",  # pages need a login; idle timeout (backoffice/web.py)
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the Dutch answer (backoffice/auth.py); keep it last
 ]
 
 if PRODUCTION:  # runserver serves static files itself in development
@@ -145,6 +148,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# django-axes' backend first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -181,7 +190,7 @@ APPEND_SLASH = False  # api.md: a trailing slash answers 404
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -211,6 +220,29 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; a token expires after
+# IPS_TOKEN_TTL_HOURS (default 10) and is revoked by DELETE /api/v1/auth/token, by a beheerder in the
+# admin, and with all other tokens of its user on a password change or deactivation (backoffice/models.py).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("IPS_TOKEN_TTL_HOURS", "10"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Lockout (django-axes, database handler: a beheerder sees and lifts a lockout in the admin, and every
+# process shares it). After IPS_LOCKOUT_FAILURES failed logins (default 10) within IPS_LOCKOUT_MINUTES
+# (default 15) the username is locked from every address, and the address for every username, until
+# IPS_LOCKOUT_MINUTES after the last failure. An unknown username is counted and answered just the same.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("IPS_LOCKOUT_FAILURES", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("IPS_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the combination
+AXES_RESET_ON_SUCCESS = False  # a login with one's own account must not wipe the count of an address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends on time; tries meanwhile do not count
+AXES_CLIENT_IP_CALLABLE = "backoffice.auth.client_ip"  # the address the login throttle counts (IPS_NUM_PROXIES)
+AXES_LOCKOUT_CALLABLE = "backoffice.auth.lockout_response"
+AXES_VERBOSE = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "IPS-loket API",
@@ -243,6 +275,8 @@ LOGGING = {
     "filters": {"mask_bsn": {"()": "backoffice.crypto.MaskBsnFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_bsn"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; failures and lockouts (WARNING) are enough
+    "loggers": {"axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")}},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -48,14 +48,21 @@ BEHEERDER_BEWERKT = {
         "band",
         "medewerker",
     ],
-    "backoffice": ["instellingen", "user"],
-    "auth": ["group"],
+    # roltoekenning: requesting and deciding a role, four eyes (docs/security.md "Vier ogen op rollen")
+    "backoffice": ["instellingen", "user", "roltoekenning"],
 }
 BEHEERDER_ACTIES = ("view", "add", "change")
 BEHEERDER_BEKIJKT = {
     "financiering": ["modeltrouwmeting", "budget", "budgetmutatie"],
-    "backoffice": ["bsnraadpleging"],  # who looked up a BSN (docs/security.md)
+    # who looked up a BSN (docs/security.md); the signals about roles (only those: SignaalAdmin)
+    "backoffice": ["bsnraadpleging", "signaal"],
+    "auth": ["group"],  # the roles; which rights a role carries is a superuser's decision
+    # API tokens and lockouts (docs/security.md "Tokens en blokkering"): seen, and revoked or lifted
+    "knox": ["authtoken"],
+    "axes": ["accessattempt", "accesslog", "accessfailurelog"],
 }
+# What the beheerder may delete: revoke a token, lift a lockout.
+BEHEERDER_VERWIJDERT = {"knox": ["authtoken"], "axes": ["accessattempt"]}
 
 
 def _date(value: str | None) -> date | None:
@@ -88,6 +95,7 @@ def beheerder_permissions() -> list[Permission]:
         for model in models
         for action in BEHEERDER_ACTIES
     ] + [(app, f"view_{model}") for app, models in BEHEERDER_BEKIJKT.items() for model in models]
+    wanted += [(app, f"delete_{model}") for app, models in BEHEERDER_VERWIJDERT.items() for model in models]
     found = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.filter(codename__in=[c for _, c in wanted]).select_related("content_type")
