@@ -1,6 +1,7 @@
 """The main journeys through the API, end to end, as the users' systems would run them."""
 
 import pytest
+from django.utils import timezone
 
 from trajecten.models import Traject
 
@@ -29,6 +30,7 @@ def _aanvraag_body(deelnemer_uuid, perceel="uwv-ips-epa", **overrides):
         "perceel": perceel,
         "regiebehandelaar": "Dr. P. Jansen",
         "inBehandelingSggz": True,
+        "toestemmingOp": str(timezone.localdate()),
         "wensBetaaldWerk": True,
         "geenOfKleinDienstverband": True,
     }
@@ -67,7 +69,9 @@ def test_uwv_route_from_application_to_trajectory(world):
 def test_gemeente_route_commits_budget_then_uwv_approves(world):
     provider = world.client(world.ggz_noord)
     deelnemer = _deelnemer(provider, uitkering="participatiewet")
-    response = provider.post("/api/v1/aanvragen", _aanvraag_body(deelnemer["uuid"], perceel="demo-gem-epa"), format="json")
+    response = provider.post(
+        "/api/v1/aanvragen", _aanvraag_body(deelnemer["uuid"], perceel="demo-gem-epa"), format="json"
+    )
     assert response.status_code == 201, response.json()
     aanvraag = response.json()
     assert aanvraag["route"] == "gemeente"
