@@ -29,15 +29,26 @@ from django.test import Client
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Aanvraag, Deelnemer, Traject
 
-from .test_toegang_matrix import ROUTES, build_url, clock, foreign, url_patterns  # noqa: F401  (fixtures)
+from . import test_toegang_matrix as matrix
+from .test_toegang_matrix import ROUTES, build_url, url_patterns
+
+clock, foreign = matrix.clock, matrix.foreign  # the fixtures of the foreign case
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ("ggz_zuid", "ggz_noord", "gem_utrecht", "gem_amsterdam", "uwv", "uwv_fin", "auditor", "beheer")
 PERSONEN = {
-    "G1": {"achternaam": "Zichtproef-Gemtraject", "geboortedatum": datetime.date(1977, 7, 13), "diagnose": "psychotisch"},
+    "G1": {
+        "achternaam": "Zichtproef-Gemtraject",
+        "geboortedatum": datetime.date(1977, 7, 13),
+        "diagnose": "psychotisch",
+    },
     "G2": {"achternaam": "Zichtproef-Gemaanvraag", "geboortedatum": datetime.date(1979, 9, 14), "diagnose": "trauma"},
-    "U1": {"achternaam": "Zichtproef-Uwvtraject", "geboortedatum": datetime.date(1981, 11, 15), "diagnose": "persoonlijkheid"},
+    "U1": {
+        "achternaam": "Zichtproef-Uwvtraject",
+        "geboortedatum": datetime.date(1981, 11, 15),
+        "diagnose": "persoonlijkheid",
+    },
 }
 LABELS = {
     "psychotisch": "Psychotische stoornis",
@@ -111,7 +122,7 @@ def _requests(dossiers) -> list[tuple[str, str, str, dict | None]]:
     """(route name, method, url, body) for every read a role can try: each GET route, objects
     with each participant's case, lists also as CSV, the BSN search with each BSN."""
     out = []
-    for name, (route, pattern) in sorted(url_patterns().items()):
+    for name, (route, _pattern) in sorted(url_patterns().items()):
         assert name in ROUTES, f"{name} ontbreekt in ROUTES: classificeer het (test_toegang_matrix.py)"
         kind, spec = ROUTES[name]
         if kind == "public":
