@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
         "backoffice.openapi.problem_responses",
+        "trajecten.api.personal_fields_optional",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RouteEnum": "financiering.models.Route",

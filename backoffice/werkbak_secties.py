@@ -14,9 +14,10 @@ from . import roles, selectors
 from .werkbak import sectie, signalen, url
 
 
-def _aanvraag(a, today) -> dict:
+def _aanvraag(a, today, user) -> dict:
+    naam = traj.persoon_for(user, a)["naam"] or "Afgeschermd"
     return {
-        "label": f"{a.deelnemer.voorletters} {a.deelnemer.achternaam} · {a.perceel.code} · {a.aanbieder.naam}",
+        "label": f"{naam} · {a.perceel.code} · {a.aanbieder.naam}",
         "url": url("web-aanvraag", uuid=a.uuid),
         "deadline": a.beslis_deadline,
         "verlopen": bool(a.beslis_deadline and a.beslis_deadline < today),
@@ -58,7 +59,7 @@ def uwv_beoordelaar(user) -> list[dict]:
         sectie(
             "Aanvragen om te beslissen",
             _op_deadline(open_aanvragen),
-            lambda a: _aanvraag(a, today),
+            lambda a: _aanvraag(a, today, user),
             link=url("web-aanvragen"),
             leeg="Er wachten geen aanvragen op een besluit.",
         ),
@@ -96,7 +97,7 @@ def gemeente(user) -> list[dict]:
         sectie(
             "Aanvragen om te beslissen",
             _op_deadline(aanvragen),
-            lambda a: _aanvraag(a, today),
+            lambda a: _aanvraag(a, today, user),
             link=url("web-aanvragen"),
             leeg="Er wachten geen aanvragen op uw beschikking.",
         ),

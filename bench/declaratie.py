@@ -78,6 +78,9 @@ def bulk_trajecten(*, aanbieder, perceel, gemeente, door, n: int, start: date) -
             bedrag=prijs,
             status="goedgekeurd",
             ingediend_op=now,
+            toestemming_op=now.date(),
+            toestemming_geregistreerd_door=door,
+            toestemming_geregistreerd_op=now,
             afgehandeld_op=now,
         )
         for d in deelnemers

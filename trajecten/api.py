@@ -1,5 +1,6 @@
 """API for participants, applications, decisions and trajectories (api.md)."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ from backoffice.api import (
 from financiering import selectors as fin_selectors
 from financiering.models import Doelgroep, Gemeente, Perceel, Route
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import (
     Aanvraag,
     AanvraagStatus,
@@ -55,6 +56,29 @@ def _user(serializer) -> object:
     return serializer.context["request"].user
 
 
+def _viewer(serializer):
+    """The user the answer is for; without a request in the context nobody (nothing personal)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class PersonalDataMixin:
+    """Leaves out of the answer the participant's fields the user may not see
+    (``selectors.personal_fields_for``, docs/privacy.md). ``PERSONAL`` lists this serializer's
+    fields that are personal; ``deelnemer`` (a link to the person) is null when none may be seen."""
+
+    PERSONAL: frozenset[str] = selectors.PERSOONSVELDEN
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        allowed = selectors.personal_fields_for(_viewer(self), instance)
+        for name in self.PERSONAL - allowed:
+            data.pop(name, None)
+        if not allowed and "deelnemer" in data:
+            data["deelnemer"] = None
+        return data
+
+
 # --- participants -------------------------------------------------------------------------------
 
 
@@ -70,7 +94,7 @@ class BsnField(serializers.CharField):
             raise serializers.ValidationError(exc.messages[0], code="ongeldig-bsn") from exc
 
 
-class DeelnemerSerializer(ModelSerializer):
+class DeelnemerSerializer(PersonalDataMixin, ModelSerializer):
     bsn = BsnField(write_only=True)
     bsn_gemaskeerd = serializers.CharField(read_only=True)
     gemeente = CodeField(queryset=Gemeente.objects.all())
@@ -172,8 +196,10 @@ class BesluitSerializer(ModelSerializer):
         fields = ["uuid", "stap", "besluit", "toelichting", "cofinanciering_bevestigd", "door", "op"]
 
 
-class AanvraagSerializer(ModelSerializer):
-    deelnemer = serializers.UUIDField(source="deelnemer.uuid", read_only=True)
+class AanvraagSerializer(PersonalDataMixin, ModelSerializer):
+    deelnemer = serializers.UUIDField(
+        source="deelnemer.uuid", read_only=True, allow_null=True, help_text="null: de persoon is voor u afgeschermd"
+    )
     aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
     uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
     perceel = serializers.CharField(source="perceel.code", read_only=True)
@@ -183,6 +209,13 @@ class AanvraagSerializer(ModelSerializer):
     besluiten = BesluitSerializer(many=True, read_only=True)
     traject = serializers.SerializerMethodField()
     wachttijd_dagen = serializers.SerializerMethodField()
+    toestemming_op = serializers.DateField(
+        read_only=True, allow_null=True, help_text="null alleen bij aanvragen van vóór de registratie van toestemming"
+    )
+    toestemming_geregistreerd_door = serializers.CharField(
+        source="toestemming_geregistreerd_door.username", read_only=True, allow_null=True
+    )
+    toestemming_geregistreerd_op = UtcDateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Aanvraag
@@ -203,6 +236,10 @@ class AanvraagSerializer(ModelSerializer):
             "wens_betaald_werk",
             "geen_of_klein_dienstverband",
             "behandelduur_maanden",
+            "toestemming_op",
+            "toestemming_geregistreerd_door",
+            "toestemming_geregistreerd_op",
+            "toestemming_voor_loket",
             "bedrag",
             "waarschuwingen",
             "ingediend_op",
@@ -225,6 +262,24 @@ class AanvraagSerializer(ModelSerializer):
         return (timezone.localtime(end).date() - timezone.localtime(aanvraag.ingediend_op).date()).days
 
 
+class ToestemmingField(serializers.DateField):
+    """The date the participant signed the application: required, not in the future, each
+    refusal with its own code (``toestemming-ontbreekt``, ``toestemming-in-toekomst``)."""
+
+    def validate_empty_values(self, data):
+        if data is serializers.empty or data is None or data == "":
+            code, message = rules.toestemming_problem(None, timezone.localdate())
+            raise serializers.ValidationError(message, code=code)
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, value):
+        value = super().to_internal_value(value)
+        problem = rules.toestemming_problem(value, timezone.localdate())
+        if problem:
+            raise serializers.ValidationError(problem[1], code=problem[0])
+        return value
+
+
 class AanvraagWriteSerializer(serializers.Serializer):
     deelnemer = ScopedUuidField(scope=selectors.deelnemers_for)
     perceel = CodeField(queryset=Perceel.objects.select_related("regeling"))
@@ -236,6 +291,7 @@ class AanvraagWriteSerializer(serializers.Serializer):
     wens_betaald_werk = serializers.BooleanField()
     geen_of_klein_dienstverband = serializers.BooleanField()
     behandelduur_maanden = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=600)
+    toestemming_op = ToestemmingField(help_text="Datum waarop de deelnemer de aanvraag (toestemming) tekende")
 
     def validate_gewenste_startdatum(self, value):
         if value is not None and value < timezone.localdate():
@@ -305,9 +361,14 @@ class AanvraagBeoordeling(BaseView):
         aanvraag, traject = services.aanvraag_decide(by=request.user, aanvraag=aanvraag, **write.validated_data)
         besluit = aanvraag.besluiten.select_related("door").order_by("-id").first()
         body = BesluitSerializer(besluit).data
-        body["aanvraag"] = AanvraagSerializer(selectors.aanvragen_for(request.user).get(pk=aanvraag.pk)).data
+        context = self.get_serializer_context()
+        body["aanvraag"] = AanvraagSerializer(
+            selectors.aanvragen_for(request.user).get(pk=aanvraag.pk), context=context
+        ).data
         body["traject"] = (
-            TrajectSerializer(selectors.trajecten_for(request.user).get(pk=traject.pk)).data if traject else None
+            TrajectSerializer(selectors.trajecten_for(request.user).get(pk=traject.pk), context=context).data
+            if traject
+            else None
         )
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -340,6 +401,11 @@ class PlaatsingSerializer(ModelSerializer):
     loonondersteuning = serializers.ListField(
         child=serializers.ChoiceField(choices=[(c, c) for c in Plaatsing.LOONONDERSTEUNING]), required=False
     )
+    aandoening_bekend_bij_werkgever = serializers.BooleanField(
+        allow_null=True,
+        help_text="Heeft de deelnemer de werkgever over de aandoening verteld? Verplicht (true of false) bij "
+        "een nieuwe plaatsing; null alleen bij plaatsingen van vóór deze vraag.",
+    )
 
     class Meta:
         model = Plaatsing
@@ -355,6 +421,7 @@ class PlaatsingSerializer(ModelSerializer):
             "proefplaatsing",
             "loonondersteuning",
             "sector",
+            "aandoening_bekend_bij_werkgever",
             "regulier_betaald_werk",
         ]
         read_only_fields = ["uuid"]
@@ -373,6 +440,14 @@ class PlaatsingSerializer(ModelSerializer):
 
     def validate_loonondersteuning(self, value):
         return sorted(set(value))
+
+    def validate_aandoening_bekend_bij_werkgever(self, value):
+        if value is None:
+            raise serializers.ValidationError(
+                "Geef aan of de deelnemer de werkgever over zijn of haar aandoening heeft verteld (true of false).",
+                code="openheid-werkgever-ontbreekt",
+            )
+        return value
 
     def validate(self, attrs):
         proef = attrs.get("proefplaatsing", getattr(self.instance, "proefplaatsing", False))
@@ -426,9 +501,11 @@ class EindverslagSerializer(ModelSerializer):
         extra_kwargs = {"uitkomst": {"choices": EindverslagUitkomst.choices}, "uren_besteed": {"max_value": 10000}}
 
 
-class TrajectSerializer(ModelSerializer):
+class TrajectSerializer(PersonalDataMixin, ModelSerializer):
     aanvraag = serializers.UUIDField(source="aanvraag.uuid", read_only=True)
-    deelnemer = serializers.UUIDField(source="deelnemer.uuid", read_only=True)
+    deelnemer = serializers.UUIDField(
+        source="deelnemer.uuid", read_only=True, allow_null=True, help_text="null: de persoon is voor u afgeschermd"
+    )
     aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
     uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
     perceel = serializers.CharField(source="perceel.code", read_only=True)
@@ -587,3 +664,18 @@ class PlaatsingDetail(_TrajectChild):
 class StopberichtCreate(_ProviderCreate):
     serializer_class = StopberichtSerializer
     create = staticmethod(services.traject_stop)
+
+
+def personal_fields_optional(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOKS entry (after camelizing): a participant's personal
+    fields are left out for a role that may not see them (docs/privacy.md), so the answer's
+    schema must not call them required."""
+    personal = {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name) for name in selectors.PERSOONSVELDEN}
+    component = result.get("components", {}).get("schemas", {}).get("Deelnemer")
+    if component and "required" in component:
+        component["required"] = [name for name in component["required"] if name not in personal]
+        component["description"] = (
+            "Persoonsgegevens (naam, BSN gemaskeerd, geboortedatum, diagnose, kenmerken) staan er alleen in "
+            "voor wie ze voor zijn taak mag zien (docs/privacy.md)."
+        )
+    return result

@@ -122,6 +122,15 @@ class AanvraagForm(forms.Form):
         max_value=240,
         help_text="Bij een CMD-perceel: hoe lang loopt de behandeling al? Bij andere percelen leeg laten.",
     )
+    toestemming_op = forms.DateField(
+        label="Toestemming deelnemer getekend op",
+        widget=DATUM,
+        help_text="De datum waarop de deelnemer de aanvraag heeft ondertekend (toestemming). Niet in de toekomst.",
+        error_messages={
+            "required": "De deelnemer moet de aanvraag ondertekenen: vul de datum in waarop de deelnemer "
+            "toestemming gaf."
+        },
+    )
 
     def __init__(self, *args, percelen, begeleiders, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,6 +149,7 @@ class AanvraagForm(forms.Form):
             "wens_betaald_werk": d["wens_betaald_werk"] == "ja",
             "geen_of_klein_dienstverband": d["geen_of_klein_dienstverband"] == "ja",
             "behandelduur_maanden": d["behandelduur_maanden"],
+            "toestemming_op": d["toestemming_op"],
         }
 
 
@@ -214,6 +224,15 @@ class PlaatsingForm(forms.Form):
     vast = forms.BooleanField(label="Vast contract", required=False)
     minimumloon_of_meer = forms.BooleanField(label="Verdient minstens het minimumloon", required=False)
     proefplaatsing = forms.BooleanField(label="Proefplaatsing (onbetaald)", required=False)
+    aandoening_bekend_bij_werkgever = forms.TypedChoiceField(
+        label="Heeft de deelnemer de werkgever over de aandoening verteld?",
+        help_text="Alleen met toestemming van de deelnemer neemt u contact op met de werkgever; leg vast wat de "
+        "deelnemer zelf heeft verteld.",
+        choices=JA_NEE,
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies ja of nee."},
+    )
 
 
 class VerlengingForm(forms.Form):

@@ -2,15 +2,19 @@
 reports. State changes happen only in ``services.py``; the constraints here hold on every path."""
 
 import uuid
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from simple_history.models import HistoricalRecords
 
 from backoffice import crypto
 from financiering.models import Aanbieder, Budget, Doelgroep, Gemeente, Perceel, Regeling, Route, Trajectbegeleider
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
 
 def _in(field: str, choices) -> Q:
@@ -173,6 +177,19 @@ class Aanvraag(models.Model):
     waarschuwingen = models.JSONField(default=list, blank=True)
     ingediend_door = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     ingediend_op = models.DateTimeField(null=True, blank=True)
+    # The participant's signed consent (domain.md 12, docs/privacy.md "Toestemming"): the date on
+    # the signed form, who registered it and when. Applications from before the desk recorded it
+    # carry ``toestemming_voor_loket`` instead; the constraint below holds for every other one.
+    toestemming_op = models.DateField("toestemming deelnemer getekend op", null=True, blank=True)
+    toestemming_geregistreerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    toestemming_geregistreerd_op = models.DateTimeField(null=True, blank=True)
+    toestemming_voor_loket = models.BooleanField(
+        "toestemming gegeven vóór het loket bestond",
+        default=False,
+        help_text="Alleen voor aanvragen van vóór de registratie van toestemming: de datum is niet vastgelegd.",
+    )
     beslis_deadline = models.DateField(null=True, blank=True)
     afgehandeld_op = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -192,6 +209,17 @@ class Aanvraag(models.Model):
             models.CheckConstraint(condition=Q(bedrag__gt=0), name="aanvraag_bedrag_positief"),
             models.CheckConstraint(
                 condition=Q(status="concept") | Q(ingediend_op__isnull=False), name="aanvraag_ingediend_op"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(toestemming_voor_loket=False)
+                    & Q(toestemming_op__isnull=False)
+                    & Q(toestemming_geregistreerd_door__isnull=False)
+                    & Q(toestemming_geregistreerd_op__isnull=False)
+                    & Q(toestemming_op__lte=TruncDate("toestemming_geregistreerd_op", tzinfo=AMSTERDAM))
+                )
+                | (Q(toestemming_voor_loket=True) & Q(toestemming_op__isnull=True)),
+                name="aanvraag_toestemming",
             ),
         ]
         indexes = [
@@ -390,6 +418,9 @@ class Plaatsing(models.Model):
     proefplaatsing = models.BooleanField(default=False)
     loonondersteuning = models.JSONField(default=list, blank=True)
     sector = models.CharField("sector (SBI)", max_length=5, blank=True)
+    # Did the participant tell the employer about their condition (domain.md 12)? Asked for every
+    # new placement; null only for placements registered before the desk asked it.
+    aandoening_bekend_bij_werkgever = models.BooleanField("aandoening bekend bij werkgever", null=True, blank=True)
     aangemaakt_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 

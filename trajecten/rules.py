@@ -274,3 +274,16 @@ def stop_problem(*, einddatum: date, startdatum: date, einddatum_gepland: date, 
     if einddatum > today:
         return "Een stopbericht kan niet vooruit worden gedateerd."
     return None
+
+
+def toestemming_problem(toestemming_op: date | None, today: date) -> tuple[str, str] | None:
+    """The participant signs the application (domain.md 12): the date of that consent is required
+    and cannot lie in the future. (code, Dutch message) or None."""
+    if toestemming_op is None:
+        return (
+            "toestemming-ontbreekt",
+            "De deelnemer moet de aanvraag ondertekenen: vul de datum in waarop de deelnemer toestemming gaf.",
+        )
+    if toestemming_op > today:
+        return "toestemming-in-toekomst", "De datum van de toestemming ligt in de toekomst."
+    return None

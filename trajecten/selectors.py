@@ -7,7 +7,73 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from backoffice import crypto, roles
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
+from . import rules
 from .models import Aanvraag, Besluit, Deelnemer, Traject, Verlenging
+
+# --- purpose-bound visibility (domain.md 12; the table is docs/privacy.md) ----------------------
+
+IDENTITEIT = frozenset({"voorletters", "achternaam", "bsn_gemaskeerd", "geboortedatum"})
+DIAGNOSE = frozenset({"hoofddiagnosegroep"})
+MONITORKENMERKEN = frozenset({"opleiding", "werkervaring_jaren", "geslacht", "burgerlijke_staat"})
+# Every personal field of a participant (Deelnemer); what is not here (uuid, gemeente, doelgroep,
+# registering provider) describes the trajectory, not the person.
+PERSOONSVELDEN = IDENTITEIT | DIAGNOSE | MONITORKENMERKEN | {"uitkering"}
+# What a funder's task needs of its own client: who it is and the benefit that sets the route.
+FINANCIER = IDENTITEIT | {"uitkering"}
+GEEN: frozenset[str] = frozenset()
+
+
+def personal_fields_for(user, obj) -> frozenset[str]:
+    """The participant's personal fields (names as on ``Deelnemer``, :data:`PERSOONSVELDEN`) that
+    ``user`` may see on ``obj``: a ``Deelnemer`` (as found through :func:`deelnemers_for`), an
+    ``Aanvraag`` or a ``Traject`` (the participant seen through that case). The one place of the
+    rule; every serializer, page, export and job that shows a participant asks it. No query.
+
+    - the provider (the one that registered the participant, or holds or executes the case): all;
+    - the gemeente, for a case on the gemeente route of one of its gemeenten: name, masked BSN,
+      date of birth and benefit; never the diagnosis;
+    - UWV (beoordelaar, financieel) on the UWV route, its own client: the same; on the gemeente
+      route nothing (the toewijzingNummer, provider, gemeente, lot, dates and money only);
+    - the auditor, the beheerder and anyone else: nothing.
+
+    A user with several roles sees the union."""
+    if obj is None or not getattr(user, "is_authenticated", False):
+        return GEEN
+    aanbieder_id = user_aanbieder_id(user) if roles.has_role(user, roles.AANBIEDER) else None
+    if isinstance(obj, Deelnemer):
+        own = aanbieder_id is not None and obj.aanbieder_id == aanbieder_id
+        route = rules.route_for(obj.uitkering)
+    else:
+        own = aanbieder_id is not None and aanbieder_id in (obj.aanbieder_id, obj.uitvoerder_id)
+        route = obj.route
+    if own:
+        return PERSOONSVELDEN
+    if route == "uwv" and roles.has_role(user, *roles.UWV_ROLES):
+        return FINANCIER
+    if route == "gemeente" and roles.has_role(user, roles.GEMEENTE) and obj.gemeente_id in user_gemeente_ids(user):
+        return FINANCIER
+    return GEEN
+
+
+def persoon_for(user, obj) -> dict:
+    """The participant of ``obj`` (see :func:`personal_fields_for`) as a page may show it: the
+    allowed fields (choices as their Dutch label), ``naam``, and ``uuid`` (to link to the
+    participant's page) only when anything may be shown; the rest is None."""
+    velden = personal_fields_for(user, obj)
+    deelnemer = obj if isinstance(obj, Deelnemer) else obj.deelnemer
+    out = {"zichtbaar": bool(velden), "uuid": deelnemer.uuid if velden else None}
+    for veld in PERSOONSVELDEN:
+        if veld not in velden:
+            out[veld] = None
+        elif veld == "bsn_gemaskeerd":
+            out[veld] = deelnemer.bsn_gemaskeerd
+        elif hasattr(deelnemer, f"get_{veld}_display"):
+            out[veld] = getattr(deelnemer, f"get_{veld}_display")()
+        else:
+            out[veld] = getattr(deelnemer, veld)
+    naam = {"voorletters", "achternaam"} <= velden
+    out["naam"] = f"{deelnemer.voorletters} {deelnemer.achternaam}" if naam else None
+    return out
 
 
 def aanvragen_for(user) -> QuerySet[Aanvraag]:
@@ -62,8 +128,12 @@ def deelnemers_for(user) -> QuerySet[Deelnemer]:
     scope = Q(pk__in=[])
     if roles.has_role(user, roles.AANBIEDER):
         scope |= Q(aanbieder_id=user_aanbieder_id(user))
-    if roles.has_role(user, *roles.UWV_ROLES, roles.GEMEENTE):
-        scope |= Exists(aanvragen_for(user).filter(deelnemer=OuterRef("pk")))
+    if roles.has_role(user, roles.GEMEENTE):
+        scope |= Exists(aanvragen_for(user).filter(deelnemer=OuterRef("pk"), route="gemeente"))
+    if roles.has_role(user, *roles.UWV_ROLES):
+        # On the gemeente route the person is not UWV's client (domain.md 12): UWV sees the
+        # trajectory, not the participant, so the participant is not found (404) for UWV.
+        scope |= Exists(aanvragen_for(user).filter(deelnemer=OuterRef("pk"), route="uwv"))
     return qs.filter(scope)
 
 

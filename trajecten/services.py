@@ -118,6 +118,7 @@ def aanvraag_submit(
     in_behandeling_sggz: bool,
     wens_betaald_werk: bool,
     geen_of_klein_dienstverband: bool,
+    toestemming_op: date | None,
     behandelduur_maanden: int | None = None,
     trajectbegeleider: Trajectbegeleider | None = None,
     gewenste_startdatum: date | None = None,
@@ -143,6 +144,9 @@ def aanvraag_submit(
         )
     if uitvoerder is not None and uitvoerder.pk == aanbieder.pk:
         uitvoerder = None
+    toestemming = rules.toestemming_problem(toestemming_op, timezone.localdate())
+    if toestemming:
+        raise BusinessRuleError(code=toestemming[0], message=toestemming[1], status=400, field="toestemming_op")
 
     regeling = Regeling.objects.select_for_update().get(pk=perceel.regeling_id)
     today = timezone.localdate()
@@ -218,6 +222,9 @@ def aanvraag_submit(
     aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, "indienen", aanvraag.status, "aanvraag")
     aanvraag.ingediend_door = by
     aanvraag.ingediend_op = timezone.now()
+    aanvraag.toestemming_op = toestemming_op
+    aanvraag.toestemming_geregistreerd_door = by
+    aanvraag.toestemming_geregistreerd_op = aanvraag.ingediend_op
     aanvraag.beslis_deadline = _decision_deadline(route, today, instellingen)
     try:
         with transaction.atomic():
@@ -451,6 +458,13 @@ def _check_placement(traject: Traject, start: date, end: date | None) -> None:
 @transaction.atomic
 def plaatsing_create(*, by, traject: Traject, **fields) -> Plaatsing:
     traject = _lock_own_traject(by, traject)
+    if fields.get("aandoening_bekend_bij_werkgever") is None:
+        raise BusinessRuleError(
+            code="openheid-werkgever-ontbreekt",
+            message="Geef aan of de deelnemer de werkgever over zijn of haar aandoening heeft verteld.",
+            status=400,
+            field="aandoening_bekend_bij_werkgever",
+        )
     _check_placement(traject, fields["startdatum"], fields.get("einddatum"))
     return Plaatsing.objects.create(traject=traject, aangemaakt_door=by, **fields)
 

@@ -141,7 +141,7 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
     traject = selectors.trajecten_for(user).filter(aanvraag=aanvraag).first()
     return {
         "aanvraag": aanvraag,
-        "deelnemer": aanvraag.deelnemer,
+        "persoon": selectors.persoon_for(user, aanvraag),
         "besluiten": list(aanvraag.besluiten.all()),
         "traject": traject,
         "traject_link": traject_url(traject) if traject else None,
@@ -306,7 +306,8 @@ def deelnemer_detail(request, uuid):
     _require(request.user, *CASE_ROLES)
     deelnemer = get_object_or_404(selectors.deelnemers_for(request.user), uuid=uuid)
     (dossier,) = _dossier(request.user, [deelnemer])
-    return render(request, "trajecten/deelnemer_detail.html", {"deelnemer": deelnemer, "dossier": dossier})
+    context = {"deelnemer": deelnemer, "persoon": selectors.persoon_for(request.user, deelnemer), "dossier": dossier}
+    return render(request, "trajecten/deelnemer_detail.html", context)
 
 
 web_urlpatterns = [

@@ -3,6 +3,7 @@ organisation's object answers 404 (its existence does not leak), a missing role 
 ``geen-rol``, no login 401."""
 
 import pytest
+from django.utils import timezone
 
 from tests.trajecten.helpers import aanvraag, approved_traject, beoordeel, deelnemer
 
@@ -15,7 +16,9 @@ EXPECTED = {
     #             noord zuid ribw  ams  utr  uwv  fin  aud  beh
     "aanvraag": (200, 404, 404, 200, 404, 200, 200, 403, 403),
     "traject": (200, 404, 404, 200, 404, 200, 200, 403, 403),
-    "deelnemer": (200, 404, 404, 200, 404, 200, 200, 403, 403),
+    # on the gemeente route the person is not UWV's client: UWV sees the trajectory, not the
+    # participant (domain.md 12, docs/privacy.md)
+    "deelnemer": (200, 404, 404, 200, 404, 404, 404, 403, 403),
     # budgets are not a provider's business at all: no role rather than not found
     "budget": (403, 403, 403, 200, 404, 200, 200, 403, 200),
 }
@@ -69,7 +72,9 @@ def test_lists_are_scoped(world, case, path):
         assert their_uuid not in [r["uuid"] for r in response.json()["results"]], user.username
         assert response.json()["count"] == 0
     for user in (world.gem_amsterdam, world.uwv):
-        assert [r["uuid"] for r in world.client(user).get(path).json()["results"]] == [their_uuid]
+        found = [r["uuid"] for r in world.client(user).get(path).json()["results"]]
+        # on the gemeente route UWV sees the case, never the person (docs/privacy.md)
+        assert found == ([] if (user, path) == (world.uwv, "/api/v1/deelnemers") else [their_uuid])
     for user in (world.auditor, world.beheer):
         response = world.client(user).get(path)
         assert response.status_code == 403
@@ -112,7 +117,9 @@ def test_uwv_sees_gemeente_route_application_only_after_the_beschikking(world):
     assert uwv.get(detail).status_code == 200
     assert uwv.get(detail).json()["status"] == "gemeente_akkoord"
     assert filed["uuid"] in [a["uuid"] for a in uwv.get("/api/v1/aanvragen").json()["results"]]
-    assert uwv.get(f"/api/v1/deelnemers/{filed['deelnemer']}").status_code == 200
+    # ... but never the person: on the gemeente route the participant is not UWV's client
+    assert uwv.get(detail).json()["deelnemer"] is None
+    assert uwv.get(f"/api/v1/deelnemers/{filed['deelnemer']}").status_code == 404
 
 
 def test_uwv_never_sees_an_application_the_gemeente_rejected(world):
@@ -151,6 +158,7 @@ def test_participant_registered_by_one_provider_is_invisible_to_another(world):
             "perceel": "uwv-ips-epa",
             "regiebehandelaar": "Dr. P. Jansen",
             "inBehandelingSggz": True,
+            "toestemmingOp": str(timezone.localdate()),
             "wensBetaaldWerk": True,
             "geenOfKleinDienstverband": True,
         },

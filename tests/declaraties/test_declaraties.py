@@ -77,6 +77,7 @@ def place(world, traject, startdatum, uren="16.0"):
         "contractsoort": "arbeidsovereenkomst",
         "vast": False,
         "minimumloonOfMeer": True,
+        "aandoeningBekendBijWerkgever": True,
         "proefplaatsing": False,
         "loonondersteuning": [],
         "sector": "10",

@@ -28,6 +28,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from stdnum.nl import bsn as stdnum_bsn
 
 from backoffice import crypto
@@ -200,6 +201,7 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
                 "perceel": "demo-gem-epa",
                 "regiebehandelaar": "Dr. P. Jansen",
                 "inBehandelingSggz": True,
+                "toestemmingOp": str(timezone.localdate()),
                 "wensBetaaldWerk": True,
                 "geenOfKleinDienstverband": True,
             },
@@ -226,6 +228,7 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
                 "perceel": "demo-gem-epa",
                 "regiebehandelaar": "Dr. P. Jansen",
                 "inBehandelingSggz": True,
+                "toestemmingOp": str(timezone.localdate()),
                 "wensBetaaldWerk": True,
                 "geenOfKleinDienstverband": True,
             },
@@ -249,6 +252,7 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
             "in_behandeling_sggz": "ja",
             "wens_betaald_werk": "ja",
             "geen_of_klein_dienstverband": "ja",
+            "toestemming_op": str(timezone.localdate()),
         }
         refused = web.post("/aanvragen/nieuw/", {**form, "bsn": bsn_wrong})
         assert refused.status_code == 200 and 'aria-invalid="true"' in refused.content.decode()

@@ -50,7 +50,7 @@ UWV = frozenset({"uwv", "uwv_fin"})
 ENTITLED = {
     "traject": UWV,  # UWV sees every trajectory
     "traject_aanvraag": UWV,
-    "traject_deelnemer": UWV,
+    "traject_deelnemer": frozenset(),  # on the gemeente route UWV sees the case, not the person (docs/privacy.md)
     "verlenging": UWV,
     "plaatsing": UWV,
     "aanvraag": frozenset(),  # gemeente route, not yet decided by Utrecht: not even UWV
@@ -292,6 +292,7 @@ def foreign(world, clock):
             "contractsoort": "arbeidsovereenkomst",
             "vast": False,
             "minimumloonOfMeer": True,
+            "aandoeningBekendBijWerkgever": True,
             "proefplaatsing": False,
             "loonondersteuning": [],
             "sector": "10",

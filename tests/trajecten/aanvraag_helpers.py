@@ -4,6 +4,8 @@ through the API, and a clock frozen on a known day."""
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from tests import factories as f
 from trajecten.models import Aanvraag, Deelnemer
 
@@ -36,6 +38,7 @@ def body(deelnemer_or_uuid, perceel="uwv-ips-epa", **overrides) -> dict:
         "perceel": perceel,
         "regiebehandelaar": "Dr. P. Jansen",
         "inBehandelingSggz": True,
+        "toestemmingOp": str(timezone.localdate()),
         "wensBetaaldWerk": True,
         "geenOfKleinDienstverband": True,
     }

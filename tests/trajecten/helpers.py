@@ -6,6 +6,8 @@ their own helpers in aanvraag_helpers.py.)"""
 
 import itertools
 
+from django.utils import timezone
+
 from tests.factories import valid_bsn
 
 # Far from the low numbers other tests pick by hand, so BSNs never collide within a test.
@@ -46,6 +48,7 @@ def aanvraag(
         "perceel": perceel,
         "regiebehandelaar": "Dr. P. Jansen",
         "inBehandelingSggz": True,
+        "toestemmingOp": str(timezone.localdate()),
         "wensBetaaldWerk": True,
         "geenOfKleinDienstverband": True,
     }
@@ -84,6 +87,9 @@ def approved_traject(
         assert response.status_code == 201, response.json()
     response = beoordeel(world, world.uwv, filed["uuid"])
     assert response.status_code == 201, response.json()
-    traject = response.json()["traject"]
-    assert traject["status"] == "actief"
+    decided = response.json()["traject"]
+    assert decided["status"] == "actief"
+    # as the provider sees it (UWV does not see the participant on the gemeente route)
+    traject = world.client(provider_user or world.ggz_noord).get(f"/api/v1/trajecten/{decided['uuid']}").json()
+    assert traject["deelnemer"] is not None
     return traject

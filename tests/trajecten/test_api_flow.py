@@ -1,6 +1,7 @@
 """The main journeys through the API, end to end, as the users' systems would run them."""
 
 import pytest
+from django.utils import timezone
 
 from trajecten.models import Traject
 
@@ -29,6 +30,7 @@ def _aanvraag_body(deelnemer_uuid, perceel="uwv-ips-epa", **overrides):
         "perceel": perceel,
         "regiebehandelaar": "Dr. P. Jansen",
         "inBehandelingSggz": True,
+        "toestemmingOp": str(timezone.localdate()),
         "wensBetaaldWerk": True,
         "geenOfKleinDienstverband": True,
     }

@@ -279,6 +279,7 @@ def _plaatsing_body(traject, **overrides):
         "contractsoort": "arbeidsovereenkomst",
         "vast": False,
         "minimumloonOfMeer": True,
+        "aandoeningBekendBijWerkgever": True,
         "proefplaatsing": False,
         "loonondersteuning": ["loonkostensubsidie"],
         "sector": "10",

@@ -41,6 +41,7 @@ def _plaats(world, traject, *, start, end=None, user=None, **overrides) -> dict:
         "contractsoort": "arbeidsovereenkomst",
         "vast": False,
         "minimumloonOfMeer": True,
+        "aandoeningBekendBijWerkgever": True,
         "proefplaatsing": False,
     }
     body.update(overrides)

@@ -54,6 +54,8 @@ def test_provider_registers_a_participant_and_applies(world, live_server, page_a
     _ja_nee(page, "Wil de deelnemer betaald werk", "Ja")
     _ja_nee(page, "geen of een klein dienstverband", "Ja")
     page.get_by_label("Behandelduur in maanden").fill("6")
+    today = timezone.localdate()
+    page.get_by_label("Toestemming deelnemer getekend op").fill((today + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Aanvraag indienen").click()
 
     # Refused at the BSN field, with its code; the BSN itself is not sent back to the browser.
@@ -65,13 +67,27 @@ def test_provider_registers_a_participant_and_applies(world, live_server, page_a
     assert_accessible(page)
     assert not Aanvraag.objects.filter(deelnemer__achternaam="Jansen").exists()
 
+    # A consent dated tomorrow is refused at its field, with its code.
     page.get_by_label("BSN").fill(new_bsn())
     page.get_by_role("button", name="Aanvraag indienen").click()
+    fout = page.locator("#id_toestemming_op-fout")
+    expect(fout).to_contain_text("De datum van de toestemming ligt in de toekomst. (code: toestemming-in-toekomst)")
+    assert_accessible(page)
+    assert not Aanvraag.objects.filter(deelnemer__achternaam="Jansen").exists()
+
+    page.get_by_label("BSN").fill(new_bsn())
+    page.get_by_label("Toestemming deelnemer getekend op").fill((today - timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="Aanvraag indienen").click()
     expect(page.get_by_text("De aanvraag voor J. Jansen is ingediend")).to_be_visible()
+    expect(page.get_by_text("Getekend op")).to_contain_text("vastgelegd door")
     assert "/aanvragen/" in page.url and "bsn" not in page.url.lower()
     assert_accessible(page)
     aanvraag = Aanvraag.objects.get(deelnemer__achternaam="Jansen")
     assert aanvraag.status == "ingediend" and aanvraag.behandelduur_maanden == 6
+    assert (
+        aanvraag.toestemming_op == today - timedelta(days=2)
+        and aanvraag.toestemming_geregistreerd_door == world.ggz_noord
+    )
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Aanvragen").click()
     expect(page.get_by_role("link", name="J. Jansen")).to_be_visible()
@@ -99,6 +115,7 @@ def test_provider_works_on_a_trajectory_to_the_end_report(world, live_server, pa
     plaatsing.get_by_label("Uren per week").fill("24")
     plaatsing.get_by_label("Soort contract").select_option(label="Arbeidsovereenkomst")
     plaatsing.get_by_label("Verdient minstens het minimumloon").check()
+    _ja_nee(plaatsing, "de werkgever over de aandoening verteld", "Nee")
     plaatsing.get_by_role("button", name="Plaatsing opslaan").click()
     fout = page.locator("#id_plaatsing-startdatum-fout")
     expect(fout).to_contain_text("De plaatsing begint vóór de start van het traject. (code: plaatsing-buiten-traject)")
@@ -109,6 +126,7 @@ def test_provider_works_on_a_trajectory_to_the_end_report(world, live_server, pa
     plaatsing.get_by_role("button", name="Plaatsing opslaan").click()
     expect(page.get_by_text("De plaatsing is geregistreerd.")).to_be_visible()
     expect(page.get_by_role("cell", name="Bakkerij Bol")).to_be_visible()
+    assert Traject.objects.get(pk=obj.pk).plaatsingen.get().aandoening_bekend_bij_werkgever is False
 
     verlenging = page.locator("#verlenging")
     verlenging.get_by_text("Verlenging aanvragen").first.click()

@@ -64,8 +64,14 @@ def test_uwv_decides_and_lands_on_the_trajectory(world, live_server, page_as, as
 
     page.goto(f"{live_server.url}/aanvragen/?status=gemeente_akkoord")
     assert_accessible(page)
-    page.get_by_role("link", name=_naam(filed)).click()
+    # On the gemeente route the participant is not UWV's client: no name, BSN or date of birth
+    # (docs/privacy.md); UWV finds the application by lot, provider and gemeente.
+    expect(page.get_by_text(_naam(filed))).to_have_count(0)
+    page.get_by_role("link", name="Afgeschermd").click()
     expect(page.get_by_role("heading", name="Besluit UWV")).to_be_visible()
+    expect(page.get_by_text("Afgeschermd: op de gemeenteroute is de deelnemer niet de klant van UWV")).to_be_visible()
+    expect(page.get_by_text(_naam(filed))).to_have_count(0)
+    expect(page.get_by_text("Getekend op")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "aanvraag-besluit-uwv")
 

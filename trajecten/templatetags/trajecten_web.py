@@ -37,3 +37,14 @@ def verlenging_te_beoordelen(context, traject) -> dict | None:
         "form": BeoordelingForm(auto_id="verlenging-%s"),
         "gevolg": gevolg_verlenging(traject, open_request),
     }
+
+
+@register.simple_tag(takes_context=True)
+def persoon(context, obj) -> dict:
+    """``{% persoon aanvraag as p %}``: the participant of an application, trajectory or participant
+    as the user may see it (``selectors.persoon_for``, docs/privacy.md): ``p.naam``,
+    ``p.bsn_gemaskeerd``, ... are None where the user's task does not need them."""
+    from ..selectors import persoon_for
+
+    user = context.get("user") or getattr(context.get("request"), "user", None)
+    return persoon_for(user, obj)
