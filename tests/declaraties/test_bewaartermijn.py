@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen, Taakrun
@@ -84,6 +85,7 @@ def _werk(world, traject: Traject, werkgever: str) -> None:
         uren_per_week="24.0",
         contractsoort="arbeidsovereenkomst",
         minimumloon_of_meer=True,
+        aandoening_bekend_bij_werkgever=False,
         sector="47",
     )
 
@@ -190,6 +192,7 @@ def test_anonymised_the_day_after_seven_years_keeping_figures_and_money(world, c
             "wensBetaaldWerk": True,
             "geenOfKleinDienstverband": True,
             "behandelduurMaanden": 12,
+            "toestemmingOp": str(timezone.localdate()),
         },
         format="json",
     )
