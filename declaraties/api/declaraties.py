@@ -49,7 +49,9 @@ class DeclaratiePeriodeSerializer(PeriodeSerializer):
         attrs = super().validate(attrs)
         if not rules.is_calendar_month(attrs["begindatum"], attrs["einddatum"]):
             raise serializers.ValidationError(
-                {"einddatum": "De declaratieperiode is precies één kalendermaand (de eerste tot en met de laatste dag)."}
+                {
+                    "einddatum": "De declaratieperiode is precies één kalendermaand (de eerste tot en met de laatste dag)."
+                }
             )
         return attrs
 
@@ -365,13 +367,9 @@ class BesluitWriteSerializer(serializers.Serializer):
 
 
 class PrestatieBeoordelingWriteSerializer(serializers.Serializer):
+    # Each line once, only this declaration's waiting lines: checked by the service
+    # (services.prestaties_beoordelen), for the web form alike.
     besluiten = BesluitWriteSerializer(many=True, allow_empty=False, max_length=MAX_PRESTATIES)
-
-    def validate_besluiten(self, value):
-        refs = [b["product_referentie"] for b in value]
-        if len(set(refs)) != len(refs):
-            raise serializers.ValidationError("Elke productReferentie komt één keer voor.")
-        return value
 
 
 class DeclaratieBeoordeling(BaseView):
@@ -386,7 +384,9 @@ class DeclaratieBeoordeling(BaseView):
         declaratie = get_object_or_404(selectors.declaraties_for(request.user), uuid=uuid)
         write = PrestatieBeoordelingWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
-        services.prestaties_beoordelen(by=request.user, declaratie=declaratie, besluiten=write.validated_data["besluiten"])
+        services.prestaties_beoordelen(
+            by=request.user, declaratie=declaratie, besluiten=write.validated_data["besluiten"]
+        )
         return Response(_declaratie_answer(request.user, declaratie.pk), status=status.HTTP_201_CREATED)
 
 
@@ -460,9 +460,7 @@ class SjabloonCsv(_Sjabloon):
 
 class SjabloonXlsx(_Sjabloon):
     @extend_schema(
-        responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY
-        }
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY}
     )
     def get(self, request):
         response = HttpResponse(
