@@ -4,10 +4,12 @@ pointing at the approved debit line, then a new debit."""
 
 import uuid
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from simple_history.models import HistoricalRecords
 
 from financiering.models import Aanbieder, Gemeente, Regeling
@@ -318,4 +320,12 @@ class Ontvangst(models.Model):
     class Meta:
         verbose_name_plural = "ontvangsten"
         ordering = ["vordering", "datum", "id"]
-        constraints = [models.CheckConstraint(condition=Q(bedrag__gt=0), name="ontvangst_positief")]
+        constraints = [
+            models.CheckConstraint(condition=Q(bedrag__gt=0), name="ontvangst_positief"),
+            # Not after the day it was registered (Amsterdam time); "not before the claim was
+            # sent" spans two tables and is rules.ontvangst_datum_fout.
+            models.CheckConstraint(
+                condition=Q(datum__lte=TruncDate("op", tzinfo=ZoneInfo("Europe/Amsterdam"))),
+                name="ontvangst_niet_na_registratie",
+            ),
+        ]

@@ -223,3 +223,19 @@ def dubbele_referenties(refs) -> list[str]:
     trajectory's ``gedeclareerd`` five times)."""
     counts = Counter(refs)
     return sorted(ref for ref, n in counts.items() if n > 1)
+
+
+# --- money received on a claim -----------------------------------------------------------------------
+
+
+def ontvangst_datum_fout(*, datum: date, verzonden_op: date | None, vandaag: date) -> tuple[str, str] | None:
+    """(code, Dutch message) when a receipt's date cannot be right, else None: money is received
+    after the claim was sent and not later than today (issue 9, finding 8: 1900-01-01 was taken)."""
+    if datum > vandaag:
+        return "datum-in-toekomst", "Een ontvangst ligt niet in de toekomst."
+    if verzonden_op is not None and datum < verzonden_op:
+        return (
+            "datum-voor-verzending",
+            f"Een ontvangst ligt niet vóór de verzending van de vordering ({verzonden_op:%d-%m-%Y}).",
+        )
+    return None

@@ -662,10 +662,9 @@ def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: d
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
     if vordering.status == "concept":
         raise BusinessRuleError(code="ongeldige-status", message="Een vordering wordt eerst verzonden.")
-    if datum > timezone.localdate():
-        raise BusinessRuleError(
-            code="datum-in-toekomst", message="Een ontvangst ligt niet in de toekomst.", status=400, field="datum"
-        )
+    fout = rules.ontvangst_datum_fout(datum=datum, verzonden_op=vordering.verzonden_op, vandaag=timezone.localdate())
+    if fout:
+        raise BusinessRuleError(code=fout[0], message=fout[1], status=400, field="datum")
     if bedrag > vordering.openstaand:
         raise BusinessRuleError(
             code="bedrag-te-hoog",
