@@ -117,10 +117,16 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections only where a process serves one request at a time (gunicorn sync workers,
+# Celery: docker-compose.yml sets DB_CONN_MAX_AGE=60 there). Default 0, a connection per request:
+# ``runserver`` starts a thread per request and each thread kept its own connection, 98 of them
+# under 20 parallel requests (issue 9, finding 8; docs/reliability.md).
+DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'ips-loket.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=DB_CONN_MAX_AGE,
+        conn_health_checks=DB_CONN_MAX_AGE > 0,  # a kept connection that broke is replaced, not used
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
