@@ -105,7 +105,18 @@ def outage_code(exc) -> str | None:
 
 
 def exception_handler(exc, context):
-    """Turn every exception into an RFC 9457 problem; never a bare 500."""
+    """Turn every exception into an RFC 9457 problem; never a bare 500. In the browsable API the
+    problem is shown in its HTML page (with ``application/problem+json`` a browser showed the page's
+    source as text, for example after logging out there)."""
+    response = _problem_for(exc)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format == "api":
+        response.content_type = None
+    return response
+
+
+def _problem_for(exc) -> Response:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Het gevraagde object bestaat niet of is niet van uw organisatie.")
     elif isinstance(exc, DjangoPermissionDenied):
