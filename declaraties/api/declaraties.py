@@ -16,7 +16,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 
-from backoffice import roles
+from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
 from backoffice.rest import _flatten
 
@@ -358,7 +358,7 @@ class DeclaratieDetail(RetrieveView):
 class BesluitWriteSerializer(serializers.Serializer):
     product_referentie = serializers.CharField(max_length=20)
     besluit = serializers.ChoiceField(choices=[("toegekend", "Toegekend"), ("afgewezen", "Afgewezen")])
-    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
     def validate(self, attrs):
         if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
