@@ -10,6 +10,7 @@ from financiering.models import Doelgroep, Gemeente
 from .models import (
     AanvraagStatus,
     Deelnemer,
+    Eindverslag,
     EindverslagUitkomst,
     PlaatsingContractsoort,
     StopberichtReden,
@@ -239,7 +240,13 @@ class StopForm(BevestigVeld):
 
 class EindverslagForm(BevestigVeld):
     uitkomst = forms.ChoiceField(label="Uitkomst", choices=[("", "Kies de uitkomst"), *EindverslagUitkomst.choices])
-    uren_besteed = forms.IntegerField(label="Bestede uren begeleiding", required=False, min_value=0)
+    # The bounds of the column (a number beyond it gave a DataError and a 500).
+    uren_besteed = forms.IntegerField(
+        label="Bestede uren begeleiding",
+        required=False,
+        min_value=0,
+        validators=Eindverslag._meta.get_field("uren_besteed").validators,  # with the column's range
+    )
     toelichting = forms.CharField(
         label="Toelichting", required=False, max_length=limieten.TOELICHTING, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -78,3 +78,28 @@ def test_too_many_form_fields_is_a_dutch_400(world, settings):
     api.raise_request_exception = False
     response = api.post("/api/v1/aanvragen", {f"veld{i}": "x" for i in range(20)})  # multipart
     assert response.status_code == 400 and response.json()["code"] == "ongeldige-invoer"
+
+
+def test_a_huge_number_in_a_web_form_is_a_dutch_field_error(world):
+    """Found while probing: hours spent of 10^12 on the end report reached the database (integer out
+    of range) and gave a 500; the form now takes the model field's bounds."""
+    from tests.trajecten.helpers import approved_traject
+    from trajecten.models import Eindverslag
+
+    traject = approved_traject(world)
+    stop = {"einddatum": traject["startdatum"], "reden": "anders", "toelichting": "Verhuisd."}
+    assert (
+        world.client(world.ggz_noord)
+        .post(f"/api/v1/trajecten/{traject['uuid']}/stopberichten", stop, format="json")
+        .status_code
+        == 201
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(world.ggz_noord)
+    response = client.post(
+        f"/trajecten/{traject['uuid']}/eindverslag/",
+        {"eindverslag-uitkomst": "geen_werk", "eindverslag-uren_besteed": str(10**12), "eindverslag-bevestigd": "on"},
+    )
+    assert response.status_code == 400
+    assert "Zorg ervoor dat deze waarde hoogstens 2147483647 is." in response.content.decode()
+    assert not Eindverslag.objects.exists()
