@@ -26,6 +26,7 @@ from .workers import ROOT
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PARALLEL = 20
+APP_NAME = "ips-test-runserver"  # libpq's PGAPPNAME: tells the server's connections from any other
 
 
 def _free_port() -> int:
@@ -43,10 +44,12 @@ def _database_url() -> str:
 
 
 def _server_connections() -> int:
-    """Connections to the test database other than this test's own."""
+    """The runserver's connections to the test database (by application name, so that a process of
+    another test that is still closing does not count)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [APP_NAME],
         )
         return cursor.fetchone()[0]
 
@@ -56,7 +59,12 @@ def _run(max_age: str | None, cookie: str) -> tuple[list[int], int]:
     server's connections while it still runs; then stop it."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DB_CONN_MAX_AGE"}
-    env |= {"DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL or "", "DJANGO_DEBUG": "false"}
+    env |= {
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL or "",
+        "DJANGO_DEBUG": "false",
+        "PGAPPNAME": APP_NAME,
+    }
     if max_age is not None:
         env["DB_CONN_MAX_AGE"] = max_age
     server = subprocess.Popen(
@@ -83,7 +91,11 @@ def _run(max_age: str | None, cookie: str) -> tuple[list[int], int]:
 
         with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
             statuses = list(pool.map(one, range(PARALLEL)))
-        time.sleep(0.5)  # a closed connection leaves pg_stat_activity within milliseconds
+        # A connection closed at the end of a request leaves pg_stat_activity within milliseconds;
+        # on a busy machine give it a few seconds. A kept one stays as long as the server runs.
+        deadline = time.monotonic() + 5
+        while _server_connections() and time.monotonic() < deadline:
+            time.sleep(0.2)
         return statuses, _server_connections()
     finally:
         server.terminate()
