@@ -76,7 +76,7 @@ def _run(max_age: str | None, cookie: str) -> tuple[list[int], int]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy machine starts Django slowly
         while True:
             try:
                 requests.get(f"{base}/inloggen", timeout=5)
@@ -93,7 +93,7 @@ def _run(max_age: str | None, cookie: str) -> tuple[list[int], int]:
             statuses = list(pool.map(one, range(PARALLEL)))
         # A connection closed at the end of a request leaves pg_stat_activity within milliseconds;
         # on a busy machine give it a few seconds. A kept one stays as long as the server runs.
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + (10 if max_age is None else 0)
         while _server_connections() and time.monotonic() < deadline:
             time.sleep(0.2)
         return statuses, _server_connections()
@@ -111,10 +111,10 @@ def test_runserver_keeps_no_connection_per_thread_by_default():
     cookie = client.cookies["sessionid"].value
 
     statuses, left = _run(None, cookie)
-    assert statuses == [200] * PARALLEL  # every request read the session and the messages
+    assert statuses == [200] * PARALLEL, statuses  # every request read the session and the messages
     assert left == 0, f"{left} verbindingen bleven open"
 
     # The old default: every request thread leaves its connection behind.
     statuses, left = _run("60", cookie)
-    assert statuses == [200] * PARALLEL
+    assert statuses == [200] * PARALLEL, statuses
     assert left >= PARALLEL // 2, left
