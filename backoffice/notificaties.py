@@ -3,7 +3,8 @@ sent by the nightly job, recorded as a ``Notificatie`` (``GET /api/v1/notificati
 /berichten/). Its links go to the web page where the user acts.
 
 Who gets a signal: a provider's staff the signals of their provider, a gemeente's staff those of
-their gemeente(n), UWV staff those that name their UWV role. A beheerder or auditor gets none.
+their gemeente(n), UWV staff those that name their UWV role, if that role may open the object
+(``signalering.UWV_INZAGE``: a claim only UWV financieel). A beheerder or auditor gets none.
 "New" is per user: signals with an id above the watermark of the user's last digest (for a user
 who never had one: above the highest watermark of any digest, so a new account does not get the
 whole backlog). A fixed number of queries, whatever the number of users or signals.
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from . import roles
 from .models import Notificatie, Signaal, SignaalSoort
+from .signalering import uwv_mag_openen
 
 MAX_IN_MAIL = 50  # signals listed in one mail; the rest is counted and one link away
 
@@ -108,7 +110,8 @@ def digests_send(*, datum: date) -> dict[str, int]:
     candidates = Signaal.objects.filter(afgehandeld=False, id__gt=floor, id__lte=tot).order_by("deadline", "id")
     for s in candidates:
         targets = set(by_aanbieder.get(s.aanbieder_id, ())) | set(by_gemeente.get(s.gemeente_id, ()))
-        targets |= set(by_rol.get(s.uwv_rol, ()))
+        if s.uwv_rol and uwv_mag_openen(s.uwv_rol, s.object_type):
+            targets |= set(by_rol.get(s.uwv_rol, ()))
         for pk in targets:
             if s.id > marks.get(pk, default_mark):
                 per_user[pk].append(s)

@@ -7,6 +7,7 @@ import sys
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, DataError, IntegrityError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -45,6 +46,12 @@ _DRF_CODES = {
     exceptions.Throttled: ("te-veel-verzoeken", "Te veel verzoeken"),
     exceptions.ParseError: ("ongeldige-invoer", "Ongeldige invoer"),
 }
+
+
+def te_groot_melding() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    size = f"{limit / 1_048_576:.1f}".replace(".", ",").removesuffix(",0")
+    return f"Het verzoek is te groot: de inhoud mag hoogstens {size} MB zijn (zonder bijgevoegde bestanden)."
 
 
 def _camel(name: str) -> str:
@@ -98,11 +105,28 @@ def outage_code(exc) -> str | None:
 
 
 def exception_handler(exc, context):
-    """Turn every exception into an RFC 9457 problem; never a bare 500."""
+    """Turn every exception into an RFC 9457 problem; never a bare 500. In the browsable API the
+    problem is shown in its HTML page (with ``application/problem+json`` a browser showed the page's
+    source as text, for example after logging out there)."""
+    response = _problem_for(exc)
+    request = context.get("request")
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format == "api":
+        response.content_type = None
+    return response
+
+
+def _problem_for(exc) -> Response:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Het gevraagde object bestaat niet of is niet van uw organisatie.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, RequestDataTooBig):
+        return problem(413, "te-groot", "Verzoek te groot", te_groot_melding())
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a broken multipart body
+        logger.warning("Verdacht verzoek geweigerd: %s", type(exc).__name__)
+        return problem(400, "ongeldige-invoer", "Ongeldige invoer", "Het verzoek is niet goed opgebouwd.")
 
     if isinstance(exc, BusinessRuleError):
         set_rollback()
@@ -281,6 +305,21 @@ def api_not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """A request Django refused before a view (``SuspiciousOperation``): a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 (code ``te-groot``), anything else a 400; problem+json
+    in the API, a Dutch page elsewhere."""
+    if isinstance(exception, RequestDataTooBig):
+        status, code, title, detail = 413, "te-groot", "Verzoek te groot", te_groot_melding()
+    else:
+        status, code, title = 400, "ongeldige-invoer", "Ongeldige invoer"
+        detail = "Het verzoek is niet goed opgebouwd."
+    if request.path.startswith("/api/"):
+        body = {"type": f"urn:ips-loket:problem:{code}", "status": status, "title": title, "detail": detail}
+        return JsonResponse({**body, "code": code}, status=status, content_type=PROBLEM)
+    return HttpResponse(render_to_string(f"{status}.html", {"detail": detail}), status=status)
 
 
 def api_server_error(request):

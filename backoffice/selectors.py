@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from . import roles
 from .models import Notificatie, Signaal, Taakrun
+from .signalering import UWV_INZAGE, uwv_mag_openen
 
 
 def _aanbieder_id(user) -> int | None:
@@ -24,13 +25,18 @@ def _gemeente_ids(user) -> list[int]:
 
 
 def signalen_for(user) -> QuerySet[Signaal]:
-    """Provider: the signals of its own organisation. Gemeente: those of its gemeente(n). UWV: all,
-    except a late beschikking on the gemeente route (UWV does not see an application before the
-    gemeente's decision). Auditor and beheerder: none. A user with several roles sees the union."""
+    """Provider: the signals of its own organisation. Gemeente: those of its gemeente(n). UWV: all
+    about objects its role may open (``signalering.UWV_INZAGE``: a co-financing claim only UWV
+    financieel), except a late beschikking on the gemeente route (UWV does not see an application
+    before the gemeente's decision). Auditor and beheerder: none. A user with several roles sees
+    the union."""
     scope = Q(pk__in=[])
-    if roles.has_role(user, *roles.UWV_ROLES):
-        # not the beheerders' signals about roles (they see them in the admin)
-        scope |= (~Q(object_type="aanvraag") | ~Q(uwv_rol="")) & ~Q(object_type="roltoekenning")
+    uwv_rollen = roles.roles_of(user) & set(roles.UWV_ROLES)
+    if uwv_rollen:
+        gesloten = [
+            object_type for object_type in UWV_INZAGE if not any(uwv_mag_openen(rol, object_type) for rol in uwv_rollen)
+        ]
+        scope |= (~Q(object_type="aanvraag") | ~Q(uwv_rol="")) & ~Q(object_type__in=gesloten)
     if roles.has_role(user, roles.GEMEENTE):
         scope |= Q(gemeente_id__in=_gemeente_ids(user))
     if roles.has_role(user, roles.AANBIEDER):

@@ -120,10 +120,16 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections only where a process serves one request at a time (gunicorn sync workers,
+# Celery: docker-compose.yml sets DB_CONN_MAX_AGE=60 there). Default 0, a connection per request:
+# ``runserver`` starts a thread per request and each thread kept its own connection, 98 of them
+# under 20 parallel requests (issue 9, finding 8; docs/reliability.md).
+DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'ips-loket.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=DB_CONN_MAX_AGE,
+        conn_health_checks=DB_CONN_MAX_AGE > 0,  # a kept connection that broke is replaced, not used
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -199,7 +205,7 @@ REST_FRAMEWORK = {
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
+        "backoffice.parsers.JSONParser",  # Dutch errors, a depth limit (backoffice/parsers.py)
         "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
         "djangorestframework_camel_case.parser.CamelCaseFormParser",
     ],

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from . import roles
 from .models import Signaal, SignaalSoort
 
 # Dutch descriptions; {ref}, {deadline} (dd-mm-jjjj) and {aantal} are filled in.
@@ -46,6 +47,22 @@ OMSCHRIJVINGEN = {
     SignaalSoort.BUDGET_BIJNA_OP: "Het budget {ref} is voor meer dan {aantal}% gereserveerd of besteed.",
     SignaalSoort.VORDERING_TE_LAAT: "De vordering {ref} is niet op tijd betaald (vervaldatum {deadline}).",
 }
+
+# Which UWV roles may open the object a signal is about, per object type (the selectors of the
+# apps decide who may open what; this table follows them): a co-financing claim only UWV
+# financieel (``declaraties.selectors.vorderingen_for``). Every other object type: both UWV roles.
+# A signal is listed and mailed only to those who may open its object (issue 9, finding 5).
+UWV_INZAGE: dict[str, tuple[str, ...]] = {
+    "vordering": (roles.UWV_FINANCIEEL,),
+    # the beheerders' signals about role grants: they see them in the admin, no UWV role does
+    "roltoekenning": (),
+}
+
+
+def uwv_mag_openen(rol: str, object_type: str) -> bool:
+    """May a user with this UWV role open the object of a signal of this object type?"""
+    return rol in UWV_INZAGE.get(object_type, roles.UWV_ROLES)
+
 
 _FIELDS = ("uuid", "sig_deadline", "sig_aanbieder_id", "sig_gemeente_id", "sig_uwv_rol", "sig_ref")
 

@@ -118,5 +118,6 @@ urlpatterns = [
     path("", include(financiering_web.web_urlpatterns)),
 ]
 
+handler400 = "backoffice.rest.bad_request"
 handler404 = "backoffice.rest.api_not_found"
 handler500 = "backoffice.rest.api_server_error"

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
+from backoffice import limieten
 from backoffice.forms import BedragField
 
 from . import rules
@@ -189,7 +190,9 @@ class BeoordelingRegelForm(forms.Form):
         widget=forms.RadioSelect,
         choices=[("", "Nog niet"), ("toegekend", "Toekennen"), ("afgewezen", "Afwijzen")],
     )
-    toelichting = forms.CharField(label="Toelichting", required=False, max_length=4000, widget=TOELICHTING)
+    toelichting = forms.CharField(
+        label="Toelichting", required=False, max_length=limieten.TOELICHTING, widget=TOELICHTING
+    )
 
     def clean(self):
         data = super().clean()
@@ -220,9 +223,7 @@ class BevestigingForm(forms.Form):
 
 
 class OntvangstForm(forms.Form):
-    bedrag = BedragField(
-        label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2
-    )
+    bedrag = BedragField(label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=dt.date.today)
 
 
@@ -230,7 +231,7 @@ class BezwaarForm(forms.Form):
     regel = forms.UUIDField(widget=forms.HiddenInput)
     toelichting = forms.CharField(
         label="Reden van het bezwaar",
-        max_length=4000,
+        max_length=limieten.TOELICHTING,
         widget=TOELICHTING,
         error_messages={"required": "Een bezwaar vraagt een toelichting (code: toelichting-verplicht)."},
     )
@@ -245,7 +246,7 @@ class BezwaarBesluitForm(forms.Form):
     )
     toelichting = forms.CharField(
         label="Toelichting op het besluit",
-        max_length=4000,
+        max_length=limieten.TOELICHTING,
         widget=TOELICHTING,
         error_messages={"required": "Een besluit op een bezwaar vraagt een toelichting (code: toelichting-verplicht)."},
     )

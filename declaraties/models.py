@@ -4,12 +4,15 @@ pointing at the approved debit line, then a new debit."""
 
 import uuid
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from simple_history.models import HistoricalRecords
 
+from backoffice import limieten
 from financiering.models import Aanbieder, Gemeente, Regeling
 from trajecten.models import Traject
 
@@ -93,7 +96,7 @@ class Prestatie(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     beoordeeld_op = models.DateTimeField(null=True, blank=True)
-    beoordeling_toelichting = models.TextField(blank=True)
+    beoordeling_toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     betaalopdracht = models.ForeignKey(
         "Betaalopdracht", null=True, blank=True, on_delete=models.PROTECT, related_name="prestaties"
     )
@@ -104,6 +107,7 @@ class Prestatie(models.Model):
         verbose_name_plural = "prestaties"
         ordering = ["declaratie", "regelnummer"]
         constraints = [
+            limieten.lengte_check("prestatie", "beoordeling_toelichting"),
             models.UniqueConstraint(
                 fields=["aanbieder", "product_referentie"],
                 condition=~Q(status="afgewezen"),
@@ -279,7 +283,7 @@ class VorderingRegel(models.Model):
     aandeel = models.DecimalField(max_digits=3, decimal_places=2)
     bedrag = models.DecimalField(max_digits=10, decimal_places=2, help_text="Negatief voor een creditregel")
     bezwaar = models.CharField(max_length=10, default="geen")
-    bezwaar_toelichting = models.TextField(blank=True)
+    bezwaar_toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     bezwaar_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -288,13 +292,15 @@ class VorderingRegel(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     bezwaar_besluit_op = models.DateTimeField(null=True, blank=True)
-    bezwaar_besluit_toelichting = models.TextField(blank=True)
+    bezwaar_besluit_toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
 
     class Meta:
         verbose_name = "vorderingsregel"
         verbose_name_plural = "vorderingsregels"
         ordering = ["vordering", "id"]
         constraints = [
+            limieten.lengte_check("vorderingregel", "bezwaar_toelichting"),
+            limieten.lengte_check("vorderingregel", "bezwaar_besluit_toelichting"),
             models.CheckConstraint(
                 condition=Q(bezwaar__in=["geen", "ingediend", "toegewezen", "afgewezen"]),
                 name="vorderingregel_bezwaar_geldig",
@@ -318,4 +324,12 @@ class Ontvangst(models.Model):
     class Meta:
         verbose_name_plural = "ontvangsten"
         ordering = ["vordering", "datum", "id"]
-        constraints = [models.CheckConstraint(condition=Q(bedrag__gt=0), name="ontvangst_positief")]
+        constraints = [
+            models.CheckConstraint(condition=Q(bedrag__gt=0), name="ontvangst_positief"),
+            # Not after the day it was registered (Amsterdam time); "not before the claim was
+            # sent" spans two tables and is rules.ontvangst_datum_fout.
+            models.CheckConstraint(
+                condition=Q(datum__lte=TruncDate("op", tzinfo=ZoneInfo("Europe/Amsterdam"))),
+                name="ontvangst_niet_na_registratie",
+            ),
+        ]

@@ -3,6 +3,7 @@ codes (domain.md section 8). No database: the service gathers the facts in a fix
 queries, these functions judge any number of lines."""
 
 import calendar
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -211,3 +212,30 @@ def judge(
     for regel in regels:
         if not regel.retourcodes and regel.traject_id in rejected:
             regel.retourcodes.append("0233")
+
+
+# --- UWV's assessment of waiting lines --------------------------------------------------------------
+
+
+def dubbele_referenties(refs) -> list[str]:
+    """The product references that occur more than once in one assessment, sorted: every line is
+    decided once (issue 9, finding 6: a crafted web form with five rows for one line raised the
+    trajectory's ``gedeclareerd`` five times)."""
+    counts = Counter(refs)
+    return sorted(ref for ref, n in counts.items() if n > 1)
+
+
+# --- money received on a claim -----------------------------------------------------------------------
+
+
+def ontvangst_datum_fout(*, datum: date, verzonden_op: date | None, vandaag: date) -> tuple[str, str] | None:
+    """(code, Dutch message) when a receipt's date cannot be right, else None: money is received
+    after the claim was sent and not later than today (issue 9, finding 8: 1900-01-01 was taken)."""
+    if datum > vandaag:
+        return "datum-in-toekomst", "Een ontvangst ligt niet in de toekomst."
+    if verzonden_op is not None and datum < verzonden_op:
+        return (
+            "datum-voor-verzending",
+            f"Een ontvangst ligt niet vóór de verzending van de vordering ({verzonden_op:%d-%m-%Y}).",
+        )
+    return None

@@ -248,24 +248,39 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
     return declaratie, True
 
 
-@transaction.atomic
-def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) -> Declaratie:
-    """A UWV beoordelaar decides lines that wait for a person (status in_behandeling):
-    ``besluiten`` = [{"product_referentie", "besluit": toegekend|afgewezen, "toelichting"}]."""
+BESLUITEN = ("toegekend", "afgewezen")
+
+
+def _beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict], for_update: bool) -> dict[str, Prestatie]:
+    """Every check of an assessment before anything is written, for the API, the web form and any
+    other path alike: the role, four eyes, each line once, only this declaration's lines, only
+    lines that wait, a known decision and a reason for a rejection. Returns the lines by reference."""
     roles.require_role(by, roles.UWV_BEOORDELAAR)
     if by.pk == declaratie.ingediend_door_id:
         raise BusinessRuleError(code="vier-ogen", message="Wie declareerde, beoordeelt niet (vier ogen).", status=403)
-    by_ref = {
-        p.product_referentie: p
-        for p in Prestatie.objects.select_for_update().filter(
-            declaratie=declaratie, product_referentie__in=[b["product_referentie"] for b in besluiten]
-        )
-    }
-    unknown = [b["product_referentie"] for b in besluiten if b["product_referentie"] not in by_ref]
-    if unknown:
+    if not besluiten:
         raise BusinessRuleError(
             code="ongeldige-invoer",
-            message=f"Onbekende productreferentie(s): {', '.join(unknown)}.",
+            message="Kies bij ten minste één regel toekennen of afwijzen.",
+            status=400,
+            field="besluiten",
+        )
+    refs = [str(b.get("product_referentie", "")) for b in besluiten]
+    dubbel = rules.dubbele_referenties(refs)
+    if dubbel:
+        raise BusinessRuleError(
+            code="dubbele-regel",
+            message=f"Elke regel wordt één keer beoordeeld; meer dan één besluit voor: {', '.join(dubbel)}.",
+            status=400,
+            field="besluiten",
+        )
+    lines = Prestatie.objects.filter(declaratie=declaratie, product_referentie__in=refs)
+    by_ref = {p.product_referentie: p for p in (lines.select_for_update() if for_update else lines)}
+    unknown = [ref for ref in refs if ref not in by_ref]
+    if unknown:
+        raise BusinessRuleError(
+            code="onbekende-regel",
+            message=f"Deze regel(s) horen niet bij deze declaratie: {', '.join(unknown)}.",
             status=400,
             field="besluiten",
         )
@@ -275,6 +290,35 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
             code="ongeldige-status",
             message=f"Deze regels wachten niet op beoordeling: {', '.join(sorted(not_waiting))}.",
         )
+    for besluit in besluiten:
+        if besluit.get("besluit") not in BESLUITEN:
+            raise BusinessRuleError(
+                code="ongeldige-invoer",
+                message="Een besluit is 'toegekend' of 'afgewezen'.",
+                status=400,
+                field="besluit",
+            )
+        if besluit["besluit"] == "afgewezen" and not (besluit.get("toelichting") or "").strip():
+            raise BusinessRuleError(
+                code="toelichting-verplicht",
+                message="Een afwijzing vraagt een toelichting.",
+                status=400,
+                field="toelichting",
+            )
+    return by_ref
+
+
+def prestaties_beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict]) -> None:
+    """The checks of ``prestaties_beoordelen`` without writing: the web form's confirmation step
+    names only an assessment that will pass."""
+    _beoordeling_check(by=by, declaratie=declaratie, besluiten=besluiten, for_update=False)
+
+
+@transaction.atomic
+def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) -> Declaratie:
+    """A UWV beoordelaar decides lines that wait for a person (status in_behandeling):
+    ``besluiten`` = [{"product_referentie", "besluit": toegekend|afgewezen, "toelichting"}]."""
+    by_ref = _beoordeling_check(by=by, declaratie=declaratie, besluiten=besluiten, for_update=True)
     amounts: dict[int, Decimal] = defaultdict(Decimal)
     rejected: dict[int, Decimal] = defaultdict(Decimal)
     now = timezone.now()
@@ -290,13 +334,6 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
             line.status, line.toegekend_bedrag = "toegekend", line.ingediend_bedrag
             amounts[line.traject_id] += -line.ingediend_bedrag if line.debet_credit == "C" else line.ingediend_bedrag
         else:
-            if not besluit.get("toelichting", "").strip():
-                raise BusinessRuleError(
-                    code="toelichting-verplicht",
-                    message="Een afwijzing vraagt een toelichting.",
-                    status=400,
-                    field="toelichting",
-                )
             line.status = "afgewezen"
             if line.debet_credit == "D":
                 rejected[line.traject_id] += line.ingediend_bedrag
@@ -625,10 +662,9 @@ def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: d
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
     if vordering.status == "concept":
         raise BusinessRuleError(code="ongeldige-status", message="Een vordering wordt eerst verzonden.")
-    if datum > timezone.localdate():
-        raise BusinessRuleError(
-            code="datum-in-toekomst", message="Een ontvangst ligt niet in de toekomst.", status=400, field="datum"
-        )
+    fout = rules.ontvangst_datum_fout(datum=datum, verzonden_op=vordering.verzonden_op, vandaag=timezone.localdate())
+    if fout:
+        raise BusinessRuleError(code=fout[0], message=fout[1], status=400, field="datum")
     if bedrag > vordering.openstaand:
         raise BusinessRuleError(
             code="bedrag-te-hoog",

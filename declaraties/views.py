@@ -237,7 +237,9 @@ def _declaratie_context(request, declaratie, formset=None) -> dict:
         and roles.has_role(request.user, roles.UWV_BEOORDELAAR)
         and request.user.pk != declaratie.ingediend_door_id
     )
-    if mag_beoordelen and formset is None:
+    if mag_beoordelen and (formset is None or _rijen(formset) != [p.product_referentie for p in wachtend]):
+        # A form whose rows are not the waiting lines (a crafted or stale one: another beoordelaar
+        # decided in between) is shown afresh, one row per waiting line.
         formset = BeoordelingFormSet(
             initial=[{"product_referentie": p.product_referentie} for p in wachtend], prefix="b"
         )
@@ -257,6 +259,11 @@ def _declaratie_context(request, declaratie, formset=None) -> dict:
     }
 
 
+def _rijen(formset) -> list:
+    """The lines a (posted) formset's rows name; none for a broken management form."""
+    return [form["product_referentie"].value() for form in formset.forms]
+
+
 def _declaratie(request, uuid):
     return get_object_or_404(selectors.with_line_counts(selectors.declaraties_for(request.user)), uuid=uuid)
 
@@ -272,9 +279,13 @@ def declaratie_detail(request, uuid):
 @login_required
 @require_POST
 def declaratie_beoordeling(request, uuid):
+    """The web form of ``POST /declaraties/{uuid}/beoordelingen``: the rows go to the same service,
+    which refuses a line decided twice, a line of another declaration and a line that no longer
+    waits (issue 9, finding 6); the confirmation step is shown only for an assessment that passes."""
     _require(request.user, roles.UWV_BEOORDELAAR)
     declaratie = _declaratie(request, uuid)
     formset = BeoordelingFormSet(request.POST, prefix="b")
+    fouten = []
     if formset.is_valid():
         besluiten = [
             {
@@ -285,41 +296,41 @@ def declaratie_beoordeling(request, uuid):
             for f in formset.forms
             if f.cleaned_data.get("besluit")
         ]
-        if not besluiten:
-            formset.forms[0].add_error(
-                None, "Kies bij ten minste één regel toekennen of afwijzen."
-            ) if formset.forms else None
-        elif not _bevestigd(request):
-            toe = [b["product_referentie"] for b in besluiten if b["besluit"] == "toegekend"]
-            af = [b["product_referentie"] for b in besluiten if b["besluit"] == "afgewezen"]
-            gevolg = []
-            if toe:
-                gevolg.append(
-                    f"U kent {len(toe)} regel(s) toe: {', '.join(toe)}. Die worden meegenomen in de volgende betaalopdracht."
-                )
-            if af:
-                gevolg.append(f"U wijst {len(af)} regel(s) af: {', '.join(af)}. De aanbieder ziet uw toelichting.")
-            gevolg.append("Dit besluit kunt u hierna niet meer wijzigen.")
-            return _bevestigen(
-                request,
-                titel=f"Bevestig uw beoordeling van declaratie {declaratie.declaratie_nummer}",
-                gevolg=gevolg,
-                terug=reverse("web-declaratie", kwargs={"uuid": uuid}),
-                knop="Ja, leg de besluiten vast",
-            )
+        try:
+            services.prestaties_beoordeling_check(by=request.user, declaratie=declaratie, besluiten=besluiten)
+            if not _bevestigd(request):
+                return _bevestig_beoordeling(request, declaratie, besluiten)
+            services.prestaties_beoordelen(by=request.user, declaratie=declaratie, besluiten=besluiten)
+        except BusinessRuleError as exc:
+            fouten.append(rule_message(exc))
         else:
-            try:
-                services.prestaties_beoordelen(by=request.user, declaratie=declaratie, besluiten=besluiten)
-            except BusinessRuleError as exc:
-                target = formset.forms[0] if formset.forms else None
-                if target is not None:
-                    add_rule_error(target, exc)
-            else:
-                messages.success(request, f"{len(besluiten)} regel(s) beoordeeld.")
-                return redirect("web-declaratie", uuid=uuid)
+            messages.success(request, f"{len(besluiten)} regel(s) beoordeeld.")
+            return redirect("web-declaratie", uuid=uuid)
+    elif formset.non_form_errors():
+        fouten.append("Het formulier is niet compleet verstuurd; laad de pagina opnieuw (code: ongeldige-invoer).")
     declaratie = _declaratie(request, uuid)
-    return render(
-        request, "declaraties/declaratie_detail.html", _declaratie_context(request, declaratie, formset), status=400
+    context = _declaratie_context(request, declaratie, formset)
+    context["beoordeling_fouten"] = fouten
+    return render(request, "declaraties/declaratie_detail.html", context, status=400)
+
+
+def _bevestig_beoordeling(request, declaratie, besluiten):
+    toe = [b["product_referentie"] for b in besluiten if b["besluit"] == "toegekend"]
+    af = [b["product_referentie"] for b in besluiten if b["besluit"] == "afgewezen"]
+    gevolg = []
+    if toe:
+        gevolg.append(
+            f"U kent {len(toe)} regel(s) toe: {', '.join(toe)}. Die worden meegenomen in de volgende betaalopdracht."
+        )
+    if af:
+        gevolg.append(f"U wijst {len(af)} regel(s) af: {', '.join(af)}. De aanbieder ziet uw toelichting.")
+    gevolg.append("Dit besluit kunt u hierna niet meer wijzigen.")
+    return _bevestigen(
+        request,
+        titel=f"Bevestig uw beoordeling van declaratie {declaratie.declaratie_nummer}",
+        gevolg=gevolg,
+        terug=reverse("web-declaratie", kwargs={"uuid": declaratie.uuid}),
+        knop="Ja, leg de besluiten vast",
     )
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from backoffice import limieten
+
 from .validators import validate_iban
 
 ZERO = Decimal("0.00")
@@ -245,13 +247,14 @@ class Raamovereenkomst(models.Model):
     van = models.DateField()
     tot = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIEF)
-    reden = models.TextField(blank=True)
+    reden = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "raamovereenkomsten"
         ordering = ["aanbieder", "perceel", "-van"]
         constraints = [
+            limieten.lengte_check("raamovereenkomst", "reden"),
             models.CheckConstraint(
                 condition=_in("status", RaamovereenkomstStatus), name="raamovereenkomst_status_geldig"
             ),

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from backoffice import roles
+from backoffice import limieten, roles
 from backoffice.api import (
     BaseView,
     CodeField,
@@ -283,7 +283,7 @@ class ToestemmingField(serializers.DateField):
 class AanvraagWriteSerializer(serializers.Serializer):
     deelnemer = ScopedUuidField(scope=selectors.deelnemers_for)
     perceel = CodeField(queryset=Perceel.objects.select_related("regeling"))
-    regiebehandelaar = serializers.CharField(max_length=200)
+    regiebehandelaar = serializers.CharField(max_length=limieten.NAAM)
     trajectbegeleider = ScopedUuidField(scope=fin_selectors.trajectbegeleiders_for, required=False, allow_null=True)
     uitvoerder = ScopedUuidField(scope=lambda user: fin_selectors.aanbieders_list(), required=False, allow_null=True)
     gewenste_startdatum = serializers.DateField(required=False, allow_null=True)
@@ -341,7 +341,7 @@ class AanvraagDetail(RetrieveView):
 
 class BeoordelingWriteSerializer(serializers.Serializer):
     besluit = serializers.ChoiceField(choices=BesluitUitkomst.choices)
-    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
     def validate(self, attrs):
         if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
@@ -374,7 +374,7 @@ class AanvraagBeoordeling(BaseView):
 
 
 class IntrekkingWriteSerializer(serializers.Serializer):
-    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
 
 class AanvraagIntrekking(BaseView):

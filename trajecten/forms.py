@@ -7,6 +7,7 @@ field it names."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from backoffice import limieten
 from financiering.models import Route
 
 from .models import AanvraagStatus, BesluitUitkomst
@@ -75,7 +76,7 @@ class BeoordelingForm(forms.Form):
     toelichting = forms.CharField(
         label="Toelichting",
         required=False,
-        max_length=4000,
+        max_length=limieten.TOELICHTING,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Verplicht bij een afwijzing: de reden, zoals de aanvrager die te lezen krijgt.",
     )

@@ -3,12 +3,14 @@ service's (a refused rule comes back as a BusinessRuleError and lands on its fie
 
 from django import forms
 
+from backoffice import limieten
 from backoffice.forms import BedragField
 from financiering.models import Doelgroep, Gemeente
 
 from .models import (
     AanvraagStatus,
     Deelnemer,
+    Eindverslag,
     EindverslagUitkomst,
     PlaatsingContractsoort,
     StopberichtReden,
@@ -96,7 +98,7 @@ class AanvraagForm(forms.Form):
     )
     regiebehandelaar = forms.CharField(
         label="Regiebehandelaar",
-        max_length=200,
+        max_length=limieten.NAAM,
         help_text="Naam van de behandelaar die de regie heeft over de behandeling.",
     )
     trajectbegeleider = forms.ModelChoiceField(
@@ -214,7 +216,7 @@ class AanvraagLijstFilter(forms.Form):
 
 
 class PlaatsingForm(forms.Form):
-    werkgever = forms.CharField(label="Werkgever", max_length=200)
+    werkgever = forms.CharField(label="Werkgever", max_length=limieten.NAAM)
     startdatum = forms.DateField(label="Startdatum", widget=DATUM)
     einddatum = forms.DateField(
         label="Einddatum", required=False, widget=DATUM, help_text="Leeg bij een vast contract."
@@ -238,14 +240,16 @@ class PlaatsingForm(forms.Form):
 class VerlengingForm(forms.Form):
     maanden = forms.IntegerField(label="Aantal maanden verlenging", min_value=1, max_value=36)
     toelichting = forms.CharField(
-        label="Waarom is verlenging nodig?", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label="Waarom is verlenging nodig?", widget=forms.Textarea(attrs={"rows": 3}), max_length=limieten.TOELICHTING
     )
 
 
 class StopForm(BevestigVeld):
     einddatum = forms.DateField(label="Laatste dag van het traject", widget=DATUM)
     reden = forms.ChoiceField(label="Reden", choices=[("", "Kies een reden"), *StopberichtReden.choices])
-    toelichting = forms.CharField(label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    toelichting = forms.CharField(
+        label="Toelichting", required=False, max_length=limieten.TOELICHTING, widget=forms.Textarea(attrs={"rows": 3})
+    )
     field_order = ["einddatum", "reden", "toelichting", "bevestigd"]
 
     def __init__(self, *args, **kwargs):
@@ -255,8 +259,16 @@ class StopForm(BevestigVeld):
 
 class EindverslagForm(BevestigVeld):
     uitkomst = forms.ChoiceField(label="Uitkomst", choices=[("", "Kies de uitkomst"), *EindverslagUitkomst.choices])
-    uren_besteed = forms.IntegerField(label="Bestede uren begeleiding", required=False, min_value=0)
-    toelichting = forms.CharField(label="Toelichting", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # The bounds of the column (a number beyond it gave a DataError and a 500).
+    uren_besteed = forms.IntegerField(
+        label="Bestede uren begeleiding",
+        required=False,
+        min_value=0,
+        validators=Eindverslag._meta.get_field("uren_besteed").validators,  # with the column's range
+    )
+    toelichting = forms.CharField(
+        label="Toelichting", required=False, max_length=limieten.TOELICHTING, widget=forms.Textarea(attrs={"rows": 3})
+    )
     field_order = ["uitkomst", "uren_besteed", "toelichting", "bevestigd"]
 
     def __init__(self, *args, **kwargs):

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.db.models.functions import TruncDate
 from simple_history.models import HistoricalRecords
 
-from backoffice import crypto
+from backoffice import crypto, limieten
 from financiering.models import Aanbieder, Budget, Doelgroep, Gemeente, Perceel, Regeling, Route, Trajectbegeleider
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -81,7 +81,7 @@ class Deelnemer(models.Model):
     bsn_versleuteld = models.TextField(editable=False)
     bsn_hash = models.CharField(max_length=64, editable=False, db_index=True)
     voorletters = models.CharField(max_length=20)
-    achternaam = models.CharField(max_length=200)
+    achternaam = models.CharField(max_length=limieten.NAAM)
     geboortedatum = models.DateField()
     gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="deelnemers")
     uitkering = models.CharField(max_length=20, choices=Uitkering.choices)
@@ -157,7 +157,7 @@ class Aanvraag(models.Model):
     perceel = models.ForeignKey(Perceel, on_delete=models.PROTECT, related_name="aanvragen")
     route = models.CharField(max_length=8, choices=Route.choices)
     gemeente = models.ForeignKey(Gemeente, on_delete=models.PROTECT, related_name="aanvragen")
-    regiebehandelaar = models.CharField(max_length=200)
+    regiebehandelaar = models.CharField(max_length=limieten.NAAM)
     trajectbegeleider = models.ForeignKey(Trajectbegeleider, null=True, blank=True, on_delete=models.PROTECT)
     gewenste_startdatum = models.DateField(null=True, blank=True)
     in_behandeling_sggz = models.BooleanField()
@@ -252,7 +252,7 @@ class Besluit(models.Model):
     aanvraag = models.ForeignKey(Aanvraag, on_delete=models.CASCADE, related_name="besluiten")
     stap = models.CharField(max_length=8, choices=Stap.choices)
     besluit = models.CharField(max_length=10, choices=Uitkomst.choices)
-    toelichting = models.TextField(blank=True)
+    toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     cofinanciering_bevestigd = models.BooleanField(default=False)
     door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     op = models.DateTimeField(auto_now_add=True)
@@ -261,6 +261,7 @@ class Besluit(models.Model):
         verbose_name_plural = "besluiten"
         ordering = ["aanvraag", "id"]
         constraints = [
+            limieten.lengte_check("besluit", "toelichting"),
             models.UniqueConstraint(fields=["aanvraag", "stap"], name="een_besluit_per_stap"),
             models.CheckConstraint(
                 condition=Q(besluit="akkoord") | ~Q(toelichting=""), name="besluit_afwijzing_met_reden"
@@ -367,7 +368,7 @@ class Verlenging(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="verlengingen")
     maanden = models.PositiveSmallIntegerField()
-    toelichting = models.TextField()
+    toelichting = models.TextField(max_length=limieten.TOELICHTING)
     bedrag = models.DecimalField(max_digits=10, decimal_places=2)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.AANGEVRAAGD)
     aangevraagd_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -376,13 +377,15 @@ class Verlenging(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     besluit_op = models.DateTimeField(null=True, blank=True)
-    besluit_toelichting = models.TextField(blank=True)
+    besluit_toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "verlengingen"
         ordering = ["traject", "id"]
         constraints = [
+            limieten.lengte_check("verlenging", "toelichting"),
+            limieten.lengte_check("verlenging", "besluit_toelichting"),
             models.UniqueConstraint(fields=["traject"], condition=Q(status="aangevraagd"), name="een_open_verlenging"),
             models.CheckConstraint(condition=Q(maanden__gte=1), name="verlenging_minstens_een_maand"),
             models.CheckConstraint(condition=_in("status", VerlengingStatus), name="verlenging_status_geldig"),
@@ -408,7 +411,7 @@ class Plaatsing(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="plaatsingen")
-    werkgever = models.CharField(max_length=200)
+    werkgever = models.CharField(max_length=limieten.NAAM)
     startdatum = models.DateField()
     einddatum = models.DateField(null=True, blank=True)
     uren_per_week = models.DecimalField(max_digits=4, decimal_places=1)
@@ -463,13 +466,14 @@ class Stopbericht(models.Model):
     traject = models.OneToOneField(Traject, on_delete=models.CASCADE, related_name="stopbericht")
     einddatum = models.DateField()
     reden = models.CharField(max_length=15, choices=Reden.choices)
-    toelichting = models.TextField(blank=True)
+    toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     op = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name_plural = "stopberichten"
         constraints = [
+            limieten.lengte_check("stopbericht", "toelichting"),
             models.CheckConstraint(condition=_in("reden", StopberichtReden), name="stopbericht_reden_geldig"),
             models.CheckConstraint(
                 condition=~Q(reden="anders") | ~Q(toelichting=""), name="stopbericht_anders_met_toelichting"
@@ -490,7 +494,7 @@ class Eindverslag(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     traject = models.OneToOneField(Traject, on_delete=models.CASCADE, related_name="eindverslag")
     uitkomst = models.CharField(max_length=10, choices=Uitkomst.choices)
-    toelichting = models.TextField(blank=True)
+    toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     uren_besteed = models.PositiveIntegerField(null=True, blank=True)
     vrijgevallen_bedrag = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
     door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -499,5 +503,6 @@ class Eindverslag(models.Model):
     class Meta:
         verbose_name_plural = "eindverslagen"
         constraints = [
-            models.CheckConstraint(condition=_in("uitkomst", EindverslagUitkomst), name="eindverslag_uitkomst_geldig")
+            limieten.lengte_check("eindverslag", "toelichting"),
+            models.CheckConstraint(condition=_in("uitkomst", EindverslagUitkomst), name="eindverslag_uitkomst_geldig"),
         ]

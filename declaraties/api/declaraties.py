@@ -16,7 +16,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 
-from backoffice import roles
+from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
 from backoffice.rest import _flatten
 
@@ -49,7 +49,9 @@ class DeclaratiePeriodeSerializer(PeriodeSerializer):
         attrs = super().validate(attrs)
         if not rules.is_calendar_month(attrs["begindatum"], attrs["einddatum"]):
             raise serializers.ValidationError(
-                {"einddatum": "De declaratieperiode is precies één kalendermaand (de eerste tot en met de laatste dag)."}
+                {
+                    "einddatum": "De declaratieperiode is precies één kalendermaand (de eerste tot en met de laatste dag)."
+                }
             )
         return attrs
 
@@ -356,7 +358,7 @@ class DeclaratieDetail(RetrieveView):
 class BesluitWriteSerializer(serializers.Serializer):
     product_referentie = serializers.CharField(max_length=20)
     besluit = serializers.ChoiceField(choices=[("toegekend", "Toegekend"), ("afgewezen", "Afgewezen")])
-    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
     def validate(self, attrs):
         if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
@@ -365,13 +367,9 @@ class BesluitWriteSerializer(serializers.Serializer):
 
 
 class PrestatieBeoordelingWriteSerializer(serializers.Serializer):
+    # Each line once, only this declaration's waiting lines: checked by the service
+    # (services.prestaties_beoordelen), for the web form alike.
     besluiten = BesluitWriteSerializer(many=True, allow_empty=False, max_length=MAX_PRESTATIES)
-
-    def validate_besluiten(self, value):
-        refs = [b["product_referentie"] for b in value]
-        if len(set(refs)) != len(refs):
-            raise serializers.ValidationError("Elke productReferentie komt één keer voor.")
-        return value
 
 
 class DeclaratieBeoordeling(BaseView):
@@ -386,7 +384,9 @@ class DeclaratieBeoordeling(BaseView):
         declaratie = get_object_or_404(selectors.declaraties_for(request.user), uuid=uuid)
         write = PrestatieBeoordelingWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
-        services.prestaties_beoordelen(by=request.user, declaratie=declaratie, besluiten=write.validated_data["besluiten"])
+        services.prestaties_beoordelen(
+            by=request.user, declaratie=declaratie, besluiten=write.validated_data["besluiten"]
+        )
         return Response(_declaratie_answer(request.user, declaratie.pk), status=status.HTTP_201_CREATED)
 
 
@@ -460,9 +460,7 @@ class SjabloonCsv(_Sjabloon):
 
 class SjabloonXlsx(_Sjabloon):
     @extend_schema(
-        responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY
-        }
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY}
     )
     def get(self, request):
         response = HttpResponse(

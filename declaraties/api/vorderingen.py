@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from backoffice import roles
+from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView
 
 from .. import exports, selectors, services
@@ -326,7 +326,7 @@ class VorderingOntvangst(_VorderingView):
 
 class BezwaarWriteSerializer(serializers.Serializer):
     regel = serializers.UUIDField()
-    toelichting = serializers.CharField(max_length=4000)
+    toelichting = serializers.CharField(max_length=limieten.TOELICHTING)
 
 
 class VorderingBezwaar(_VorderingView):
@@ -350,7 +350,7 @@ class VorderingBezwaar(_VorderingView):
 
 class BezwaarBeoordelingWriteSerializer(serializers.Serializer):
     besluit = serializers.ChoiceField(choices=["toegewezen", "afgewezen"])
-    toelichting = serializers.CharField(max_length=4000)
+    toelichting = serializers.CharField(max_length=limieten.TOELICHTING)
 
 
 class BezwaarBeoordeling(_VorderingView):

@@ -222,3 +222,20 @@ def test_0233_other_lines_of_a_trajectory_with_a_rejected_line():
 @pytest.mark.parametrize("automatisch", [True, False])
 def test_judgement_does_not_depend_on_automatic_acceptance(automatisch):
     assert judge([regel()], automatisch=automatisch) == [[]]
+
+
+def test_each_line_is_decided_once():
+    assert rules.dubbele_referenties(["S1", "P1", "S1", "X", "P1", "S1"]) == ["P1", "S1"]
+    assert rules.dubbele_referenties(["S1", "P1"]) == []
+
+
+def test_a_receipt_lies_between_sending_and_today():
+    from datetime import date
+
+    sent, today = date(2026, 4, 1), date(2026, 4, 10)
+    check = rules.ontvangst_datum_fout
+    assert check(datum=date(1900, 1, 1), verzonden_op=sent, vandaag=today)[0] == "datum-voor-verzending"
+    assert check(datum=date(2026, 3, 31), verzonden_op=sent, vandaag=today)[0] == "datum-voor-verzending"
+    assert check(datum=date(2026, 4, 11), verzonden_op=sent, vandaag=today)[0] == "datum-in-toekomst"
+    assert check(datum=sent, verzonden_op=sent, vandaag=today) is None
+    assert check(datum=today, verzonden_op=sent, vandaag=today) is None

@@ -250,3 +250,49 @@ def test_the_43_of_75_figure_counts_trajectories_not_reimbursed_and_goes_to_zero
     mei = Vordering.objects.get(gemeente=w.amsterdam, periode=D(2026, 4, 1))
     post(w, w.uwv_fin, f"/vorderingen/{mei.uuid}/ontvangsten", {"bedrag": "1600.00", "datum": "2026-05-01"})
     assert figures() == {"0344": (1, 0), "0363": (3, 0)}
+
+
+def test_a_receipt_is_dated_between_sending_and_today(claims, clock):
+    """Issue 9, finding 8: a receipt dated 1900-01-01, before the claim was sent or in the future is
+    refused with a Dutch message and a stable code, on the API and the web form; the database
+    refuses a date after the registration too."""
+    from django.db import IntegrityError, transaction
+    from django.test import Client
+
+    from declaraties.models import Ontvangst
+
+    w = claims
+    clock.move_to(moment(D(2026, 4, 10)))
+    assert w.ams_claim.verzonden_op == D(2026, 4, 1)
+    path = f"/vorderingen/{w.ams_claim.uuid}/ontvangsten"
+    for datum, code, reason in (
+        (
+            "1900-01-01",
+            "datum-voor-verzending",
+            "Een ontvangst ligt niet vóór de verzending van de vordering (01-04-2026).",
+        ),
+        (
+            "2026-03-31",
+            "datum-voor-verzending",
+            "Een ontvangst ligt niet vóór de verzending van de vordering (01-04-2026).",
+        ),
+        ("2026-04-11", "datum-in-toekomst", "Een ontvangst ligt niet in de toekomst."),
+    ):
+        response = post(w, w.uwv_fin, path, {"bedrag": "1.00", "datum": datum})
+        assert response.status_code == 400, datum
+        assert response.json()["code"] == code
+        assert response.json()["invalidParams"] == [{"name": "datum", "code": code, "reason": reason}]
+
+        web = Client()
+        web.force_login(w.uwv_fin)
+        page = web.post(
+            f"/vorderingen/{w.ams_claim.uuid}/ontvangst/", {"bedrag": "1,00", "datum": datum, "bevestigd": "on"}
+        )
+        assert page.status_code == 400
+        assert f"{reason} (code: {code})" in page.content.decode()
+    assert not Ontvangst.objects.exists()
+    for datum in ("2026-04-01", "2026-04-10"):  # the day it was sent, today
+        assert post(w, w.uwv_fin, path, {"bedrag": "1.00", "datum": datum}).status_code == 201
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ontvangst.objects.create(vordering=w.ams_claim, bedrag=Decimal("1.00"), datum=D(2026, 4, 11), door=w.uwv_fin)

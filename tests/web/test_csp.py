@@ -46,3 +46,38 @@ def test_an_injected_inline_script_is_refused(world, live_server, page_as):
     assert page.evaluate("() => window.ipsInjected") is None
     assert any("Content Security Policy" in v for v in page.ips_csp_violations), page.ips_csp_violations
     page.ips_csp_violations.clear()  # expected here; the fixture fails the test on any other
+
+
+def test_the_browsable_api_logs_out_without_a_csp_refusal(world, live_server, browser):
+    """Issue 9, finding 8: DRF's logout link submitted its form from an inline onclick, which the
+    CSP refused; the browsable API's own menu now posts the form with a button."""
+    from playwright.sync_api import expect
+
+    from tests.web.conftest import PASSWORD, _is_csp
+
+    context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        violations = []
+        page.on("console", lambda msg: violations.append(msg.text) if _is_csp(msg.text) else None)
+        page.goto(f"{live_server.url}/api-auth/login/?next=/api/v1/signalen")
+        page.get_by_label("Gebruikersnaam").fill("ggz-noord")
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(f"{live_server.url}/api/v1/signalen")
+        expect(page.locator(".navbar")).to_contain_text("ggz-noord")
+        assert page.request.get(f"{live_server.url}/api/v1/signalen").status == 200
+
+        page.locator(".navbar .dropdown-toggle").click()
+        page.get_by_role("button", name="Uitloggen").click()
+        page.wait_for_url(lambda url: "/api/v1/signalen" in url)
+        expect(page.locator(".navbar")).to_contain_text("Log in")
+        expect(page.locator(".navbar")).not_to_contain_text("ggz-noord")
+        expect(page.locator(".response-info")).to_contain_text("niet-ingelogd")
+        assert page.request.get(f"{live_server.url}/api/v1/signalen").status == 401  # the session is gone
+        page.goto(f"{live_server.url}/")
+        assert "/inloggen" in page.url
+        assert not violations, violations
+    finally:
+        context.close()
