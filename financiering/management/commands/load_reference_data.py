@@ -56,6 +56,8 @@ BEHEERDER_BEKIJKT = {
     "financiering": ["modeltrouwmeting", "budget", "budgetmutatie"],
     "backoffice": ["bsnraadpleging"],  # who looked up a BSN (docs/security.md)
 }
+# A lost phone: the beheerder removes a user's authenticator app and recovery codes (docs/security.md).
+BEHEERDER_VERWIJDERT = {"otp_totp": ["totpdevice"], "otp_static": ["staticdevice"], "backoffice": ["oidckoppeling"]}
 
 
 def _date(value: str | None) -> date | None:
@@ -88,6 +90,12 @@ def beheerder_permissions() -> list[Permission]:
         for model in models
         for action in BEHEERDER_ACTIES
     ] + [(app, f"view_{model}") for app, models in BEHEERDER_BEKIJKT.items() for model in models]
+    wanted += [
+        (app, f"{action}_{model}")
+        for app, models in BEHEERDER_VERWIJDERT.items()
+        for model in models
+        for action in ("view", "delete")
+    ]
     found = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.filter(codename__in=[c for _, c in wanted]).select_related("content_type")
