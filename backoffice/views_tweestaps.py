@@ -169,6 +169,9 @@ def instellen(request):
             form.errors.clear()
             form.add_error(None, TE_VEEL)
             status = 429
+        elif form.is_valid() and not device.verify_is_allowed()[0]:
+            form.add_error("code", TE_VEEL)
+            status = 429
         elif form.is_valid():
             if TOTP_CODE.match(form.cleaned_data["code"]) and device.verify_token(form.cleaned_data["code"]):
                 with transaction.atomic():
