@@ -43,7 +43,7 @@ server.listen(0, '127.0.0.1', () => {
       };
     },
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'acr', 'amr'], // acr/amr: how this login went (ID token only)
       email: ['email'],
       profile: ['given_name', 'family_name', 'name'],
       ips: ['ips_rol', 'ips_organisatie'],
