@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from backoffice import roles
 from backoffice.models import OidcKoppeling, User
 from tests.conftest import World
+from tests.web.screenshots import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,6 +121,7 @@ def test_role_and_organisation_come_from_the_providers_claims(oidc, browser, liv
         page = context.new_page()
         page.goto(f"{live_server.url}/inloggen")
         assert_accessible(page)  # the login page with the organisation button
+        screenshot(page, "inloggen-organisatie")
         _via_provider(page, live_server, "jan")
         assert page.url == f"{live_server.url}/"
         assert page.locator(".kop__naam").inner_text() == "Jan Jansen"
