@@ -83,10 +83,13 @@ def volgende_stap(request, next_url: str) -> str:
 
 
 def _bij_inloggen(sender, request, user, **kwargs):
-    """Every login starts without the marks of an earlier one in the same session."""
+    """Every login starts without the marks of an earlier one in the same session, and decides once
+    whether this session owes a second factor (so that no request after it pays a query for that)."""
     if request is not None and hasattr(request, "session"):
         request.session.pop(IDP_SESSION_KEY, None)
         request.session.pop(NIET_NODIG_SESSION_KEY, None)
+        if not verplicht(user) and not heeft_app(user):
+            request.session[NIET_NODIG_SESSION_KEY] = True
 
 
 user_logged_in.connect(_bij_inloggen, dispatch_uid="ips-tweestaps-bij-inloggen")
