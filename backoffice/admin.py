@@ -357,3 +357,6 @@ class BsnRaadplegingAdmin(ReadOnlyAdmin):
     date_hierarchy = "op"
     list_select_related = ("user",)
     readonly_fields = ("op", "user", "organisatie", "rollen", "kanaal", "bsn_hash", "aantal_gevonden")
+
+
+from . import admin_tweestaps  # noqa: E402, F401  (two-factor devices and OpenID Connect accounts)

@@ -411,3 +411,23 @@ class RolToekenning(models.Model):
 
     def __str__(self) -> str:
         return f"{ROLES.get(self.rol, self.rol)} voor {self.gebruiker} ({self.get_status_display()})"
+
+class OidcKoppeling(models.Model):
+    """An account that logs in through its organisation's identity provider (OpenID Connect,
+    backoffice/oidc.py): found by the provider (``issuer``) and its identifier for the person
+    (``sub``), never by e-mail address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_koppeling", verbose_name="gebruiker"
+    )
+    issuer = models.CharField("identity provider (issuer)", max_length=255)
+    sub = models.CharField("kenmerk bij de identity provider (sub)", max_length=255)
+    aangemaakt = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "koppeling met identity provider"
+        verbose_name_plural = "koppelingen met identity providers"
+        constraints = [models.UniqueConstraint(fields=["issuer", "sub"], name="oidc_koppeling_uniek")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.sub}"

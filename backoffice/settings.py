@@ -158,6 +158,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "financiering.oidc.OrganisatieOIDCBackend",  # does nothing unless OIDC_RP_CLIENT_ID is set
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -325,3 +326,49 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Two-factor login (django-otp) and login through an organisation's own identity provider
+# (OpenID Connect, mozilla-django-oidc). docs/security.md "Tweestapsverificatie" and "Inloggen via
+# uw organisatie (OpenID Connect)"; the code is in backoffice/tweestaps.py and backoffice/oidc.py.
+INSTALLED_APPS[INSTALLED_APPS.index("backoffice") : INSTALLED_APPS.index("backoffice")] = [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.append("backoffice.tweestaps.TweestapsMiddleware")  # second factor before any page (web, admin, API session)
+# Which roles must log in with a second factor: "alle" (every account, default in production),
+# "geen" (default in development: `make run` and the demo stay simple), or role codes, comma-separated.
+IPS_2FA_VERPLICHT_ROLLEN = os.environ.get("IPS_2FA_VERPLICHT_ROLLEN", "alle" if PRODUCTION else "geen")
+OTP_TOTP_ISSUER = os.environ.get("IPS_2FA_UITGEVER", "IPS-loket")
+
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+# Either a discovery URL (…/.well-known/openid-configuration) or the endpoints one by one.
+OIDC_OP_DISCOVERY_URL = os.environ.get("OIDC_OP_DISCOVERY_URL", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "web-inloggen-organisatie-terug"
+LOGIN_REDIRECT_URL_FAILURE = LOGIN_URL
+# The claims that carry the role (a role code, or a list of them) and the organisation (the AGB code
+# of the aanbieder, the CBS code of the gemeente, "uwv", or "phrenos" for the auditor).
+IPS_OIDC_CLAIM_ROL = os.environ.get("IPS_OIDC_CLAIM_ROL", "ips_rol")
+IPS_OIDC_CLAIM_ORGANISATIE = os.environ.get("IPS_OIDC_CLAIM_ORGANISATIE", "ips_organisatie")
+# Roles an identity provider may hand out (never the beheerder's by default).
+IPS_OIDC_ROLLEN = os.environ.get(
+    "IPS_OIDC_ROLLEN", "uwv_beoordelaar,uwv_financieel,gemeente_medewerker,aanbieder_medewerker,auditor"
+)
+# The identity provider's own multi-factor login counts as the second factor when the ID token's
+# `amr` holds one of these values or its `acr` is one of these (empty: never).
+IPS_OIDC_MFA_AMR = os.environ.get("IPS_OIDC_MFA_AMR", "mfa,otp,hwk")
+IPS_OIDC_MFA_ACR = os.environ.get("IPS_OIDC_MFA_ACR", "")

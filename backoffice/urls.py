@@ -13,7 +13,7 @@ from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api_werkmonitor import Werkmonitor
 
-from . import jobs_api
+from . import jobs_api, oidc, views_tweestaps
 from . import views as backoffice_web
 from .auth import TokenLogin
 
@@ -112,6 +112,8 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # The web pages (Dutch URLs; a page's path ends in a slash, /inloggen and /uitloggen excepted).
     path("", include(backoffice_web.web_urlpatterns)),
+    path("", include(views_tweestaps.web_urlpatterns)),
+    path("", include(oidc.web_urlpatterns)),
     path("", include(trajecten_web.web_urlpatterns)),
     path("", include(declaraties_web.web_urlpatterns)),
     path("", include(views_eindverslag.web_urlpatterns)),

@@ -100,8 +100,9 @@ bash scripts/setup.sh
 
 PY=.venv/bin/python
 
-# De browsertests: Debian's Chromium (nooit een browser die Playwright zelf downloadt) en axe-core
-# uit het npm-register (package-lock.json). Alleen installeren als het ontbreekt of verouderd is.
+# De browsertests: Debian's Chromium (nooit een browser die Playwright zelf downloadt), axe-core en
+# oidc-provider (de echte OpenID provider van tests/web/test_oidc.py) uit het npm-register
+# (package-lock.json). Alleen installeren als een van beide ontbreekt of verouderd is.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 if [[ ! -x /usr/bin/chromium ]]; then
   echo "==> chromium installeren (apt)"
@@ -114,16 +115,24 @@ if [[ ! -x /usr/bin/chromium ]]; then
     "Chromium (/usr/bin/chromium) ontbreekt en kon niet geïnstalleerd worden: 'apt-get install chromium' als root." \
     "Chromium (/usr/bin/chromium) is missing and could not be installed: run 'apt-get install chromium' as root."
 fi
-axe_want="$(sed -n 's/.*"axe-core": *"\([^"]*\)".*/\1/p' package.json | head -1)"
-axe_have="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' node_modules/axe-core/package.json 2>/dev/null | head -1 || true)"
-if [[ ! -f node_modules/axe-core/axe.min.js || "$axe_want" != "$axe_have" ]]; then
-  echo "==> axe-core $axe_want installeren (npm ci)"
+npm_outdated() {
+  local pkg want have
+  for pkg in axe-core oidc-provider; do
+    want="$(sed -n "s/.*\"$pkg\": *\"\([^\"]*\)\".*/\1/p" package.json | head -1)"
+    have="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "node_modules/$pkg/package.json" 2>/dev/null | head -1 || true)"
+    [[ -n "$want" && "$want" == "$have" ]] || { echo "$pkg $want"; return 0; }
+  done
+  [[ -f node_modules/axe-core/axe.min.js ]] || { echo "axe-core"; return 0; }
+  return 1
+}
+if outdated="$(npm_outdated)"; then
+  echo "==> npm-pakketten voor de browsertests installeren (npm ci; $outdated ontbreekt of is verouderd)"
   command -v npm >/dev/null 2>&1 || fail \
-    "npm ontbreekt; installeer Node.js en npm (apt-get install npm) voor de toegankelijkheidstests." \
-    "npm is missing; install Node.js and npm (apt-get install npm) for the accessibility tests."
+    "npm ontbreekt; installeer Node.js en npm (apt-get install npm) voor de browsertests." \
+    "npm is missing; install Node.js and npm (apt-get install npm) for the browser tests."
   npm ci --no-audit --no-fund --loglevel=error || fail \
-    "npm ci (axe-core) mislukte; is het npm-register bereikbaar?" \
-    "npm ci (axe-core) failed; can the npm registry be reached?"
+    "npm ci (axe-core, oidc-provider) mislukte; is het npm-register bereikbaar?" \
+    "npm ci (axe-core, oidc-provider) failed; can the npm registry be reached?"
 fi
 
 echo "==> makemigrations --check"

@@ -22,3 +22,11 @@ def met_uitleg(field):
     if field.field.required:
         attrs["aria-required"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def oidc_aan() -> bool:
+    """Is login through the organisation's identity provider configured (backoffice/oidc.py)?"""
+    from backoffice.oidc import aan
+
+    return aan()

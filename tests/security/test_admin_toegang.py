@@ -11,7 +11,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from financiering.management.commands.load_reference_data import BEHEERDER_BEKIJKT, BEHEERDER_BEWERKT
+from financiering.management.commands.load_reference_data import (
+    BEHEERDER_BEKIJKT,
+    BEHEERDER_BEWERKT,
+    BEHEERDER_VERWIJDERT,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +32,7 @@ def test_only_the_beheerder_gets_in_and_only_to_configuration(world):
     world.beheer.save(update_fields=["is_staff"])
     allowed = {(app, model) for app, models in BEHEERDER_BEWERKT.items() for model in models}
     allowed |= {(app, model) for app, models in BEHEERDER_BEKIJKT.items() for model in models}
+    allowed |= {(app, model) for app, models in BEHEERDER_VERWIJDERT.items() for model in models}
     beheer = _web(world.beheer)
     others = [_web(getattr(world, name)) for name in ("ggz_noord", "gem_amsterdam", "uwv", "uwv_fin", "auditor")]
     checked = 0

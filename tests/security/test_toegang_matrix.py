@@ -97,6 +97,13 @@ ROUTES = {
     "api-docs": ("public", "Swagger UI, no data"),
     "web-inloggen": ("public", "the login page"),
     "web-uitloggen": ("public", "logging out"),
+    "web-inloggen-code": ("public", "the second step of the login: the user's own code (backoffice/tweestaps.py)"),
+    "web-inloggen-instellen": ("public", "setting up one's own authenticator app (after the password)"),
+    "web-inloggen-herstelcodes": ("public", "one's own new recovery codes, shown once"),
+    "web-inloggen-organisatie": ("public", "to the organisation's identity provider (OpenID Connect)"),
+    "web-inloggen-organisatie-terug": ("public", "back from the identity provider (OpenID Connect)"),
+    "web-tweestaps": ("list", None),
+    "web-tweestaps-herstelcodes": ("list", None),
     # reference data (roles.md: everyone reads schemes, lots, gemeenten, providers)
     "regeling": ("reference", {"uuid": "regeling"}),
     "perceel": ("reference", {"uuid": "perceel"}),

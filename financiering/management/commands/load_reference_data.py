@@ -61,8 +61,15 @@ BEHEERDER_BEKIJKT = {
     "knox": ["authtoken"],
     "axes": ["accessattempt", "accesslog", "accessfailurelog"],
 }
-# What the beheerder may delete: revoke a token, lift a lockout.
-BEHEERDER_VERWIJDERT = {"knox": ["authtoken"], "axes": ["accessattempt"]}
+# What the beheerder may see and delete: revoke a token, lift a lockout; for a lost phone, remove a
+# user's authenticator app and recovery codes (docs/security.md).
+BEHEERDER_VERWIJDERT = {
+    "knox": ["authtoken"],
+    "axes": ["accessattempt"],
+    "otp_totp": ["totpdevice"],
+    "otp_static": ["staticdevice"],
+    "backoffice": ["oidckoppeling"],
+}
 
 
 def _date(value: str | None) -> date | None:
@@ -95,7 +102,12 @@ def beheerder_permissions() -> list[Permission]:
         for model in models
         for action in BEHEERDER_ACTIES
     ] + [(app, f"view_{model}") for app, models in BEHEERDER_BEKIJKT.items() for model in models]
-    wanted += [(app, f"delete_{model}") for app, models in BEHEERDER_VERWIJDERT.items() for model in models]
+    wanted += [
+        (app, f"{action}_{model}")
+        for app, models in BEHEERDER_VERWIJDERT.items()
+        for model in models
+        for action in ("view", "delete")
+    ]
     found = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.filter(codename__in=[c for _, c in wanted]).select_related("content_type")
