@@ -49,6 +49,12 @@ class Instellingen(models.Model):
     uwv_rekening_naam = models.CharField("naam betalende rekening (UWV)", max_length=70, default="UWV")
     uwv_iban = models.CharField("IBAN betalende rekening (UWV)", max_length=34, default="NL02ABNA0123456789")
     uwv_bic = models.CharField("BIC betalende rekening (UWV)", max_length=11, default="ABNANL2A")
+    bsn_per_uur = models.PositiveSmallIntegerField(
+        "verschillende BSN's per gebruiker per uur",
+        default=30,
+        help_text="Registreren, aanvragen en zoeken samen; daarboven weigert het loket (429) en krijgt de "
+        "beheerder een signaal (docs/security.md).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -128,6 +134,7 @@ class SignaalSoort(models.TextChoices):
     CASELOAD_TE_HOOG = "caseload_te_hoog", "Caseload trajectbegeleider te hoog"
     BUDGET_BIJNA_OP = "budget_bijna_op", "Budget bijna op"
     VORDERING_TE_LAAT = "vordering_te_laat", "Vordering niet op tijd betaald"
+    BSN_VEEL_GERAADPLEEGD = "bsn_veel_geraadpleegd", "Veel verschillende BSN's geraadpleegd door één gebruiker"
 
 
 class SignaalObject(models.TextChoices):
@@ -137,6 +144,7 @@ class SignaalObject(models.TextChoices):
     TRAJECTBEGELEIDER = "trajectbegeleider", "Trajectbegeleider"
     BUDGET = "budget", "Budget"
     VORDERING = "vordering", "Vordering"
+    GEBRUIKER = "gebruiker", "Gebruiker"
 
 
 class Signaal(models.Model):
@@ -247,6 +255,8 @@ class Notificatie(models.Model):
 class BsnKanaal(models.TextChoices):
     API = "api", "API (POST /api/v1/deelnemers/_zoek)"
     WEB = "web", "Webpagina (POST /deelnemers/zoeken/)"
+    REGISTRATIE = "registratie", "Controle bij het registreren van een deelnemer (API of web)"
+    AANVRAAG = "aanvraag", "Controle bij het indienen van een aanvraag: één traject per deelnemer (API of web)"
 
 
 class BsnRaadpleging(models.Model):
@@ -260,9 +270,11 @@ class BsnRaadpleging(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bsn_raadplegingen", verbose_name="gebruiker"
     )
     op = models.DateTimeField(auto_now_add=True, db_index=True)
-    organisatie = models.CharField(max_length=300, blank=True, help_text="De organisatie van de gebruiker op dat moment")
+    organisatie = models.CharField(
+        max_length=300, blank=True, help_text="De organisatie van de gebruiker op dat moment"
+    )
     rollen = models.CharField(max_length=200, blank=True)
-    kanaal = models.CharField(max_length=3, choices=BsnKanaal.choices)
+    kanaal = models.CharField(max_length=12, choices=BsnKanaal.choices)
     bsn_hash = models.CharField(max_length=64, db_index=True, help_text="HMAC-SHA256 van het BSN, nooit het BSN")
     aantal_gevonden = models.PositiveIntegerField(default=0)
 
@@ -271,8 +283,12 @@ class BsnRaadpleging(models.Model):
         verbose_name_plural = "BSN-raadplegingen"
         ordering = ["-op", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kanaal__in=BsnKanaal.values), name="bsn_raadpleging_kanaal_geldig"),
+            models.CheckConstraint(
+                condition=models.Q(kanaal__in=BsnKanaal.values), name="bsn_raadpleging_kanaal_geldig"
+            ),
         ]
+        # the throttle counts one user's distinct hashes of the last hour (backoffice.services.bsn_gate)
+        indexes = [models.Index(fields=["user", "op"], name="bsn_raadpleging_user_op")]
 
     def __str__(self) -> str:
         return f"{self.user} {self.op:%Y-%m-%d %H:%M} ({self.get_kanaal_display()})"

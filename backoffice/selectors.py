@@ -26,10 +26,15 @@ def _gemeente_ids(user) -> list[int]:
 def signalen_for(user) -> QuerySet[Signaal]:
     """Provider: the signals of its own organisation. Gemeente: those of its gemeente(n). UWV: all,
     except a late beschikking on the gemeente route (UWV does not see an application before the
-    gemeente's decision). Auditor and beheerder: none. A user with several roles sees the union."""
+    gemeente's decision) and the signals about a user. Beheerder: the signals about a user (too many
+    distinct BSNs, backoffice.services.bsn_gate). Auditor: none. A user with several roles sees the
+    union."""
     scope = Q(pk__in=[])
     if roles.has_role(user, *roles.UWV_ROLES):
-        scope |= ~Q(object_type="aanvraag") | ~Q(uwv_rol="")
+        scope |= (~Q(object_type="aanvraag") | ~Q(uwv_rol="")) & ~Q(object_type="gebruiker")
+    if roles.has_role(user, roles.BEHEERDER):
+        # a user who used many distinct BSNs (backoffice.services.bsn_gate): for the beheerder only
+        scope |= Q(soort="bsn_veel_geraadpleegd")
     if roles.has_role(user, roles.GEMEENTE):
         scope |= Q(gemeente_id__in=_gemeente_ids(user))
     if roles.has_role(user, roles.AANBIEDER):

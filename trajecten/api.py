@@ -183,6 +183,11 @@ class AanvraagSerializer(ModelSerializer):
     besluiten = BesluitSerializer(many=True, read_only=True)
     traject = serializers.SerializerMethodField()
     wachttijd_dagen = serializers.SerializerMethodField()
+    samenloop = serializers.SerializerMethodField(
+        help_text="Alleen voor gemeente en UWV (de financier): loopt voor deze deelnemer elders al een actief "
+        "traject of een eerdere open aanvraag? Dan weigert goedkeuren met dubbel-traject. Een aanbieder krijgt "
+        "dit veld nooit."
+    )
 
     class Meta:
         model = Aanvraag
@@ -211,7 +216,21 @@ class AanvraagSerializer(ModelSerializer):
             "wachttijd_dagen",
             "besluiten",
             "traject",
+            "samenloop",
         ]
+
+    def to_representation(self, aanvraag):
+        data = super().to_representation(aanvraag)
+        request = self.context.get("request")
+        if request is None or not selectors.is_financier(request.user):
+            data.pop("samenloop", None)  # a provider learns nothing about the same person elsewhere
+        return data
+
+    def get_samenloop(self, aanvraag) -> list[str]:
+        request = self.context.get("request")
+        if request is None or not selectors.is_financier(request.user):
+            return []
+        return selectors.samenloop(aanvraag)
 
     def get_traject(self, aanvraag) -> str | None:
         traject = getattr(aanvraag, "traject", None) if aanvraag.status == "goedgekeurd" else None
@@ -256,13 +275,19 @@ class AanvraagFilter(django_filters.FilterSet):
         fields = ["status", "route", "perceel", "regeling", "gemeente", "aanbieder"]
 
 
+def _aanvragen(user):
+    """The applications of the list and detail: for a funder with the samenloop (two EXISTS)."""
+    qs = selectors.aanvragen_for(user).select_related("traject")
+    return selectors.with_samenloop(qs) if selectors.is_financier(user) else qs
+
+
 class AanvraagList(ListView):
     serializer_class = AanvraagSerializer
     filterset_class = AanvraagFilter
     required_roles = CASE_ROLES
 
     def get_queryset(self):
-        return selectors.aanvragen_for(self.request.user).select_related("traject").order_by("-id")
+        return _aanvragen(self.request.user).order_by("-id")
 
     @extend_schema(request=AanvraagWriteSerializer, responses={201: AanvraagSerializer})
     def post(self, request):
@@ -280,7 +305,7 @@ class AanvraagDetail(RetrieveView):
     required_roles = CASE_ROLES
 
     def get_queryset(self):
-        return selectors.aanvragen_for(self.request.user).select_related("traject")
+        return _aanvragen(self.request.user)
 
 
 class BeoordelingWriteSerializer(serializers.Serializer):
@@ -305,7 +330,9 @@ class AanvraagBeoordeling(BaseView):
         aanvraag, traject = services.aanvraag_decide(by=request.user, aanvraag=aanvraag, **write.validated_data)
         besluit = aanvraag.besluiten.select_related("door").order_by("-id").first()
         body = BesluitSerializer(besluit).data
-        body["aanvraag"] = AanvraagSerializer(selectors.aanvragen_for(request.user).get(pk=aanvraag.pk)).data
+        body["aanvraag"] = AanvraagSerializer(
+            _aanvragen(request.user).get(pk=aanvraag.pk), context=self.get_serializer_context()
+        ).data
         body["traject"] = (
             TrajectSerializer(selectors.trajecten_for(request.user).get(pk=traject.pk)).data if traject else None
         )

@@ -9,7 +9,6 @@ browser (not even after an error) and is shown masked, if at all."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -72,19 +71,17 @@ def aanvraag_nieuw(request):
     _require(request.user, roles.AANBIEDER)
     deelnemer_form = _deelnemer_form(request, request.POST or None)
     aanvraag_form = _aanvraag_form(request, request.POST or None)
+    status = 200
     if request.method == "POST" and deelnemer_form.is_valid() & aanvraag_form.is_valid():
-        data = deelnemer_form.cleaned_data
+        data = dict(deelnemer_form.cleaned_data)
         try:
-            with transaction.atomic():
-                deelnemer = services.deelnemer_create(
-                    by=request.user, bsn=data.pop("bsn"), **{k: v for k, v in data.items()}
-                )
-                aanvraag = services.aanvraag_submit(
-                    by=request.user, deelnemer=deelnemer, **aanvraag_form.service_args()
-                )
+            deelnemer, aanvraag = services.aanvraag_met_deelnemer_submit(
+                by=request.user, bsn=data.pop("bsn"), deelnemer_fields=data, **aanvraag_form.service_args()
+            )
         except BusinessRuleError as exc:
             target = deelnemer_form if exc.field in deelnemer_form.fields else aanvraag_form
             add_rule_error(target, exc)
+            status = 429 if exc.status == 429 else 200
         else:
             messages.success(
                 request,
@@ -93,7 +90,10 @@ def aanvraag_nieuw(request):
             )
             return redirect("web-aanvraag", uuid=aanvraag.uuid)
     return render(
-        request, "trajecten/aanbieder/aanvraag_nieuw.html", {"deelnemer_form": deelnemer_form, "form": aanvraag_form}
+        request,
+        "trajecten/aanbieder/aanvraag_nieuw.html",
+        {"deelnemer_form": deelnemer_form, "form": aanvraag_form},
+        status=status,
     )
 
 
