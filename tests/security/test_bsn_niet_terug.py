@@ -2,6 +2,7 @@
 page after a typo or a search, not by the new-application form after a refused rule."""
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -61,3 +62,41 @@ def test_the_new_application_form_never_puts_the_bsn_back_after_a_refusal(world)
         html = response.content.decode()
         assert code in html and typed not in html
         assert "Jansen" in html  # the rest of the form is kept
+
+
+def test_after_a_refusal_the_form_keeps_the_participant_by_a_reference_not_by_the_bsn(world):
+    from trajecten.models import Deelnemer
+
+    form = {
+        "voorletters": "K.",
+        "achternaam": "Jansen",
+        "geboortedatum": "1980-06-01",
+        "gemeente": str(world.amsterdam.pk),
+        "uitkering": "wga_80_100",
+        "doelgroep": "epa",
+        "hoofddiagnosegroep": "onbekend",
+        "opleiding": "onbekend",
+        "geslacht": "onbekend",
+        "burgerlijke_staat": "onbekend",
+        "perceel": str(world.epa.pk),
+        "regiebehandelaar": "Dr. P. Jansen",
+        "in_behandeling_sggz": "ja",
+        "wens_betaald_werk": "ja",
+        "geen_of_klein_dienstverband": "ja",
+    }
+    client = _web(world.ggz_noord)
+    refused = client.post("/aanvragen/nieuw/", {**form, "bsn": BSN, "wens_betaald_werk": "nee"})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "voorwaarden-niet-voldaan" in html and BSN not in html
+    ref = re.search(r'name="bsn_ref" value="([^"]+)"', html).group(1)
+    assert "Het BSN dat u invoerde is onthouden" in html
+    # the session keeps it encrypted only
+    assert BSN not in str(client.session.load())
+    # a wrong reference does not help; the right one files the application for the same person
+    wrong = client.post("/aanvragen/nieuw/", {**form, "bsn": "", "bsn_ref": "verzonnen"})
+    assert wrong.status_code == 200 and not Deelnemer.objects.exists()
+    accepted = client.post("/aanvragen/nieuw/", {**form, "bsn": "", "bsn_ref": ref})
+    assert accepted.status_code == 302, accepted.content.decode()[-1500:]
+    assert Deelnemer.objects.get().bsn == BSN
+    # used once: the session forgets it
+    assert "aanvraag_nieuw_bsn" not in client.session
