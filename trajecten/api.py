@@ -185,8 +185,8 @@ class AanvraagSerializer(ModelSerializer):
     wachttijd_dagen = serializers.SerializerMethodField()
     samenloop = serializers.SerializerMethodField(
         help_text="Alleen voor gemeente en UWV (de financier): loopt voor deze deelnemer elders al een actief "
-        "traject of een eerdere open aanvraag? Dan weigert goedkeuren met dubbel-traject. Een aanbieder krijgt "
-        "dit veld nooit."
+        "traject of een eerdere open aanvraag? Dan weigert goedkeuren met dubbel-traject. Voor een aanbieder is "
+        "de lijst altijd leeg (domain.md 12: een aanbieder leert niets over een deelnemer van een ander)."
     )
 
     class Meta:
@@ -219,17 +219,10 @@ class AanvraagSerializer(ModelSerializer):
             "samenloop",
         ]
 
-    def to_representation(self, aanvraag):
-        data = super().to_representation(aanvraag)
-        request = self.context.get("request")
-        if request is None or not selectors.is_financier(request.user):
-            data.pop("samenloop", None)  # a provider learns nothing about the same person elsewhere
-        return data
-
     def get_samenloop(self, aanvraag) -> list[str]:
         request = self.context.get("request")
         if request is None or not selectors.is_financier(request.user):
-            return []
+            return []  # always empty for a provider: the same answer for a known and an unknown BSN
         return selectors.samenloop(aanvraag)
 
     def get_traject(self, aanvraag) -> str | None:
