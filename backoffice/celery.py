@@ -8,6 +8,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
 
@@ -16,6 +17,21 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 RUN_JOB = "backoffice.run_job"
+
+
+@setup_logging.connect
+def _logging(loglevel=None, **kwargs):
+    """The worker and beat log through settings.LOGGING, whose every handler masks BSN-like
+    numbers, instead of Celery's own root handler (which would not). ``-l`` still sets the level."""
+    import logging
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
+
 
 app.conf.beat_schedule = {
     # Every night at 02:00: expiry, signals and the e-mail digests.

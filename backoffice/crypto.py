@@ -35,12 +35,26 @@ def mask_bsn(bsn: str) -> str:
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{5}(\d{4})(?!\d)")
 
 
+def mask_digits(text: str) -> str:
+    """Every free-standing run of 9 digits masked as ``*****1234``: a valid BSN or not (a typo
+    is one digit off a real one)."""
+    return _NINE_DIGITS.sub(r"*****\1", text)
+
+
 class MaskBsnFilter(logging.Filter):
-    """Masks every free-standing 9-digit number in a log record."""
+    """Masks every free-standing 9-digit number in a log record: the message (with its arguments
+    filled in) and a traceback. On every handler (settings.LOGGING, gunicorn.conf.py)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = _NINE_DIGITS.sub(r"*****\1", message)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: leave it to the handler's own error path
+            return True
+        masked = mask_digits(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_digits(record.exc_text)
         return True

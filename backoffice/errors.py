@@ -2,10 +2,18 @@
 
 
 class BusinessRuleError(Exception):
-    """A refused action. ``status`` is 409 for a broken rule, 403 for a missing role."""
+    """A refused action. ``status`` is 409 for a broken rule, 403 for a missing role, 429 for too many
+    (then ``retry_after`` seconds go into the Retry-After header)."""
 
     def __init__(
-        self, *, code: str, message: str, status: int = 409, field: str | None = None, rules: list[dict] | None = None
+        self,
+        *,
+        code: str,
+        message: str,
+        status: int = 409,
+        field: str | None = None,
+        rules: list[dict] | None = None,
+        retry_after: int | None = None,
     ):
         super().__init__(message)
         self.code = code
@@ -13,6 +21,7 @@ class BusinessRuleError(Exception):
         self.status = status
         self.field = field
         self.rules = rules or []  # every broken rule when there are several: [{"code", "reden"}]
+        self.retry_after = retry_after
 
 
 class RoleError(BusinessRuleError):

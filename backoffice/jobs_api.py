@@ -66,7 +66,7 @@ class SignaalFilter(django_filters.FilterSet):
 class SignaalList(ListView):
     serializer_class = SignaalSerializer
     filterset_class = SignaalFilter
-    required_roles = CASE_ROLES
+    required_roles = (*CASE_ROLES, roles.BEHEERDER)
 
     def get_queryset(self):
         return selectors.signalen_for(self.request.user)
@@ -74,7 +74,7 @@ class SignaalList(ListView):
 
 class SignaalDetail(RetrieveView):
     serializer_class = SignaalSerializer
-    required_roles = CASE_ROLES
+    required_roles = (*CASE_ROLES, roles.BEHEERDER)
 
     def get_queryset(self):
         return selectors.signalen_for(self.request.user)

@@ -88,6 +88,12 @@ class Instellingen(models.Model):
         validators=[MinValueValidator(DREMPEL_MIN), MaxValueValidator(DREMPEL_MAX)],
         help_text="Werkmonitor en dashboards tonen een groep met minder trajecten als '< drempel'. Standaard 5.",
     )
+    bsn_per_uur = models.PositiveSmallIntegerField(
+        "verschillende BSN's per gebruiker per uur",
+        default=30,
+        help_text="Registreren, aanvragen en zoeken samen; daarboven weigert het loket (429) en krijgt de "
+        "beheerder een signaal (docs/security.md).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -181,6 +187,7 @@ class SignaalSoort(models.TextChoices):
     VORDERING_TE_LAAT = "vordering_te_laat", "Vordering niet op tijd betaald"
     ROL_AANGEVRAAGD = "rol_aangevraagd", "Rol aangevraagd: een tweede beheerder beslist"
     ROL_TOEGEKEND = "rol_toegekend", "Rol toegekend (vier ogen)"
+    BSN_VEEL_GERAADPLEEGD = "bsn_veel_geraadpleegd", "Veel verschillende BSN's geraadpleegd door één gebruiker"
 
 
 class SignaalObject(models.TextChoices):
@@ -191,6 +198,7 @@ class SignaalObject(models.TextChoices):
     BUDGET = "budget", "Budget"
     VORDERING = "vordering", "Vordering"
     ROLTOEKENNING = "roltoekenning", "Roltoekenning"
+    GEBRUIKER = "gebruiker", "Gebruiker"
 
 
 class Signaal(models.Model):
@@ -301,6 +309,8 @@ class Notificatie(models.Model):
 class BsnKanaal(models.TextChoices):
     API = "api", "API (POST /api/v1/deelnemers/_zoek)"
     WEB = "web", "Webpagina (POST /deelnemers/zoeken/)"
+    REGISTRATIE = "registratie", "Controle bij het registreren van een deelnemer (API of web)"
+    AANVRAAG = "aanvraag", "Controle bij het indienen van een aanvraag: één traject per deelnemer (API of web)"
 
 
 class BsnRaadpleging(models.Model):
@@ -318,7 +328,7 @@ class BsnRaadpleging(models.Model):
         max_length=300, blank=True, help_text="De organisatie van de gebruiker op dat moment"
     )
     rollen = models.CharField(max_length=200, blank=True)
-    kanaal = models.CharField(max_length=3, choices=BsnKanaal.choices)
+    kanaal = models.CharField(max_length=12, choices=BsnKanaal.choices)
     bsn_hash = models.CharField(max_length=64, db_index=True, help_text="HMAC-SHA256 van het BSN, nooit het BSN")
     aantal_gevonden = models.PositiveIntegerField(default=0)
 
@@ -331,6 +341,8 @@ class BsnRaadpleging(models.Model):
                 condition=models.Q(kanaal__in=BsnKanaal.values), name="bsn_raadpleging_kanaal_geldig"
             ),
         ]
+        # the throttle counts one user's distinct hashes of the last hour (backoffice.services.bsn_gate)
+        indexes = [models.Index(fields=["user", "op"], name="bsn_raadpleging_user_op")]
 
     def __str__(self) -> str:
         return f"{self.user} {self.op:%Y-%m-%d %H:%M} ({self.get_kanaal_display()})"

@@ -135,8 +135,11 @@ def _problem_for(exc) -> Response:
             extra["invalidParams"] = [{"name": _camel(exc.field), "code": exc.code, "reason": exc.message}]
         if exc.rules:
             extra["regels"] = exc.rules
-        title = "Geen toegang" if exc.status == 403 else "Bedrijfsregel niet voldaan"
-        return problem(exc.status, exc.code, title, exc.message, **extra)
+        title = {403: "Geen toegang", 429: "Te veel verzoeken"}.get(exc.status, "Bedrijfsregel niet voldaan")
+        response = problem(exc.status, exc.code, title, exc.message, **extra)
+        if exc.retry_after:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     if isinstance(exc, serializers.ValidationError):
         params = _flatten(exc.detail)

@@ -27,9 +27,10 @@ def _gemeente_ids(user) -> list[int]:
 def signalen_for(user) -> QuerySet[Signaal]:
     """Provider: the signals of its own organisation. Gemeente: those of its gemeente(n). UWV: all
     about objects its role may open (``signalering.UWV_INZAGE``: a co-financing claim only UWV
-    financieel), except a late beschikking on the gemeente route (UWV does not see an application
-    before the gemeente's decision). Auditor and beheerder: none. A user with several roles sees
-    the union."""
+    financieel; no signal about a user or a role grant), except a late beschikking on the gemeente
+    route (UWV does not see an application before the gemeente's decision). Beheerder: the signals
+    about a user (too many distinct BSNs, ``backoffice.services.bsn_gate``) and about role grants.
+    Auditor: none. A user with several roles sees the union."""
     scope = Q(pk__in=[])
     uwv_rollen = roles.roles_of(user) & set(roles.UWV_ROLES)
     if uwv_rollen:
@@ -37,6 +38,8 @@ def signalen_for(user) -> QuerySet[Signaal]:
             object_type for object_type in UWV_INZAGE if not any(uwv_mag_openen(rol, object_type) for rol in uwv_rollen)
         ]
         scope |= (~Q(object_type="aanvraag") | ~Q(uwv_rol="")) & ~Q(object_type__in=gesloten)
+    if roles.has_role(user, roles.BEHEERDER):
+        scope |= Q(object_type__in=["gebruiker", "roltoekenning"])
     if roles.has_role(user, roles.GEMEENTE):
         scope |= Q(gemeente_id__in=_gemeente_ids(user))
     if roles.has_role(user, roles.AANBIEDER):

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "backoffice.rest.ApiVersionMiddleware",
+    "backoffice.security.BsnInUrlMiddleware",  # a BSN in a query string: 400 in the API, dropped on a page
     "backoffice.web.LoginRequiredMiddleware",  # pages need a login; idle timeout (backoffice/web.py)
     "axes.middleware.AxesMiddleware",  # turns a lockout into the Dutch answer (backoffice/auth.py); keep it last
 ]
@@ -277,14 +278,34 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Every handler masks BSN-like numbers (every run of 9 digits, backoffice.crypto.MaskBsnFilter),
+# also the access log of runserver (``django.server``) and Django's own handlers, which otherwise
+# keep their defaults (django.utils.log.DEFAULT_LOGGING) without the filter. Gunicorn logs through
+# its own loggers: gunicorn.conf.py puts the same filter on them. Celery uses this dict too
+# (backoffice/celery.py). tests/security/test_logmaskering.py checks every handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_bsn": {"()": "backoffice.crypto.MaskBsnFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_bsn"]}},
+    "filters": {
+        "mask_bsn": {"()": "backoffice.crypto.MaskBsnFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_bsn"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_bsn"]},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "filters": ["require_debug_false", "mask_bsn"]},
+    },
+    "loggers": {
+        # replaces Django's default handlers of these loggers (console without the filter, mail_admins)
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # django-axes logs every login at INFO; failures and lockouts (WARNING) are enough
+        "axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes logs every login at INFO; failures and lockouts (WARNING) are enough
-    "loggers": {"axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")}},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

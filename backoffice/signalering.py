@@ -54,7 +54,8 @@ OMSCHRIJVINGEN = {
 # A signal is listed and mailed only to those who may open its object (issue 9, finding 5).
 UWV_INZAGE: dict[str, tuple[str, ...]] = {
     "vordering": (roles.UWV_FINANCIEEL,),
-    # the beheerders' signals about role grants: they see them in the admin, no UWV role does
+    # the beheerders' signals about users and role grants: no UWV role opens them
+    "gebruiker": (),
     "roltoekenning": (),
 }
 

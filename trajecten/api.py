@@ -216,6 +216,11 @@ class AanvraagSerializer(PersonalDataMixin, ModelSerializer):
         source="toestemming_geregistreerd_door.username", read_only=True, allow_null=True
     )
     toestemming_geregistreerd_op = UtcDateTimeField(read_only=True, allow_null=True)
+    samenloop = serializers.SerializerMethodField(
+        help_text="Alleen voor gemeente en UWV (de financier): loopt voor deze deelnemer elders al een actief "
+        "traject of een eerdere open aanvraag? Dan weigert goedkeuren met dubbel-traject. Voor een aanbieder is "
+        "de lijst altijd leeg (domain.md 12: een aanbieder leert niets over een deelnemer van een ander)."
+    )
 
     class Meta:
         model = Aanvraag
@@ -248,7 +253,14 @@ class AanvraagSerializer(PersonalDataMixin, ModelSerializer):
             "wachttijd_dagen",
             "besluiten",
             "traject",
+            "samenloop",
         ]
+
+    def get_samenloop(self, aanvraag) -> list[str]:
+        request = self.context.get("request")
+        if request is None or not selectors.is_financier(request.user):
+            return []  # always empty for a provider: the same answer for a known and an unknown BSN
+        return selectors.samenloop(aanvraag)
 
     def get_traject(self, aanvraag) -> str | None:
         traject = getattr(aanvraag, "traject", None) if aanvraag.status == "goedgekeurd" else None
@@ -312,13 +324,19 @@ class AanvraagFilter(django_filters.FilterSet):
         fields = ["status", "route", "perceel", "regeling", "gemeente", "aanbieder"]
 
 
+def _aanvragen(user):
+    """The applications of the list and detail: for a funder with the samenloop (two EXISTS)."""
+    qs = selectors.aanvragen_for(user).select_related("traject")
+    return selectors.with_samenloop(qs) if selectors.is_financier(user) else qs
+
+
 class AanvraagList(ListView):
     serializer_class = AanvraagSerializer
     filterset_class = AanvraagFilter
     required_roles = CASE_ROLES
 
     def get_queryset(self):
-        return selectors.aanvragen_for(self.request.user).select_related("traject").order_by("-id")
+        return _aanvragen(self.request.user).order_by("-id")
 
     @extend_schema(request=AanvraagWriteSerializer, responses={201: AanvraagSerializer})
     def post(self, request):
@@ -336,7 +354,7 @@ class AanvraagDetail(RetrieveView):
     required_roles = CASE_ROLES
 
     def get_queryset(self):
-        return selectors.aanvragen_for(self.request.user).select_related("traject")
+        return _aanvragen(self.request.user)
 
 
 class BeoordelingWriteSerializer(serializers.Serializer):
@@ -363,7 +381,7 @@ class AanvraagBeoordeling(BaseView):
         body = BesluitSerializer(besluit).data
         context = self.get_serializer_context()
         body["aanvraag"] = AanvraagSerializer(
-            selectors.aanvragen_for(request.user).get(pk=aanvraag.pk), context=context
+            _aanvragen(request.user).get(pk=aanvraag.pk), context=context
         ).data
         body["traject"] = (
             TrajectSerializer(selectors.trajecten_for(request.user).get(pk=traject.pk), context=context).data

@@ -175,6 +175,11 @@ class Aanvraag(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONCEPT)
     waarschuwingen = models.JSONField(default=list, blank=True)
+    samenloop_bij_indienen = models.BooleanField(
+        default=False,
+        help_text="Bij het indienen liep voor dit BSN al een aanvraag of een actief traject bij een andere "
+        "aanbieder. Alleen voor de financier; de aanbieder ziet dit nooit (domain.md 12).",
+    )
     ingediend_door = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     ingediend_op = models.DateTimeField(null=True, blank=True)
     # The participant's signed consent (domain.md 12, docs/privacy.md "Toestemming"): the date on
@@ -199,10 +204,12 @@ class Aanvraag(models.Model):
         verbose_name_plural = "aanvragen"
         ordering = ["-id"]
         constraints = [
+            # Per provider: a second provider's application for the same person is accepted and goes to
+            # the funder (domain.md section 12), who cannot approve it (services.aanvraag_decide).
             models.UniqueConstraint(
-                fields=["bsn_hash"],
+                fields=["aanbieder", "bsn_hash"],
                 condition=Q(status__in=["ingediend", "gemeente_akkoord"]),
-                name="een_open_aanvraag_per_deelnemer",
+                name="een_open_aanvraag_per_deelnemer_per_aanbieder",
             ),
             models.CheckConstraint(condition=_in("status", AanvraagStatus), name="aanvraag_status_geldig"),
             models.CheckConstraint(condition=_in("route", Route), name="aanvraag_route_geldig"),

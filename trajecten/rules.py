@@ -201,10 +201,12 @@ def check_aanvraag(f: AanvraagFeiten) -> list[Overtreding]:
                     f"maanden in behandeling zijn (opgegeven: {f.behandelduur_maanden}).",
                 )
             )
+    # Only the provider's own trajectories and applications: what runs for the same person at
+    # another provider is never told to this one; it goes to the funder (samenloop_meldingen).
     if f.heeft_actief_traject:
-        out.append(Overtreding("dubbel-traject", "De deelnemer heeft al een actief IPS-traject."))
+        out.append(Overtreding("dubbel-traject", "De deelnemer heeft al een actief IPS-traject bij uw organisatie."))
     if f.heeft_open_aanvraag:
-        out.append(Overtreding("dubbel-traject", "Voor de deelnemer loopt al een aanvraag."))
+        out.append(Overtreding("dubbel-traject", "Voor de deelnemer loopt al een aanvraag van uw organisatie."))
     if f.trajectprijs is None:
         out.append(Overtreding("geen-trajectprijs", "Voor dit perceel is op deze datum geen trajectprijs vastgesteld."))
     if f.quotum is not None and f.quotum_bezet >= f.quotum:
@@ -227,14 +229,40 @@ def check_aanvraag(f: AanvraagFeiten) -> list[Overtreding]:
                 )
             )
         elif f.budget_vrij - f.budget_in_behandeling < f.trajectprijs:
+            # No amounts: the free budget after pending applications would tell a provider how much
+            # other providers have asked for (issue 9). The gemeente sees the amounts on its own pages.
             out.append(
                 Overtreding(
                     "budget-ontoereikend",
-                    f"Het vrije budget van de gemeente (EUR {f.budget_vrij - f.budget_in_behandeling:.2f}, na aftrek van "
-                    f"aanvragen in behandeling) is lager dan de trajectprijs (EUR {f.trajectprijs:.2f}).",
+                    "Het vrije budget van de gemeente voor deze regeling is niet toereikend voor dit traject "
+                    "(aanvragen in behandeling meegerekend).",
                 )
             )
     return out
+
+
+def samenloop_meldingen(*, actief_traject: bool, eerdere_aanvraag: bool) -> list[str]:
+    """What the funder is told about the same person elsewhere (domain.md section 12): another
+    active trajectory, or an application filed earlier that is still open. Never which provider,
+    scheme or person; never shown to a provider."""
+    out = []
+    if actief_traject:
+        out.append("Voor deze deelnemer loopt al een actief IPS-traject (bij een andere aanbieder).")
+    if eerdere_aanvraag:
+        out.append(
+            "Voor deze deelnemer is eerder een andere aanvraag ingediend (bij een andere aanbieder) waarover nog "
+            "niet is beslist."
+        )
+    return out
+
+
+def samenloop_weigering(meldingen: list[str]) -> BusinessRuleError:
+    """The funder's approval refused: the one-trajectory rule, with the reason."""
+    return BusinessRuleError(
+        code="dubbel-traject",
+        message=" ".join(meldingen) + " Eén traject per deelnemer: deze aanvraag kan niet worden goedgekeurd. "
+        "Wijs haar af met een toelichting, of wacht bij een eerdere aanvraag eerst het besluit daarover af.",
+    )
 
 
 def extension_problem(

@@ -141,6 +141,38 @@ def deelnemers_by_bsn(user, bsn: str) -> QuerySet[Deelnemer]:
     return deelnemers_for(user).filter(bsn_hash=crypto.bsn_hash(bsn))
 
 
+def _samenloop_traject(bsn_hash, aanvraag_pk):
+    return Traject.objects.filter(bsn_hash=bsn_hash, status="actief").exclude(aanvraag_id=aanvraag_pk)
+
+
+def _samenloop_aanvraag(bsn_hash, aanvraag_pk):
+    return Aanvraag.objects.filter(bsn_hash=bsn_hash, status__in=Aanvraag.OPEN, pk__lt=aanvraag_pk)
+
+
+def with_samenloop(qs: QuerySet[Aanvraag]) -> QuerySet[Aanvraag]:
+    """For the funder's lists: whether the same person has another active trajectory, or an earlier
+    open application, anywhere (two EXISTS in the one query of the list)."""
+    return qs.annotate(
+        samenloop_traject=Exists(_samenloop_traject(OuterRef("bsn_hash"), OuterRef("pk"))),
+        samenloop_aanvraag=Exists(_samenloop_aanvraag(OuterRef("bsn_hash"), OuterRef("pk"))),
+    )
+
+
+def samenloop(aanvraag: Aanvraag) -> list[str]:
+    """The funder's warnings about the same person elsewhere (rules.samenloop_meldingen), now."""
+    if hasattr(aanvraag, "samenloop_traject"):
+        actief, eerder = aanvraag.samenloop_traject, aanvraag.samenloop_aanvraag
+    else:
+        actief = _samenloop_traject(aanvraag.bsn_hash, aanvraag.pk).exists()
+        eerder = _samenloop_aanvraag(aanvraag.bsn_hash, aanvraag.pk).exists()
+    return rules.samenloop_meldingen(actief_traject=actief, eerdere_aanvraag=eerder)
+
+
+def is_financier(user) -> bool:
+    """Gemeente and UWV decide on applications: they see the samenloop, a provider never."""
+    return roles.has_role(user, roles.GEMEENTE, *roles.UWV_ROLES)
+
+
 def pending_budget_claims(*, gemeente_id: int, regeling_id: int) -> Decimal:
     """Expected cost of submitted gemeente-route applications not yet committed to a budget."""
     total = Aanvraag.objects.filter(

@@ -6,14 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, CharField, DateField, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, CharField, DateField, F, IntegerField, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils import timezone
 
 from backoffice import crypto, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
-from backoffice.services import bsn_raadpleging_log
+from backoffice.services import bsn_controle
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
 from financiering import services as fin_services
@@ -31,7 +31,7 @@ from .models import (
     Traject,
     Verlenging,
 )
-from .selectors import deelnemers_by_bsn, pending_budget_claims
+from .selectors import deelnemers_by_bsn, pending_budget_claims, samenloop
 
 
 def _own_aanbieder(by) -> Aanbieder:
@@ -60,11 +60,20 @@ def _four_eyes(by, submitter_id: int | None) -> None:
 # --- participants -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def deelnemer_create(*, by, bsn: str, **fields) -> Deelnemer:
+    """Register a participant. Whether the BSN is known at another provider makes no difference
+    (the answer is the same as for a new BSN); the check is throttled and logged (bsn_controle)."""
     aanbieder = _own_aanbieder(by)
     bsn_hash = crypto.bsn_hash(bsn)
-    if Deelnemer.objects.filter(aanbieder=aanbieder, bsn_hash=bsn_hash).exists():
+    with bsn_controle(by=by, bsn_hash=bsn_hash, kanaal="registratie") as controle:
+        return _deelnemer_create(aanbieder=aanbieder, bsn=bsn, bsn_hash=bsn_hash, controle=controle, **fields)
+
+
+@transaction.atomic
+def _deelnemer_create(*, aanbieder: Aanbieder, bsn: str, bsn_hash: str, controle: dict, **fields) -> Deelnemer:
+    exists = Deelnemer.objects.filter(aanbieder=aanbieder, bsn_hash=bsn_hash).exists()  # own data only
+    controle["aantal_gevonden"] += int(exists)
+    if exists:
         raise BusinessRuleError(
             code="deelnemer-bestaat",
             message="U heeft deze deelnemer al geregistreerd; zoek hem op met POST /api/v1/deelnemers/_zoek.",
@@ -84,6 +93,24 @@ def _not_anonymised(deelnemer: Deelnemer) -> None:
             message="De bewaartermijn van deze deelnemer is verstreken en de gegevens zijn geanonimiseerd; "
             "registreer de deelnemer opnieuw.",
         )
+
+
+def aanvraag_met_deelnemer_submit(
+    *, by, bsn: str, deelnemer_fields: dict, **aanvraag_args
+) -> tuple[Deelnemer, Aanvraag]:
+    """The web page's one step: register the participant and file the application, all or nothing
+    (a refused rule leaves no half-registered person), as one throttled and logged check."""
+    aanbieder = _own_aanbieder(by)
+    bsn_hash = crypto.bsn_hash(bsn)
+    with bsn_controle(by=by, bsn_hash=bsn_hash, kanaal="aanvraag") as controle:
+        with transaction.atomic():
+            deelnemer = _deelnemer_create(
+                aanbieder=aanbieder, bsn=bsn, bsn_hash=bsn_hash, controle=controle, **deelnemer_fields
+            )
+            aanvraag = _aanvraag_submit(
+                by=by, aanbieder=aanbieder, deelnemer=deelnemer, controle=controle, **aanvraag_args
+            )
+    return deelnemer, aanvraag
 
 
 @transaction.atomic
@@ -108,10 +135,22 @@ def _decision_deadline(route_step: str, today: date, instellingen: Instellingen)
     return today + timedelta(days=days)
 
 
+def aanvraag_submit(*, by, deelnemer: Deelnemer, **kwargs) -> Aanvraag:
+    """File an application after every check of domain.md section 6; all or nothing. The check for
+    the same person is throttled and logged (bsn_controle), also when the application is refused."""
+    aanbieder = _own_aanbieder(by)
+    if deelnemer.aanbieder_id != aanbieder.pk:
+        raise _not_found("Deze deelnemer")
+    with bsn_controle(by=by, bsn_hash=deelnemer.bsn_hash, kanaal="aanvraag") as controle:
+        return _aanvraag_submit(by=by, aanbieder=aanbieder, deelnemer=deelnemer, controle=controle, **kwargs)
+
+
 @transaction.atomic
-def aanvraag_submit(
+def _aanvraag_submit(
     *,
     by,
+    aanbieder: Aanbieder,
+    controle: dict,
     deelnemer: Deelnemer,
     perceel: Perceel,
     regiebehandelaar: str,
@@ -124,13 +163,13 @@ def aanvraag_submit(
     gewenste_startdatum: date | None = None,
     uitvoerder: Aanbieder | None = None,
 ) -> Aanvraag:
-    """File an application after every check of domain.md section 6; all or nothing.
+    """The scheme's row is locked for the duration, so two applications racing for the last place
+    under a quota or cap, or for the last euros of a budget, are judged one after the other.
 
-    The scheme's row is locked for the duration, so two applications racing for the last place
-    under a quota or cap, or for the last euros of a budget, are judged one after the other."""
-    aanbieder = _own_aanbieder(by)
-    if deelnemer.aanbieder_id != aanbieder.pk:
-        raise _not_found("Deze deelnemer")
+    One trajectory per person (domain.md section 12): what runs at this provider is refused
+    (``dubbel-traject``: its own data); what runs at another provider is not told, not even by a
+    different answer, status or number of queries: the application is filed like any other, with
+    ``samenloop_bij_indienen`` for the funder, whose approval refuses it (``aanvraag_decide``)."""
     _not_anonymised(deelnemer)
     if trajectbegeleider is not None and trajectbegeleider.aanbieder_id not in {
         aanbieder.pk,
@@ -153,6 +192,17 @@ def aanvraag_submit(
     instellingen = Instellingen.get()
     route = rules.route_for(deelnemer.uitkering)
     prijs = fin_selectors.trajectprijs_on(perceel, today)
+    # The same two queries whoever holds the person: the providers of active trajectories and open
+    # applications for this BSN hash.
+    actief_bij = list(
+        Traject.objects.filter(bsn_hash=deelnemer.bsn_hash, status="actief").values_list("aanbieder_id", flat=True)
+    )
+    open_bij = list(
+        Aanvraag.objects.filter(bsn_hash=deelnemer.bsn_hash, status__in=Aanvraag.OPEN).values_list(
+            "aanbieder_id", flat=True
+        )
+    )
+    controle["aantal_gevonden"] += len(actief_bij) + len(open_bij)
 
     facts = rules.AanvraagFeiten(
         today=today,
@@ -171,8 +221,8 @@ def aanvraag_submit(
         geboortedatum=deelnemer.geboortedatum,
         minimum_leeftijd=instellingen.minimum_leeftijd,
         aow_leeftijd=instellingen.aow_leeftijd,
-        heeft_actief_traject=Traject.objects.filter(bsn_hash=deelnemer.bsn_hash, status="actief").exists(),
-        heeft_open_aanvraag=Aanvraag.objects.filter(bsn_hash=deelnemer.bsn_hash, status__in=Aanvraag.OPEN).exists(),
+        heeft_actief_traject=aanbieder.pk in actief_bij,
+        heeft_open_aanvraag=aanbieder.pk in open_bij,
         in_behandeling_sggz=in_behandeling_sggz,
         wens_betaald_werk=wens_betaald_werk,
         geen_of_klein_dienstverband=geen_of_klein_dienstverband,
@@ -218,6 +268,7 @@ def aanvraag_submit(
         behandelduur_maanden=behandelduur_maanden,
         bedrag=prijs,
         waarschuwingen=facts.waarschuwingen,
+        samenloop_bij_indienen=any(pk != aanbieder.pk for pk in (*actief_bij, *open_bij)),
     )
     aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, "indienen", aanvraag.status, "aanvraag")
     aanvraag.ingediend_door = by
@@ -230,8 +281,10 @@ def aanvraag_submit(
         with transaction.atomic():
             aanvraag.save()
     except IntegrityError:
-        # Another application for the same person won the race (partial unique index).
-        raise BusinessRuleError(code="dubbel-traject", message="Voor de deelnemer loopt al een aanvraag.") from None
+        # Another application of this provider for the same person won the race (partial unique index).
+        raise BusinessRuleError(
+            code="dubbel-traject", message="Voor de deelnemer loopt al een aanvraag van uw organisatie."
+        ) from None
     return aanvraag
 
 
@@ -271,6 +324,11 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
     _four_eyes(by, aanvraag.ingediend_door_id)
     action = f"{stap}_{'akkoord' if besluit == 'akkoord' else 'afwijzen'}"
     aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, action, aanvraag.status, "aanvraag")
+    if besluit == "akkoord":
+        # One trajectory per person, across providers: the funder learns it here, with the reason.
+        meldingen = samenloop(aanvraag)
+        if meldingen:
+            raise rules.samenloop_weigering(meldingen)
     today = timezone.localdate()
     traject = None
 
@@ -318,8 +376,8 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
 def _traject_create(*, aanvraag: Aanvraag, by, today: date) -> Traject:
     """Start = the date of the funder's written approval, or the later start that was asked."""
     start = max(today, aanvraag.gewenste_startdatum or today)
-    if Traject.objects.filter(bsn_hash=aanvraag.bsn_hash, status="actief").exists():
-        raise BusinessRuleError(code="dubbel-traject", message="De deelnemer heeft al een actief IPS-traject.")
+    if Traject.objects.filter(bsn_hash=aanvraag.bsn_hash, status="actief").exists():  # also the unique index
+        raise rules.samenloop_weigering(rules.samenloop_meldingen(actief_traject=True, eerdere_aanvraag=False))
     return Traject.objects.create(
         toewijzing_nummer=Toewijzingsnummer.objects.create().pk,
         aanvraag=aanvraag,
@@ -558,12 +616,14 @@ def traject_add_amounts(*, field: str, amounts: dict[int, Decimal]) -> int:
     return Traject.objects.filter(pk__in=amounts).update(**{field: F(field) + delta})
 
 
-def deelnemer_search(*, by, bsn: str, kanaal: str) -> QuerySet[Deelnemer]:
-    """Find the participants with this BSN that ``by`` may see, and record the lookup (who, when,
-    which organisation, which hash; never the BSN) in ``BsnRaadpleging``. Every path that searches
-    by BSN goes through here: the API's ``POST /deelnemers/_zoek`` and the page ``/deelnemers/zoeken/``."""
-    found = deelnemers_by_bsn(by, bsn).order_by("id")
-    bsn_raadpleging_log(by=by, bsn=bsn, kanaal=kanaal, aantal_gevonden=found.count())
+def deelnemer_search(*, by, bsn: str, kanaal: str) -> list[Deelnemer]:
+    """Find the participants with this BSN that ``by`` may see, throttled, and record the lookup
+    (who, when, which organisation, which hash; never the BSN) in ``BsnRaadpleging``. Every path
+    that searches by BSN goes through here: the API's ``POST /deelnemers/_zoek`` and the page
+    ``/deelnemers/zoeken/``."""
+    with bsn_controle(by=by, bsn_hash=crypto.bsn_hash(bsn), kanaal=kanaal) as controle:
+        found = list(deelnemers_by_bsn(by, bsn).order_by("id"))
+        controle["aantal_gevonden"] = len(found)
     return found
 
 

@@ -154,6 +154,8 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
         "budget_na": budget.vrij - aanvraag.bedrag if budget else None,
         "gevolg": _gevolg_aanvraag(stap, aanvraag),
         "cofinanciering": (aanvraag.bedrag * aandeel).quantize(aanvraag.bedrag) if aandeel else None,
+        # the same person elsewhere: for the funder only, never for a provider (domain.md 12)
+        "samenloop": selectors.samenloop(aanvraag) if selectors.is_financier(user) else [],
         "today": today,
     }
 
@@ -289,15 +291,19 @@ def deelnemer_zoeken(request):
     a log line of the web server or the browser's history; a ``?bsn=`` is ignored."""
     _require(request.user, *CASE_ROLES)
     resultaten = None
-    if request.method == "POST":
-        form = BsnZoekForm(request.POST)
-        if form.is_valid():
-            gevonden = list(services.deelnemer_search(by=request.user, bsn=form.cleaned_data["bsn"], kanaal="web"))
+    status = 200
+    form = BsnZoekForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            gevonden = services.deelnemer_search(by=request.user, bsn=form.cleaned_data["bsn"], kanaal="web")
+        except BusinessRuleError as exc:  # te-veel-bsn (429)
+            add_rule_error(form, exc, field_map={None: "bsn"})
+            status = exc.status
+        else:
             resultaten = _dossier(request.user, gevonden)
-            form = BsnZoekForm()  # the BSN is not echoed back into the page
-    else:
-        form = BsnZoekForm()
-    return render(request, "trajecten/deelnemer_zoeken.html", {"form": form, "resultaten": resultaten})
+            form = BsnZoekForm()
+    # The template never renders the typed value: not after a search, not after a typo.
+    return render(request, "trajecten/deelnemer_zoeken.html", {"form": form, "resultaten": resultaten}, status=status)
 
 
 @login_required

@@ -4,12 +4,15 @@ the signals page. Every read goes through a selector, every write through a serv
 (BusinessRuleError) becomes a message at its field with its code (backoffice.forms.add_rule_error).
 
 The BSN is typed into a POST form only: it never appears in a URL, is never sent back to the
-browser (not even after an error) and is shown masked, if at all."""
+browser (not even after an error) and is shown masked, if at all. After a refused rule the page keeps
+it server-side (encrypted in the session, under a random reference), so it need not be typed again."""
 
+import secrets
+
+from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -17,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backoffice import roles
+from backoffice import crypto, roles
 from backoffice import selectors as bo_selectors
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
@@ -62,6 +65,31 @@ def _aanvraag_form(request, data=None):
 
 # --- register a participant and apply ---------------------------------------------------------
 
+BSN_SESSIE = "aanvraag_nieuw_bsn"
+
+
+def _bewaar_bsn(request, bsn: str) -> str:
+    """After a refused rule the page does not echo the BSN; it keeps it server-side, encrypted in
+    the session, under a random reference that the form sends back (``bsn_ref``)."""
+    ref = secrets.token_urlsafe(16)
+    request.session[BSN_SESSIE] = {"ref": ref, "bsn": crypto.encrypt(bsn)}
+    return ref
+
+
+def _met_bewaard_bsn(request):
+    """The POST, with the kept BSN filled in when the field is empty and the reference matches."""
+    if request.method != "POST":
+        return None
+    data = request.POST.copy()
+    bewaard = request.session.get(BSN_SESSIE) or {}
+    ref = data.get("bsn_ref", "")
+    if not data.get("bsn", "").strip() and ref and secrets.compare_digest(ref, bewaard.get("ref", "")):
+        try:
+            data["bsn"] = crypto.decrypt(bewaard["bsn"])
+        except InvalidToken:  # a rotated key: type it again
+            pass
+    return data
+
 
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -70,22 +98,25 @@ def aanvraag_nieuw(request):
     registered only when the application is accepted too (all or nothing), so a refused rule never
     leaves a half-registered person behind."""
     _require(request.user, roles.AANBIEDER)
-    deelnemer_form = _deelnemer_form(request, request.POST or None)
-    aanvraag_form = _aanvraag_form(request, request.POST or None)
+    data = _met_bewaard_bsn(request)
+    deelnemer_form = _deelnemer_form(request, data)
+    aanvraag_form = _aanvraag_form(request, data)
+    status = 200
+    bsn_ref = None
     if request.method == "POST" and deelnemer_form.is_valid() & aanvraag_form.is_valid():
-        data = deelnemer_form.cleaned_data
+        data = dict(deelnemer_form.cleaned_data)
         try:
-            with transaction.atomic():
-                deelnemer = services.deelnemer_create(
-                    by=request.user, bsn=data.pop("bsn"), **{k: v for k, v in data.items()}
-                )
-                aanvraag = services.aanvraag_submit(
-                    by=request.user, deelnemer=deelnemer, **aanvraag_form.service_args()
-                )
+            deelnemer, aanvraag = services.aanvraag_met_deelnemer_submit(
+                by=request.user, bsn=data.pop("bsn"), deelnemer_fields=data, **aanvraag_form.service_args()
+            )
         except BusinessRuleError as exc:
             target = deelnemer_form if exc.field in deelnemer_form.fields else aanvraag_form
             add_rule_error(target, exc)
+            status = 429 if exc.status == 429 else 200
+            if exc.field != "bsn" and status == 200:
+                bsn_ref = _bewaar_bsn(request, deelnemer_form.cleaned_data["bsn"])
         else:
+            request.session.pop(BSN_SESSIE, None)
             messages.success(
                 request,
                 f"De aanvraag voor {deelnemer.voorletters} {deelnemer.achternaam} is ingediend. "
@@ -93,7 +124,10 @@ def aanvraag_nieuw(request):
             )
             return redirect("web-aanvraag", uuid=aanvraag.uuid)
     return render(
-        request, "trajecten/aanbieder/aanvraag_nieuw.html", {"deelnemer_form": deelnemer_form, "form": aanvraag_form}
+        request,
+        "trajecten/aanbieder/aanvraag_nieuw.html",
+        {"deelnemer_form": deelnemer_form, "form": aanvraag_form, "bsn_ref": bsn_ref},
+        status=status,
     )
 
 

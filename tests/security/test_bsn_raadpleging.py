@@ -30,6 +30,9 @@ def filed(world):
     from trajecten.models import Deelnemer
 
     deelnemer = Deelnemer.objects.get(uuid=filed["deelnemer"])
+    # registering and filing were checks too (tests/security/test_deelnemer_elders.py); here: searches
+    assert set(BsnRaadpleging.objects.values_list("kanaal", flat=True)) <= {"registratie", "aanvraag"}
+    BsnRaadpleging.objects.all().delete()
     return {"aanvraag": filed, "bsn": crypto.decrypt(deelnemer.bsn_versleuteld)}
 
 

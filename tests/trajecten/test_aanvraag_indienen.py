@@ -20,6 +20,7 @@ from .aanvraag_helpers import (
     aanvragen,
     assert_problem,
     body,
+    decide,
     decided,
     deelnemer,
     gemeentelijk,
@@ -302,7 +303,12 @@ def test_budget_counts_pending_applications(world):
     person = gemeentelijk(world)
     before = aanvragen()
     problem = refused(submit(world, world.ggz_noord, person, "demo-gem-epa"), "budget-ontoereikend", before)
-    assert "0.00" in problem["detail"]
+    # no amounts: the free budget after pending applications tells what other providers asked for
+    assert problem["detail"] == (
+        "Het vrije budget van de gemeente voor deze regeling is niet toereikend voor dit traject "
+        "(aanvragen in behandeling meegerekend)."
+    )
+    assert not any(ch.isdigit() for ch in problem["detail"] + str(problem.get("regels")))
 
     # a beschikking moves the money from pending to committed: still no room
     decided(world, world.gem_amsterdam, first["uuid"])
@@ -453,20 +459,25 @@ def test_active_trajectory_for_the_same_person(world):
 
 
 def test_open_application_of_another_provider_with_the_same_bsn(world):
+    """Not refused, not told: filed like any other and sent to the funder, who cannot approve it
+    (tests/security/test_deelnemer_elders.py compares the answers byte for byte)."""
     bsn = world.f.valid_bsn(900)
     at_noord = deelnemer(world, bsn=bsn)
     at_zuid = deelnemer(world, world.zuid, bsn=bsn)
-    assert submit(world, world.ggz_noord, at_noord).status_code == 201
-    before = aanvragen()
-    refused(submit(world, world.ggz_zuid, at_zuid), "dubbel-traject", before)
+    first = submit(world, world.ggz_noord, at_noord)
+    assert first.status_code == 201
+    second = submit(world, world.ggz_zuid, at_zuid)
+    assert second.status_code == 201, second.json()
+    assert second.json()["samenloop"] == [] and second.json()["waarschuwingen"] == []
     # also at a third provider, on another scheme and route
-    refused(
-        submit(world, world.ribw_oost, gemeentelijk(world, world.ribw, bsn=bsn), "demo-gem-epa"),
-        "dubbel-traject",
-        before,
-    )
-    # Zuid learns that there is one, not whose it is
-    assert world.client(world.ggz_zuid).get("/api/v1/aanvragen").json()["count"] == 0
+    third = submit(world, world.ribw_oost, gemeentelijk(world, world.ribw, bsn=bsn), "demo-gem-epa")
+    assert third.status_code == 201, third.json()
+    assert Aanvraag.objects.get(uuid=second.json()["uuid"]).samenloop_bij_indienen is True
+    assert Aanvraag.objects.get(uuid=first.json()["uuid"]).samenloop_bij_indienen is False
+    # Zuid sees its own application only
+    assert [a["uuid"] for a in world.client(world.ggz_zuid).get("/api/v1/aanvragen").json()["results"]] == [
+        second.json()["uuid"]
+    ]
 
 
 def test_active_trajectory_at_another_provider_with_the_same_bsn(world):
@@ -475,8 +486,10 @@ def test_active_trajectory_at_another_provider_with_the_same_bsn(world):
     at_zuid = deelnemer(world, world.zuid, bsn=bsn, doelgroep="cmd")
     first = submit(world, world.ggz_noord, at_noord).json()
     decided(world, world.uwv, first["uuid"])
-    before = aanvragen()
-    refused(submit(world, world.ggz_zuid, at_zuid, "uwv-ips-cmd"), "dubbel-traject", before)
+    second = submit(world, world.ggz_zuid, at_zuid, "uwv-ips-cmd")
+    assert second.status_code == 201, second.json()
+    problem = assert_problem(decide(world, world.uwv, second.json()["uuid"]), 409, "dubbel-traject")
+    assert "al een actief IPS-traject" in problem["detail"]
 
 
 def test_new_application_after_rejection_withdrawal_or_stop(world):

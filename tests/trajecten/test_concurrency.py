@@ -146,15 +146,21 @@ def test_same_participant_submitted_twice_at_once(world):
 
 
 def test_same_bsn_at_two_providers_at_once(world):
+    """Both are filed (a provider is never told about another provider's participant, issue 9);
+    the funder's two approvals race, and one trajectory comes out."""
     bsn = world.f.valid_bsn(700)
     at_noord = deelnemer(world, world.noord, bsn=bsn)
-    at_zuid = gemeentelijk(world, world.zuid, bsn=bsn)
+    at_zuid = deelnemer(world, world.zuid, bsn=bsn)
     results = parallel(
         (world.ggz_noord, "/api/v1/aanvragen", body(at_noord, "uwv-ips-epa")),
-        (world.ggz_zuid, "/api/v1/aanvragen", body(at_zuid, "demo-gem-epa")),  # another scheme even
+        (world.ggz_zuid, "/api/v1/aanvragen", body(at_zuid, "uwv-ips-epa")),
     )
-    one_won(results, "dubbel-traject")
-    assert Aanvraag.objects.filter(bsn_hash=at_noord.bsn_hash).count() == 1
+    assert sorted(status for status, _ in results) == [201, 201], results
+    colleague = make_user(roles.UWV_BEOORDELAAR, username="uwv-2")
+    paths = [f"/api/v1/aanvragen/{answer['uuid']}/beoordelingen" for _, answer in results]
+    decisions = parallel((world.uwv, paths[0], {"besluit": "akkoord"}), (colleague, paths[1], {"besluit": "akkoord"}))
+    one_won(decisions, "dubbel-traject")
+    assert Traject.objects.filter(bsn_hash=at_noord.bsn_hash, status="actief").count() == 1
 
 
 def test_same_application_approved_twice_at_once(world):
