@@ -53,6 +53,7 @@ def test_the_new_application_form_never_puts_the_bsn_back_after_a_refusal(world)
         "in_behandeling_sggz": "ja",
         "wens_betaald_werk": "ja",
         "geen_of_klein_dienstverband": "ja",
+        "toestemming_op": "2020-01-05",
     }
     Regeling.objects.filter(pk=world.uwv_regeling.pk).update(aanvraag_tot=datetime.date(2020, 12, 31))
     client = _web(world.ggz_noord)
@@ -83,6 +84,7 @@ def test_after_a_refusal_the_form_keeps_the_participant_by_a_reference_not_by_th
         "in_behandeling_sggz": "ja",
         "wens_betaald_werk": "ja",
         "geen_of_klein_dienstverband": "ja",
+        "toestemming_op": "2020-01-05",
     }
     client = _web(world.ggz_noord)
     refused = client.post("/aanvragen/nieuw/", {**form, "bsn": BSN, "wens_betaald_werk": "nee"})

@@ -78,6 +78,7 @@ AANVRAAG = {
     "inBehandelingSggz": True,
     "wensBetaaldWerk": True,
     "geenOfKleinDienstverband": True,
+    "toestemmingOp": "2026-01-05",
 }
 
 
@@ -178,6 +179,7 @@ def web_form(world, bsn: str) -> dict:
         "in_behandeling_sggz": "ja",
         "wens_betaald_werk": "ja",
         "geen_of_klein_dienstverband": "ja",
+        "toestemming_op": "2026-01-05",
     }
 
 

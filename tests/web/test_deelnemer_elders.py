@@ -24,6 +24,7 @@ AANVRAAG = {
     "inBehandelingSggz": True,
     "wensBetaaldWerk": True,
     "geenOfKleinDienstverband": True,
+    "toestemmingOp": "2026-01-05",
 }
 
 
