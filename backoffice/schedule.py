@@ -20,6 +20,7 @@ from financiering import jobs as financiering_jobs
 from trajecten import jobs as trajecten_jobs
 from trajecten import werkmonitor
 
+from . import verwerkingslog
 from .locks import job_lock
 from .models import Instellingen, Taakrun
 from .notificaties import digests_send
@@ -88,6 +89,8 @@ def steps_for(name: str, datum: date) -> list[Step]:
         return [
             ("vorderingen", lambda d: declaraties_services.vorderingen_aanmaken(datum=d)),
             ("vorderingen_herinneren", lambda d: declaraties_services.vorderingen_herinneren(datum=d)),
+            # The processing log's own retention (docs/privacy.md, "Verwerkingslog").
+            ("verwerkingslog_opschonen", lambda d: verwerkingslog.verwerkingen_opschonen(datum=d)),
         ]
     if name == "quarterly":
         return [("werkmonitor", _werkmonitor)]
@@ -95,6 +98,19 @@ def steps_for(name: str, datum: date) -> list[Step]:
 
 
 JOBS = ("nightly", "weekly", "monthly", "quarterly")
+
+# The purpose of a step that reads a participant's data (the processing log); else signalering.
+STAP_DOELEN = (
+    ("werkmonitor", "monitoring"),
+    ("betaalopdrachten", "betalen"),
+    ("vorderingen", "betalen"),
+    ("verwerkingslog", "toezicht"),
+    ("bewaar", "bewaartermijn"),
+)
+
+
+def _stap_doel(step: str) -> str:
+    return next((doel for deel, doel in STAP_DOELEN if deel in step), "signalering")
 
 
 def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:
@@ -123,7 +139,10 @@ def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:
         try:
             for step, func in steps_for(name, datum):
                 try:
-                    with transaction.atomic():
+                    with (
+                        transaction.atomic(),
+                        verwerkingslog.verzamelen(kanaal="job", route=f"taak {name}: {step}", doel=_stap_doel(step)),
+                    ):
                         counts.update(func(datum) or {})
                 except TRANSIENT as exc:
                     fouten.append({"stap": step, "fout": f"{type(exc).__name__}: {exc}"[:500]})

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from backoffice import crypto
+from backoffice import crypto, verwerkingslog
 from financiering.models import Aanbieder, Budget, Doelgroep, Gemeente, Perceel, Regeling, Route, Trajectbegeleider
 
 
@@ -107,6 +107,14 @@ class Deelnemer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voorletters} {self.achternaam} ({self.bsn_gemaskeerd})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Every participant loaded while a request or a job step runs goes into the processing
+        log (backoffice/verwerkingslog.py): whatever the path, no read of personal data is missed."""
+        instance = super().from_db(db, field_names, values)
+        verwerkingslog.noteer(instance)
+        return instance
 
     @property
     def bsn(self) -> str:

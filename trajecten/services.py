@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, QuerySet, Value, When
 from django.utils import timezone
 
-from backoffice import crypto, roles
+from backoffice import crypto, roles, verwerkingslog
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
 from backoffice.services import bsn_raadpleging_log
@@ -69,9 +69,11 @@ def deelnemer_create(*, by, bsn: str, **fields) -> Deelnemer:
             message="U heeft deze deelnemer al geregistreerd; zoek hem op met POST /api/v1/deelnemers/_zoek.",
             field="bsn",
         )
-    return Deelnemer.objects.create(
+    deelnemer = Deelnemer.objects.create(
         aanbieder=aanbieder, bsn_versleuteld=crypto.encrypt(bsn), bsn_hash=bsn_hash, **fields
     )
+    verwerkingslog.noteer(deelnemer, handeling="aanmaken")
+    return deelnemer
 
 
 @transaction.atomic
@@ -82,6 +84,7 @@ def deelnemer_update(*, by, deelnemer: Deelnemer, **fields) -> Deelnemer:
     for name, value in fields.items():
         setattr(deelnemer, name, value)
     deelnemer.save()
+    verwerkingslog.noteer(deelnemer, handeling="wijzigen")
     return deelnemer
 
 
