@@ -136,7 +136,7 @@ def doel_voor(url_name: str, user) -> str:
     for deel, doel in ROUTE_DOELEN:
         if deel in url_name:
             return doel
-    aanvraag = any(deel in url_name for deel in ("aanvra", "beoordeling", "web-start"))
+    aanvraag = url_name == "deelnemers" or any(deel in url_name for deel in ("aanvra", "beoordeling", "web-start"))
     for rol, bij_aanvraag, anders in ROL_DOELEN:
         if roles.has_role(user, rol):
             return bij_aanvraag if aanvraag else anders

