@@ -18,6 +18,7 @@ from declaraties import jobs as declaraties_jobs
 from declaraties import services as declaraties_services
 from financiering import jobs as financiering_jobs
 from trajecten import jobs as trajecten_jobs
+from trajecten import verwerkingen as traject_verwerkingen
 from trajecten import werkmonitor
 
 from . import verwerkingslog
@@ -61,8 +62,15 @@ def _signalen(datum: date) -> list[Step]:
 
 
 def _werkmonitor_export(datum: date) -> dict[str, int]:
-    """The work monitor of the last complete quarter before ``datum`` (run on 1 Jan/Apr/Jul/Oct)."""
-    return werkmonitor.werkmonitor_export(kwartaal=werkmonitor.vorig_kwartaal(datum))
+    """The work monitor of the last complete quarter before ``datum`` (run on 1 Jan/Apr/Jul/Oct),
+    and its trajectories' participants in the processing log (one INSERT ... SELECT)."""
+    kwartaal = werkmonitor.vorig_kwartaal(datum)
+    counts = werkmonitor.werkmonitor_export(kwartaal=kwartaal)
+    rows = werkmonitor._alle_trajecten(werkmonitor.parse_kwartaal(kwartaal))
+    counts["werkmonitor.verwerkingslog"] = traject_verwerkingen.monitor_vastleggen(
+        rows, user=None, kanaal="job", handeling="exporteren", route="taak quarterly: werkmonitor"
+    )
+    return counts
 
 
 # The quarterly work-monitor export (issue 4, item 4; trajecten.werkmonitor).

@@ -318,3 +318,20 @@ def test_the_demo_data_has_a_privacy_officer(db):
 
     user = User.objects.get(username="privacy")
     assert user.check_password("demo") and roles.roles_of(user) == {roles.PRIVACY_OFFICER}
+
+
+def test_the_work_monitor_export_logs_the_participants_behind_its_rows(world):
+    from tests.trajecten.helpers import approved_traject
+
+    traject = approved_traject(world)
+    before = Verwerking.objects.count()
+    client = world.client(world.uwv)
+    csv = client.get("/api/v1/werkmonitor?kwartaal=2026-Q1&formaat=csv")
+    assert csv.status_code == 200 and str(traject["toewijzingNummer"]) in b"".join(csv.streaming_content).decode()
+    assert client.get("/api/v1/werkmonitor?kwartaal=2026-Q1").status_code == 200
+    client.get("/api/v1/werkmonitor?kwartaal=2026-Q1&formaat=csv&deel=totalen")  # aggregates only: no rows
+    rows = list(Verwerking.objects.order_by("id")[before:])
+    assert [(str(r.deelnemer_uuid), r.kanaal, r.handeling, r.doel, r.gebruikersnaam) for r in rows] == [
+        (traject["deelnemer"], "export", "exporteren", "monitoring", "uwv"),
+        (traject["deelnemer"], "api", "raadplegen", "monitoring", "uwv"),
+    ]
