@@ -113,5 +113,6 @@ class VerwerkingZoek(_LogboekView, BaseView):
         bsn = query.validated_data["bsn"]
         found = selectors.verwerkingen_zoeken(request.user, bsn_hash=crypto.bsn_hash(bsn))
         response = self.paginated(found)
-        bsn_raadpleging_log(by=request.user, bsn=bsn, kanaal="api", aantal_gevonden=response.data["count"])
+        deelnemers = found.order_by().values("deelnemer_uuid").distinct().count()
+        bsn_raadpleging_log(by=request.user, bsn=bsn, kanaal="api", aantal_gevonden=deelnemers)
         return response

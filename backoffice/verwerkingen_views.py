@@ -76,7 +76,13 @@ def verwerkingen(request):
             bsn = bsn_form.cleaned_data["bsn"]
             bsn_hash = crypto.bsn_hash(bsn)
             request.session[SESSIE_BSN] = bsn_hash
-            aantal = selectors.verwerkingen_zoeken(request.user, bsn_hash=bsn_hash).count()
+            aantal = (
+                selectors.verwerkingen_zoeken(request.user, bsn_hash=bsn_hash)
+                .order_by()
+                .values("deelnemer_uuid")
+                .distinct()
+                .count()
+            )
             bsn_raadpleging_log(by=request.user, bsn=bsn, kanaal="web", aantal_gevonden=aantal)
             return redirect(f"{request.path}?zoek=bsn")
     form = VerwerkingFilterForm(request.GET or None)
