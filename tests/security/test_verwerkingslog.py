@@ -133,7 +133,7 @@ def test_a_list_page_writes_its_rows_in_one_insert_whatever_the_page_size(world)
     assert len({r.verzoek for r in rows}) == 2  # one request id per page view
 
 
-def test_the_api_list_of_trajectories_logs_each_participant_once(world):
+def test_the_api_list_of_applications_logs_the_participants_on_its_page(world):
     for _ in range(3):
         aanvraag(world)
     before = Verwerking.objects.count()
