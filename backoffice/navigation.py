@@ -23,4 +23,5 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Budgetten", "web-budgetten", (*r.UWV_ROLES, r.GEMEENTE, r.BEHEERDER)),
     ("Dashboard", "web-dashboard", (*r.UWV_ROLES, r.GEMEENTE)),
     ("Berichten", "web-berichten", ALLE),
+    ("Verwerkingslog", "web-verwerkingen", (r.PRIVACY_OFFICER,)),
 ]

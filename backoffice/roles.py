@@ -10,6 +10,7 @@ GEMEENTE = "gemeente_medewerker"
 AANBIEDER = "aanbieder_medewerker"
 AUDITOR = "auditor"
 BEHEERDER = "beheerder"
+PRIVACY_OFFICER = "privacy_officer"
 
 ROLES = {
     UWV_BEOORDELAAR: "UWV beoordelaar",
@@ -18,6 +19,7 @@ ROLES = {
     AANBIEDER: "Aanbieder medewerker",
     AUDITOR: "Auditor (Phrenos)",
     BEHEERDER: "Beheerder",
+    PRIVACY_OFFICER: "Functionaris gegevensbescherming (FG)",
 }
 UWV_ROLES = (UWV_BEOORDELAAR, UWV_FINANCIEEL)
 

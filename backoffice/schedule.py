@@ -18,8 +18,10 @@ from declaraties import jobs as declaraties_jobs
 from declaraties import services as declaraties_services
 from financiering import jobs as financiering_jobs
 from trajecten import jobs as trajecten_jobs
+from trajecten import verwerkingen as traject_verwerkingen
 from trajecten import werkmonitor
 
+from . import verwerkingslog
 from .locks import job_lock
 from .models import Instellingen, Taakrun
 from .notificaties import digests_send
@@ -60,8 +62,15 @@ def _signalen(datum: date) -> list[Step]:
 
 
 def _werkmonitor_export(datum: date) -> dict[str, int]:
-    """The work monitor of the last complete quarter before ``datum`` (run on 1 Jan/Apr/Jul/Oct)."""
-    return werkmonitor.werkmonitor_export(kwartaal=werkmonitor.vorig_kwartaal(datum))
+    """The work monitor of the last complete quarter before ``datum`` (run on 1 Jan/Apr/Jul/Oct),
+    and its trajectories' participants in the processing log (one INSERT ... SELECT)."""
+    kwartaal = werkmonitor.vorig_kwartaal(datum)
+    counts = werkmonitor.werkmonitor_export(kwartaal=kwartaal)
+    rows = werkmonitor._alle_trajecten(werkmonitor.parse_kwartaal(kwartaal))
+    counts["werkmonitor.verwerkingslog"] = traject_verwerkingen.monitor_vastleggen(
+        rows, user=None, kanaal="job", handeling="exporteren", route="taak quarterly: werkmonitor"
+    )
+    return counts
 
 
 # The quarterly work-monitor export (issue 4, item 4; trajecten.werkmonitor).
@@ -90,6 +99,8 @@ def steps_for(name: str, datum: date) -> list[Step]:
         return [
             ("vorderingen", lambda d: declaraties_services.vorderingen_aanmaken(datum=d)),
             ("vorderingen_herinneren", lambda d: declaraties_services.vorderingen_herinneren(datum=d)),
+            # The processing log's own retention (docs/privacy.md, "Verwerkingslog").
+            ("verwerkingslog_opschonen", lambda d: verwerkingslog.verwerkingen_opschonen(datum=d)),
         ]
     if name == "quarterly":
         return [("werkmonitor", _werkmonitor)]
@@ -97,6 +108,19 @@ def steps_for(name: str, datum: date) -> list[Step]:
 
 
 JOBS = ("nightly", "weekly", "monthly", "quarterly")
+
+# The purpose of a step that reads a participant's data (the processing log); else signalering.
+STAP_DOELEN = (
+    ("werkmonitor", "monitoring"),
+    ("betaalopdrachten", "betalen"),
+    ("vorderingen", "betalen"),
+    ("verwerkingslog", "toezicht"),
+    ("bewaar", "bewaartermijn"),
+)
+
+
+def _stap_doel(step: str) -> str:
+    return next((doel for deel, doel in STAP_DOELEN if deel in step), "signalering")
 
 
 def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:
@@ -125,7 +149,10 @@ def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:
         try:
             for step, func in steps_for(name, datum):
                 try:
-                    with transaction.atomic():
+                    with (
+                        transaction.atomic(),
+                        verwerkingslog.verzamelen(kanaal="job", route=f"taak {name}: {step}", doel=_stap_doel(step)),
+                    ):
                         counts.update(func(datum) or {})
                 except TRANSIENT as exc:
                     fouten.append({"stap": step, "fout": f"{type(exc).__name__}: {exc}"[:500]})

@@ -6,7 +6,16 @@ user's reverse relation (``user.medewerker``) so that it imports no higher app."
 from django.db.models import Q, QuerySet
 
 from . import roles
-from .models import Notificatie, Signaal, Taakrun
+from .models import (
+    BsnRaadpleging,
+    Notificatie,
+    Signaal,
+    Taakrun,
+    Verwerking,
+    VerwerkingDoel,
+    VerwerkingHandeling,
+    VerwerkingKanaal,
+)
 from .signalering import UWV_INZAGE, uwv_mag_openen
 
 
@@ -64,3 +73,70 @@ def taakruns_list() -> QuerySet[Taakrun]:
 
 def notificaties_for(user) -> QuerySet[Notificatie]:
     return Notificatie.objects.filter(user_id=user.pk).prefetch_related("signalen").order_by("-datum", "-id")
+
+
+# --- the processing log (docs/privacy.md, "Verwerkingslog") -----------------------------------
+
+
+def verwerkingen_zoeken(
+    user,
+    *,
+    deelnemer=None,
+    bsn_hash: str = "",
+    gebruiker: str = "",
+    van=None,
+    tot=None,
+    doel: str = "",
+) -> QuerySet[Verwerking]:
+    """The processing log for the privacy officer (FG) only; anyone else gets nothing. Filters: a
+    participant (uuid, or the keyed hash of a BSN), a username, a date range (inclusive, Europe/
+    Amsterdam days) and a purpose."""
+    if not roles.has_role(user, roles.PRIVACY_OFFICER):
+        return Verwerking.objects.none()
+    qs = Verwerking.objects.all()
+    if deelnemer:
+        qs = qs.filter(deelnemer_uuid=deelnemer)
+    if bsn_hash:
+        qs = qs.filter(bsn_hash=bsn_hash)
+    if gebruiker:
+        qs = qs.filter(gebruikersnaam=gebruiker)
+    if van:
+        qs = qs.filter(op__date__gte=van)
+    if tot:
+        qs = qs.filter(op__date__lte=tot)
+    if doel:
+        qs = qs.filter(doel=doel)
+    return qs.order_by("-op", "-id")
+
+
+def bsn_raadplegingen_zoeken(user, *, bsn_hash: str) -> QuerySet[BsnRaadpleging]:
+    """Who looked up this BSN (also the lookups that found nothing): for the FG only."""
+    if not roles.has_role(user, roles.PRIVACY_OFFICER) or not bsn_hash:
+        return BsnRaadpleging.objects.none()
+    return BsnRaadpleging.objects.filter(bsn_hash=bsn_hash).select_related("user").order_by("-op", "-id")
+
+
+def verwerkingen_over(deelnemer_uuid) -> list[dict]:
+    """For the participant's own inzage (AVG art. 15): who processed their data, per day,
+    organisation, purpose, action and channel, with the number of times. No staff names. One query."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        Verwerking.objects.filter(deelnemer_uuid=deelnemer_uuid)
+        .annotate(dag=TruncDate("op"))
+        .values("dag", "organisatie", "doel", "handeling", "kanaal")
+        .annotate(aantal=Count("id"))
+        .order_by("-dag", "organisatie", "doel", "handeling", "kanaal")
+    )
+    labels = {**dict(VerwerkingDoel.choices), **dict(VerwerkingHandeling.choices), **dict(VerwerkingKanaal.choices)}
+    return [
+        {
+            **row,
+            "organisatie": row["organisatie"] or "IPS-loket (taak)",
+            "doel_omschrijving": labels[row["doel"]],
+            "handeling_omschrijving": labels[row["handeling"]],
+            "kanaal_omschrijving": labels[row["kanaal"]],
+        }
+        for row in rows
+    ]

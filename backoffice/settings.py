@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "backoffice.rest.ApiVersionMiddleware",
     "backoffice.security.BsnInUrlMiddleware",  # a BSN in a query string: 400 in the API, dropped on a page
     "backoffice.web.LoginRequiredMiddleware",  # pages need a login; idle timeout (backoffice/web.py)
+    "backoffice.verwerkingslog.VerwerkingslogMiddleware",  # every read of personal data (docs/privacy.md)
     "axes.middleware.AxesMiddleware",  # turns a lockout into the Dutch answer (backoffice/auth.py); keep it last
 ]
 
@@ -192,6 +193,9 @@ LOGOUT_REDIRECT_URL = "/inloggen"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 IPS_SESSION_IDLE_SECONDS = int(os.environ.get("IPS_SESSION_IDLE_MINUTES", "30")) * 60
+# The processing log's own retention (docs/privacy.md, "Verwerkingslog"): entries older than this
+# many years are purged by the monthly job. Default 7: as long as the dossiers it is about.
+IPS_VERWERKINGSLOG_BEWAARJAREN = int(os.environ.get("IPS_VERWERKINGSLOG_BEWAARJAREN", "7"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 APPEND_SLASH = False  # api.md: a trailing slash answers 404

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
+from declaraties import inzage, views_eindverslag
 from declaraties import views as declaraties_web
-from declaraties import views_eindverslag
 from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
 from financiering import api as fin
 from financiering import views as financiering_web
@@ -13,7 +13,7 @@ from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api_werkmonitor import Werkmonitor
 
-from . import jobs_api, oidc, views_tweestaps
+from . import jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
 from . import views as backoffice_web
 from .auth import TokenLogin
 
@@ -44,6 +44,9 @@ api_v1 = [
     path("deelnemers", traj.DeelnemerList.as_view(), name="deelnemers"),
     path("deelnemers/_zoek", traj.DeelnemerZoek.as_view(), name="deelnemers-zoek"),
     path("deelnemers/<uuid:uuid>", traj.DeelnemerDetail.as_view(), name="deelnemer"),
+    path("deelnemers/<uuid:uuid>/inzage", inzage.DeelnemerInzage.as_view(), name="deelnemer-inzage"),
+    path("verwerkingen", verwerkingen_api.VerwerkingList.as_view(), name="verwerkingen"),
+    path("verwerkingen/_zoek", verwerkingen_api.VerwerkingZoek.as_view(), name="verwerkingen-zoek"),
     path("aanvragen", traj.AanvraagList.as_view(), name="aanvragen"),
     path("aanvragen/<uuid:uuid>", traj.AanvraagDetail.as_view(), name="aanvraag"),
     path("aanvragen/<uuid:uuid>/beoordelingen", traj.AanvraagBeoordeling.as_view(), name="aanvraag-beoordelingen"),
@@ -72,7 +75,9 @@ api_v1 = [
     path("prestaties", declaraties.PrestatieList.as_view(), name="prestaties"),
     path("betaalopdrachten", betalingen.BetaalopdrachtList.as_view(), name="betaalopdrachten"),
     path("betaalopdrachten/<uuid:uuid>", betalingen.BetaalopdrachtDetail.as_view(), name="betaalopdracht"),
-    path("betaalopdrachten/<uuid:uuid>/regels", betalingen.BetaalopdrachtRegels.as_view(), name="betaalopdracht-regels"),
+    path(
+        "betaalopdrachten/<uuid:uuid>/regels", betalingen.BetaalopdrachtRegels.as_view(), name="betaalopdracht-regels"
+    ),
     path("betaalopdrachten/<uuid:uuid>/sepa", betalingen.BetaalopdrachtSepa.as_view(), name="betaalopdracht-sepa"),
     path(
         "betaalopdrachten/<uuid:uuid>/goedkeuringen",
@@ -88,7 +93,9 @@ api_v1 = [
     path("vorderingen/overzicht", vorderingen.VorderingOverzicht.as_view(), name="vorderingen-overzicht"),
     path("vorderingen/<uuid:uuid>", vorderingen.VorderingDetail.as_view(), name="vordering"),
     path("vorderingen/<uuid:uuid>/regels", vorderingen.VorderingRegels.as_view(), name="vordering-regels"),
-    path("vorderingen/<uuid:uuid>/verzendingen", vorderingen.VorderingVerzending.as_view(), name="vordering-verzendingen"),
+    path(
+        "vorderingen/<uuid:uuid>/verzendingen", vorderingen.VorderingVerzending.as_view(), name="vordering-verzendingen"
+    ),
     path("vorderingen/<uuid:uuid>/ontvangsten", vorderingen.VorderingOntvangst.as_view(), name="vordering-ontvangsten"),
     path("vorderingen/<uuid:uuid>/bezwaren", vorderingen.VorderingBezwaar.as_view(), name="vordering-bezwaren"),
     path(
@@ -118,6 +125,8 @@ urlpatterns = [
     path("", include(declaraties_web.web_urlpatterns)),
     path("", include(views_eindverslag.web_urlpatterns)),
     path("", include(financiering_web.web_urlpatterns)),
+    path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
+    path("", include(verwerkingen_views.web_urlpatterns)),  # the processing log, for the FG
 ]
 
 handler400 = "backoffice.rest.bad_request"

@@ -102,6 +102,8 @@ def organisatie_naam(user) -> str:
             return "Gemeente " + ", ".join(namen)
     if roles.has_role(user, roles.BEHEERDER):
         return "Beheer IPS-loket"
+    if roles.has_role(user, roles.PRIVACY_OFFICER):
+        return "Functionaris gegevensbescherming IPS-loket"
     return ""
 
 

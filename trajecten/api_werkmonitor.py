@@ -12,6 +12,7 @@ from rest_framework import serializers
 from backoffice.api import BaseView
 from backoffice.errors import BusinessRuleError
 
+from . import verwerkingen
 from . import werkmonitor as wm
 from .models import Traject
 
@@ -74,6 +75,11 @@ class Werkmonitor(BaseView):
                 code="ongeldig-deel", message="Het deel is trajecten of totalen.", status=400, field="deel"
             )
         uitvoer = wm.werkmonitor_uitvoer(request.user, kwartaal)
+        route = "GET /api/v1/werkmonitor"
+        if formaat == "xlsx" or (formaat == "csv" and deel == "trajecten"):  # the processing log
+            verwerkingen.monitor_vastleggen(
+                uitvoer.rijen, user=request.user, kanaal="export", handeling="exporteren", route=route
+            )
 
         if formaat == "csv":
             if deel == "trajecten":
@@ -89,6 +95,7 @@ class Werkmonitor(BaseView):
             return _download(HttpResponse(buffer.getvalue(), content_type=XLSX), wm.bestandsnaam(kwartaal, "", "xlsx"))
 
         page = self.paginate_queryset(uitvoer.rijen)
+        verwerkingen.nummers_vastleggen([raw["toewijzing_nummer"] for raw in page], user=request.user, route=route)
         response = self.get_paginated_response([uitvoer.record(raw) for raw in page])
         response.data = {
             "kwartaal": kwartaal.code,

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.db.models.functions import TruncDate
 from simple_history.models import HistoricalRecords
 
-from backoffice import crypto, limieten
+from backoffice import crypto, limieten, verwerkingslog
 from financiering.models import Aanbieder, Budget, Doelgroep, Gemeente, Perceel, Regeling, Route, Trajectbegeleider
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -119,6 +119,14 @@ class Deelnemer(models.Model):
         if self.geanonimiseerd_op:
             return f"Geanonimiseerde deelnemer {self.uuid}"
         return f"{self.voorletters} {self.achternaam} ({self.bsn_gemaskeerd})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Every participant loaded while a request or a job step runs goes into the processing
+        log (backoffice/verwerkingslog.py): whatever the path, no read of personal data is missed."""
+        instance = super().from_db(db, field_names, values)
+        verwerkingslog.noteer(instance)
+        return instance
 
     @property
     def bsn(self) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Case, CharField, DateField, F, IntegerField, Value,
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils import timezone
 
-from backoffice import crypto, roles
+from backoffice import crypto, roles, verwerkingslog
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
 from backoffice.services import bsn_controle
@@ -79,9 +79,11 @@ def _deelnemer_create(*, aanbieder: Aanbieder, bsn: str, bsn_hash: str, controle
             message="U heeft deze deelnemer al geregistreerd; zoek hem op met POST /api/v1/deelnemers/_zoek.",
             field="bsn",
         )
-    return Deelnemer.objects.create(
+    deelnemer = Deelnemer.objects.create(
         aanbieder=aanbieder, bsn_versleuteld=crypto.encrypt(bsn), bsn_hash=bsn_hash, **fields
     )
+    verwerkingslog.noteer(deelnemer, handeling="aanmaken")
+    return deelnemer
 
 
 def _not_anonymised(deelnemer: Deelnemer) -> None:
@@ -122,6 +124,7 @@ def deelnemer_update(*, by, deelnemer: Deelnemer, **fields) -> Deelnemer:
     for name, value in fields.items():
         setattr(deelnemer, name, value)
     deelnemer.save()
+    verwerkingslog.noteer(deelnemer, handeling="wijzigen")
     return deelnemer
 
 

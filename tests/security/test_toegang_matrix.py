@@ -115,6 +115,7 @@ ROUTES = {
     "notificatie": ("object", {"uuid": "notificatie"}),
     "budget": ("object", {"uuid": "budget"}),
     "deelnemer": ("object", {"uuid": "deelnemer"}),
+    "deelnemer-inzage": ("object", {"uuid": "deelnemer"}),  # AVG art. 15: the own provider only
     "aanvraag": ("object", {"uuid": "aanvraag"}),
     "aanvraag-beoordelingen": ("object", {"uuid": "aanvraag"}),
     "aanvraag-intrekkingen": ("object", {"uuid": "aanvraag"}),
@@ -162,12 +163,15 @@ ROUTES = {
     "vorderingen": ("list", None),
     "vorderingen-overzicht": ("list", None),
     "werkmonitor": ("list", None),
+    "verwerkingen": ("list", None),  # the processing log: the FG only (tests/security/test_verwerkingslog.py)
+    "verwerkingen-zoek": ("list", None),
     # pages: objects
     "web-aanvraag": ("object", {"uuid": "aanvraag"}),
     "web-aanvraag-beoordeling": ("object", {"uuid": "aanvraag"}),
     "web-aanvraag-intrekken": ("object", {"uuid": "aanvraag"}),
     "web-verlenging-beoordeling": ("object", {"uuid": "traject", "verlenging_uuid": "verlenging"}),
     "web-deelnemer": ("object", {"uuid": "deelnemer"}),
+    "web-deelnemer-inzage": ("object", {"uuid": "deelnemer"}),
     "web-traject": ("object", T),
     "web-traject-plaatsing": ("object", T),
     "web-traject-verlenging": ("object", T),
@@ -206,6 +210,7 @@ ROUTES = {
     "web-dashboard-budget-export": ("list", None),
     "web-budgetten": ("list", None),
     "web-berichten": ("list", None),
+    "web-verwerkingen": ("list", None),
 }
 # Decision pages belong to the one who decides, not to the provider.
 ROUTE_OWNER = {"web-verlenging-beoordeling": "gem_utrecht", "web-aanvraag-beoordeling": "gem_utrecht"}

@@ -45,6 +45,7 @@ ACCOUNTS = {
     "ribw-oost": roles.AANBIEDER,
     "auditor": roles.AUDITOR,
     "beheer": roles.BEHEERDER,
+    "privacy": roles.PRIVACY_OFFICER,
 }
 PROVIDERS = {"ggz-noord": "ggz", "ggz-zuid": "ggz", "ribw-oost": "ribw"}
 

@@ -99,6 +99,7 @@ ACCOUNTS = {
     "ribw-oost": (roles.AANBIEDER, "Demo", "RIBW Oost", ()),
     "auditor": (roles.AUDITOR, "Demo", "Auditor Kenniscentrum Phrenos", ()),
     "beheer": (roles.BEHEERDER, "Demo", "Beheerder", ()),
+    "privacy": (roles.PRIVACY_OFFICER, "Demo", "Functionaris gegevensbescherming", ()),
 }
 
 
