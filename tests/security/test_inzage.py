@@ -37,6 +37,7 @@ def dossier(world, clock):
             "urenPerWeek": "16.0",
             "contractsoort": "arbeidsovereenkomst",
             "minimumloonOfMeer": True,
+            "aandoeningBekendBijWerkgever": False,
         },
         format="json",
     )
