@@ -31,6 +31,10 @@ D = dt.date
 COPIES = 4  # each job queued four times
 
 
+def _succeeded(workers) -> list[int]:
+    return [len(re.findall(r"Task backoffice\.run_job\[[^]]+\] succeeded", w.log(1_000_000))) for w in workers]
+
+
 def test_two_workers_share_the_jobs_and_do_nothing_twice(data, tmp_path, settings):
     jobs = [("weekly", D(2026, 3, 2)), ("nightly", D(2030, 1, 2))]
     clean, _ = clean_run(jobs, tmp_path / "clean", settings)
@@ -47,7 +51,11 @@ def test_two_workers_share_the_jobs_and_do_nothing_twice(data, tmp_path, setting
             what="alle runs klaar",
             workers=workers,
         )
-        done = [len(re.findall(r"Task backoffice\.run_job\[[^]]+\] succeeded", w.log(1_000_000))) for w in workers]
+        # a worker logs "succeeded" just after the run's record is committed: wait for the line too
+        wait_for(
+            lambda: sum(_succeeded(workers)) == COPIES * len(jobs), timeout=30, what="taken gemeld", workers=workers
+        )
+        done = _succeeded(workers)
     finally:
         for worker in workers:
             worker.stop()
