@@ -673,6 +673,18 @@ def deelnemers_anonymise(*, ids, by_job: str | None = None, datum: date | None =
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    if gedaan:
+        # the processing log (docs/privacy.md "Verwerkingslog"): one INSERT ... SELECT, before the
+        # BSN hash is gone, so that the FG can still tell that a person's data was removed
+        bron, params = Deelnemer.objects.filter(pk__in=gedaan).values("uuid", "bsn_hash").query.sql_with_params()
+        verwerkingslog.vastleggen_sql(
+            bron,
+            params,
+            handeling="anonimiseren",
+            doel="bewaartermijn",
+            kanaal="job",
+            route=f"bewaartermijn: {by_job or 'handmatig'}",
+        )
     for start in range(0, len(gedaan), _CHUNK):
         _anonymise_chunk(gedaan[start : start + _CHUNK], datum=datum, reden=reden)
     return gedaan

@@ -20,8 +20,9 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from backoffice import crypto
 from backoffice.errors import BusinessRuleError
-from backoffice.models import Instellingen, Taakrun
+from backoffice.models import Instellingen, Taakrun, Verwerking
 from declaraties import jobs as declaraties_jobs
 from declaraties import services as declaraties_services
 from declaraties.models import Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
@@ -228,6 +229,10 @@ def test_anonymised_the_day_after_seven_years_keeping_figures_and_money(world, c
     assert p1.bsn_hash != "" and len(p1.bsn_hash) < 64 and bsn not in p1.bsn_hash
     assert (p1.gemeente, p1.aanbieder, p1.doelgroep) == (w.amsterdam, w.noord, "cmd")
     assert str(p1) == f"Geanonimiseerde deelnemer {p1.uuid}"
+    # the processing log says so, found by the hash the BSN had (the FG's search by BSN)
+    gelogd = Verwerking.objects.get(deelnemer_uuid=p1.uuid, handeling="anonimiseren")
+    assert (gelogd.doel, gelogd.kanaal, gelogd.gebruikersnaam) == ("bewaartermijn", "job", "")
+    assert gelogd.bsn_hash == crypto.bsn_hash(bsn)
     aanvraag = Aanvraag.objects.get(deelnemer=p1)
     assert (aanvraag.bsn_hash, aanvraag.regiebehandelaar) == ("", "")
     assert Traject.objects.get(pk=p1_traject.pk).bsn_hash == ""
