@@ -28,7 +28,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from . import roles
-from .models import Verwerking, VerwerkingDoel, VerwerkingHandeling, VerwerkingKanaal
+from .models import BsnRaadpleging, Verwerking, VerwerkingDoel, VerwerkingHandeling, VerwerkingKanaal
 
 logger = logging.getLogger(__name__)
 
@@ -303,7 +303,7 @@ def opschoongrens(datum: date) -> datetime:
 
 def verwerkingen_opschonen(*, datum: date) -> dict[str, int]:
     """The log's own retention (a step of the monthly job): delete the entries older than
-    ``IPS_VERWERKINGSLOG_BEWAARJAREN`` years before ``datum``. The only DELETE the trigger allows,
+    ``IPS_VERWERKINGSLOG_BEWAARJAREN`` years before ``datum``, and the BSN checks of that age. The only DELETE the trigger allows,
     and only with the transaction-local setting this sets. Idempotent: a rerun deletes nothing."""
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
@@ -313,4 +313,6 @@ def verwerkingen_opschonen(*, datum: date) -> dict[str, int]:
         verwijderd = cursor.rowcount
         if postgres:
             cursor.execute("SELECT set_config('ips.verwerkingslog_opschonen', '', true)")
-    return {"verwerkingslog.opgeschoond": verwijderd}
+    # the BSN checks (BsnRaadpleging: hash only) are kept as long as the log itself
+    raadplegingen, _ = BsnRaadpleging.objects.filter(op__lt=opschoongrens(datum)).delete()
+    return {"verwerkingslog.opgeschoond": verwijderd, "verwerkingslog.bsn_raadplegingen_opgeschoond": raadplegingen}

@@ -181,12 +181,16 @@ def test_the_monthly_job_purges_entries_past_the_logs_own_period(world, clock, s
     run = run_job("monthly", datetime.date(2026, 3, 1))
     assert run.status == "geslaagd", run.fouten
     assert run.counts["verwerkingslog.opgeschoond"] == 1
+    # the registration's BSN check goes with it (same period); the younger one stays
+    assert run.counts["verwerkingslog.bsn_raadplegingen_opgeschoond"] == 1
+    assert BsnRaadpleging.objects.get().bsn_hash == Deelnemer.objects.get(uuid=nieuw["uuid"]).bsn_hash
     assert list(Verwerking.objects.values_list("deelnemer_uuid", flat=True)) == [
         Deelnemer.objects.get(uuid=nieuw["uuid"]).uuid
     ]
     assert not Verwerking.objects.filter(deelnemer_uuid=oud["uuid"]).exists()
     again = run_job("monthly", datetime.date(2026, 3, 1))
     assert again.counts["verwerkingslog.opgeschoond"] == 0
+    assert again.counts["verwerkingslog.bsn_raadplegingen_opgeschoond"] == 0
     assert Taakrun.objects.filter(taak="monthly").count() == 2
 
 
