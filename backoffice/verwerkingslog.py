@@ -259,10 +259,11 @@ def vastleggen_sql(select_sql: str, params, *, handeling: str, doel: str, kanaal
     uuid and its BSN hash (and may repeat a participant: it is logged once). For jobs and exports
     that never load instances; also for the retention job (``handeling=anonimiseren``)."""
     wie = _wie(user)
-    nieuw_uuid = "gen_random_uuid()" if connection.vendor == "postgresql" else "lower(hex(randomblob(16)))"
+    if connection.vendor != "postgresql":
+        return _vastleggen_elders(select_sql, params, wie, handeling=handeling, doel=doel, kanaal=kanaal, route=route)
     sql = (
         f"INSERT INTO {Verwerking._meta.db_table} ({_KOLOMMEN}) "
-        f"SELECT {nieuw_uuid}, %s, %s, %s, %s, %s, %s, x.deelnemer_uuid, COALESCE(x.bsn_hash, ''), "
+        "SELECT gen_random_uuid(), %s, %s, %s, %s, %s, %s, x.deelnemer_uuid, COALESCE(x.bsn_hash, ''), "
         "%s, %s, %s, '', NULL, %s "
         f"FROM (SELECT deelnemer_uuid, MAX(bsn_hash) AS bsn_hash FROM ({select_sql}) AS bron(deelnemer_uuid, bsn_hash) "
         "GROUP BY deelnemer_uuid) AS x"
@@ -285,6 +286,36 @@ def vastleggen_sql(select_sql: str, params, *, handeling: str, doel: str, kanaal
             ],
         )
         return cursor.rowcount
+
+
+def _vastleggen_elders(select_sql: str, params, wie: dict, *, handeling, doel, kanaal, route) -> int:
+    """The same on the embedded SQLite of ``make run`` (no column aliases on a derived table, no
+    UUID parameters): read the pairs, then one bulk insert."""
+    with connection.cursor() as cursor:
+        cursor.execute(select_sql, list(params))
+        paren: dict[uuidlib.UUID, str] = {}
+        for deelnemer_uuid, bsn_hash in cursor.fetchall():
+            key = deelnemer_uuid if isinstance(deelnemer_uuid, uuidlib.UUID) else uuidlib.UUID(str(deelnemer_uuid))
+            paren[key] = max(paren.get(key, ""), bsn_hash or "")
+    op, verzoek = timezone.now(), uuidlib.uuid4()
+    Verwerking.objects.bulk_create(
+        Verwerking(
+            op=op,
+            verzoek=verzoek,
+            gebruiker=wie["gebruiker"],
+            gebruikersnaam=wie["gebruikersnaam"],
+            organisatie=wie["organisatie"],
+            rollen=wie["rollen"],
+            deelnemer_uuid=deelnemer_uuid,
+            bsn_hash=bsn_hash,
+            handeling=handeling,
+            doel=doel,
+            kanaal=kanaal,
+            route=route[:200],
+        )
+        for deelnemer_uuid, bsn_hash in paren.items()
+    )
+    return len(paren)
 
 
 def bewaartermijn_jaren() -> int:

@@ -30,10 +30,14 @@ def nummers_vastleggen(nummers: list[int], *, user, route: str) -> int:
     """Log the participants of these trajectories (one page of the monitor's JSON)."""
     if not nummers:
         return 0
+    bron, params = (
+        Traject.objects.filter(toewijzing_nummer__in=nummers)
+        .values_list("deelnemer__uuid", "deelnemer__bsn_hash")
+        .query.sql_with_params()
+    )
     return verwerkingslog.vastleggen_sql(
-        f"SELECT d.uuid, d.bsn_hash FROM {Traject._meta.db_table} t "
-        f"JOIN {Deelnemer._meta.db_table} d ON d.id = t.deelnemer_id WHERE t.toewijzing_nummer = ANY(%s)",
-        [list(nummers)],
+        bron,
+        params,
         handeling="raadplegen",
         doel="monitoring",
         kanaal="api",

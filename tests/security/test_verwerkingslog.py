@@ -230,6 +230,29 @@ def test_a_set_is_logged_in_one_insert_select(world):
     assert Verwerking.objects.filter(handeling="anonimiseren", doel="bewaartermijn").count() == 3
 
 
+def test_the_embedded_database_path_logs_the_same_set(world):
+    """``make run``'s SQLite knows no column aliases on a derived table nor UUID parameters: there
+    the pairs are read and written in one bulk insert. The same rows, one per participant."""
+    a, b = deelnemer(world), deelnemer(world)
+    bron, params = Deelnemer.objects.order_by().values_list("uuid", "bsn_hash").query.sql_with_params()
+    wie = verwerkingslog._wie(world.ggz_noord)
+    with CaptureQueriesContext(connection) as queries:
+        n = verwerkingslog._vastleggen_elders(
+            f"{bron} UNION ALL {bron}",
+            [*params, *params],
+            wie,
+            handeling="exporteren",
+            doel="monitoring",
+            kanaal="export",
+            route="GET /api/v1/werkmonitor",
+        )
+    assert n == 2 and len(queries.captured_queries) == 2  # one read, one insert
+    rows = Verwerking.objects.filter(handeling="exporteren").order_by("deelnemer_uuid")
+    assert sorted(str(r.deelnemer_uuid) for r in rows) == sorted([a["uuid"], b["uuid"]])
+    assert {(r.gebruikersnaam, r.kanaal, r.doel) for r in rows} == {("ggz-noord", "export", "monitoring")}
+    assert all(len(r.bsn_hash) == 64 for r in rows)
+
+
 # --- the privacy officer ----------------------------------------------------------------------
 
 
