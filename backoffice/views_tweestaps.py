@@ -91,10 +91,7 @@ def code(request):
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if login_throttled(request):
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, TE_VEEL)
+        if _afgeremd(request, form):
             status = 429
         elif form.is_valid():
             device, throttled = _match(request.user, form.cleaned_data["code"])
@@ -112,6 +109,16 @@ def code(request):
             status = 429 if throttled else 200
     context = {"form": form, "next": _next(request), "ips_navigatie": []}  # no menu before the second factor
     return render(request, "backoffice/tweestaps_code.html", context, status=status)
+
+
+def _afgeremd(request, form) -> bool:
+    """Too many attempts from this address (the login throttle): the form says so, nothing else."""
+    if not login_throttled(request):
+        return False
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(None, TE_VEEL)
+    return True
 
 
 def _match(user, token: str):
@@ -164,10 +171,7 @@ def instellen(request):
     form = CodeForm(request.POST or None, herstelcode=False)
     status = 200
     if request.method == "POST":
-        if login_throttled(request):
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(None, TE_VEEL)
+        if _afgeremd(request, form):
             status = 429
         elif form.is_valid() and not device.verify_is_allowed()[0]:
             form.add_error("code", TE_VEEL)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from financiering.models import Regeling
 from tests.factories import valid_bsn
+from tests.trajecten.aanvraag_helpers import web_form
 
 pytestmark = pytest.mark.django_db
 
@@ -37,24 +38,7 @@ def test_the_search_page_never_puts_the_bsn_back(world, typed):
 
 
 def test_the_new_application_form_never_puts_the_bsn_back_after_a_refusal(world):
-    form = {
-        "voorletters": "K.",
-        "achternaam": "Jansen",
-        "geboortedatum": "1980-06-01",
-        "gemeente": str(world.amsterdam.pk),
-        "uitkering": "wga_80_100",
-        "doelgroep": "epa",
-        "hoofddiagnosegroep": "onbekend",
-        "opleiding": "onbekend",
-        "geslacht": "onbekend",
-        "burgerlijke_staat": "onbekend",
-        "perceel": str(world.epa.pk),
-        "regiebehandelaar": "Dr. P. Jansen",
-        "in_behandeling_sggz": "ja",
-        "wens_betaald_werk": "ja",
-        "geen_of_klein_dienstverband": "ja",
-        "toestemming_op": "2020-01-05",
-    }
+    form = web_form(world, toestemming_op="2020-01-05")
     Regeling.objects.filter(pk=world.uwv_regeling.pk).update(aanvraag_tot=datetime.date(2020, 12, 31))
     client = _web(world.ggz_noord)
     for typed, code in ((BSN, "buiten-aanvraagperiode"), (TYPO, "elfproef")):
@@ -68,24 +52,7 @@ def test_the_new_application_form_never_puts_the_bsn_back_after_a_refusal(world)
 def test_after_a_refusal_the_form_keeps_the_participant_by_a_reference_not_by_the_bsn(world):
     from trajecten.models import Deelnemer
 
-    form = {
-        "voorletters": "K.",
-        "achternaam": "Jansen",
-        "geboortedatum": "1980-06-01",
-        "gemeente": str(world.amsterdam.pk),
-        "uitkering": "wga_80_100",
-        "doelgroep": "epa",
-        "hoofddiagnosegroep": "onbekend",
-        "opleiding": "onbekend",
-        "geslacht": "onbekend",
-        "burgerlijke_staat": "onbekend",
-        "perceel": str(world.epa.pk),
-        "regiebehandelaar": "Dr. P. Jansen",
-        "in_behandeling_sggz": "ja",
-        "wens_betaald_werk": "ja",
-        "geen_of_klein_dienstverband": "ja",
-        "toestemming_op": "2020-01-05",
-    }
+    form = web_form(world, toestemming_op="2020-01-05")
     client = _web(world.ggz_noord)
     refused = client.post("/aanvragen/nieuw/", {**form, "bsn": BSN, "wens_betaald_werk": "nee"})
     html = refused.content.decode()

@@ -20,6 +20,7 @@ from backoffice.models import BsnRaadpleging, Instellingen, Signaal
 from financiering.models import Regeling
 from tests.conftest import World
 from tests.factories import valid_bsn
+from tests.trajecten.aanvraag_helpers import web_form
 from trajecten.models import Aanvraag, Traject
 
 pytestmark = pytest.mark.django_db
@@ -161,33 +162,11 @@ def test_the_api_answers_a_bsn_known_elsewhere_as_an_unknown_one(world, conflict
     )
 
 
-def web_form(world, bsn: str) -> dict:
-    return {
-        "bsn": bsn,
-        "voorletters": "K.",
-        "achternaam": "Jansen",
-        "geboortedatum": "1980-06-01",
-        "gemeente": str(world.amsterdam.pk),
-        "uitkering": "wga_80_100",
-        "doelgroep": "epa",
-        "hoofddiagnosegroep": "onbekend",
-        "opleiding": "onbekend",
-        "geslacht": "onbekend",
-        "burgerlijke_staat": "onbekend",
-        "perceel": str(world.epa.pk),
-        "regiebehandelaar": "Dr. P. Jansen",
-        "in_behandeling_sggz": "ja",
-        "wens_betaald_werk": "ja",
-        "geen_of_klein_dienstverband": "ja",
-        "toestemming_op": "2026-01-05",
-    }
-
-
 def web_probe(world, bsn: str):
     client = Client()
     client.force_login(world.ribw_oost)
     with CaptureQueriesContext(connection) as sql:
-        response = client.post("/aanvragen/nieuw/", web_form(world, bsn))
+        response = client.post("/aanvragen/nieuw/", web_form(world, bsn=bsn))
     page = client.get(response["Location"]) if response.status_code == 302 else None
     return response, page, statements(sql)
 
@@ -324,7 +303,7 @@ def test_many_distinct_bsns_are_throttled_and_signalled_once_a_day(world, clock)
     assert page.status_code == 429
     html = page.content.decode()
     assert "verschillende BSN&#x27;s gebruikt" in html and "te-veel-bsn" in html and bsns[4] not in html
-    form = web.post("/aanvragen/nieuw/", web_form(world, bsns[4]))
+    form = web.post("/aanvragen/nieuw/", web_form(world, bsn=bsns[4]))
     assert form.status_code == 429 and "te-veel-bsn" in form.content.decode()
     # another user is not affected
     assert world.client(world.ggz_zuid).post("/api/v1/deelnemers", person(bsns[3]), format="json").status_code == 201

@@ -15,6 +15,30 @@ AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = datetime.date(2026, 1, 15)
 
 
+def web_form(world, **overrides) -> dict:
+    """The web page /aanvragen/nieuw/ filled in for a new EPA participant in Amsterdam (no BSN:
+    the test adds the one it probes with)."""
+    return {
+        "voorletters": "K.",
+        "achternaam": "Jansen",
+        "geboortedatum": "1980-06-01",
+        "gemeente": str(world.amsterdam.pk),
+        "uitkering": "wga_80_100",
+        "doelgroep": "epa",
+        "hoofddiagnosegroep": "onbekend",
+        "opleiding": "onbekend",
+        "geslacht": "onbekend",
+        "burgerlijke_staat": "onbekend",
+        "perceel": str(world.epa.pk),
+        "regiebehandelaar": "Dr. P. Jansen",
+        "in_behandeling_sggz": "ja",
+        "wens_betaald_werk": "ja",
+        "geen_of_klein_dienstverband": "ja",
+        "toestemming_op": "2026-01-05",
+        **overrides,
+    }
+
+
 def noon(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12, 0), tzinfo=AMS)
 
