@@ -3,30 +3,24 @@ no queries. ``backoffice.services`` gathers the facts and applies one transition
 
 from .errors import BusinessRuleError
 from .roles import AANBIEDER, GEMEENTE, ROLES
+from .states import Toestandsmachine
 
-# action -> {from state: to state}
-ROL_TRANSITIES = {
-    "goedkeuren": {"aangevraagd": "goedgekeurd"},
-    "afwijzen": {"aangevraagd": "afgewezen"},
-    "intrekken": {"goedgekeurd": "ingetrokken"},
-}
-_ACTIES = {"goedkeuren": "goedkeuren", "afwijzen": "afwijzen", "intrekken": "intrekken"}
+# action -> {from state: to state} (backoffice.states)
+ROLTOEKENNING = Toestandsmachine(
+    "roltoekenning",
+    {
+        "goedkeuren": {"aangevraagd": "goedgekeurd"},
+        "afwijzen": {"aangevraagd": "afgewezen"},
+        "intrekken": {"goedgekeurd": "ingetrokken"},
+    },
+)
+ROL_TRANSITIES = ROLTOEKENNING.transities
 
 # roles that only make sense with an organisation (financiering.Medewerker)
 ROL_MET_ORGANISATIE = {
     AANBIEDER: "Deze rol vraagt een koppeling aan een aanbieder (medewerker in het beheer).",
     GEMEENTE: "Deze rol vraagt een koppeling aan een of meer gemeenten (medewerker in het beheer).",
 }
-
-
-def rol_next_state(action: str, current: str) -> str:
-    try:
-        return ROL_TRANSITIES[action][current]
-    except KeyError:
-        raise BusinessRuleError(
-            code="ongeldige-status",
-            message=f"U kunt een roltoekenning met status '{current}' niet {_ACTIES.get(action, action)}.",
-        ) from None
 
 
 def check_aanvraag(*, door_id: int, gebruiker_id: int, rol: str, heeft_rol: bool, loopt_al: bool) -> None:

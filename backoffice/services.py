@@ -111,7 +111,7 @@ def rol_goedkeuren(*, by, toekenning: RolToekenning) -> RolToekenning:
     """Beheerder B (not the requester, not the user) approves: the user gets the role."""
     _require_beheerder(by)
     toekenning = _locked(toekenning)
-    nieuw = rules.rol_next_state("goedkeuren", toekenning.status)
+    nieuw = rules.ROLTOEKENNING.volgende("goedkeuren", toekenning.status)
     rules.check_besluit(
         door_id=by.pk, aanvrager_id=toekenning.aangevraagd_door_id, gebruiker_id=toekenning.gebruiker_id
     )
@@ -138,7 +138,7 @@ def rol_goedkeuren(*, by, toekenning: RolToekenning) -> RolToekenning:
 def rol_afwijzen(*, by, toekenning: RolToekenning) -> RolToekenning:
     _require_beheerder(by)
     toekenning = _locked(toekenning)
-    nieuw = rules.rol_next_state("afwijzen", toekenning.status)
+    nieuw = rules.ROLTOEKENNING.volgende("afwijzen", toekenning.status)
     rules.check_besluit(
         door_id=by.pk, aanvrager_id=toekenning.aangevraagd_door_id, gebruiker_id=toekenning.gebruiker_id
     )
@@ -154,7 +154,7 @@ def rol_intrekken(*, by, toekenning: RolToekenning) -> RolToekenning:
     """Any beheerder takes a granted role away again (less access needs no second pair of eyes)."""
     _require_beheerder(by)
     toekenning = _locked(toekenning)
-    nieuw = rules.rol_next_state("intrekken", toekenning.status)
+    nieuw = rules.ROLTOEKENNING.volgende("intrekken", toekenning.status)
     toekenning.status, toekenning.ingetrokken_door, toekenning.ingetrokken_op = nieuw, by, timezone.now()
     toekenning._history_user = by
     toekenning.save(update_fields=["status", "ingetrokken_door", "ingetrokken_op"])

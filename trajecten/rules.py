@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from backoffice.errors import BusinessRuleError
+from backoffice.states import Toestandsmachine
 from financiering import rules as fin
 
 UWV_UITKERINGEN = frozenset({"wga_35_80", "wga_80_100", "iva", "wao", "wajong", "ziektewet", "ww"})
@@ -21,51 +22,49 @@ def route_for(uitkering: str) -> str:
     raise ValueError(uitkering)
 
 
-# One table of allowed transitions per model: action -> {from state: to state}.
-AANVRAAG_TRANSITIES = {
-    "indienen": {"concept": "ingediend"},
-    "gemeente_akkoord": {"ingediend": "gemeente_akkoord"},
-    "gemeente_afwijzen": {"ingediend": "afgewezen"},
-    "uwv_akkoord": {"ingediend": "goedgekeurd", "gemeente_akkoord": "goedgekeurd"},
-    "uwv_afwijzen": {"ingediend": "afgewezen", "gemeente_akkoord": "afgewezen"},
-    "intrekken": {"ingediend": "ingetrokken"},
-}
-TRAJECT_TRANSITIES = {
-    "stoppen": {"actief": "beeindigd"},
-    "looptijd_verstrijken": {"actief": "looptijd_verstreken"},
-    "afsluiten": {"beeindigd": "afgesloten", "looptijd_verstreken": "afgesloten"},
-    "verlengen": {"actief": "actief", "looptijd_verstreken": "actief"},
-}
-VERLENGING_TRANSITIES = {
-    "goedkeuren": {"aangevraagd": "goedgekeurd"},
-    "afwijzen": {"aangevraagd": "afgewezen"},
-}
-
-_ACTIES = {
-    "indienen": "indienen",
-    "gemeente_akkoord": "een beschikking geven",
-    "gemeente_afwijzen": "afwijzen",
-    "uwv_akkoord": "goedkeuren",
-    "uwv_afwijzen": "afwijzen",
-    "intrekken": "intrekken",
-    "stoppen": "stoppen",
-    "looptijd_verstrijken": "laten verlopen",
-    "afsluiten": "afsluiten met een eindverslag",
-    "verlengen": "verlengen",
-    "goedkeuren": "goedkeuren",
-    "afwijzen": "afwijzen",
-}
-
-
-def next_state(table: dict, action: str, current: str, noun: str) -> str:
-    """The state after ``action``, or a coded refusal naming the current state."""
-    try:
-        return table[action][current]
-    except KeyError:
-        raise BusinessRuleError(
-            code="ongeldige-status",
-            message=f"U kunt een {noun} met status '{current}' niet {_ACTIES.get(action, action)}.",
-        ) from None
+# One table of allowed transitions per model (backoffice.states): action -> {from state: to state}.
+AANVRAAG = Toestandsmachine(
+    "aanvraag",
+    {
+        "indienen": {"concept": "ingediend"},
+        "gemeente_akkoord": {"ingediend": "gemeente_akkoord"},
+        "gemeente_afwijzen": {"ingediend": "afgewezen"},
+        "uwv_akkoord": {"ingediend": "goedgekeurd", "gemeente_akkoord": "goedgekeurd"},
+        "uwv_afwijzen": {"ingediend": "afgewezen", "gemeente_akkoord": "afgewezen"},
+        "intrekken": {"ingediend": "ingetrokken"},
+    },
+    {
+        "indienen": "indienen",
+        "gemeente_akkoord": "een beschikking geven",
+        "gemeente_afwijzen": "afwijzen",
+        "uwv_akkoord": "goedkeuren",
+        "uwv_afwijzen": "afwijzen",
+        "intrekken": "intrekken",
+    },
+)
+TRAJECT = Toestandsmachine(
+    "traject",
+    {
+        "stoppen": {"actief": "beeindigd"},
+        "looptijd_verstrijken": {"actief": "looptijd_verstreken"},
+        "afsluiten": {"beeindigd": "afgesloten", "looptijd_verstreken": "afgesloten"},
+        "verlengen": {"actief": "actief", "looptijd_verstreken": "actief"},
+    },
+    {
+        "stoppen": "stoppen",
+        "looptijd_verstrijken": "laten verlopen",
+        "afsluiten": "afsluiten met een eindverslag",
+        "verlengen": "verlengen",
+    },
+)
+VERLENGING = Toestandsmachine(
+    "verlenging",
+    {"goedkeuren": {"aangevraagd": "goedgekeurd"}, "afwijzen": {"aangevraagd": "afgewezen"}},
+    {"goedkeuren": "goedkeuren", "afwijzen": "afwijzen"},
+)
+AANVRAAG_TRANSITIES = AANVRAAG.transities
+TRAJECT_TRANSITIES = TRAJECT.transities
+VERLENGING_TRANSITIES = VERLENGING.transities
 
 
 @dataclass(frozen=True)

@@ -273,7 +273,7 @@ def _aanvraag_submit(
         waarschuwingen=facts.waarschuwingen,
         samenloop_bij_indienen=any(pk != aanbieder.pk for pk in (*actief_bij, *open_bij)),
     )
-    aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, "indienen", aanvraag.status, "aanvraag")
+    aanvraag.status = rules.AANVRAAG.volgende("indienen", aanvraag.status)
     aanvraag.ingediend_door = by
     aanvraag.ingediend_op = timezone.now()
     aanvraag.toestemming_op = toestemming_op
@@ -326,7 +326,7 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
         )
     _four_eyes(by, aanvraag.ingediend_door_id)
     action = f"{stap}_{'akkoord' if besluit == 'akkoord' else 'afwijzen'}"
-    aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, action, aanvraag.status, "aanvraag")
+    aanvraag.status = rules.AANVRAAG.volgende(action, aanvraag.status)
     if besluit == "akkoord":
         # One trajectory per person, across providers: the funder learns it here, with the reason.
         meldingen = samenloop(aanvraag)
@@ -406,7 +406,7 @@ def aanvraag_withdraw(*, by, aanvraag: Aanvraag, toelichting: str = "") -> Aanvr
     aanvraag = Aanvraag.objects.select_for_update().get(pk=aanvraag.pk)
     if aanvraag.aanbieder_id != aanbieder.pk:
         raise _not_found("Deze aanvraag")
-    aanvraag.status = rules.next_state(rules.AANVRAAG_TRANSITIES, "intrekken", aanvraag.status, "aanvraag")
+    aanvraag.status = rules.AANVRAAG.volgende("intrekken", aanvraag.status)
     aanvraag.afgehandeld_op = timezone.now()
     aanvraag.beslis_deadline = None
     aanvraag._change_reason = toelichting[:100] or "Ingetrokken door de aanbieder"
@@ -473,7 +473,7 @@ def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: 
         )
     _four_eyes(by, verlenging.aangevraagd_door_id)
     action = "goedkeuren" if besluit == "akkoord" else "afwijzen"
-    verlenging.status = rules.next_state(rules.VERLENGING_TRANSITIES, action, verlenging.status, "verlenging")
+    verlenging.status = rules.VERLENGING.volgende(action, verlenging.status)
     if action == "goedkeuren":
         maximum = traject.perceel.max_verlenging_maanden
         if traject.verlengd_maanden + verlenging.maanden > maximum:
@@ -481,7 +481,7 @@ def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: 
                 code="looptijd-overschreden",
                 message=f"Het perceel staat ten hoogste {maximum} maanden verlenging toe.",
             )
-        traject.status = rules.next_state(rules.TRAJECT_TRANSITIES, "verlengen", traject.status, "traject")
+        traject.status = rules.TRAJECT.volgende("verlengen", traject.status)
         if traject.aanvraag.budget_id:
             fin_services.budget_commit(
                 budget_id=traject.aanvraag.budget_id,
@@ -553,7 +553,7 @@ def traject_stop(*, by, traject: Traject, einddatum: date, reden: str, toelichti
     """A stop notice: the provider ends the trajectory early. On the gemeente route the gemeente
     sees it at once and UWV with it (the notice is passed on by the loket itself)."""
     traject = _lock_own_traject(by, traject)
-    traject.status = rules.next_state(rules.TRAJECT_TRANSITIES, "stoppen", traject.status, "traject")
+    traject.status = rules.TRAJECT.volgende("stoppen", traject.status)
     problem = rules.stop_problem(
         einddatum=einddatum,
         startdatum=traject.startdatum,
@@ -583,7 +583,7 @@ def traject_close(
     """The end report, after the end. The money module's ``eindverslag_submit`` calls this and then
     does the final settlement (vaststelling), releasing what was committed and not spent."""
     traject = _lock_own_traject(by, traject)
-    traject.status = rules.next_state(rules.TRAJECT_TRANSITIES, "afsluiten", traject.status, "traject")
+    traject.status = rules.TRAJECT.volgende("afsluiten", traject.status)
     if traject.einddatum is None:
         traject.einddatum = traject.einddatum_gepland
     traject.save()

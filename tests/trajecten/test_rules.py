@@ -328,7 +328,7 @@ AANVRAAG_STATES = ["concept", "ingediend", "gemeente_akkoord", "goedgekeurd", "a
 
 @pytest.mark.parametrize(("action", "current", "new"), AANVRAAG_ALLOWED)
 def test_aanvraag_allowed_transitions(action, current, new):
-    assert rules.next_state(rules.AANVRAAG_TRANSITIES, action, current, "aanvraag") == new
+    assert rules.AANVRAAG.volgende(action, current) == new
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,7 @@ def test_aanvraag_allowed_transitions(action, current, new):
 )
 def test_aanvraag_every_other_transition_is_refused(action, current):
     with pytest.raises(BusinessRuleError) as exc:
-        rules.next_state(rules.AANVRAAG_TRANSITIES, action, current, "aanvraag")
+        rules.AANVRAAG.volgende(action, current)
     assert exc.value.code == "ongeldige-status"
     assert exc.value.status == 409
     assert f"'{current}'" in exc.value.message
@@ -357,9 +357,9 @@ def test_final_states_have_no_way_out():
 def test_gemeente_cannot_approve_finally_and_withdrawal_is_before_any_decision():
     assert rules.AANVRAAG_TRANSITIES["gemeente_akkoord"] == {"ingediend": "gemeente_akkoord"}
     with pytest.raises(BusinessRuleError):
-        rules.next_state(rules.AANVRAAG_TRANSITIES, "intrekken", "gemeente_akkoord", "aanvraag")
+        rules.AANVRAAG.volgende("intrekken", "gemeente_akkoord")
     with pytest.raises(BusinessRuleError):
-        rules.next_state(rules.AANVRAAG_TRANSITIES, "gemeente_akkoord", "gemeente_akkoord", "aanvraag")
+        rules.AANVRAAG.volgende("gemeente_akkoord", "gemeente_akkoord")
 
 
 @pytest.mark.parametrize(
@@ -374,7 +374,7 @@ def test_gemeente_cannot_approve_finally_and_withdrawal_is_before_any_decision()
     ],
 )
 def test_traject_allowed_transitions(action, current, new):
-    assert rules.next_state(rules.TRAJECT_TRANSITIES, action, current, "traject") == new
+    assert rules.TRAJECT.volgende(action, current) == new
 
 
 @pytest.mark.parametrize(
@@ -393,7 +393,7 @@ def test_traject_allowed_transitions(action, current, new):
 )
 def test_traject_refused_transitions(action, current):
     with pytest.raises(BusinessRuleError) as exc:
-        rules.next_state(rules.TRAJECT_TRANSITIES, action, current, "traject")
+        rules.TRAJECT.volgende(action, current)
     assert exc.value.code == "ongeldige-status"
     assert "traject" in exc.value.message
 
@@ -403,20 +403,20 @@ def test_traject_refused_transitions(action, current):
     [("goedkeuren", "aangevraagd", "goedgekeurd"), ("afwijzen", "aangevraagd", "afgewezen")],
 )
 def test_verlenging_allowed_transitions(action, current, new):
-    assert rules.next_state(rules.VERLENGING_TRANSITIES, action, current, "verlenging") == new
+    assert rules.VERLENGING.volgende(action, current) == new
 
 
 @pytest.mark.parametrize("current", ["goedgekeurd", "afgewezen"])
 @pytest.mark.parametrize("action", ["goedkeuren", "afwijzen"])
 def test_verlenging_decided_once(action, current):
     with pytest.raises(BusinessRuleError) as exc:
-        rules.next_state(rules.VERLENGING_TRANSITIES, action, current, "verlenging")
+        rules.VERLENGING.volgende(action, current)
     assert exc.value.code == "ongeldige-status"
 
 
 def test_unknown_action_is_refused_not_a_crash():
     with pytest.raises(BusinessRuleError) as exc:
-        rules.next_state(rules.AANVRAAG_TRANSITIES, "opnieuw", "ingediend", "aanvraag")
+        rules.AANVRAAG.volgende("opnieuw", "ingediend")
     assert exc.value.code == "ongeldige-status"
 
 
