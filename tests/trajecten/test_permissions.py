@@ -325,3 +325,30 @@ def test_trajectory_actions_show_exactly_when_allowed(world, status):
     noord = _page(world.ggz_noord, f"/trajecten/{obj.uuid}/")
     assert ("Stopbericht versturen" in noord) is (status == "actief")
     assert ("Eindverslag versturen" in noord) is (status == "beeindigd")
+
+
+# --- the queryset twins agree with the permission ------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["uwv", "gemeente"])
+def test_waiting_for_a_decision_filter_agrees_with_the_permission(world, route):
+    from trajecten.selectors import wacht_op_besluit_q
+
+    obj = _aanvraag(world, route)
+    for status in ("ingediend", "gemeente_akkoord", "goedgekeurd", "afgewezen", "ingetrokken"):
+        Aanvraag.objects.filter(pk=obj.pk).update(status=status)
+        obj = Aanvraag.objects.get(pk=obj.pk)
+        for stap, user in (("gemeente", world.gem_amsterdam), ("uwv", world.uwv)):
+            if stap == "gemeente" and route == "uwv":
+                continue  # not the gemeente's application at all (404)
+            in_filter = Aanvraag.objects.filter(wacht_op_besluit_q(stap), pk=obj.pk).exists()
+            assert in_filter is permissions.can_aanvraag_beslissen(user, obj)[0], (route, status, stap)
+
+
+def test_trajectory_list_marks_a_passed_planned_end_from_the_day_after(world, clock):
+    obj = _traject(world)
+    clock.move_to(datetime.datetime.combine(obj.einddatum_gepland, datetime.time(12)))
+    assert 'class="verlopen"' not in _page(world.ggz_noord, "/trajecten/")
+    clock.move_to(datetime.datetime.combine(obj.einddatum_gepland + datetime.timedelta(days=1), datetime.time(12)))
+    assert 'class="verlopen"' in _page(world.ggz_noord, "/trajecten/")
+    assert "De geplande einddatum is verstreken." in _page(world.ggz_noord, f"/trajecten/{obj.uuid}/")

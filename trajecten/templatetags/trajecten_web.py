@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import permissions
+from .. import permissions, rules
 from ..forms import BeoordelingForm
 
 register = template.Library()
@@ -13,6 +13,12 @@ def traject_url(traject) -> str:
     from ..views import traject_url as url
 
     return url(traject)
+
+
+@register.filter
+def einddatum_verstreken(traject, today) -> bool:
+    """``{% if t|einddatum_verstreken:today %}``: ``rules.einddatum_verstreken`` in a template."""
+    return rules.einddatum_verstreken(traject.status, traject.einddatum_gepland, today)
 
 
 @register.simple_tag(takes_context=True)
