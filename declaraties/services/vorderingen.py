@@ -1,0 +1,181 @@
+"""The monthly co-financing claims on gemeenten: made by the job, sent, reminded and paid. Every
+change of a claim's status is a row of ``rules.VORDERING`` and writes history naming who (or which
+job run) did it."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.utils import timezone
+
+from backoffice.errors import BusinessRuleError
+from backoffice.history import bulk_snapshot, bulk_update, record
+from backoffice.models import Instellingen
+from backoffice.rules import weigeren
+from financiering.rules import money
+
+from .. import rules
+from ..models import Ontvangst, Prestatie, Vordering, VorderingRegel
+from ..permissions import ontvangst_weigering, verzenden_weigering
+from ..rules import VORDERING
+from ._common import ZERO, _advisory_lock
+
+
+@transaction.atomic
+def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
+    """The monthly run: for the month before ``datum``, one claim per gemeente with the gemeente's
+    share of what UWV paid that month on its co-financed trajectories, one line per paid line.
+    Running it twice for a month creates nothing new (unique per gemeente and month; a paid line
+    has at most one claim line). History: one row per new claim and per claim that got lines."""
+    _advisory_lock("vorderingen")
+    periode_eind = datum.replace(day=1) - timedelta(days=1)
+    periode, _ = rules.month_bounds(periode_eind)
+    # Up to the end of the month, not only within it: a payment registered late with an earlier
+    # bank date is claimed in the next run instead of falling through.
+    paid = Prestatie.objects.filter(
+        betaald_op__lte=periode_eind,
+        traject__route="gemeente",
+        traject__regeling__cofinanciering_aandeel__gt=0,
+        vorderingregel__isnull=True,
+    )
+    rows = list(
+        paid.values_list(
+            "pk",
+            "traject__gemeente_id",
+            "traject__regeling_id",
+            "traject__regeling__cofinanciering_aandeel",
+            "toegekend_bedrag",
+            "debet_credit",
+        )
+    )
+    if not rows:
+        return {"vorderingen": 0, "regels": 0}
+    instellingen = Instellingen.get()
+    sends = instellingen.vordering_automatisch_verzenden
+    gemeenten = {row[1] for row in rows}
+    before = set(Vordering.objects.filter(periode=periode).values_list("pk", flat=True))
+    Vordering.objects.bulk_create(
+        [
+            Vordering(
+                gemeente_id=g,
+                periode=periode,
+                bedrag=ZERO,
+                status="verzonden" if sends else "concept",
+                verzonden_op=datum if sends else None,
+                vervaldatum=datum + timedelta(days=instellingen.vordering_betaaltermijn_dagen) if sends else None,
+            )
+            for g in gemeenten
+        ],
+        ignore_conflicts=True,
+    )
+    claims = dict(Vordering.objects.filter(periode=periode, gemeente_id__in=gemeenten).values_list("gemeente_id", "pk"))
+    VorderingRegel.objects.bulk_create(
+        [
+            VorderingRegel(
+                vordering_id=claims[gemeente_id],
+                prestatie_id=pk,
+                regeling_id=regeling_id,
+                aandeel=aandeel,
+                bedrag=money(bedrag * aandeel) * (-1 if dc == "C" else 1),
+            )
+            for pk, gemeente_id, regeling_id, aandeel, bedrag, dc in rows
+        ],
+        ignore_conflicts=True,
+    )
+    _vorderingen_herbereken(list(claims.values()))
+    nieuw = [pk for pk in claims.values() if pk not in before]
+    bestaand = [pk for pk in claims.values() if pk in before]
+    # Lines added to a claim that was already sent (a second run after a late payment) reopen it.
+    Vordering.objects.filter(pk__in=bestaand, status__in=VORDERING.van("regels_bijschrijven")).update(
+        status=Case(
+            When(ontvangen__gte=F("bedrag"), then=Value("betaald")),
+            When(ontvangen__gt=0, then=Value("deels_betaald")),
+            default=Value("verzonden"),
+        )
+    )
+    maand = f"{periode:%m-%Y}"
+    bulk_snapshot(
+        Vordering,
+        ids=nieuw,
+        created=True,
+        reason=f"vordering over {maand} aangemaakt" + (" en verzonden" if sends else " (concept)"),
+    )
+    bulk_snapshot(Vordering, ids=bestaand, reason=f"regels over {maand} bijgeschreven (late betaling)")
+    return {"vorderingen": len(nieuw), "regels": len(rows)}
+
+
+def _vorderingen_herbereken(ids: list[int]) -> None:
+    """A claim's amount is the sum of its lines, less lines whose dispute was upheld. (The caller
+    writes the claim's history.)"""
+    sums = dict(
+        VorderingRegel.objects.filter(vordering_id__in=ids)
+        .exclude(bezwaar="toegewezen")
+        .values("vordering_id")
+        .annotate(s=Sum("bedrag"))
+        .values_list("vordering_id", "s")
+    )
+    Vordering.objects.filter(pk__in=ids).update(
+        bedrag=Case(*[When(pk=k, then=Value(v)) for k, v in sums.items()], default=Value(ZERO))
+    )
+
+
+@transaction.atomic
+def vorderingen_herinneren(*, datum: date) -> dict[str, int]:
+    """Overdue claims (past the due date, not paid, not disputed) get a reminder, at most one per
+    30 days; set-based, idempotent for a day."""
+    overdue = Vordering.objects.filter(vervaldatum__lt=datum, status__in=VORDERING.van("herinneren")).filter(
+        Q(herinnerd_op__isnull=True) | Q(herinnerd_op__lte=datum - timedelta(days=30))
+    )
+    n = bulk_update(
+        overdue,
+        reason=f"herinnering verstuurd op {datum:%d-%m-%Y}",
+        herinnerd_op=datum,
+        aantal_herinneringen=F("aantal_herinneringen") + 1,
+    )
+    return {"herinneringen": n}
+
+
+def _status_after_money(vordering: Vordering) -> str:
+    return rules.vordering_status_na_geld(
+        ontvangen=vordering.ontvangen,
+        bedrag=vordering.bedrag,
+        open_bezwaar=vordering.regels.filter(bezwaar="ingediend").exists(),
+    )
+
+
+@transaction.atomic
+def vordering_verzenden(*, by, vordering: Vordering) -> Vordering:
+    vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
+    weigeren(verzenden_weigering(by, vordering))
+    today = timezone.localdate()
+    vordering.status = VORDERING.volgende("verzenden", vordering.status)
+    vordering.verzonden_op = today
+    vordering.vervaldatum = today + timedelta(days=Instellingen.get().vordering_betaaltermijn_dagen)
+    record(vordering, by=by, reason=f"vordering verzonden, te betalen vóór {vordering.vervaldatum:%d-%m-%Y}")
+    vordering.save()
+    return vordering
+
+
+@transaction.atomic
+def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: date) -> Ontvangst:
+    """UWV registers money received; partial payments too. More than is outstanding is refused."""
+    vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
+    weigeren(ontvangst_weigering(by, vordering))
+    fout = rules.ontvangst_datum_fout(datum=datum, verzonden_op=vordering.verzonden_op, vandaag=timezone.localdate())
+    if fout:
+        raise BusinessRuleError(code=fout[0], message=fout[1], status=400, field="datum")
+    if bedrag > vordering.openstaand:
+        raise BusinessRuleError(
+            code="bedrag-te-hoog",
+            message=f"Er staat nog EUR {vordering.openstaand:.2f} open; EUR {bedrag:.2f} is meer dan dat.",
+            field="bedrag",
+        )
+    ontvangst = Ontvangst.objects.create(vordering=vordering, bedrag=bedrag, datum=datum, door=by)
+    vordering.ontvangen += bedrag
+    vordering.status = VORDERING.volgende(
+        "ontvangst_registreren", vordering.status, naar=_status_after_money(vordering)
+    )
+    record(vordering, by=by, reason=f"ontvangst van EUR {bedrag:.2f} op {datum:%d-%m-%Y} geregistreerd")
+    vordering.save()
+    return ontvangst
