@@ -5,11 +5,11 @@ Forms check input only (types, required fields, shapes); every business rule is 
 a refusal comes back as a ``BusinessRuleError`` that ``add_rule_error`` ties to the field it names
 (or to the form as a whole), always with its code."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from backoffice import limieten
 from backoffice.forms import BedragField
@@ -224,7 +224,7 @@ class BevestigingForm(forms.Form):
 
 class OntvangstForm(forms.Form):
     bedrag = BedragField(label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
-    datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=dt.date.today)
+    datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=timezone.localdate)
 
 
 class BezwaarForm(forms.Form):

@@ -9,6 +9,8 @@ second download of the same order is recognised by the bank as the same message,
 
 from datetime import date
 
+from django.http import HttpResponse
+from django.utils import timezone
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
@@ -94,3 +96,14 @@ def pain001(opdracht: Betaalopdracht, *, today: date) -> bytes:
             code="sepa-ongeldig",
             message="Het SEPA-bestand voldoet niet aan het schema pain.001.001.03; controleer namen en rekeningen.",
         ) from exc
+
+
+def sepa_response(opdracht: Betaalopdracht) -> HttpResponse:
+    """The pain.001 file as a download, the same for the API, the web page and the admin; before
+    approval (or with a bad account) the ``BusinessRuleError`` of ``pain001``, which each channel
+    answers its own way (409 problem+json, a message on the page)."""
+    response = HttpResponse(
+        pain001(opdracht, today=timezone.localdate()), content_type="application/xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="pain001-{opdracht.datum:%Y%m%d}-{opdracht.uuid.hex}.xml"'
+    return response

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,9 +11,7 @@ from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 
-from .. import exports, selectors, sepa, services
-from ..api.betalingen import REGEL_KOLOMMEN as OPDRACHT_KOLOMMEN
-from ..api.betalingen import regel_rij as opdracht_rij
+from .. import downloads, selectors, sepa, services
 from ..forms import BetaalopdrachtFilterForm, BevestigingForm
 from ..models import Betaalopdracht
 from .base import _bevestigd, _bevestigen, _formaat, _pagina, _require
@@ -158,13 +155,10 @@ def betaalopdracht_sepa(request, uuid):
     _require(request.user, roles.UWV_FINANCIEEL)
     opdracht = _opdracht(request, uuid)
     try:
-        xml = sepa.pain001(opdracht, today=timezone.localdate())
+        return sepa.sepa_response(opdracht)
     except BusinessRuleError as exc:
         messages.error(request, rule_message(exc))
         return redirect("web-betaalopdracht", uuid=uuid)
-    response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pain001-{opdracht.datum:%Y%m%d}-{opdracht.uuid.hex}.xml"'
-    return response
 
 
 @login_required
@@ -172,10 +166,6 @@ def betaalopdracht_sepa(request, uuid):
 def betaalopdracht_regels(request, uuid, formaat):
     _require(request.user, *roles.UWV_ROLES)
     opdracht = _opdracht(request, uuid)
-    regels = selectors.betaalopdracht_regels(opdracht)
-    return exports.response(
-        _formaat(formaat),
-        f"betaalopdracht-{opdracht.datum:%Y-%m-%d}-{opdracht.uuid}",
-        OPDRACHT_KOLOMMEN,
-        (opdracht_rij(p) for p in regels.iterator(chunk_size=2000)),
+    return downloads.betaalopdracht_regels_export(
+        _formaat(formaat), opdracht, selectors.betaalopdracht_regels(opdracht)
     )

@@ -9,14 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework import serializers as drf_serializers
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 
 from .. import exports, rules, selectors, services, upload
-from ..api.declaraties import invoer_uit_bestand
 from ..forms import (
     BeoordelingFormSet,
     DeclaratieFilterForm,
@@ -25,6 +23,7 @@ from ..forms import (
     PrestatieFormSet,
     UploadForm,
 )
+from ..invoer import invoer_uit_bestand
 from .base import DECLARATIE_ROLES, _bevestigd, _bevestigen, _formaat, _pagina, _require, _retourcodes
 
 
@@ -118,18 +117,17 @@ def declaratie_upload(request):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                invoer = invoer_uit_bestand(form.cleaned_data["bestand"])
-                declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
-            except drf_serializers.ValidationError as exc:
-                for naam, fouten in exc.detail.items():
-                    for fout in fouten:
-                        prefix = "" if naam == "bestand" else f"{naam}: "
-                        form.add_error("bestand", f"{prefix}{fout} (code: {getattr(fout, 'code', 'ongeldige-invoer')})")
-            except BusinessRuleError as exc:
-                add_rule_error(form, exc, field_map={"declaratie_nummer": "bestand"})
-            else:
-                return _declaratie_ingediend(request, declaratie, created)
+            invoer, fouten = invoer_uit_bestand(form.cleaned_data["bestand"])
+            for fout in fouten:
+                prefix = "" if fout.naam == "bestand" else f"{fout.naam}: "
+                form.add_error("bestand", f"{prefix}{fout.reden} (code: {fout.code})")
+            if invoer is not None:
+                try:
+                    declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
+                except BusinessRuleError as exc:
+                    add_rule_error(form, exc, field_map={"declaratie_nummer": "bestand"})
+                else:
+                    return _declaratie_ingediend(request, declaratie, created)
         status = 400
     else:
         form = UploadForm()

@@ -1,7 +1,5 @@
 """Co-financing claims: receipts, sending, disputes, and the overview per gemeente."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,15 +13,10 @@ from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from financiering import selectors as fin_selectors
 
-from .. import exports, grafiek, selectors, services
-from ..api.vorderingen import OVERZICHT_KOLOMMEN, vordering_regels_export
+from .. import downloads, grafiek, selectors, services
 from ..forms import BezwaarBesluitForm, BezwaarForm, OntvangstForm, VorderingFilterForm
 from ..models import Vordering
 from .base import VORDERING_ROLES, _bevestigd, _bevestigen, _formaat, _pagina, _require
-
-
-def _is_te_laat(v: Vordering, today: date) -> bool:
-    return bool(v.vervaldatum and v.vervaldatum < today and v.status != "betaald" and v.openstaand > 0)
 
 
 @login_required
@@ -37,7 +30,7 @@ def vordering_list(request):
         gemeenten = gemeenten.filter(pk__in=fin_selectors.user_gemeente_ids(request.user))
     form = VorderingFilterForm(request.GET, gemeenten=gemeenten)
     filters = form.filters()
-    qs = selectors.vorderingen_for(request.user)
+    qs = selectors.with_te_laat(selectors.vorderingen_for(request.user), today=today)
     if "status" in filters:
         qs = qs.filter(status=filters["status"])
     if "periode" in filters:
@@ -45,9 +38,9 @@ def vordering_list(request):
     if "gemeente" in filters:
         qs = qs.filter(gemeente__code=filters["gemeente"])
     if filters.get("te_laat"):
-        qs = qs.filter(vervaldatum__lt=today).exclude(status="betaald")
+        qs = qs.filter(te_laat=True)
     page, query = _pagina(request, qs)
-    rijen = [{"v": v, "te_laat": _is_te_laat(v, today)} for v in page.object_list]
+    rijen = [{"v": v, "te_laat": v.te_laat} for v in page.object_list]
     return render(
         request,
         "declaraties/vordering_list.html",
@@ -56,7 +49,7 @@ def vordering_list(request):
 
 
 def _vordering(request, uuid) -> Vordering:
-    return get_object_or_404(selectors.vorderingen_for(request.user), uuid=uuid)
+    return get_object_or_404(selectors.with_te_laat(selectors.vorderingen_for(request.user)), uuid=uuid)
 
 
 def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict:
@@ -90,7 +83,7 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
         )
     return {
         "vordering": vordering,
-        "te_laat": _is_te_laat(vordering, timezone.localdate()),
+        "te_laat": vordering.te_laat,
         "regels": regels,
         "ontvangsten": list(vordering.ontvangsten.select_related("door").order_by("datum", "id")),
         "uwv": uwv,
@@ -258,7 +251,7 @@ def vordering_bezwaar_besluit(request, uuid):
 def vordering_regels(request, uuid, formaat):
     _require(request.user, *VORDERING_ROLES)
     vordering = _vordering(request, uuid)
-    return vordering_regels_export(_formaat(formaat), vordering, selectors.vordering_regels(vordering))
+    return downloads.vordering_regels_export(_formaat(formaat), vordering, selectors.vordering_regels(vordering))
 
 
 def _vordering_diagram(rijen, *, label, titel) -> grafiek.Diagram:
@@ -318,10 +311,4 @@ def vorderingen_overzicht(request):
 @require_GET
 def vorderingen_overzicht_export(request, formaat):
     _require(request.user, *VORDERING_ROLES)
-    rows = selectors.vorderingen_overzicht_for(request.user)
-    return exports.response(
-        _formaat(formaat),
-        f"vorderingen-overzicht-{timezone.localdate():%Y-%m-%d}",
-        [name for name, _ in OVERZICHT_KOLOMMEN],
-        ([row[key] for _, key in OVERZICHT_KOLOMMEN] for row in rows),
-    )
+    return downloads.vorderingen_overzicht_export(_formaat(formaat), selectors.vorderingen_overzicht_for(request.user))
