@@ -1,5 +1,8 @@
 """The rules of four eyes on roles (docs/security.md "Vier ogen op rollen"): pure checks on facts,
-no queries. ``backoffice.services`` gathers the facts and applies one transition per service."""
+no queries. ``backoffice.services`` gathers the facts and applies one transition per service.
+
+Also the rules every app shares, each written once (docs/decisions.md "Eén regel op één plek"):
+an explanation required (:func:`toelichting_vereist`) and four eyes (:func:`vier_ogen_vereist`)."""
 
 from .errors import BusinessRuleError
 from .roles import AANBIEDER, GEMEENTE, ROLES
@@ -46,14 +49,51 @@ def check_besluit(*, door_id: int, aanvrager_id: int | None, gebruiker_id: int) 
         raise BusinessRuleError(
             code="rol-eigen-account", message="U kunt niet beslissen over een rol voor uzelf (vier ogen).", status=403
         )
-    if door_id == aanvrager_id:
-        raise BusinessRuleError(
-            code="vier-ogen",
-            message="Wie de rol aanvroeg, beslist er niet over: een tweede beheerder moet goedkeuren (vier ogen).",
-            status=403,
-        )
+    vier_ogen_vereist(
+        door_id,
+        aanvrager_id,
+        message="Wie de rol aanvroeg, beslist er niet over: een tweede beheerder moet goedkeuren (vier ogen).",
+    )
 
 
 def check_organisatie(*, rol: str, heeft_organisatie: bool) -> None:
     if rol in ROL_MET_ORGANISATIE and not heeft_organisatie:
         raise BusinessRuleError(code="rol-zonder-organisatie", message=ROL_MET_ORGANISATIE[rol])
+
+
+# --- one rule in one place (issue 10): explanations and four eyes, for every app ---------------
+
+VIER_OGEN = "Wie iets heeft ingediend, mag er niet zelf over beslissen (vier ogen)."
+
+
+def toelichting_ontbreekt(toelichting: str | None, *, vereist: bool = True) -> bool:
+    """True when an explanation is required and empty (only white space counts as empty).
+
+    The one rule behind "a rejection, an objection, a decision on an objection, or the stop reason
+    'anders' needs an explanation": the caller says whether this case requires one (``vereist``,
+    e.g. ``besluit == "afgewezen"``)."""
+    return vereist and not (toelichting or "").strip()
+
+
+def toelichting_vereist(
+    toelichting: str | None, *, vereist: bool = True, message: str = "Een afwijzing vraagt een toelichting."
+) -> None:
+    """Raise ``toelichting-verplicht`` (400, field ``toelichting``) when :func:`toelichting_ontbreekt`."""
+    if toelichting_ontbreekt(toelichting, vereist=vereist):
+        raise BusinessRuleError(code="toelichting-verplicht", message=message, status=400, field="toelichting")
+
+
+def vier_ogen_probleem(by_id: int | None, other_id: int | None, *, message: str = VIER_OGEN) -> str | None:
+    """Four eyes: the one who acts now may not be the one who acted before (who submitted,
+    declared, requested or gave the first approval). ``message`` when they are the same person,
+    None otherwise; no earlier actor (``other_id`` None) is never a problem."""
+    if other_id is not None and by_id == other_id:
+        return message
+    return None
+
+
+def vier_ogen_vereist(by_id: int | None, other_id: int | None, *, message: str = VIER_OGEN) -> None:
+    """Raise ``vier-ogen`` (403) when :func:`vier_ogen_probleem` finds one."""
+    probleem = vier_ogen_probleem(by_id, other_id, message=message)
+    if probleem:
+        raise BusinessRuleError(code="vier-ogen", message=probleem, status=403)

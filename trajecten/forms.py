@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from backoffice import limieten
+from backoffice.rules import toelichting_ontbreekt
 from financiering.models import Route
 
 from .models import AanvraagStatus, BesluitUitkomst
@@ -89,7 +90,7 @@ class BeoordelingForm(forms.Form):
         cleaned = super().clean()
         # The same input check as the API's (trajecten.api.BeoordelingWriteSerializer), so that the
         # user hears it before the confirmation step; the service checks it again.
-        if cleaned.get("besluit") == "afgewezen" and not cleaned.get("toelichting", "").strip():
+        if toelichting_ontbreekt(cleaned.get("toelichting"), vereist=cleaned.get("besluit") == "afgewezen"):
             self.add_error(
                 "toelichting",
                 ValidationError(

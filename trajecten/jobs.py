@@ -28,6 +28,7 @@ from financiering.models import Trajectbegeleider
 
 from . import rules
 from .models import Aanvraag, Eindverslag, Traject
+from .selectors import termijn_verlopen_q
 
 
 def trajecten_expire(*, datum: date) -> dict[str, int]:
@@ -73,7 +74,7 @@ def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzake
         .filter(einde__lt=datum - timedelta(days=termijn))
         .filter(~Exists(Eindverslag.objects.filter(traject_id=OuterRef("pk"))))
     )
-    aanvragen_te_laat = Aanvraag.objects.filter(status__in=Aanvraag.OPEN, beslis_deadline__lt=datum).annotate(
+    aanvragen_te_laat = Aanvraag.objects.filter(termijn_verlopen_q(datum)).annotate(
         sig_deadline=F("beslis_deadline"),
         sig_aanbieder_id=Value(None, output_field=IntegerField()),
         # The gemeente decides first on its own route; after its beschikking, and on the UWV

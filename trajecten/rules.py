@@ -2,8 +2,10 @@
 No database: the services gather the facts, these functions judge them."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.states import Toestandsmachine
@@ -65,6 +67,31 @@ VERLENGING = Toestandsmachine(
 AANVRAAG_TRANSITIES = AANVRAAG.transities
 TRAJECT_TRANSITIES = TRAJECT.transities
 VERLENGING_TRANSITIES = VERLENGING.transities
+
+
+# --- one rule in one place (docs/decisions.md "Eén regel op één plek") ----------------------------
+
+# The states in which an application waits for a decision (= ``Aanvraag.OPEN``).
+WACHT_OP_BESLUIT = frozenset({"ingediend", "gemeente_akkoord"})
+
+
+def termijn_verlopen(status: str, beslis_deadline: date | None, today: date) -> bool:
+    """The decision term has passed (domain.md 5: the gemeente decides within 8 weeks, UWV within
+    2): the application still waits for a decision and today is after its deadline. The deadline
+    day itself is still on time ("beslissen uiterlijk"). A decided or withdrawn application is never
+    overdue. The queryset twin is ``selectors.termijn_verlopen_q`` (the list filter and the nightly
+    signal); both agree on every day."""
+    return status in WACHT_OP_BESLUIT and beslis_deadline is not None and beslis_deadline < today
+
+
+def wachttijd_dagen(ingediend_op: datetime | None, afgehandeld_op: datetime | None, today: date | None = None) -> int | None:
+    """Waiting time in calendar days (Europe/Amsterdam) from submission to the final decision, or
+    until ``today`` (default: the loket's today) while it waits; None before submission. What made
+    clients drop out (domain.md 5): the API's ``wachttijdDagen``, the pages and the lead times."""
+    if ingediend_op is None:
+        return None
+    end = timezone.localtime(afgehandeld_op).date() if afgehandeld_op else (today or timezone.localdate())
+    return (end - timezone.localtime(ingediend_op).date()).days
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Every read of personal data goes through here, scoped to the user's organisation(s)."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -74,6 +75,12 @@ def persoon_for(user, obj) -> dict:
     naam = {"voorletters", "achternaam"} <= velden
     out["naam"] = f"{deelnemer.voorletters} {deelnemer.achternaam}" if naam else None
     return out
+
+
+def termijn_verlopen_q(today: date) -> Q:
+    """The queryset twin of ``rules.termijn_verlopen``: applications still waiting for a decision
+    whose deadline lay before ``today``. The nightly signal and any list filter use this."""
+    return Q(status__in=rules.WACHT_OP_BESLUIT, beslis_deadline__lt=today)
 
 
 def aanvragen_for(user) -> QuerySet[Aanvraag]:
@@ -188,8 +195,6 @@ def doorlooptijden(user, *, van, tot) -> list[dict]:
     Python over the durations of that period (a year of decisions is a few thousand numbers)."""
     from statistics import mean, median
 
-    from django.utils import timezone
-
     rows = (
         aanvragen_for(user)
         .prefetch_related(None)
@@ -199,8 +204,7 @@ def doorlooptijden(user, *, van, tot) -> list[dict]:
     )
     per_route: dict[str, list[int]] = {}
     for route, ingediend, afgehandeld in rows:
-        dagen = (timezone.localtime(afgehandeld).date() - timezone.localtime(ingediend).date()).days
-        per_route.setdefault(route, []).append(dagen)
+        per_route.setdefault(route, []).append(rules.wachttijd_dagen(ingediend, afgehandeld))
     return [
         {
             "route": route,

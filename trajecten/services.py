@@ -13,6 +13,7 @@ from django.utils import timezone
 from backoffice import crypto, roles, verwerkingslog
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
+from backoffice.rules import toelichting_vereist, vier_ogen_vereist
 from backoffice.services import bsn_controle
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
@@ -46,15 +47,6 @@ def _not_found(noun: str) -> BusinessRuleError:
     return BusinessRuleError(
         code="niet-gevonden", message=f"{noun} bestaat niet of is niet van uw organisatie.", status=404
     )
-
-
-def _four_eyes(by, submitter_id: int | None) -> None:
-    if submitter_id is not None and by.pk == submitter_id:
-        raise BusinessRuleError(
-            code="vier-ogen",
-            message="Wie iets heeft ingediend, mag er niet zelf over beslissen (vier ogen).",
-            status=403,
-        )
 
 
 # --- participants -----------------------------------------------------------------------------
@@ -317,14 +309,8 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
         raise BusinessRuleError(
             code="ongeldige-invoer", message="Besluit is 'akkoord' of 'afgewezen'.", status=400, field="besluit"
         )
-    if besluit == "afgewezen" and not toelichting.strip():
-        raise BusinessRuleError(
-            code="toelichting-verplicht",
-            message="Een afwijzing vraagt een toelichting.",
-            status=400,
-            field="toelichting",
-        )
-    _four_eyes(by, aanvraag.ingediend_door_id)
+    toelichting_vereist(toelichting, vereist=besluit == "afgewezen", message="Een afwijzing vraagt een toelichting.")
+    vier_ogen_vereist(by.pk, aanvraag.ingediend_door_id)
     action = f"{stap}_{'akkoord' if besluit == 'akkoord' else 'afwijzen'}"
     aanvraag.status = rules.AANVRAAG.volgende(action, aanvraag.status)
     if besluit == "akkoord":
@@ -464,14 +450,8 @@ def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: 
         roles.require_role(by, roles.GEMEENTE)
         if traject.gemeente_id not in fin_selectors.user_gemeente_ids(by):
             raise _not_found("Deze verlenging")
-    if besluit == "afgewezen" and not toelichting.strip():
-        raise BusinessRuleError(
-            code="toelichting-verplicht",
-            message="Een afwijzing vraagt een toelichting.",
-            status=400,
-            field="toelichting",
-        )
-    _four_eyes(by, verlenging.aangevraagd_door_id)
+    toelichting_vereist(toelichting, vereist=besluit == "afgewezen", message="Een afwijzing vraagt een toelichting.")
+    vier_ogen_vereist(by.pk, verlenging.aangevraagd_door_id)
     action = "goedkeuren" if besluit == "akkoord" else "afwijzen"
     verlenging.status = rules.VERLENGING.volgende(action, verlenging.status)
     if action == "goedkeuren":
@@ -562,13 +542,7 @@ def traject_stop(*, by, traject: Traject, einddatum: date, reden: str, toelichti
     )
     if problem:
         raise BusinessRuleError(code="einddatum-ongeldig", message=problem, field="einddatum")
-    if reden == "anders" and not toelichting.strip():
-        raise BusinessRuleError(
-            code="toelichting-verplicht",
-            message="Bij reden 'anders' is een toelichting verplicht.",
-            status=400,
-            field="toelichting",
-        )
+    toelichting_vereist(toelichting, vereist=reden == "anders", message="Bij reden 'anders' is een toelichting verplicht.")
     traject.einddatum = einddatum
     traject.save()
     return Stopbericht.objects.create(

@@ -5,7 +5,6 @@ Views read through the selectors (scoped to the user's organisation: someone els
 404) and write through the services; a refused action (``BusinessRuleError``) comes back on the
 form, tied to its field, with its code."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
+from financiering import rules as fin
 from financiering import selectors as fin_selectors
 
 from . import rules, selectors, services, views_aanbieder
@@ -40,20 +40,8 @@ def _require(user, *required: str) -> None:
         raise PermissionDenied(reason)
 
 
-def wachttijd_dagen(aanvraag: Aanvraag, today: date | None = None) -> int | None:
-    """Days from submission to the final decision, or until today while it waits."""
-    if not aanvraag.ingediend_op:
-        return None
-    end = timezone.localtime(aanvraag.afgehandeld_op).date() if aanvraag.afgehandeld_op else today
-    return ((end or timezone.localdate()) - timezone.localtime(aanvraag.ingediend_op).date()).days
-
-
 def euro(amount) -> str:
     return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-
-
-def termijn_verlopen(aanvraag: Aanvraag, today: date) -> bool:
-    return aanvraag.beslis_deadline is not None and aanvraag.beslis_deadline < today
 
 
 def traject_url(traject: Traject) -> str:
@@ -102,7 +90,11 @@ def aanvraag_list(request):
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     today = timezone.localdate()
     rijen = [
-        {"aanvraag": a, "wachttijd": wachttijd_dagen(a, today), "verlopen": termijn_verlopen(a, today)}
+        {
+            "aanvraag": a,
+            "wachttijd": rules.wachttijd_dagen(a.ingediend_op, a.afgehandeld_op, today),
+            "verlopen": rules.termijn_verlopen(a.status, a.beslis_deadline, today),
+        }
         for a in page.object_list
     ]
     query = request.GET.copy()
@@ -146,14 +138,14 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
         "traject": traject,
         "traject_link": traject_url(traject) if traject else None,
         "historie": aanvraag.history.select_related("history_user").order_by("-history_date", "-history_id"),
-        "wachttijd": wachttijd_dagen(aanvraag, today),
-        "verlopen": termijn_verlopen(aanvraag, today),
+        "wachttijd": rules.wachttijd_dagen(aanvraag.ingediend_op, aanvraag.afgehandeld_op, today),
+        "verlopen": rules.termijn_verlopen(aanvraag.status, aanvraag.beslis_deadline, today),
         "stap": stap,
         "form": form or (BeoordelingForm() if stap else None),
         "budget": budget,
         "budget_na": budget.vrij - aanvraag.bedrag if budget else None,
         "gevolg": _gevolg_aanvraag(stap, aanvraag),
-        "cofinanciering": (aanvraag.bedrag * aandeel).quantize(aanvraag.bedrag) if aandeel else None,
+        "cofinanciering": fin.money(aanvraag.bedrag * aandeel) if aandeel else None,
         # the same person elsewhere: for the funder only, never for a provider (domain.md 12)
         "samenloop": selectors.samenloop(aanvraag) if selectors.is_financier(user) else [],
         "today": today,
