@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from backoffice import limieten
 from backoffice.forms import BedragField
+from backoffice.rules import toelichting_ontbreekt
 
 from . import rules
 from .models import BetaalopdrachtStatus, PrestatieStatus, VorderingStatus
@@ -196,7 +197,7 @@ class BeoordelingRegelForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("besluit") == "afgewezen" and not (data.get("toelichting") or "").strip():
+        if toelichting_ontbreekt(data.get("toelichting"), vereist=data.get("besluit") == "afgewezen"):
             self.add_error("toelichting", "Een afwijzing vraagt een toelichting (code: toelichting-verplicht).")
         return data
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
+from backoffice.rules import toelichting_ontbreekt
 
 from .. import invoer, rules, selectors, services, upload
 from ..models import Declaratie, Prestatie, PrestatieStatus
@@ -279,7 +280,7 @@ class BesluitWriteSerializer(serializers.Serializer):
     toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
     def validate(self, attrs):
-        if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
+        if toelichting_ontbreekt(attrs["toelichting"], vereist=attrs["besluit"] == "afgewezen"):
             raise serializers.ValidationError({"toelichting": "Een afwijzing vraagt een toelichting."})
         return attrs
 
