@@ -1,0 +1,19 @@
+"""What the money services share: the zero amount, the run lock and the net amount of lines."""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Case, F, Sum, When
+
+ZERO = Decimal("0.00")
+
+
+def _advisory_lock(name: str) -> None:
+    """Serialise one kind of money run across processes (PostgreSQL); SQLite has one writer anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+
+
+def _net_amount():
+    return Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag")))

@@ -1,0 +1,136 @@
+"""UWV judges the declaration lines that wait for a person."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, F, Sum, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from backoffice import roles
+from backoffice.errors import BusinessRuleError
+from financiering import services as fin_services
+from trajecten import services as traject_services
+from trajecten.models import Traject
+
+from .. import rules
+from ..models import Declaratie, Prestatie
+from ._common import ZERO
+
+BESLUITEN = ("toegekend", "afgewezen")
+
+
+def _beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict], for_update: bool) -> dict[str, Prestatie]:
+    """Every check of an assessment before anything is written, for the API, the web form and any
+    other path alike: the role, four eyes, each line once, only this declaration's lines, only
+    lines that wait, a known decision and a reason for a rejection. Returns the lines by reference."""
+    roles.require_role(by, roles.UWV_BEOORDELAAR)
+    if by.pk == declaratie.ingediend_door_id:
+        raise BusinessRuleError(code="vier-ogen", message="Wie declareerde, beoordeelt niet (vier ogen).", status=403)
+    if not besluiten:
+        raise BusinessRuleError(
+            code="ongeldige-invoer",
+            message="Kies bij ten minste één regel toekennen of afwijzen.",
+            status=400,
+            field="besluiten",
+        )
+    refs = [str(b.get("product_referentie", "")) for b in besluiten]
+    dubbel = rules.dubbele_referenties(refs)
+    if dubbel:
+        raise BusinessRuleError(
+            code="dubbele-regel",
+            message=f"Elke regel wordt één keer beoordeeld; meer dan één besluit voor: {', '.join(dubbel)}.",
+            status=400,
+            field="besluiten",
+        )
+    lines = Prestatie.objects.filter(declaratie=declaratie, product_referentie__in=refs)
+    by_ref = {p.product_referentie: p for p in (lines.select_for_update() if for_update else lines)}
+    unknown = [ref for ref in refs if ref not in by_ref]
+    if unknown:
+        raise BusinessRuleError(
+            code="onbekende-regel",
+            message=f"Deze regel(s) horen niet bij deze declaratie: {', '.join(unknown)}.",
+            status=400,
+            field="besluiten",
+        )
+    not_waiting = [ref for ref, p in by_ref.items() if p.status != "in_behandeling"]
+    if not_waiting:
+        raise BusinessRuleError(
+            code="ongeldige-status",
+            message=f"Deze regels wachten niet op beoordeling: {', '.join(sorted(not_waiting))}.",
+        )
+    for besluit in besluiten:
+        if besluit.get("besluit") not in BESLUITEN:
+            raise BusinessRuleError(
+                code="ongeldige-invoer",
+                message="Een besluit is 'toegekend' of 'afgewezen'.",
+                status=400,
+                field="besluit",
+            )
+        if besluit["besluit"] == "afgewezen" and not (besluit.get("toelichting") or "").strip():
+            raise BusinessRuleError(
+                code="toelichting-verplicht",
+                message="Een afwijzing vraagt een toelichting.",
+                status=400,
+                field="toelichting",
+            )
+    return by_ref
+
+
+def prestaties_beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict]) -> None:
+    """The checks of ``prestaties_beoordelen`` without writing: the web form's confirmation step
+    names only an assessment that will pass."""
+    _beoordeling_check(by=by, declaratie=declaratie, besluiten=besluiten, for_update=False)
+
+
+@transaction.atomic
+def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) -> Declaratie:
+    """A UWV beoordelaar decides lines that wait for a person (status in_behandeling):
+    ``besluiten`` = [{"product_referentie", "besluit": toegekend|afgewezen, "toelichting"}]."""
+    by_ref = _beoordeling_check(by=by, declaratie=declaratie, besluiten=besluiten, for_update=True)
+    amounts: dict[int, Decimal] = defaultdict(Decimal)
+    rejected: dict[int, Decimal] = defaultdict(Decimal)
+    now = timezone.now()
+    for besluit in besluiten:
+        line = by_ref[besluit["product_referentie"]]
+        if besluit["besluit"] == "toegekend":
+            if line.debet_credit == "C":
+                credited = Prestatie.objects.filter(pk=line.vorige_id, gecrediteerd=False, status="toegekend").update(
+                    gecrediteerd=True
+                )
+                if not credited:
+                    raise BusinessRuleError(code="ongeldige-status", message=f"8017: {rules.RETOURCODES['8017']}")
+            line.status, line.toegekend_bedrag = "toegekend", line.ingediend_bedrag
+            amounts[line.traject_id] += -line.ingediend_bedrag if line.debet_credit == "C" else line.ingediend_bedrag
+        else:
+            line.status = "afgewezen"
+            if line.debet_credit == "D":
+                rejected[line.traject_id] += line.ingediend_bedrag
+        line.beoordeeld_door, line.beoordeeld_op = by, now
+        line.beoordeling_toelichting = besluit.get("toelichting", "")
+        line.save()
+    traject_services.traject_add_amounts(field="gedeclareerd", amounts=amounts)
+    _release_after_settlement(rejected, by=by)
+    totaal = Prestatie.objects.filter(declaratie=declaratie, status="toegekend").aggregate(
+        s=Coalesce(Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))), ZERO)
+    )["s"]
+    Declaratie.objects.filter(pk=declaratie.pk).update(totaal_toegekend=totaal)
+    declaratie.refresh_from_db()
+    return declaratie
+
+
+def _release_after_settlement(rejected: dict[int, Decimal], *, by) -> None:
+    """A waiting line rejected after the final settlement kept its amount committed (the
+    settlement left it in); release it now."""
+    settled = Traject.objects.filter(pk__in=rejected, status="afgesloten", aanvraag__budget__isnull=False).values_list(
+        "pk", "uuid", "aanvraag__budget_id"
+    )
+    for traject_id, traject_uuid, budget_id in settled:
+        fin_services.budget_release(
+            budget_id=budget_id,
+            bedrag=rejected[traject_id],
+            by=by,
+            omschrijving="Afgewezen na vaststelling",
+            object_uuid=traject_uuid,
+        )
