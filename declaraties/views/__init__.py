@@ -6,7 +6,7 @@ dashboards, and the end report posted from the trajectory page.
 Views read through the selectors (scoped to the user's organisation: someone else's object is a
 404, a missing role a 403) and write through the services; a refused action
 (``BusinessRuleError``) comes back on the form, tied to its field, with its code. Every irreversible
-action passes a confirmation page first (``base._bevestigen``)."""
+action passes a confirmation page first (``base.confirm_page``)."""
 
 from django.urls import path
 

@@ -16,26 +16,26 @@ VORDERING_ROLES = (roles.UWV_FINANCIEEL, roles.GEMEENTE)
 DASHBOARD_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE)
 
 
-def _require(user, *required: str) -> None:
+def require(user, *required: str) -> None:
     allowed, reason = roles.check_role(user, *required)
     if not allowed:
         raise PermissionDenied(reason)
 
 
-def _pagina(request, qs):
+def paginate(request, qs):
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     return page, query.urlencode()
 
 
-def _formaat(formaat: str) -> str:
+def export_format(formaat: str) -> str:
     if formaat not in exports.FORMATS:
         raise Http404("Onbekend formaat.")
     return formaat
 
 
-def _bevestigen(request, *, titel: str, gevolg: list[str], terug: str, knop: str, status: int = 200):
+def confirm_page(request, *, titel: str, gevolg: list[str], terug: str, knop: str, status: int = 200):
     """The confirmation step before an irreversible action: what will happen, in words, and a form
     that sends the same input again with ``bevestigd``."""
     velden = [
@@ -52,9 +52,9 @@ def _bevestigen(request, *, titel: str, gevolg: list[str], terug: str, knop: str
     )
 
 
-def _bevestigd(request) -> bool:
+def confirmed(request) -> bool:
     return request.POST.get("bevestigd") == "on"
 
 
-def _retourcodes(codes) -> list[dict]:
+def retourcodes(codes) -> list[dict]:
     return [{"code": c, "omschrijving": rules.RETOURCODES.get(c, "")} for c in codes]

@@ -14,13 +14,13 @@ from backoffice.forms import add_rule_error, rule_message
 from .. import downloads, selectors, sepa, services
 from ..forms import BetaalopdrachtFilterForm, BevestigingForm
 from ..models import Betaalopdracht
-from .base import _bevestigd, _bevestigen, _formaat, _pagina, _require
+from .base import confirm_page, confirmed, export_format, paginate, require
 
 
 @login_required
 @require_GET
 def betaalopdracht_list(request):
-    _require(request.user, *roles.UWV_ROLES)
+    require(request.user, *roles.UWV_ROLES)
     form = BetaalopdrachtFilterForm(request.GET)
     filters = form.filters()
     qs = selectors.betaalopdrachten_for(request.user)
@@ -30,7 +30,7 @@ def betaalopdracht_list(request):
         qs = qs.filter(datum__gte=filters["vanaf"])
     if "tot" in filters:
         qs = qs.filter(datum__lte=filters["tot"])
-    page, query = _pagina(request, qs)
+    page, query = paginate(request, qs)
     return render(request, "declaraties/betaalopdracht_list.html", {"form": form, "page_obj": page, "query": query})
 
 
@@ -68,7 +68,7 @@ def _opdracht_context(request, opdracht, *, akkoord_fout=None, bevestig_form=Non
 @login_required
 @require_GET
 def betaalopdracht_detail(request, uuid):
-    _require(request.user, *roles.UWV_ROLES)
+    require(request.user, *roles.UWV_ROLES)
     opdracht = _opdracht(request, uuid)
     return render(request, "declaraties/betaalopdracht_detail.html", _opdracht_context(request, opdracht))
 
@@ -76,9 +76,9 @@ def betaalopdracht_detail(request, uuid):
 @login_required
 @require_POST
 def betaalopdracht_akkoord(request, uuid):
-    _require(request.user, roles.UWV_FINANCIEEL)
+    require(request.user, roles.UWV_FINANCIEEL)
     opdracht = _opdracht(request, uuid)
-    if not _bevestigd(request):
+    if not confirmed(request):
         laatste = opdracht.akkoorden_nodig == 1 or opdracht.eerste_akkoord_door_id is not None
         gevolg = [
             f"U geeft akkoord op de betaling van EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} ({opdracht.aantal_regels} regels), IBAN {opdracht.iban}."
@@ -89,7 +89,7 @@ def betaalopdracht_akkoord(request, uuid):
             else "Het bedrag ligt boven de vier-ogendrempel: daarna moet een tweede medewerker van UWV financieel akkoord geven."
         )
         gevolg.append("Een akkoord kunt u niet intrekken.")
-        return _bevestigen(
+        return confirm_page(
             request,
             titel="Bevestig uw akkoord op de betaalopdracht",
             gevolg=gevolg,
@@ -116,12 +116,12 @@ def betaalopdracht_akkoord(request, uuid):
 @login_required
 @require_POST
 def betaalopdracht_bevestiging(request, uuid):
-    _require(request.user, roles.UWV_FINANCIEEL)
+    require(request.user, roles.UWV_FINANCIEEL)
     opdracht = _opdracht(request, uuid)
     form = BevestigingForm(request.POST)
     if form.is_valid():
-        if not _bevestigd(request):
-            return _bevestigen(
+        if not confirmed(request):
+            return confirm_page(
                 request,
                 titel="Bevestig de uitvoering door de bank",
                 gevolg=[
@@ -152,7 +152,7 @@ def betaalopdracht_bevestiging(request, uuid):
 @require_GET
 def betaalopdracht_sepa(request, uuid):
     """The pain.001 file for the bank, with the session (the same file as the API's)."""
-    _require(request.user, roles.UWV_FINANCIEEL)
+    require(request.user, roles.UWV_FINANCIEEL)
     opdracht = _opdracht(request, uuid)
     try:
         return sepa.sepa_response(opdracht)
@@ -164,8 +164,8 @@ def betaalopdracht_sepa(request, uuid):
 @login_required
 @require_GET
 def betaalopdracht_regels(request, uuid, formaat):
-    _require(request.user, *roles.UWV_ROLES)
+    require(request.user, *roles.UWV_ROLES)
     opdracht = _opdracht(request, uuid)
     return downloads.betaalopdracht_regels_export(
-        _formaat(formaat), opdracht, selectors.betaalopdracht_regels(opdracht)
+        export_format(formaat), opdracht, selectors.betaalopdracht_regels(opdracht)
     )

@@ -17,8 +17,8 @@ from trajecten import werkmonitor
 
 from .. import exports, grafiek, selectors
 from ..forms import JaarForm
-from .base import DASHBOARD_ROLES, VORDERING_ROLES, _formaat, _require
-from .vorderingen import _vordering_diagram
+from .base import DASHBOARD_ROLES, VORDERING_ROLES, export_format, require
+from .vorderingen import vordering_diagram
 
 
 def _jaar(request, jaren: list[int]) -> tuple[JaarForm, int]:
@@ -38,7 +38,7 @@ def dashboard(request):
     """Budget over the year and claims at a glance; for UWV also the lead times of decisions and
     the work-monitor outcomes of the last complete quarter. A fixed number of queries."""
     user = request.user
-    _require(user, *DASHBOARD_ROLES)
+    require(user, *DASHBOARD_ROLES)
     form, jaar = _jaar(request, fin_selectors.budget_jaren(user))
     today = timezone.localdate()
     budgetten = list(fin_selectors.budgetten_for(user).filter(jaar=jaar))
@@ -79,14 +79,12 @@ def dashboard(request):
         context["overzicht"] = overzicht
         context["per_maand"] = per_maand
         context["claim_diagram"] = (
-            _vordering_diagram(
-                per_maand, label=lambda r: f"{r['periode']:%m-%Y}", titel=f"Vorderingen {jaar} per maand"
-            )
+            vordering_diagram(per_maand, label=lambda r: f"{r['periode']:%m-%Y}", titel=f"Vorderingen {jaar} per maand")
             if per_maand
             else None
         )
         if len(overzicht) > 1:
-            context["gemeente_diagram"] = _vordering_diagram(
+            context["gemeente_diagram"] = vordering_diagram(
                 overzicht, label=lambda r: r["gemeente__naam"], titel="Vorderingen per gemeente (alle maanden)"
             )
     if context["uwv"]:
@@ -110,11 +108,11 @@ def dashboard(request):
 def dashboard_budget_export(request, formaat):
     """The budget over the year as a spreadsheet (the rows of the dashboard's table)."""
     user = request.user
-    _require(user, *DASHBOARD_ROLES)
+    require(user, *DASHBOARD_ROLES)
     _, jaar = _jaar(request, fin_selectors.budget_jaren(user))
     verloop = fin_selectors.budget_verloop(user, jaar)
     return exports.response(
-        _formaat(formaat),
+        export_format(formaat),
         f"budget-{jaar}",
         BUDGET_KOLOMMEN,
         ([f"{v['maand']:%Y-%m}", v["toegekend"], v["gereserveerd"], v["gerealiseerd"], v["vrij"]] for v in verloop),

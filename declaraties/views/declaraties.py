@@ -24,13 +24,13 @@ from ..forms import (
     UploadForm,
 )
 from ..invoer import invoer_uit_bestand
-from .base import DECLARATIE_ROLES, _bevestigd, _bevestigen, _formaat, _pagina, _require, _retourcodes
+from .base import DECLARATIE_ROLES, confirm_page, confirmed, export_format, paginate, require, retourcodes
 
 
 @login_required
 @require_GET
 def declaratie_list(request):
-    _require(request.user, *DECLARATIE_ROLES)
+    require(request.user, *DECLARATIE_ROLES)
     form = DeclaratieFilterForm(request.GET)
     filters = form.filters()
     qs = selectors.with_line_counts(selectors.declaraties_for(request.user))
@@ -42,7 +42,7 @@ def declaratie_list(request):
         qs = qs.filter(declaratie_nummer__icontains=filters["nummer"])
     if "toewijzing" in filters:
         qs = qs.filter(prestaties__toewijzing_nummer=filters["toewijzing"]).distinct()
-    page, query = _pagina(request, qs.order_by("-ingediend_op", "-id"))
+    page, query = paginate(request, qs.order_by("-ingediend_op", "-id"))
     rijen = [
         {
             "d": d,
@@ -82,7 +82,7 @@ def _declaratie_ingediend(request, declaratie, created: bool):
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaratie_nieuw(request):
-    _require(request.user, roles.AANBIEDER)
+    require(request.user, roles.AANBIEDER)
     if request.method == "POST":
         kop = DeclaratieKopForm(request.POST)
         regels = PrestatieFormSet(request.POST, prefix="regels")
@@ -112,7 +112,7 @@ def declaratie_nieuw(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaratie_upload(request):
-    _require(request.user, roles.AANBIEDER)
+    require(request.user, roles.AANBIEDER)
     status = 200
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -137,8 +137,8 @@ def declaratie_upload(request):
 @login_required
 @require_GET
 def declaratie_sjabloon(request, formaat):
-    _require(request.user, roles.AANBIEDER)
-    if _formaat(formaat) == "xlsx":
+    require(request.user, roles.AANBIEDER)
+    if export_format(formaat) == "xlsx":
         body, content_type = upload.sjabloon_xlsx(), exports.XLSX_TYPE
     else:
         body, content_type = upload.sjabloon_csv(), exports.CSV_TYPE
@@ -150,7 +150,7 @@ def declaratie_sjabloon(request, formaat):
 def _declaratie_context(request, declaratie, formset=None) -> dict:
     regels = list(declaratie.prestaties.order_by("regelnummer"))
     for p in regels:
-        p.codes = _retourcodes(p.retourcodes)
+        p.codes = retourcodes(p.retourcodes)
     wachtend = [p for p in regels if p.status == "in_behandeling"]
     mag_beoordelen = (
         bool(wachtend)
@@ -171,7 +171,7 @@ def _declaratie_context(request, declaratie, formset=None) -> dict:
     return {
         "declaratie": declaratie,
         "status": status,
-        "codes": _retourcodes(["8001"]) if status == "toegekend" else [],
+        "codes": retourcodes(["8001"]) if status == "toegekend" else [],
         "regels": regels,
         "beoordeling": list(zip(wachtend, formset.forms, strict=True)) if mag_beoordelen else None,
         "formset": formset if mag_beoordelen else None,
@@ -191,7 +191,7 @@ def _declaratie(request, uuid):
 @login_required
 @require_GET
 def declaratie_detail(request, uuid):
-    _require(request.user, *DECLARATIE_ROLES)
+    require(request.user, *DECLARATIE_ROLES)
     declaratie = _declaratie(request, uuid)
     return render(request, "declaraties/declaratie_detail.html", _declaratie_context(request, declaratie))
 
@@ -202,7 +202,7 @@ def declaratie_beoordeling(request, uuid):
     """The web form of ``POST /declaraties/{uuid}/beoordelingen``: the rows go to the same service,
     which refuses a line decided twice, a line of another declaration and a line that no longer
     waits (issue 9, finding 6); the confirmation step is shown only for an assessment that passes."""
-    _require(request.user, roles.UWV_BEOORDELAAR)
+    require(request.user, roles.UWV_BEOORDELAAR)
     declaratie = _declaratie(request, uuid)
     formset = BeoordelingFormSet(request.POST, prefix="b")
     fouten = []
@@ -218,7 +218,7 @@ def declaratie_beoordeling(request, uuid):
         ]
         try:
             services.prestaties_beoordeling_check(by=request.user, declaratie=declaratie, besluiten=besluiten)
-            if not _bevestigd(request):
+            if not confirmed(request):
                 return _bevestig_beoordeling(request, declaratie, besluiten)
             services.prestaties_beoordelen(by=request.user, declaratie=declaratie, besluiten=besluiten)
         except BusinessRuleError as exc:
@@ -245,7 +245,7 @@ def _bevestig_beoordeling(request, declaratie, besluiten):
     if af:
         gevolg.append(f"U wijst {len(af)} regel(s) af: {', '.join(af)}. De aanbieder ziet uw toelichting.")
     gevolg.append("Dit besluit kunt u hierna niet meer wijzigen.")
-    return _bevestigen(
+    return confirm_page(
         request,
         titel=f"Bevestig uw beoordeling van declaratie {declaratie.declaratie_nummer}",
         gevolg=gevolg,
@@ -258,11 +258,11 @@ def _bevestig_beoordeling(request, declaratie, besluiten):
 @require_GET
 def prestatie_werkvoorraad(request):
     """UWV's queue: declaration lines waiting for a beoordelaar, oldest declaration first."""
-    _require(request.user, *roles.UWV_ROLES)
+    require(request.user, *roles.UWV_ROLES)
     form = PrestatieFilterForm(request.GET)
     filters = form.filters()
     qs = selectors.prestaties_for(request.user).filter(status=filters.get("status", "in_behandeling"))
     if "toewijzing" in filters:
         qs = qs.filter(toewijzing_nummer=filters["toewijzing"])
-    page, query = _pagina(request, qs.order_by("declaratie__ingediend_op", "declaratie_id", "regelnummer"))
+    page, query = paginate(request, qs.order_by("declaratie__ingediend_op", "declaratie_id", "regelnummer"))
     return render(request, "declaraties/werkvoorraad.html", {"form": form, "page_obj": page, "query": query})

@@ -16,13 +16,13 @@ from financiering import selectors as fin_selectors
 from .. import downloads, grafiek, selectors, services
 from ..forms import BezwaarBesluitForm, BezwaarForm, OntvangstForm, VorderingFilterForm
 from ..models import Vordering
-from .base import VORDERING_ROLES, _bevestigd, _bevestigen, _formaat, _pagina, _require
+from .base import VORDERING_ROLES, confirm_page, confirmed, export_format, paginate, require
 
 
 @login_required
 @require_GET
 def vordering_list(request):
-    _require(request.user, *VORDERING_ROLES)
+    require(request.user, *VORDERING_ROLES)
     today = timezone.localdate()
     uwv = roles.has_role(request.user, roles.UWV_FINANCIEEL)
     gemeenten = fin_selectors.gemeenten_list()
@@ -39,7 +39,7 @@ def vordering_list(request):
         qs = qs.filter(gemeente__code=filters["gemeente"])
     if filters.get("te_laat"):
         qs = qs.filter(te_laat=True)
-    page, query = _pagina(request, qs)
+    page, query = paginate(request, qs)
     rijen = [{"v": v, "te_laat": v.te_laat} for v in page.object_list]
     return render(
         request,
@@ -106,17 +106,17 @@ def _vordering_render(request, vordering, *, forms=None, status=200):
 @login_required
 @require_GET
 def vordering_detail(request, uuid):
-    _require(request.user, *VORDERING_ROLES)
+    require(request.user, *VORDERING_ROLES)
     return _vordering_render(request, _vordering(request, uuid))
 
 
 @login_required
 @require_POST
 def vordering_verzenden(request, uuid):
-    _require(request.user, roles.UWV_FINANCIEEL)
+    require(request.user, roles.UWV_FINANCIEEL)
     vordering = _vordering(request, uuid)
-    if not _bevestigd(request):
-        return _bevestigen(
+    if not confirmed(request):
+        return confirm_page(
             request,
             titel="Bevestig het verzenden van de vordering",
             gevolg=[
@@ -138,13 +138,13 @@ def vordering_verzenden(request, uuid):
 @login_required
 @require_POST
 def vordering_ontvangst(request, uuid):
-    _require(request.user, roles.UWV_FINANCIEEL)
+    require(request.user, roles.UWV_FINANCIEEL)
     vordering = _vordering(request, uuid)
     form = OntvangstForm(request.POST)
     if form.is_valid():
-        if not _bevestigd(request):
+        if not confirmed(request):
             bedrag, datum = form.cleaned_data["bedrag"], form.cleaned_data["datum"]
-            return _bevestigen(
+            return confirm_page(
                 request,
                 titel="Bevestig de ontvangst",
                 gevolg=[
@@ -175,14 +175,14 @@ def _regel_van(vordering, regel_uuid):
 @login_required
 @require_POST
 def vordering_bezwaar(request, uuid):
-    _require(request.user, roles.GEMEENTE)
+    require(request.user, roles.GEMEENTE)
     vordering = _vordering(request, uuid)
     form = BezwaarForm(request.POST)
     key = f"bezwaar-{request.POST.get('regel', '')}"
     if form.is_valid():
         regel = _regel_van(vordering, form.cleaned_data["regel"])
-        if not _bevestigd(request):
-            return _bevestigen(
+        if not confirmed(request):
+            return confirm_page(
                 request,
                 titel="Bevestig uw bezwaar",
                 gevolg=[
@@ -210,15 +210,15 @@ def vordering_bezwaar(request, uuid):
 @login_required
 @require_POST
 def vordering_bezwaar_besluit(request, uuid):
-    _require(request.user, roles.UWV_FINANCIEEL)
+    require(request.user, roles.UWV_FINANCIEEL)
     vordering = _vordering(request, uuid)
     form = BezwaarBesluitForm(request.POST)
     key = f"besluit-{request.POST.get('regel', '')}"
     if form.is_valid():
         regel = _regel_van(vordering, form.cleaned_data["regel"])
-        if not _bevestigd(request):
+        if not confirmed(request):
             toegewezen = form.cleaned_data["besluit"] == "toegewezen"
-            return _bevestigen(
+            return confirm_page(
                 request,
                 titel="Bevestig uw besluit op het bezwaar",
                 gevolg=[
@@ -249,12 +249,12 @@ def vordering_bezwaar_besluit(request, uuid):
 @login_required
 @require_GET
 def vordering_regels(request, uuid, formaat):
-    _require(request.user, *VORDERING_ROLES)
+    require(request.user, *VORDERING_ROLES)
     vordering = _vordering(request, uuid)
-    return downloads.vordering_regels_export(_formaat(formaat), vordering, selectors.vordering_regels(vordering))
+    return downloads.vordering_regels_export(export_format(formaat), vordering, selectors.vordering_regels(vordering))
 
 
-def _vordering_diagram(rijen, *, label, titel) -> grafiek.Diagram:
+def vordering_diagram(rijen, *, label, titel) -> grafiek.Diagram:
     """Claimed = received + outstanding (of which overdue), one bar per row."""
     return grafiek.gestapeld(
         titel=titel,
@@ -276,7 +276,7 @@ def _vordering_diagram(rijen, *, label, titel) -> grafiek.Diagram:
 @login_required
 @require_GET
 def vorderingen_overzicht(request):
-    _require(request.user, *VORDERING_ROLES)
+    require(request.user, *VORDERING_ROLES)
     rijen = selectors.vorderingen_overzicht_for(request.user)
     totaal = {
         k: sum((r[k] for r in rijen), start=0)
@@ -299,7 +299,7 @@ def vorderingen_overzicht(request):
         {
             "rijen": rijen,
             "totaal": totaal,
-            "diagram": _vordering_diagram(rijen, label=lambda r: r["gemeente__naam"], titel="Vorderingen per gemeente")
+            "diagram": vordering_diagram(rijen, label=lambda r: r["gemeente__naam"], titel="Vorderingen per gemeente")
             if rijen
             else None,
             "today": timezone.localdate(),
@@ -310,5 +310,7 @@ def vorderingen_overzicht(request):
 @login_required
 @require_GET
 def vorderingen_overzicht_export(request, formaat):
-    _require(request.user, *VORDERING_ROLES)
-    return downloads.vorderingen_overzicht_export(_formaat(formaat), selectors.vorderingen_overzicht_for(request.user))
+    require(request.user, *VORDERING_ROLES)
+    return downloads.vorderingen_overzicht_export(
+        export_format(formaat), selectors.vorderingen_overzicht_for(request.user)
+    )
