@@ -4,8 +4,8 @@ no queries. ``backoffice.services`` gathers the facts and applies one transition
 Also the rules every app shares, each written once (docs/decisions.md "Eén regel op één plek"):
 an explanation required (:func:`toelichting_vereist`) and four eyes (:func:`vier_ogen_vereist`)."""
 
-from .errors import BusinessRuleError
-from .roles import AANBIEDER, GEMEENTE, ROLES
+from .errors import BusinessRuleError, RoleError
+from .roles import AANBIEDER, GEMEENTE, ROLES, check_role
 from .states import Toestandsmachine
 
 # action -> {from state: to state} (backoffice.states)
@@ -97,3 +97,34 @@ def vier_ogen_vereist(by_id: int | None, other_id: int | None, *, message: str =
     probleem = vier_ogen_probleem(by_id, other_id, message=message)
     if probleem:
         raise BusinessRuleError(code="vier-ogen", message=probleem, status=403)
+
+
+# --- permission functions (conventions.md: ``can_<act>(user, obj) -> (allowed, reason)``) --------
+
+Weigering = BusinessRuleError | None
+
+
+def antwoord(weigering: Weigering) -> tuple[bool, str]:
+    """A refusal (or None) as the permission-function answer: (allowed, Dutch reason)."""
+    return (True, "") if weigering is None else (False, weigering.message)
+
+
+def weigeren(weigering: Weigering) -> None:
+    """Raise the refusal, with its own code and status, when there is one (for the services)."""
+    if weigering is not None:
+        raise weigering
+
+
+def toestand_weigering(machine: Toestandsmachine, actie: str, huidig: str) -> Weigering:
+    """``machine.volgende``'s refusal (``ongeldige-status``) without raising, or None when allowed."""
+    try:
+        machine.volgende(actie, huidig)
+    except BusinessRuleError as exc:
+        return exc
+    return None
+
+
+def rol_weigering(user, *required: str) -> Weigering:
+    """``roles.require_role``'s refusal (``geen-rol``, 403) without raising, or None."""
+    allowed, reason = check_role(user, *required)
+    return None if allowed else RoleError(reason)

@@ -22,6 +22,7 @@ from trajecten import verwerkingen as traject_verwerkingen
 from trajecten import werkmonitor
 
 from . import verwerkingslog
+from .history import taakrun_context
 from .locks import job_lock
 from .models import Instellingen, Taakrun
 from .notificaties import digests_send
@@ -152,6 +153,7 @@ def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:
                     with (
                         transaction.atomic(),
                         verwerkingslog.verzamelen(kanaal="job", route=f"taak {name}: {step}", doel=_stap_doel(step)),
+                        taakrun_context(run, step),
                     ):
                         counts.update(func(datum) or {})
                 except TRANSIENT as exc:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from . import crypto, roles, rules
 from .errors import BusinessRuleError
+from .history import record
 from .models import BsnKanaal, BsnRaadpleging, Instellingen, RolToekenning, Signaal, SignaalObject, SignaalSoort
 
 VENSTER = timedelta(hours=1)
@@ -95,7 +96,7 @@ def rol_aanvragen(*, by, gebruiker, rol: str, toelichting: str = "") -> RolToeke
         loopt_al=RolToekenning.objects.filter(gebruiker=gebruiker, rol=rol, status="aangevraagd").exists(),
     )
     toekenning = RolToekenning(gebruiker=gebruiker, rol=rol, toelichting=toelichting[:300], aangevraagd_door=by)
-    toekenning._history_user = by
+    record(toekenning, by=by, reason=f"rol {roles.ROLES[rol]} aangevraagd")
     toekenning.save()
     _signaal(
         SignaalSoort.ROL_AANGEVRAAGD,
@@ -118,7 +119,7 @@ def rol_goedkeuren(*, by, toekenning: RolToekenning) -> RolToekenning:
     gebruiker = toekenning.gebruiker
     rules.check_organisatie(rol=toekenning.rol, heeft_organisatie=_heeft_organisatie(gebruiker, toekenning.rol))
     toekenning.status, toekenning.beslist_door, toekenning.beslist_op = nieuw, by, timezone.now()
-    toekenning._history_user = by
+    record(toekenning, by=by, reason=f"rol {roles.ROLES[toekenning.rol]} goedgekeurd (tweede beheerder)")
     toekenning.save(update_fields=["status", "beslist_door", "beslist_op"])
     gebruiker.groups.add(Group.objects.get_or_create(name=toekenning.rol)[0])
     if toekenning.rol == roles.BEHEERDER and not gebruiker.is_staff:
@@ -143,7 +144,7 @@ def rol_afwijzen(*, by, toekenning: RolToekenning) -> RolToekenning:
         door_id=by.pk, aanvrager_id=toekenning.aangevraagd_door_id, gebruiker_id=toekenning.gebruiker_id
     )
     toekenning.status, toekenning.beslist_door, toekenning.beslist_op = nieuw, by, timezone.now()
-    toekenning._history_user = by
+    record(toekenning, by=by, reason=f"rol {roles.ROLES[toekenning.rol]} afgewezen")
     toekenning.save(update_fields=["status", "beslist_door", "beslist_op"])
     _signaal_afhandelen(SignaalSoort.ROL_AANGEVRAAGD, toekenning)
     return toekenning
@@ -156,7 +157,7 @@ def rol_intrekken(*, by, toekenning: RolToekenning) -> RolToekenning:
     toekenning = _locked(toekenning)
     nieuw = rules.ROLTOEKENNING.volgende("intrekken", toekenning.status)
     toekenning.status, toekenning.ingetrokken_door, toekenning.ingetrokken_op = nieuw, by, timezone.now()
-    toekenning._history_user = by
+    record(toekenning, by=by, reason=f"rol {roles.ROLES[toekenning.rol]} ingetrokken")
     toekenning.save(update_fields=["status", "ingetrokken_door", "ingetrokken_op"])
     gebruiker = toekenning.gebruiker
     gebruiker.groups.remove(*Group.objects.filter(name=toekenning.rol))

@@ -13,6 +13,7 @@ from django.db.models.functions import TruncDate
 from simple_history.models import HistoricalRecords
 
 from backoffice import limieten
+from backoffice.history import TaakHistorie
 from financiering.models import Aanbieder, Gemeente, Regeling
 from trajecten.models import Traject
 
@@ -101,7 +102,7 @@ class Prestatie(models.Model):
         "Betaalopdracht", null=True, blank=True, on_delete=models.PROTECT, related_name="prestaties"
     )
     betaald_op = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TaakHistorie])
 
     class Meta:
         verbose_name_plural = "prestaties"
@@ -198,7 +199,7 @@ class Betaalopdracht(models.Model):
     )
     uitgevoerd_op = models.DateField(null=True, blank=True, help_text="Uitvoeringsdatum volgens de bank")
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TaakHistorie])
 
     class Meta:
         verbose_name_plural = "betaalopdrachten"
@@ -245,7 +246,7 @@ class Vordering(models.Model):
     herinnerd_op = models.DateField(null=True, blank=True)
     aantal_herinneringen = models.PositiveSmallIntegerField(default=0)
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TaakHistorie])
 
     class Meta:
         verbose_name_plural = "vorderingen"

@@ -8,7 +8,92 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from backoffice.states import Toestandsmachine
 from financiering.rules import money
+
+# --- the tables of allowed transitions (backoffice.states; drawn in docs/states.md) ----------------
+# A line, an order or a claim is created by its service or job in its first state; every change
+# after that is one row of these tables. A self-loop (toegekend -> toegekend) is a move that keeps
+# the status but is history all the same: a line taken into an order, paid, credited.
+
+PRESTATIE = Toestandsmachine(
+    "declaratieregel",
+    {
+        "toekennen": {"in_behandeling": "toegekend"},
+        "afwijzen": {"in_behandeling": "afgewezen"},
+        "crediteren": {"toegekend": "toegekend"},
+        "in_betaalopdracht": {"toegekend": "toegekend"},
+        "betalen": {"toegekend": "toegekend"},
+    },
+    {
+        "toekennen": "toekennen",
+        "afwijzen": "afwijzen",
+        "crediteren": "crediteren",
+        "in_betaalopdracht": "in een betaalopdracht opnemen",
+        "betalen": "als betaald boeken",
+    },
+)
+BETAALOPDRACHT = Toestandsmachine(
+    "betaalopdracht",
+    {
+        "regels_bijwerken": {"te_accorderen": "te_accorderen"},
+        "eerste_akkoord": {"te_accorderen": "te_accorderen"},
+        "accorderen": {"te_accorderen": "geaccordeerd"},
+        "bevestigen": {"geaccordeerd": "betaald"},
+    },
+    {
+        "regels_bijwerken": "bijwerken",
+        "eerste_akkoord": "accorderen",
+        "accorderen": "accorderen",
+        "bevestigen": "als betaald bevestigen",
+    },
+)
+_NA_GELD = ("verzonden", "deels_betaald", "betaald")
+VORDERING = Toestandsmachine(
+    "vordering",
+    {
+        "verzenden": {"concept": "verzonden"},
+        "herinneren": {"verzonden": "verzonden", "deels_betaald": "deels_betaald"},
+        "ontvangst_registreren": {
+            "verzonden": ("deels_betaald", "betaald"),
+            "deels_betaald": ("deels_betaald", "betaald"),
+            "betwist": ("betwist",),
+        },
+        "regels_bijschrijven": {"verzonden": _NA_GELD, "deels_betaald": _NA_GELD, "betaald": _NA_GELD},
+        "betwisten": {"verzonden": "betwist", "deels_betaald": "betwist", "betwist": "betwist"},
+        "bezwaar_besluiten": {"betwist": ("betwist", *_NA_GELD)},
+    },
+    {
+        "verzenden": "verzenden",
+        "herinneren": "herinneren",
+        "ontvangst_registreren": "een ontvangst op registreren",
+        "regels_bijschrijven": "regels bijschrijven",
+        "betwisten": "betwisten",
+        "bezwaar_besluiten": "over een bezwaar besluiten",
+    },
+)
+BEZWAAR = Toestandsmachine(
+    "regel",
+    {
+        "indienen": {"geen": "ingediend"},
+        "toewijzen": {"ingediend": "toegewezen"},
+        "afwijzen": {"ingediend": "afgewezen"},
+    },
+    {"indienen": "betwisten", "toewijzen": "toewijzen", "afwijzen": "afwijzen"},
+)
+BEZWAAR_BESLUITEN = {"toegewezen": "toewijzen", "afgewezen": "afwijzen"}  # besluit -> action
+
+
+def vordering_status_na_geld(*, ontvangen: Decimal, bedrag: Decimal, open_bezwaar: bool) -> str:
+    """The state of a sent claim that its money and disputes imply."""
+    if open_bezwaar:
+        return "betwist"
+    if ontvangen >= bedrag:
+        return "betaald"
+    if ontvangen > 0:
+        return "deels_betaald"
+    return "verzonden"
+
 
 # Return codes: the iWmo number where the meaning is the same, IPS.. where it is our own.
 RETOURCODES = {

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 
 from backoffice import roles
 from backoffice.api import CodeField, IntegerFilter, ListView, ModelSerializer, RetrieveView, ScopedUuidField
+from backoffice.rules import weigeren
 
-from . import rules, selectors, services
+from . import permissions, rules, selectors, services
 from .models import (
     Aanbieder,
     AanbiederType,
@@ -128,8 +129,9 @@ class PerceelWriteSerializer(serializers.Serializer):
         codes = [p["code"] for p in value]
         if len(codes) != len(set(codes)):
             raise serializers.ValidationError("Elke productcode mag maar één keer voorkomen.")
-        if value and sum(p["aandeel"] for p in value) != Decimal("1"):
-            raise serializers.ValidationError("De aandelen van de producten moeten samen precies 1 zijn.")
+        problem = rules.payment_plan_problem([p["aandeel"] for p in value])
+        if problem:
+            raise serializers.ValidationError(problem)
         return value
 
 
@@ -179,7 +181,7 @@ class RegelingList(ListView):
 
     @extend_schema(request=RegelingWriteSerializer, responses={201: RegelingSerializer})
     def post(self, request):
-        roles.require_role(request.user, roles.BEHEERDER)
+        weigeren(permissions.regeling_beheren_weigering(request.user))
         write = RegelingWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         regeling = services.regeling_create(by=request.user, data=write.validated_data)
@@ -194,7 +196,7 @@ class RegelingDetail(RetrieveView):
 
     @extend_schema(request=RegelingWriteSerializer, responses={200: RegelingSerializer})
     def patch(self, request, uuid):
-        roles.require_role(request.user, roles.BEHEERDER)
+        weigeren(permissions.regeling_beheren_weigering(request.user))
         regeling = get_object_or_404(self.get_queryset(), uuid=uuid)
         write = RegelingWriteSerializer(regeling, data=request.data, partial=True)
         write.is_valid(raise_exception=True)
@@ -361,14 +363,14 @@ class BudgetFilter(django_filters.FilterSet):
 class BudgetList(ListView):
     serializer_class = BudgetSerializer
     filterset_class = BudgetFilter
-    required_roles = (*roles.UWV_ROLES, roles.GEMEENTE, roles.BEHEERDER)
+    required_roles = permissions.BUDGET_INZIEN
 
     def get_queryset(self):
         return selectors.budgetten_for(self.request.user)
 
     @extend_schema(request=BudgetWriteSerializer, responses={201: BudgetSerializer})
     def post(self, request):
-        roles.require_role(request.user, roles.UWV_FINANCIEEL)
+        weigeren(permissions.budget_toekennen_weigering(request.user))
         write = BudgetWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         budget = services.budget_create(by=request.user, **write.validated_data)
@@ -425,7 +427,7 @@ class ModeltrouwmetingList(ListView):
 
     @extend_schema(request=ModeltrouwmetingWriteSerializer, responses={201: ModeltrouwmetingSerializer})
     def post(self, request):
-        roles.require_role(request.user, roles.AUDITOR)
+        weigeren(permissions.modeltrouwmeting_weigering(request.user))
         write = ModeltrouwmetingWriteSerializer(data=request.data, context={"request": request})
         write.is_valid(raise_exception=True)
         meting = services.modeltrouwmeting_register(by=request.user, **write.validated_data)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from backoffice import roles
@@ -216,6 +217,24 @@ def budget_release(*, budget_id: int, bedrag: Decimal, by, omschrijving: str, ob
             budget=budget, soort="vrijval", bedrag=bedrag, omschrijving=omschrijving, object_uuid=object_uuid, door=by
         )
     return budget
+
+
+def budget_realiseren(*, amounts: dict[int, Decimal], by, omschrijving: str, object_uuid: UUID) -> None:
+    """Paid money moves from committed to realised, for many budgets in one statement (the money
+    module calls this when the bank confirms a payment order): one ledger line per budget."""
+    amounts = {k: v for k, v in amounts.items() if v}
+    if not amounts:
+        return
+    delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
+    Budget.objects.filter(pk__in=amounts).update(
+        gereserveerd=F("gereserveerd") - delta, gerealiseerd=F("gerealiseerd") + delta
+    )
+    Budgetmutatie.objects.bulk_create(
+        Budgetmutatie(
+            budget_id=k, soort="realisatie", bedrag=v, omschrijving=omschrijving, object_uuid=object_uuid, door=by
+        )
+        for k, v in amounts.items()
+    )
 
 
 @transaction.atomic

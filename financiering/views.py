@@ -11,17 +11,13 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from backoffice import roles
-
-from . import selectors
-
-BUDGET_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.BEHEERDER)
+from . import permissions, selectors
 
 
 @login_required
 @require_GET
 def budget_list(request):
-    allowed, reason = roles.check_role(request.user, *BUDGET_ROLES)
+    allowed, reason = permissions.can_budget_inzien(request.user)
     if not allowed:
         raise PermissionDenied(reason)
     jaren = sorted(set(selectors.budget_jaren(request.user)) | {timezone.localdate().year}, reverse=True)

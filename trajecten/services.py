@@ -10,17 +10,17 @@ from django.db.models import Case, CharField, DateField, F, IntegerField, Value,
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils import timezone
 
-from backoffice import crypto, roles, verwerkingslog
+from backoffice import crypto, verwerkingslog
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
-from backoffice.rules import toelichting_vereist, vier_ogen_vereist
+from backoffice.rules import toelichting_vereist, weigeren
 from backoffice.services import bsn_controle
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
 from financiering import services as fin_services
 from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbegeleider
 
-from . import rules
+from . import permissions, rules
 from .models import (
     Aanvraag,
     Besluit,
@@ -36,17 +36,11 @@ from .selectors import deelnemers_by_bsn, pending_budget_claims, samenloop
 
 
 def _own_aanbieder(by) -> Aanbieder:
-    roles.require_role(by, roles.AANBIEDER)
-    aanbieder_id = fin_selectors.user_aanbieder_id(by)
-    if aanbieder_id is None:
-        raise BusinessRuleError(code="geen-organisatie", message="Uw account hoort niet bij een aanbieder.", status=403)
-    return Aanbieder.objects.get(pk=aanbieder_id)
+    weigeren(permissions.aanbieder_weigering(by))
+    return Aanbieder.objects.get(pk=fin_selectors.user_aanbieder_id(by))
 
 
-def _not_found(noun: str) -> BusinessRuleError:
-    return BusinessRuleError(
-        code="niet-gevonden", message=f"{noun} bestaat niet of is niet van uw organisatie.", status=404
-    )
+_not_found = permissions.niet_gevonden
 
 
 # --- participants -----------------------------------------------------------------------------
@@ -292,25 +286,14 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
     aanvraag = (
         Aanvraag.objects.select_for_update().select_related("regeling", "perceel", "gemeente").get(pk=aanvraag.pk)
     )
-    if roles.has_role(by, roles.GEMEENTE):
-        stap = "gemeente"
-        if aanvraag.route != "gemeente" or aanvraag.gemeente_id not in fin_selectors.user_gemeente_ids(by):
-            raise _not_found("Deze aanvraag")
-    elif roles.has_role(by, roles.UWV_BEOORDELAAR):
-        stap = "uwv"
-        if aanvraag.route == "gemeente" and aanvraag.status == "ingediend":
-            raise BusinessRuleError(
-                code="wacht-op-gemeente",
-                message="Deze aanvraag loopt via de gemeente: UWV beslist pas na de beschikking van de gemeente.",
-            )
-    else:
-        roles.require_role(by, roles.GEMEENTE, roles.UWV_BEOORDELAAR)
+    stap, weigering = permissions.beslisser(by, aanvraag)
+    weigeren(weigering)
     if besluit not in Besluit.Uitkomst.values:
         raise BusinessRuleError(
             code="ongeldige-invoer", message="Besluit is 'akkoord' of 'afgewezen'.", status=400, field="besluit"
         )
     toelichting_vereist(toelichting, vereist=besluit == "afgewezen", message="Een afwijzing vraagt een toelichting.")
-    vier_ogen_vereist(by.pk, aanvraag.ingediend_door_id)
+    weigeren(permissions.vier_ogen_weigering(by, aanvraag.ingediend_door_id))
     action = f"{stap}_{'akkoord' if besluit == 'akkoord' else 'afwijzen'}"
     aanvraag.status = rules.AANVRAAG.volgende(action, aanvraag.status)
     if besluit == "akkoord":
@@ -388,10 +371,9 @@ def _traject_create(*, aanvraag: Aanvraag, by, today: date) -> Traject:
 
 @transaction.atomic
 def aanvraag_withdraw(*, by, aanvraag: Aanvraag, toelichting: str = "") -> Aanvraag:
-    aanbieder = _own_aanbieder(by)
+    weigeren(permissions.aanbieder_weigering(by))
     aanvraag = Aanvraag.objects.select_for_update().get(pk=aanvraag.pk)
-    if aanvraag.aanbieder_id != aanbieder.pk:
-        raise _not_found("Deze aanvraag")
+    weigeren(permissions.aanvraag_intrekken_weigering(by, aanvraag))
     aanvraag.status = rules.AANVRAAG.volgende("intrekken", aanvraag.status)
     aanvraag.afgehandeld_op = timezone.now()
     aanvraag.beslis_deadline = None
@@ -404,10 +386,9 @@ def aanvraag_withdraw(*, by, aanvraag: Aanvraag, toelichting: str = "") -> Aanvr
 
 
 def _lock_own_traject(by, traject: Traject) -> Traject:
-    aanbieder = _own_aanbieder(by)
+    weigeren(permissions.aanbieder_weigering(by))
     traject = Traject.objects.select_for_update().select_related("perceel", "aanvraag").get(pk=traject.pk)
-    if traject.aanbieder_id != aanbieder.pk:
-        raise _not_found("Dit traject")
+    weigeren(permissions.traject_eigen_weigering(by, traject))
     return traject
 
 
@@ -424,10 +405,7 @@ def verlenging_request(*, by, traject: Traject, maanden: int, toelichting: str) 
     )
     if problem:
         raise BusinessRuleError(code=problem[0], message=problem[1])
-    if traject.verlengingen.filter(status="aangevraagd").exists():
-        raise BusinessRuleError(
-            code="verlenging-loopt", message="Er loopt al een verzoek tot verlenging voor dit traject."
-        )
+    weigeren(permissions.verlenging_aanvragen_weigering(by, traject))  # one request at a time
     bedrag = fin.extension_cost(
         price=traject.trajectprijs,
         periode_share=fin_selectors.periode_share(traject.perceel),
@@ -444,14 +422,9 @@ def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: 
     """Decided by the funder of the route: UWV on the UWV route, the gemeente on its own route."""
     traject = Traject.objects.select_for_update().select_related("perceel", "aanvraag").get(pk=verlenging.traject_id)
     verlenging = Verlenging.objects.select_for_update().get(pk=verlenging.pk)
-    if traject.route == "uwv":
-        roles.require_role(by, roles.UWV_BEOORDELAAR)
-    else:
-        roles.require_role(by, roles.GEMEENTE)
-        if traject.gemeente_id not in fin_selectors.user_gemeente_ids(by):
-            raise _not_found("Deze verlenging")
+    weigeren(permissions.verlenging_beslisser_weigering(by, traject))
     toelichting_vereist(toelichting, vereist=besluit == "afgewezen", message="Een afwijzing vraagt een toelichting.")
-    vier_ogen_vereist(by.pk, verlenging.aangevraagd_door_id)
+    weigeren(permissions.vier_ogen_weigering(by, verlenging.aangevraagd_door_id))
     action = "goedkeuren" if besluit == "akkoord" else "afwijzen"
     verlenging.status = rules.VERLENGING.volgende(action, verlenging.status)
     if action == "goedkeuren":
@@ -483,9 +456,8 @@ def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: 
     return verlenging
 
 
-def _check_placement(traject: Traject, start: date, end: date | None) -> None:
-    if traject.status == "afgesloten":
-        raise BusinessRuleError(code="ongeldige-status", message="Een afgesloten traject krijgt geen plaatsingen meer.")
+def _check_placement(by, traject: Traject, start: date, end: date | None) -> None:
+    weigeren(permissions.plaatsing_weigering(by, traject))
     problem = rules.placement_problem(
         start=start,
         end=end,
@@ -506,7 +478,7 @@ def plaatsing_create(*, by, traject: Traject, **fields) -> Plaatsing:
             status=400,
             field="aandoening_bekend_bij_werkgever",
         )
-    _check_placement(traject, fields["startdatum"], fields.get("einddatum"))
+    _check_placement(by, traject, fields["startdatum"], fields.get("einddatum"))
     return Plaatsing.objects.create(traject=traject, aangemaakt_door=by, **fields)
 
 
@@ -523,7 +495,7 @@ def plaatsing_update(*, by, plaatsing: Plaatsing, **fields) -> Plaatsing:
             status=400,
             field="proefplaatsing",
         )
-    _check_placement(traject, plaatsing.startdatum, plaatsing.einddatum)
+    _check_placement(by, traject, plaatsing.startdatum, plaatsing.einddatum)
     plaatsing.save()
     return plaatsing
 
@@ -533,6 +505,7 @@ def traject_stop(*, by, traject: Traject, einddatum: date, reden: str, toelichti
     """A stop notice: the provider ends the trajectory early. On the gemeente route the gemeente
     sees it at once and UWV with it (the notice is passed on by the loket itself)."""
     traject = _lock_own_traject(by, traject)
+    weigeren(permissions.traject_stoppen_weigering(by, traject))
     traject.status = rules.TRAJECT.volgende("stoppen", traject.status)
     problem = rules.stop_problem(
         einddatum=einddatum,
@@ -542,7 +515,9 @@ def traject_stop(*, by, traject: Traject, einddatum: date, reden: str, toelichti
     )
     if problem:
         raise BusinessRuleError(code="einddatum-ongeldig", message=problem, field="einddatum")
-    toelichting_vereist(toelichting, vereist=reden == "anders", message="Bij reden 'anders' is een toelichting verplicht.")
+    toelichting_vereist(
+        toelichting, vereist=reden == "anders", message="Bij reden 'anders' is een toelichting verplicht."
+    )
     traject.einddatum = einddatum
     traject.save()
     return Stopbericht.objects.create(
@@ -557,6 +532,7 @@ def traject_close(
     """The end report, after the end. The money module's ``eindverslag_submit`` calls this and then
     does the final settlement (vaststelling), releasing what was committed and not spent."""
     traject = _lock_own_traject(by, traject)
+    weigeren(permissions.eindverslag_weigering(by, traject))
     traject.status = rules.TRAJECT.volgende("afsluiten", traject.status)
     if traject.einddatum is None:
         traject.einddatum = traject.einddatum_gepland

@@ -5,7 +5,6 @@ Views read through the selectors (scoped to the user's organisation: someone els
 404) and write through the services; a refused action (``BusinessRuleError``) comes back on the
 form, tied to its field, with its code."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -25,7 +24,7 @@ from backoffice.forms import add_rule_error
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
 
-from . import rules, selectors, services, views_aanbieder
+from . import permissions, rules, selectors, services, views_aanbieder
 from .forms import AanvraagFilterForm, BeoordelingForm, BsnZoekForm
 from .models import Aanvraag, Traject
 
@@ -52,23 +51,6 @@ def traject_url(traject: Traject) -> str:
         except NoReverseMatch:
             continue
     return f"/trajecten/{traject.uuid}/"
-
-
-def beslisstap(user, aanvraag: Aanvraag) -> str | None:
-    """Which decision this user may take now: the gemeente's beschikking, UWV's decision, or none.
-
-    Mirrors ``services.aanvraag_decide`` (which checks it all again): a gemeente user decides the
-    first step of the gemeente route, a UWV beoordelaar the final step once nothing waits for the
-    gemeente."""
-    if roles.has_role(user, roles.GEMEENTE):
-        if aanvraag.route == "gemeente" and aanvraag.status in rules.AANVRAAG_TRANSITIES["gemeente_akkoord"]:
-            return "gemeente"
-        return None
-    if roles.has_role(user, roles.UWV_BEOORDELAAR):
-        wacht_op_gemeente = aanvraag.route == "gemeente" and aanvraag.status == "ingediend"
-        if aanvraag.status in rules.AANVRAAG_TRANSITIES["uwv_akkoord"] and not wacht_op_gemeente:
-            return "uwv"
-    return None
 
 
 # --- applications -----------------------------------------------------------------------------
@@ -121,7 +103,7 @@ def _gevolg_aanvraag(stap: str | None, aanvraag: Aanvraag) -> str:
 def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = None) -> dict:
     user = request.user
     today = timezone.localdate()
-    stap = beslisstap(user, aanvraag)
+    stap = permissions.beslisstap(user, aanvraag)
     budget = None
     if stap == "gemeente":
         budget = (
@@ -148,6 +130,7 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
         "cofinanciering": fin.money(aanvraag.bedrag * aandeel) if aandeel else None,
         # the same person elsewhere: for the funder only, never for a provider (domain.md 12)
         "samenloop": selectors.samenloop(aanvraag) if selectors.is_financier(user) else [],
+        "mag_intrekken": permissions.can_aanvraag_intrekken(user, aanvraag)[0],
         "today": today,
     }
 

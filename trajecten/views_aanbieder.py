@@ -27,7 +27,7 @@ from backoffice.forms import add_rule_error
 from backoffice.models import SignaalSoort
 from financiering import selectors as fin_selectors
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms_aanbieder import (
     SORTERINGEN,
     AanvraagForm,
@@ -240,20 +240,18 @@ def _traject(request, uuid):
 
 def _detail(request, traject, **forms):
     user = request.user
-    eigen = roles.has_role(user, roles.AANBIEDER) and traject.aanbieder_id == fin_selectors.user_aanbieder_id(user)
-    actief = traject.status == "actief"
-    heeft_verslag = hasattr(traject, "eindverslag")
     open_verlenging = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
     context = {
         "traject": traject,
         "historie": _historie(traject),
         "today": timezone.localdate(),
-        "eigen": eigen,
+        "eigen": permissions.traject_eigen_weigering(user, traject) is None,
         "open_verlenging": open_verlenging,
-        "mag_plaatsen": eigen and actief,
-        "mag_verlengen": eigen and actief and open_verlenging is None,
-        "mag_stoppen": eigen and actief,
-        "mag_eindverslag": eigen and traject.status in ("beeindigd", "looptijd_verstreken") and not heeft_verslag,
+        # the same permission functions the services raise on (trajecten/permissions.py)
+        "mag_plaatsen": permissions.can_plaatsing_vastleggen(user, traject)[0],
+        "mag_verlengen": permissions.can_verlenging_aanvragen(user, traject)[0],
+        "mag_stoppen": permissions.can_traject_stoppen(user, traject)[0],
+        "mag_eindverslag": permissions.can_eindverslag_sturen(user, traject)[0],
         "plaatsing_form": forms.get("plaatsing_form") or PlaatsingForm(prefix="plaatsing"),
         "verlenging_form": forms.get("verlenging_form") or VerlengingForm(prefix="verlenging"),
         "stop_form": forms.get("stop_form") or StopForm(prefix="stop"),

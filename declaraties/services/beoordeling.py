@@ -1,21 +1,25 @@
-"""UWV judges the declaration lines that wait for a person."""
+"""UWV judges the declaration lines that wait for a person: one set-based move per decision
+(``rules.PRESTATIE``: toekennen, afwijzen; the debit a credit line cancels: crediteren), each with
+a history row per line naming the beoordelaar."""
 
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, F, Sum, When
+from django.db.models import Case, F, Sum, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.history import bulk_update
 from financiering import services as fin_services
 from trajecten import services as traject_services
 from trajecten.models import Traject
 
 from .. import rules
 from ..models import Declaratie, Prestatie
+from ..permissions import can_beoordelen, require
+from ..rules import PRESTATIE
 from ._common import ZERO
 
 BESLUITEN = ("toegekend", "afgewezen")
@@ -25,9 +29,7 @@ def _beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict], for
     """Every check of an assessment before anything is written, for the API, the web form and any
     other path alike: the role, four eyes, each line once, only this declaration's lines, only
     lines that wait, a known decision and a reason for a rejection. Returns the lines by reference."""
-    roles.require_role(by, roles.UWV_BEOORDELAAR)
-    if by.pk == declaratie.ingediend_door_id:
-        raise BusinessRuleError(code="vier-ogen", message="Wie declareerde, beoordeelt niet (vier ogen).", status=403)
+    require(can_beoordelen(by, declaratie))
     if not besluiten:
         raise BusinessRuleError(
             code="ongeldige-invoer",
@@ -54,7 +56,8 @@ def _beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict], for
             status=400,
             field="besluiten",
         )
-    not_waiting = [ref for ref, p in by_ref.items() if p.status != "in_behandeling"]
+    waiting = {*PRESTATIE.van("toekennen"), *PRESTATIE.van("afwijzen")}
+    not_waiting = [ref for ref, p in by_ref.items() if p.status not in waiting]
     if not_waiting:
         raise BusinessRuleError(
             code="ongeldige-status",
@@ -91,25 +94,46 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
     by_ref = _beoordeling_check(by=by, declaratie=declaratie, besluiten=besluiten, for_update=True)
     amounts: dict[int, Decimal] = defaultdict(Decimal)
     rejected: dict[int, Decimal] = defaultdict(Decimal)
-    now = timezone.now()
+    decided: dict[str, dict[int, str]] = {"toegekend": {}, "afgewezen": {}}  # besluit -> {line id: toelichting}
+    credited: list[int] = []
     for besluit in besluiten:
         line = by_ref[besluit["product_referentie"]]
+        decided[besluit["besluit"]][line.pk] = besluit.get("toelichting", "")
         if besluit["besluit"] == "toegekend":
             if line.debet_credit == "C":
-                credited = Prestatie.objects.filter(pk=line.vorige_id, gecrediteerd=False, status="toegekend").update(
-                    gecrediteerd=True
-                )
-                if not credited:
-                    raise BusinessRuleError(code="ongeldige-status", message=f"8017: {rules.RETOURCODES['8017']}")
-            line.status, line.toegekend_bedrag = "toegekend", line.ingediend_bedrag
+                credited.append(line.vorige_id)
             amounts[line.traject_id] += -line.ingediend_bedrag if line.debet_credit == "C" else line.ingediend_bedrag
-        else:
-            line.status = "afgewezen"
-            if line.debet_credit == "D":
-                rejected[line.traject_id] += line.ingediend_bedrag
-        line.beoordeeld_door, line.beoordeeld_op = by, now
-        line.beoordeling_toelichting = besluit.get("toelichting", "")
-        line.save()
+        elif line.debet_credit == "D":
+            rejected[line.traject_id] += line.ingediend_bedrag
+    if credited:
+        n = bulk_update(
+            Prestatie.objects.filter(pk__in=credited, gecrediteerd=False, status__in=PRESTATIE.van("crediteren")),
+            reason=f"gecrediteerd (declaratie {declaratie.declaratie_nummer})",
+            by=by,
+            gecrediteerd=True,
+        )
+        if n != len(set(credited)):
+            raise BusinessRuleError(code="ongeldige-status", message=f"8017: {rules.RETOURCODES['8017']}")
+    now = timezone.now()
+    for besluit, actie, extra in (
+        ("toegekend", "toekennen", {"toegekend_bedrag": F("ingediend_bedrag")}),
+        ("afgewezen", "afwijzen", {}),
+    ):
+        lines = decided[besluit]
+        if not lines:
+            continue
+        bulk_update(
+            Prestatie.objects.filter(pk__in=lines, status__in=PRESTATIE.van(actie)),
+            reason=besluit,
+            by=by,
+            status=PRESTATIE.volgende(actie, "in_behandeling"),
+            beoordeeld_door=by,
+            beoordeeld_op=now,
+            beoordeling_toelichting=Case(
+                *[When(pk=pk, then=Value(t)) for pk, t in lines.items()], default=Value(""), output_field=TextField()
+            ),
+            **extra,
+        )
     traject_services.traject_add_amounts(field="gedeclareerd", amounts=amounts)
     _release_after_settlement(rejected, by=by)
     totaal = Prestatie.objects.filter(declaratie=declaratie, status="toegekend").aggregate(

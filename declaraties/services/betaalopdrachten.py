@@ -1,21 +1,24 @@
 """The weekly payment orders: made by the job, approved (four eyes above the threshold) and
-confirmed as paid by UWV financieel."""
+confirmed as paid by UWV financieel. Every change of an order or its lines is a row of the tables
+``rules.BETAALOPDRACHT`` and ``rules.PRESTATIE``, with history naming who (or which job run) did it."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Value, When
+from django.db.models import Case, Count, Value, When
 from django.utils import timezone
 
-from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
-from financiering.models import Aanbieder, Budget, Budgetmutatie
+from financiering import services as fin_services
+from financiering.models import Aanbieder
 from trajecten import services as traject_services
 
 from ..models import Betaalopdracht, Prestatie
-from ._common import ZERO, _advisory_lock, _net_amount
+from ..permissions import akkoord_actie, can_accorderen, can_bevestigen, require
+from ..rules import BETAALOPDRACHT, PRESTATIE
+from ._common import _advisory_lock, _net_amount
 
 
 @transaction.atomic
@@ -23,17 +26,20 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
     """The weekly run: accepted, unpaid lines grouped per provider into one payment order. Set-based
     and idempotent: a line is taken by exactly one order (the UPDATE only takes free lines), and a
     second run for the same day finds no free lines. A provider whose credits exceed its debits
-    waits for the next run."""
+    waits for the next run. History: each new order ("aangemaakt"), each order that took more
+    lines, and each line taken, in one statement per kind of move."""
     _advisory_lock("betaalopdrachten")
     free = Prestatie.objects.filter(
-        status="toegekend", betaalopdracht__isnull=True, declaratie__ingediend_op__date__lte=datum
+        status__in=PRESTATIE.van("in_betaalopdracht"),
+        betaalopdracht__isnull=True,
+        declaratie__ingediend_op__date__lte=datum,
     )
     totals = list(free.values("aanbieder_id").annotate(bedrag=_net_amount(), n=Count("id")).filter(bedrag__gt=0))
     if not totals:
         return {"betaalopdrachten": 0, "regels": 0}
     drempel = Instellingen.get().vier_ogen_drempel
     ibans = dict(Aanbieder.objects.filter(pk__in=[t["aanbieder_id"] for t in totals]).values_list("pk", "iban"))
-    before = Betaalopdracht.objects.filter(datum=datum).count()
+    before = set(Betaalopdracht.objects.filter(datum=datum).values_list("pk", flat=True))
     Betaalopdracht.objects.bulk_create(
         [
             Betaalopdracht(
@@ -51,11 +57,16 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
     # Only orders nobody approved yet take lines: an approval is for the amount that was seen.
     orders = dict(
         Betaalopdracht.objects.filter(
-            datum=datum, aanbieder_id__in=ibans, status="te_accorderen", eerste_akkoord_door__isnull=True
+            datum=datum,
+            aanbieder_id__in=ibans,
+            status__in=BETAALOPDRACHT.van("regels_bijwerken"),
+            eerste_akkoord_door__isnull=True,
         ).values_list("aanbieder_id", "pk")
     )
-    taken = free.filter(aanbieder_id__in=orders).update(
-        betaalopdracht_id=Case(*[When(aanbieder_id=a, then=Value(o)) for a, o in orders.items()])
+    taken = bulk_update(
+        free.filter(aanbieder_id__in=orders),
+        reason=f"opgenomen in de betaalopdracht van {datum:%d-%m-%Y}",
+        betaalopdracht_id=Case(*[When(aanbieder_id=a, then=Value(o)) for a, o in orders.items()]),
     )
     # Totals from what was really taken, for all orders in one statement.
     rows = list(
@@ -70,30 +81,33 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
             *[When(pk=r["betaalopdracht_id"], then=Value(2 if r["bedrag"] > drempel else 1)) for r in rows]
         ),
     )
-    return {"betaalopdrachten": Betaalopdracht.objects.filter(datum=datum).count() - before, "regels": taken}
+    nieuw = [pk for pk in orders.values() if pk not in before]
+    bulk_snapshot(
+        Betaalopdracht, ids=nieuw, created=True, reason=f"aangemaakt door de wekelijkse run ({datum:%d-%m-%Y})"
+    )
+    bulk_snapshot(
+        Betaalopdracht,
+        ids=[pk for pk in orders.values() if pk in before],
+        reason=f"regels bijgeschreven door de wekelijkse run ({datum:%d-%m-%Y})",
+    )
+    return {"betaalopdrachten": len(nieuw), "regels": taken}
 
 
 @transaction.atomic
 def betaalopdracht_accorderen(*, by, opdracht: Betaalopdracht) -> Betaalopdracht:
     """Approve an order; above the threshold a second, different UWV financieel must approve too."""
-    roles.require_role(by, roles.UWV_FINANCIEEL)
     opdracht = Betaalopdracht.objects.select_for_update().get(pk=opdracht.pk)
-    if opdracht.status != "te_accorderen":
-        raise BusinessRuleError(code="ongeldige-status", message="Deze betaalopdracht is al geaccordeerd.")
+    require(can_accorderen(by, opdracht))
+    actie = akkoord_actie(opdracht)
     now = timezone.now()
     if opdracht.eerste_akkoord_door_id is None:
         opdracht.eerste_akkoord_door, opdracht.eerste_akkoord_op = by, now
-    elif opdracht.eerste_akkoord_door_id == by.pk:
-        raise BusinessRuleError(
-            code="vier-ogen",
-            message=f"Boven EUR {Instellingen.get().vier_ogen_drempel:.2f} moet een tweede medewerker akkoord geven.",
-            status=403,
-        )
+        wat = "eerste akkoord (een tweede akkoord is nodig)" if actie == "eerste_akkoord" else "geaccordeerd"
     else:
         opdracht.tweede_akkoord_door, opdracht.tweede_akkoord_op = by, now
-    akkoorden = 1 + (opdracht.tweede_akkoord_door_id is not None)
-    if akkoorden >= opdracht.akkoorden_nodig:
-        opdracht.status = "geaccordeerd"
+        wat = "tweede akkoord: geaccordeerd"
+    opdracht.status = BETAALOPDRACHT.volgende(actie, opdracht.status)
+    record(opdracht, by=by, reason=wat)
     opdracht.save()
     return opdracht
 
@@ -101,13 +115,10 @@ def betaalopdracht_accorderen(*, by, opdracht: Betaalopdracht) -> Betaalopdracht
 @transaction.atomic
 def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> Betaalopdracht:
     """The bank executed the order: its lines become paid, budgets move from committed to
-    realised, trajectories' paid totals grow. A second confirmation answers 409."""
-    roles.require_role(by, roles.UWV_FINANCIEEL)
+    realised (financiering's ledger), trajectories' paid totals grow. A second confirmation
+    answers 409."""
     opdracht = Betaalopdracht.objects.select_for_update().get(pk=opdracht.pk)
-    if opdracht.status == "betaald":
-        raise BusinessRuleError(code="al-bevestigd", message="Deze betaalopdracht is al als betaald bevestigd.")
-    if opdracht.status != "geaccordeerd":
-        raise BusinessRuleError(code="ongeldige-status", message="Een betaalopdracht wordt eerst geaccordeerd.")
+    require(can_bevestigen(by, opdracht))
     if datum > timezone.localdate() or datum < opdracht.datum:
         raise BusinessRuleError(
             code="datum-ongeldig",
@@ -115,8 +126,10 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
             status=400,
             field="datum",
         )
-    lines = Prestatie.objects.filter(betaalopdracht=opdracht, betaald_op__isnull=True)
-    lines.update(betaald_op=datum)
+    lines = Prestatie.objects.filter(
+        betaalopdracht=opdracht, betaald_op__isnull=True, status__in=PRESTATIE.van("betalen")
+    )
+    bulk_update(lines, reason=f"betaald op {datum:%d-%m-%Y}", by=by, betaald_op=datum)
     paid = Prestatie.objects.filter(betaalopdracht=opdracht)
     per_traject = dict(paid.values("traject_id").annotate(s=_net_amount()).values_list("traject_id", "s"))
     traject_services.traject_add_amounts(field="betaald", amounts=per_traject)
@@ -126,24 +139,11 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
         .annotate(s=_net_amount())
         .values_list("traject__aanvraag__budget_id", "s")
     )
-    budget_realise(amounts=per_budget, by=by, omschrijving=f"Betaalopdracht {opdracht.uuid}", object_uuid=opdracht.uuid)
-    opdracht.status, opdracht.uitgevoerd_op, opdracht.bevestigd_door = "betaald", datum, by
+    fin_services.budget_realiseren(
+        amounts=per_budget, by=by, omschrijving=f"Betaalopdracht {opdracht.uuid}", object_uuid=opdracht.uuid
+    )
+    opdracht.status = BETAALOPDRACHT.volgende("bevestigen", opdracht.status)
+    opdracht.uitgevoerd_op, opdracht.bevestigd_door = datum, by
+    record(opdracht, by=by, reason=f"betaling bevestigd op {datum:%d-%m-%Y}")
     opdracht.save()
     return opdracht
-
-
-def budget_realise(*, amounts: dict[int, Decimal], by, omschrijving: str, object_uuid) -> None:
-    """Move paid amounts from committed to realised, for many budgets in one statement."""
-    amounts = {k: v for k, v in amounts.items() if v}
-    if not amounts:
-        return
-    delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(ZERO))
-    Budget.objects.filter(pk__in=amounts).update(
-        gereserveerd=F("gereserveerd") - delta, gerealiseerd=F("gerealiseerd") + delta
-    )
-    Budgetmutatie.objects.bulk_create(
-        Budgetmutatie(
-            budget_id=k, soort="realisatie", bedrag=v, omschrijving=omschrijving, object_uuid=object_uuid, door=by
-        )
-        for k, v in amounts.items()
-    )

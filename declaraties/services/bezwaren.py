@@ -1,44 +1,39 @@
-"""A gemeente disputes a line of its claim; UWV decides the dispute."""
+"""A gemeente disputes a line of its claim; UWV decides the dispute. The line's objection follows
+``rules.BEZWAAR``, the claim's status ``rules.VORDERING``; the claim's history names both."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from backoffice import roles
 from backoffice.errors import BusinessRuleError
-from financiering import selectors as fin_selectors
+from backoffice.history import record
 
+from .. import rules
 from ..models import Vordering, VorderingRegel
+from ..permissions import can_bezwaar_beoordelen, can_bezwaar_indienen, require
+from ..rules import BEZWAAR, VORDERING
 from .vorderingen import _status_after_money, _vorderingen_herbereken
+
+
+def _regel(pk: int, **filters) -> VorderingRegel:
+    return VorderingRegel.objects.select_for_update(of=("self",)).select_related("prestatie").get(pk=pk, **filters)
 
 
 @transaction.atomic
 def bezwaar_indienen(*, by, vordering: Vordering, regel: VorderingRegel, toelichting: str) -> VorderingRegel:
     """A gemeente disputes one line of its own claim, with a reason."""
-    roles.require_role(by, roles.GEMEENTE)
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
-    if vordering.gemeente_id not in fin_selectors.user_gemeente_ids(by):
-        raise BusinessRuleError(
-            code="niet-gevonden", message="Deze vordering bestaat niet of is niet van u.", status=404
-        )
-    if vordering.status in ("concept", "betaald"):
-        raise BusinessRuleError(
-            code="ongeldige-status", message=f"Een vordering met status '{vordering.status}' kan niet worden betwist."
-        )
-    regel = VorderingRegel.objects.select_for_update().get(pk=regel.pk, vordering=vordering)
-    if regel.bezwaar != "geen":
-        raise BusinessRuleError(code="ongeldige-status", message="Tegen deze regel loopt of liep al een bezwaar.")
+    require(can_bezwaar_indienen(by, vordering))
+    regel = _regel(regel.pk, vordering=vordering)
+    require(can_bezwaar_indienen(by, vordering, regel))
     if not toelichting.strip():
         raise BusinessRuleError(
             code="toelichting-verplicht", message="Een bezwaar vraagt een toelichting.", status=400, field="toelichting"
         )
-    regel.bezwaar, regel.bezwaar_toelichting, regel.bezwaar_door, regel.bezwaar_op = (
-        "ingediend",
-        toelichting.strip(),
-        by,
-        timezone.now(),
-    )
+    regel.bezwaar = BEZWAAR.volgende("indienen", regel.bezwaar)
+    regel.bezwaar_toelichting, regel.bezwaar_door, regel.bezwaar_op = toelichting.strip(), by, timezone.now()
     regel.save()
-    vordering.status = "betwist"
+    vordering.status = VORDERING.volgende("betwisten", vordering.status)
+    record(vordering, by=by, reason=f"bezwaar ingediend tegen regel {regel.prestatie.product_referentie}")
     vordering.save()
     return regel
 
@@ -46,12 +41,11 @@ def bezwaar_indienen(*, by, vordering: Vordering, regel: VorderingRegel, toelich
 @transaction.atomic
 def bezwaar_beoordelen(*, by, regel: VorderingRegel, besluit: str, toelichting: str) -> VorderingRegel:
     """UWV resolves a dispute: ``toegewezen`` removes the line from the claim, ``afgewezen`` keeps it."""
-    roles.require_role(by, roles.UWV_FINANCIEEL)
     vordering = Vordering.objects.select_for_update().get(pk=regel.vordering_id)
-    regel = VorderingRegel.objects.select_for_update().get(pk=regel.pk)
-    if regel.bezwaar != "ingediend":
-        raise BusinessRuleError(code="ongeldige-status", message="Op deze regel wacht geen bezwaar op een besluit.")
-    if besluit not in ("toegewezen", "afgewezen"):
+    regel = _regel(regel.pk)
+    require(can_bezwaar_beoordelen(by, regel))
+    actie = rules.BEZWAAR_BESLUITEN.get(besluit)
+    if actie is None:
         raise BusinessRuleError(
             code="ongeldige-invoer", message="Besluit is 'toegewezen' of 'afgewezen'.", status=400, field="besluit"
         )
@@ -62,7 +56,7 @@ def bezwaar_beoordelen(*, by, regel: VorderingRegel, besluit: str, toelichting: 
             status=400,
             field="toelichting",
         )
-    regel.bezwaar = besluit
+    regel.bezwaar = BEZWAAR.volgende(actie, regel.bezwaar)
     regel.bezwaar_besluit_door, regel.bezwaar_besluit_op, regel.bezwaar_besluit_toelichting = (
         by,
         timezone.now(),
@@ -76,6 +70,8 @@ def bezwaar_beoordelen(*, by, regel: VorderingRegel, besluit: str, toelichting: 
             code="bedrag-te-hoog",
             message="Er is al meer ontvangen dan er na dit besluit gevorderd wordt; verreken eerst.",
         )
-    vordering.status = _status_after_money(vordering)
+    vordering.status = VORDERING.volgende("bezwaar_besluiten", vordering.status, naar=_status_after_money(vordering))
+    gevolg = "regel vervalt" if besluit == "toegewezen" else "regel blijft"
+    record(vordering, by=by, reason=f"bezwaar {besluit} (regel {regel.prestatie.product_referentie}): {gevolg}")
     vordering.save()
     return regel

@@ -1,5 +1,5 @@
 """A provider submits a declaration: judged line by line (``rules.judge``) and stored in a fixed
-number of queries."""
+number of queries, with one history row per line (created) and per debit a credit cancels."""
 
 import hashlib
 import json
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.history import bulk_snapshot, bulk_update
 from backoffice.models import Instellingen
 from financiering import selectors as fin_selectors
 from financiering.models import Aanbieder, Product
@@ -22,6 +23,7 @@ from trajecten.models import Plaatsing, Traject
 
 from .. import rules
 from ..models import Declaratie, Prestatie
+from ..rules import PRESTATIE
 from ._common import ZERO
 
 
@@ -199,7 +201,12 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
     # declaration passes the database's once-only constraints too.
     credited_ids = [r.vorige_id for r in regels if r.debet_credit == "C" and not r.retourcodes and automatisch]
     if credited_ids:
-        Prestatie.objects.filter(pk__in=credited_ids).update(gecrediteerd=True)
+        bulk_update(
+            Prestatie.objects.filter(pk__in=credited_ids, status__in=PRESTATIE.van("crediteren")),
+            reason=f"gecrediteerd (declaratie {invoer.declaratie_nummer})",
+            by=by,
+            gecrediteerd=True,
+        )
     Prestatie.objects.bulk_create(
         Prestatie(
             declaratie=declaratie,
@@ -223,6 +230,15 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
             beoordeeld_op=now if not r.retourcodes and automatisch else None,
         )
         for index, r in enumerate(regels, start=1)
+    )
+    bulk_snapshot(
+        Prestatie,
+        column="declaratie_id",
+        ids=[declaratie.pk],
+        created=True,
+        reason=f"ingediend (declaratie {invoer.declaratie_nummer}"
+        + (", automatisch beoordeeld)" if automatisch else ")"),
+        by=by,
     )
     if automatisch:
         amounts: dict[int, Decimal] = defaultdict(Decimal)

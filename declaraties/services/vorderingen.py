@@ -1,4 +1,6 @@
-"""The monthly co-financing claims on gemeenten: made by the job, sent, reminded and paid."""
+"""The monthly co-financing claims on gemeenten: made by the job, sent, reminded and paid. Every
+change of a claim's status is a row of ``rules.VORDERING`` and writes history naming who (or which
+job run) did it."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -7,13 +9,15 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.utils import timezone
 
-from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
 from financiering.rules import money
 
 from .. import rules
 from ..models import Ontvangst, Prestatie, Vordering, VorderingRegel
+from ..permissions import can_ontvangst_registreren, can_verzenden, require
+from ..rules import VORDERING
 from ._common import ZERO, _advisory_lock
 
 
@@ -22,7 +26,7 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     """The monthly run: for the month before ``datum``, one claim per gemeente with the gemeente's
     share of what UWV paid that month on its co-financed trajectories, one line per paid line.
     Running it twice for a month creates nothing new (unique per gemeente and month; a paid line
-    has at most one claim line)."""
+    has at most one claim line). History: one row per new claim and per claim that got lines."""
     _advisory_lock("vorderingen")
     periode_eind = datum.replace(day=1) - timedelta(days=1)
     periode, _ = rules.month_bounds(periode_eind)
@@ -49,7 +53,7 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     instellingen = Instellingen.get()
     sends = instellingen.vordering_automatisch_verzenden
     gemeenten = {row[1] for row in rows}
-    before = Vordering.objects.filter(periode=periode).count()
+    before = set(Vordering.objects.filter(periode=periode).values_list("pk", flat=True))
     Vordering.objects.bulk_create(
         [
             Vordering(
@@ -79,19 +83,30 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
         ignore_conflicts=True,
     )
     _vorderingen_herbereken(list(claims.values()))
+    nieuw = [pk for pk in claims.values() if pk not in before]
+    bestaand = [pk for pk in claims.values() if pk in before]
     # Lines added to a claim that was already sent (a second run after a late payment) reopen it.
-    Vordering.objects.filter(pk__in=claims.values()).exclude(status__in=["concept", "betwist"]).update(
+    Vordering.objects.filter(pk__in=bestaand, status__in=VORDERING.van("regels_bijschrijven")).update(
         status=Case(
             When(ontvangen__gte=F("bedrag"), then=Value("betaald")),
             When(ontvangen__gt=0, then=Value("deels_betaald")),
             default=Value("verzonden"),
         )
     )
-    return {"vorderingen": Vordering.objects.filter(periode=periode).count() - before, "regels": len(rows)}
+    maand = f"{periode:%m-%Y}"
+    bulk_snapshot(
+        Vordering,
+        ids=nieuw,
+        created=True,
+        reason=f"vordering over {maand} aangemaakt" + (" en verzonden" if sends else " (concept)"),
+    )
+    bulk_snapshot(Vordering, ids=bestaand, reason=f"regels over {maand} bijgeschreven (late betaling)")
+    return {"vorderingen": len(nieuw), "regels": len(rows)}
 
 
 def _vorderingen_herbereken(ids: list[int]) -> None:
-    """A claim's amount is the sum of its lines, less lines whose dispute was upheld."""
+    """A claim's amount is the sum of its lines, less lines whose dispute was upheld. (The caller
+    writes the claim's history.)"""
     sums = dict(
         VorderingRegel.objects.filter(vordering_id__in=ids)
         .exclude(bezwaar="toegewezen")
@@ -108,32 +123,35 @@ def _vorderingen_herbereken(ids: list[int]) -> None:
 def vorderingen_herinneren(*, datum: date) -> dict[str, int]:
     """Overdue claims (past the due date, not paid, not disputed) get a reminder, at most one per
     30 days; set-based, idempotent for a day."""
-    overdue = Vordering.objects.filter(vervaldatum__lt=datum, status__in=["verzonden", "deels_betaald"]).filter(
+    overdue = Vordering.objects.filter(vervaldatum__lt=datum, status__in=VORDERING.van("herinneren")).filter(
         Q(herinnerd_op__isnull=True) | Q(herinnerd_op__lte=datum - timedelta(days=30))
     )
-    n = overdue.update(herinnerd_op=datum, aantal_herinneringen=F("aantal_herinneringen") + 1)
+    n = bulk_update(
+        overdue,
+        reason=f"herinnering verstuurd op {datum:%d-%m-%Y}",
+        herinnerd_op=datum,
+        aantal_herinneringen=F("aantal_herinneringen") + 1,
+    )
     return {"herinneringen": n}
 
 
 def _status_after_money(vordering: Vordering) -> str:
-    if vordering.regels.filter(bezwaar="ingediend").exists():
-        return "betwist"
-    if vordering.ontvangen >= vordering.bedrag:
-        return "betaald"
-    if vordering.ontvangen > 0:
-        return "deels_betaald"
-    return "verzonden"
+    return rules.vordering_status_na_geld(
+        ontvangen=vordering.ontvangen,
+        bedrag=vordering.bedrag,
+        open_bezwaar=vordering.regels.filter(bezwaar="ingediend").exists(),
+    )
 
 
 @transaction.atomic
 def vordering_verzenden(*, by, vordering: Vordering) -> Vordering:
-    roles.require_role(by, roles.UWV_FINANCIEEL)
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
-    if vordering.status != "concept":
-        raise BusinessRuleError(code="ongeldige-status", message="Deze vordering is al verzonden.")
+    require(can_verzenden(by, vordering))
     today = timezone.localdate()
-    vordering.status, vordering.verzonden_op = "verzonden", today
+    vordering.status = VORDERING.volgende("verzenden", vordering.status)
+    vordering.verzonden_op = today
     vordering.vervaldatum = today + timedelta(days=Instellingen.get().vordering_betaaltermijn_dagen)
+    record(vordering, by=by, reason=f"vordering verzonden, te betalen vóór {vordering.vervaldatum:%d-%m-%Y}")
     vordering.save()
     return vordering
 
@@ -141,10 +159,8 @@ def vordering_verzenden(*, by, vordering: Vordering) -> Vordering:
 @transaction.atomic
 def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: date) -> Ontvangst:
     """UWV registers money received; partial payments too. More than is outstanding is refused."""
-    roles.require_role(by, roles.UWV_FINANCIEEL)
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
-    if vordering.status == "concept":
-        raise BusinessRuleError(code="ongeldige-status", message="Een vordering wordt eerst verzonden.")
+    require(can_ontvangst_registreren(by, vordering))
     fout = rules.ontvangst_datum_fout(datum=datum, verzonden_op=vordering.verzonden_op, vandaag=timezone.localdate())
     if fout:
         raise BusinessRuleError(code=fout[0], message=fout[1], status=400, field="datum")
@@ -156,6 +172,9 @@ def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: d
         )
     ontvangst = Ontvangst.objects.create(vordering=vordering, bedrag=bedrag, datum=datum, door=by)
     vordering.ontvangen += bedrag
-    vordering.status = _status_after_money(vordering)
+    vordering.status = VORDERING.volgende(
+        "ontvangst_registreren", vordering.status, naar=_status_after_money(vordering)
+    )
+    record(vordering, by=by, reason=f"ontvangst van EUR {bedrag:.2f} op {datum:%d-%m-%Y} geregistreerd")
     vordering.save()
     return ontvangst

@@ -2,8 +2,7 @@
 
 from django import template
 
-from backoffice import roles
-
+from .. import permissions
 from ..forms import BeoordelingForm
 
 register = template.Library()
@@ -24,11 +23,10 @@ def verlenging_te_beoordelen(context, traject) -> dict | None:
     The page that shows ``traject`` has already scoped it to the user; the service checks role,
     organisation, four eyes and the maximum again when the form is sent."""
     user = context.get("user") or getattr(context.get("request"), "user", None)
-    funder = roles.UWV_BEOORDELAAR if traject.route == "uwv" else roles.GEMEENTE
-    if user is None or not roles.has_role(user, funder):
+    if user is None or permissions.verlenging_beslisser_weigering(user, traject) is not None:
         return None
     open_request = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
-    if open_request is None:
+    if open_request is None or not permissions.can_verlenging_beslissen(user, open_request, traject)[0]:
         return None
     from ..views import gevolg_verlenging
 

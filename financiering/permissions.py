@@ -1,0 +1,48 @@
+"""Who may manage schemes, budgets and fidelity audits, in one place (conventions.md: permission
+functions answer ``(allowed, reason)``). Each action has a refusal function (``*_weigering``: the
+``BusinessRuleError`` the service raises, with its code and status, or None) and ``can_<act>``;
+the API views and pages ask ``can_*`` (or raise the refusal), the services the same functions."""
+
+from backoffice import roles
+from backoffice.rules import Weigering, antwoord, rol_weigering
+
+BUDGET_INZIEN = (*roles.UWV_ROLES, roles.GEMEENTE, roles.BEHEERDER)
+
+
+def regeling_beheren_weigering(user) -> Weigering:
+    """Schemes, lots, payment plans and prices are reference data: the beheerder's."""
+    return rol_weigering(user, roles.BEHEERDER)
+
+
+def can_regeling_beheren(user, regeling=None) -> tuple[bool, str]:
+    """Create or change a scheme and its lots (``services.regeling_create``, ``regeling_update``)."""
+    return antwoord(regeling_beheren_weigering(user))
+
+
+def budget_toekennen_weigering(user) -> Weigering:
+    """UWV financieel grants a gemeente its budget for a scheme and year."""
+    return rol_weigering(user, roles.UWV_FINANCIEEL)
+
+
+def can_budget_toekennen(user, budget=None) -> tuple[bool, str]:
+    """Grant or raise a budget (``services.budget_create``)."""
+    return antwoord(budget_toekennen_weigering(user))
+
+
+def budget_inzien_weigering(user) -> Weigering:
+    return rol_weigering(user, *BUDGET_INZIEN)
+
+
+def can_budget_inzien(user, budget=None) -> tuple[bool, str]:
+    """See budgets (scoped by ``selectors.budgetten_for``: a gemeente its own)."""
+    return antwoord(budget_inzien_weigering(user))
+
+
+def modeltrouwmeting_weigering(user) -> Weigering:
+    """The auditor (Phrenos) registers fidelity audits."""
+    return rol_weigering(user, roles.AUDITOR)
+
+
+def can_modeltrouwmeting_registreren(user, aanbieder=None) -> tuple[bool, str]:
+    """Register a fidelity audit of a provider (``services.modeltrouwmeting_register``)."""
+    return antwoord(modeltrouwmeting_weigering(user))

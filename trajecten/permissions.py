@@ -1,0 +1,199 @@
+"""Who may do what with an application or a trajectory, in one place (conventions.md: permission
+functions answer ``(allowed, reason)``).
+
+Each action has a refusal function (``*_weigering``: the ``BusinessRuleError`` the service raises,
+with its own code and status, or None) and a permission function ``can_<act>(user, obj) ->
+(allowed, Dutch reason)`` built from it. The services call the refusal functions (and raise); the
+views and templates call ``can_*`` to show or hide an action. The checks that depend on what the
+user types (a reason, dates, months) stay in the services; what is judged here depends only on the
+user and the object.
+
+No writes; a few cheap queries at most (the user's organisation, an open extension request)."""
+
+from backoffice import roles
+from backoffice.errors import BusinessRuleError
+from backoffice.rules import (
+    Weigering,
+    antwoord,
+    rol_weigering,
+    toestand_weigering,
+    vier_ogen_probleem,
+)
+from financiering.selectors import user_aanbieder_id, user_gemeente_ids
+
+from . import rules
+
+VIER_OGEN = "Wie iets heeft ingediend, mag er niet zelf over beslissen (vier ogen)."
+
+
+def niet_gevonden(noun: str) -> BusinessRuleError:
+    """Another organisation's object: 404, the same answer as for one that does not exist."""
+    return BusinessRuleError(
+        code="niet-gevonden", message=f"{noun} bestaat niet of is niet van uw organisatie.", status=404
+    )
+
+
+def vier_ogen_weigering(by, other_id: int | None) -> Weigering:
+    probleem = vier_ogen_probleem(by.pk, other_id, message=VIER_OGEN)
+    return BusinessRuleError(code="vier-ogen", message=probleem, status=403) if probleem else None
+
+
+# --- the provider's own organisation --------------------------------------------------------------
+
+
+def aanbieder_weigering(user) -> Weigering:
+    """Provider actions: the role, and an account that belongs to a provider."""
+    weigering = rol_weigering(user, roles.AANBIEDER)
+    if weigering is None and user_aanbieder_id(user) is None:
+        weigering = BusinessRuleError(
+            code="geen-organisatie", message="Uw account hoort niet bij een aanbieder.", status=403
+        )
+    return weigering
+
+
+def eigen_weigering(user, obj, noun: str) -> Weigering:
+    """Provider actions on an application or trajectory: ``obj`` is held by the user's provider."""
+    return aanbieder_weigering(user) or (niet_gevonden(noun) if obj.aanbieder_id != user_aanbieder_id(user) else None)
+
+
+# --- applications ---------------------------------------------------------------------------------
+
+
+def beslisser(user, aanvraag) -> tuple[str | None, Weigering]:
+    """Which decision step the user's role gives on ``aanvraag`` ("gemeente": the beschikking on
+    the gemeente route; "uwv": UWV's decision), or the refusal: a gemeente user decides only the
+    gemeente route of its own gemeenten (404 otherwise), UWV waits for the gemeente's beschikking
+    (``wacht-op-gemeente``), anyone else lacks the role (``geen-rol``)."""
+    if roles.has_role(user, roles.GEMEENTE):
+        if aanvraag.route != "gemeente" or aanvraag.gemeente_id not in user_gemeente_ids(user):
+            return None, niet_gevonden("Deze aanvraag")
+        return "gemeente", None
+    if roles.has_role(user, roles.UWV_BEOORDELAAR):
+        if aanvraag.route == "gemeente" and aanvraag.status == "ingediend":
+            return None, BusinessRuleError(
+                code="wacht-op-gemeente",
+                message="Deze aanvraag loopt via de gemeente: UWV beslist pas na de beschikking van de gemeente.",
+            )
+        return "uwv", None
+    return None, rol_weigering(user, roles.GEMEENTE, roles.UWV_BEOORDELAAR)
+
+
+def aanvraag_beslissen_weigering(user, aanvraag) -> Weigering:
+    """Everything but the decision's own input (akkoord/afgewezen, the reason): step, four eyes, state."""
+    stap, weigering = beslisser(user, aanvraag)
+    return (
+        weigering
+        or vier_ogen_weigering(user, aanvraag.ingediend_door_id)
+        or toestand_weigering(rules.AANVRAAG, f"{stap}_akkoord", aanvraag.status)
+    )
+
+
+def can_aanvraag_beslissen(user, aanvraag) -> tuple[bool, str]:
+    """The gemeente's beschikking or UWV's decision on ``aanvraag`` (``services.aanvraag_decide``)."""
+    return antwoord(aanvraag_beslissen_weigering(user, aanvraag))
+
+
+def beslisstap(user, aanvraag) -> str | None:
+    """The step the decision form on the application's page takes, or None when the user may not decide."""
+    return beslisser(user, aanvraag)[0] if can_aanvraag_beslissen(user, aanvraag)[0] else None
+
+
+def aanvraag_intrekken_weigering(user, aanvraag) -> Weigering:
+    return eigen_weigering(user, aanvraag, "Deze aanvraag") or toestand_weigering(
+        rules.AANVRAAG, "intrekken", aanvraag.status
+    )
+
+
+def can_aanvraag_intrekken(user, aanvraag) -> tuple[bool, str]:
+    """The provider withdraws its own application while it waits (``services.aanvraag_withdraw``)."""
+    return antwoord(aanvraag_intrekken_weigering(user, aanvraag))
+
+
+# --- trajectories (the provider's actions) --------------------------------------------------------
+
+
+def traject_eigen_weigering(user, traject) -> Weigering:
+    return eigen_weigering(user, traject, "Dit traject")
+
+
+def plaatsing_weigering(user, traject) -> Weigering:
+    """A placement may be recorded on the provider's own trajectory until the end report closes it."""
+    weigering = traject_eigen_weigering(user, traject)
+    if weigering is None and traject.status == "afgesloten":
+        weigering = BusinessRuleError(
+            code="ongeldige-status", message="Een afgesloten traject krijgt geen plaatsingen meer."
+        )
+    return weigering
+
+
+def can_plaatsing_vastleggen(user, traject) -> tuple[bool, str]:
+    """Record or change a placement (``services.plaatsing_create``, ``plaatsing_update``)."""
+    return antwoord(plaatsing_weigering(user, traject))
+
+
+def _open_verlenging(traject):
+    return next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
+
+
+def verlenging_aanvragen_weigering(user, traject) -> Weigering:
+    """Own trajectory, active, no request waiting. How many months (and whether the lot allows
+    them, before the planned end) is judged on the request itself (``rules.extension_problem``)."""
+    weigering = traject_eigen_weigering(user, traject)
+    if weigering is None and traject.status != "actief":
+        weigering = BusinessRuleError(code="ongeldige-status", message="Verlengen kan alleen bij een actief traject.")
+    if weigering is None and _open_verlenging(traject) is not None:
+        weigering = BusinessRuleError(
+            code="verlenging-loopt", message="Er loopt al een verzoek tot verlenging voor dit traject."
+        )
+    return weigering
+
+
+def can_verlenging_aanvragen(user, traject) -> tuple[bool, str]:
+    """Ask the funder for an extension (``services.verlenging_request``)."""
+    return antwoord(verlenging_aanvragen_weigering(user, traject))
+
+
+def traject_stoppen_weigering(user, traject) -> Weigering:
+    return traject_eigen_weigering(user, traject) or toestand_weigering(rules.TRAJECT, "stoppen", traject.status)
+
+
+def can_traject_stoppen(user, traject) -> tuple[bool, str]:
+    """Send a stop notice (``services.traject_stop``)."""
+    return antwoord(traject_stoppen_weigering(user, traject))
+
+
+def eindverslag_weigering(user, traject) -> Weigering:
+    return traject_eigen_weigering(user, traject) or toestand_weigering(rules.TRAJECT, "afsluiten", traject.status)
+
+
+def can_eindverslag_sturen(user, traject) -> tuple[bool, str]:
+    """Send the end report after the end (``services.traject_close``; the money module settles)."""
+    return antwoord(eindverslag_weigering(user, traject))
+
+
+# --- extension requests (the funder) --------------------------------------------------------------
+
+
+def verlenging_beslisser_weigering(user, traject) -> Weigering:
+    """The funder of the route decides: UWV beoordelaar on the UWV route, the gemeente (its own
+    gemeenten only, 404 otherwise) on the gemeente route."""
+    if traject.route == "uwv":
+        return rol_weigering(user, roles.UWV_BEOORDELAAR)
+    weigering = rol_weigering(user, roles.GEMEENTE)
+    if weigering is None and traject.gemeente_id not in user_gemeente_ids(user):
+        weigering = niet_gevonden("Deze verlenging")
+    return weigering
+
+
+def verlenging_beslissen_weigering(user, verlenging, traject=None) -> Weigering:
+    traject = traject or verlenging.traject
+    return (
+        verlenging_beslisser_weigering(user, traject)
+        or vier_ogen_weigering(user, verlenging.aangevraagd_door_id)
+        or toestand_weigering(rules.VERLENGING, "goedkeuren", verlenging.status)
+    )
+
+
+def can_verlenging_beslissen(user, verlenging, traject=None) -> tuple[bool, str]:
+    """Approve or refuse an extension request (``services.verlenging_decide``)."""
+    return antwoord(verlenging_beslissen_weigering(user, verlenging, traject))
