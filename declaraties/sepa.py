@@ -50,13 +50,19 @@ def end_to_end_id(opdracht: Betaalopdracht) -> str:
     return opdracht.uuid.hex
 
 
+def nog_niet(opdracht: Betaalopdracht) -> BusinessRuleError | None:
+    """The refusal (409 ``niet-geaccordeerd``) while an order has no bank file yet, else None."""
+    if opdracht.status in SEPA_STATUSES:
+        return None
+    return BusinessRuleError(
+        code="niet-geaccordeerd", message="Het SEPA-bestand is er pas als de betaalopdracht is geaccordeerd."
+    )
+
+
 def pain001(opdracht: Betaalopdracht, *, today: date) -> bytes:
     """The pain.001 XML of an approved (or paid) order; 409 before approval."""
-    if opdracht.status not in SEPA_STATUSES:
-        raise BusinessRuleError(
-            code="niet-geaccordeerd",
-            message="Het SEPA-bestand is er pas als de betaalopdracht is geaccordeerd.",
-        )
+    if fout := nog_niet(opdracht):
+        raise fout
     instellingen = Instellingen.get()
     debtor = _iban(instellingen.uwv_iban, "de betalende rekening (UWV)")
     creditor = _iban(opdracht.iban, opdracht.aanbieder.naam)

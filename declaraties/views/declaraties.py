@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
+from backoffice.rules import vier_ogen_probleem
 
-from .. import exports, rules, selectors, services, upload
+from .. import exports, permissions, rules, selectors, services, upload
 from ..forms import (
     BeoordelingFormSet,
     DeclaratieFilterForm,
@@ -152,11 +153,7 @@ def _declaratie_context(request, declaratie, formset=None) -> dict:
     for p in regels:
         p.codes = retourcodes(p.retourcodes)
     wachtend = [p for p in regels if p.status == "in_behandeling"]
-    mag_beoordelen = (
-        bool(wachtend)
-        and roles.has_role(request.user, roles.UWV_BEOORDELAAR)
-        and request.user.pk != declaratie.ingediend_door_id
-    )
+    mag_beoordelen = bool(wachtend) and permissions.can_beoordelen(request.user, declaratie).allowed
     if mag_beoordelen and (formset is None or _rijen(formset) != [p.product_referentie for p in wachtend]):
         # A form whose rows are not the waiting lines (a crafted or stale one: another beoordelaar
         # decided in between) is shown afresh, one row per waiting line.
@@ -175,7 +172,9 @@ def _declaratie_context(request, declaratie, formset=None) -> dict:
         "regels": regels,
         "beoordeling": list(zip(wachtend, formset.forms, strict=True)) if mag_beoordelen else None,
         "formset": formset if mag_beoordelen else None,
-        "zelf_ingediend": bool(wachtend) and request.user.pk == declaratie.ingediend_door_id,
+        # who declared is told why the judging is someone else's (four eyes), provider or not
+        "zelf_ingediend": bool(wachtend)
+        and vier_ogen_probleem(request.user.pk, declaratie.ingediend_door_id) is not None,
     }
 
 

@@ -13,7 +13,7 @@ from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from financiering import selectors as fin_selectors
 
-from .. import downloads, grafiek, selectors, services
+from .. import downloads, grafiek, permissions, selectors, services
 from ..forms import BezwaarBesluitForm, BezwaarForm, OntvangstForm, VorderingFilterForm
 from ..models import Vordering
 from .base import VORDERING_ROLES, confirm_page, confirmed, export_format, paginate, require
@@ -58,10 +58,7 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
     forms = forms or {}
     user = request.user
     uwv = roles.has_role(user, roles.UWV_FINANCIEEL)
-    eigen_gemeente = roles.has_role(user, roles.GEMEENTE) and vordering.gemeente_id in fin_selectors.user_gemeente_ids(
-        user
-    )
-    betwistbaar = eigen_gemeente and vordering.status not in ("concept", "betaald")
+    betwistbaar = permissions.can_bezwaar_indienen(user, vordering).allowed
     regels = []
     for index, r in enumerate(selectors.vordering_regels(vordering), start=1):
         key_b, key_s = f"bezwaar-{r.uuid}", f"besluit-{r.uuid}"
@@ -71,12 +68,12 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
                 "bezwaar_form": (
                     forms.get(key_b) or BezwaarForm(initial={"regel": r.uuid}, auto_id=f"bezwaar{index}-%s")
                 )
-                if betwistbaar and r.bezwaar == "geen"
+                if betwistbaar and permissions.can_bezwaar_indienen(user, vordering, r).allowed
                 else None,
                 "besluit_form": (
                     forms.get(key_s) or BezwaarBesluitForm(initial={"regel": r.uuid}, auto_id=f"besluit{index}-%s")
                 )
-                if uwv and r.bezwaar == "ingediend"
+                if permissions.can_bezwaar_beoordelen(user, r).allowed
                 else None,
                 "open": key_b in forms or key_s in forms,
             }
@@ -88,10 +85,10 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
         "ontvangsten": list(vordering.ontvangsten.select_related("door").order_by("datum", "id")),
         "uwv": uwv,
         "ontvangst_form": (forms.get("ontvangst") or OntvangstForm(initial={"datum": timezone.localdate()}))
-        if uwv and vordering.status != "concept" and vordering.openstaand > 0
+        if permissions.can_ontvangst_registreren(user, vordering).allowed and vordering.openstaand > 0
         else None,
         "verzend_fout": forms.get("verzenden"),
-        "mag_verzenden": uwv and vordering.status == "concept",
+        "mag_verzenden": permissions.can_verzenden(user, vordering).allowed,
         "historie": vordering.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
     }
 
