@@ -52,6 +52,12 @@ def _vordering(request, uuid) -> Vordering:
     return get_object_or_404(selectors.with_te_laat(selectors.vorderingen_for(request.user)), uuid=uuid)
 
 
+def _form(forms: dict, key: str, allowed: bool, form_class, **kwargs):
+    """The bound form that came back with its errors (also when the action was refused: the reason
+    is on it), else a fresh one where the permission allows the action, else none."""
+    return forms.get(key) or (form_class(**kwargs) if allowed else None)
+
+
 def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict:
     """``forms``: a bound form that failed, by key (``ontvangst``, ``verzenden``, ``bezwaar-<uuid>``,
     ``besluit-<uuid>``) so its errors show where the user typed."""
@@ -65,16 +71,22 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
         regels.append(
             {
                 "r": r,
-                "bezwaar_form": (
-                    forms.get(key_b) or BezwaarForm(initial={"regel": r.uuid}, auto_id=f"bezwaar{index}-%s")
-                )
-                if betwistbaar and permissions.can_bezwaar_indienen(user, vordering, r).allowed
-                else None,
-                "besluit_form": (
-                    forms.get(key_s) or BezwaarBesluitForm(initial={"regel": r.uuid}, auto_id=f"besluit{index}-%s")
-                )
-                if permissions.can_bezwaar_beoordelen(user, r).allowed
-                else None,
+                "bezwaar_form": _form(
+                    forms,
+                    key_b,
+                    betwistbaar and permissions.can_bezwaar_indienen(user, vordering, r).allowed,
+                    BezwaarForm,
+                    initial={"regel": r.uuid},
+                    auto_id=f"bezwaar{index}-%s",
+                ),
+                "besluit_form": _form(
+                    forms,
+                    key_s,
+                    permissions.can_bezwaar_beoordelen(user, r).allowed,
+                    BezwaarBesluitForm,
+                    initial={"regel": r.uuid},
+                    auto_id=f"besluit{index}-%s",
+                ),
                 "open": key_b in forms or key_s in forms,
             }
         )
@@ -84,9 +96,13 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
         "regels": regels,
         "ontvangsten": list(vordering.ontvangsten.select_related("door").order_by("datum", "id")),
         "uwv": uwv,
-        "ontvangst_form": (forms.get("ontvangst") or OntvangstForm(initial={"datum": timezone.localdate()}))
-        if permissions.can_ontvangst_registreren(user, vordering).allowed and vordering.openstaand > 0
-        else None,
+        "ontvangst_form": _form(
+            forms,
+            "ontvangst",
+            permissions.can_ontvangst_registreren(user, vordering).allowed and vordering.openstaand > 0,
+            OntvangstForm,
+            initial={"datum": timezone.localdate()},
+        ),
         "verzend_fout": forms.get("verzenden"),
         "mag_verzenden": permissions.can_verzenden(user, vordering).allowed,
         "historie": vordering.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],

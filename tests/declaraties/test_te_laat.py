@@ -49,7 +49,11 @@ def claims(clock, world):
     )
     services.ontvangst_registreren(by=world.uwv_fin, vordering=amsterdam, bedrag=amsterdam.bedrag, datum=D(2026, 4, 1))
     amsterdam.refresh_from_db()
-    assert (amsterdam.status, amsterdam.openstaand, amsterdam.vervaldatum) == ("betwist", Decimal("0.00"), D(2026, 5, 1))
+    assert (amsterdam.status, amsterdam.openstaand, amsterdam.vervaldatum) == (
+        "betwist",
+        Decimal("0.00"),
+        D(2026, 5, 1),
+    )
     clock.move_to(moment(D(2026, 5, 4)))
     return {"amsterdam": amsterdam, "utrecht": utrecht}
 
