@@ -6,15 +6,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from rest_framework import serializers
 
+from backoffice import roles
 from backoffice.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyTabularInline
 from backoffice.errors import BusinessRuleError
 
-from . import rules, services, upload
+from . import rules, sepa, services, upload
+from .invoer import invoer_uit_bestand
 from .models import Betaalopdracht, Declaratie, Ontvangst, Prestatie, Vordering, VorderingRegel
 
 
@@ -55,27 +57,25 @@ class DeclaratieAdmin(ReadOnlyAdmin):
         """A provider's staff upload a CSV/XLSX declaration; the service checks the role."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        from .api.declaraties import invoer_uit_bestand
-
         fouten: list[str] = []
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                invoer = invoer_uit_bestand(form.cleaned_data["bestand"])
-                declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
-            except serializers.ValidationError as exc:
-                fouten = [f"{name}: {reason}" for name, reasons in exc.detail.items() for reason in reasons]
-            except BusinessRuleError as exc:
-                fouten = [exc.message]
-            else:
-                statussen = list(declaratie.prestaties.values_list("status", flat=True))
-                messages.success(
-                    request,
-                    f"Declaratie {declaratie.declaratie_nummer} {'ingelezen' if created else 'was al ingelezen'}: "
-                    f"{statussen.count('toegekend')} toegekend, {statussen.count('afgewezen')} afgewezen, "
-                    f"{statussen.count('in_behandeling')} in behandeling.",
-                )
-                return HttpResponseRedirect(reverse("admin:declaraties_declaratie_change", args=(declaratie.pk,)))
+            invoer, problemen = invoer_uit_bestand(form.cleaned_data["bestand"])
+            fouten = [f"{fout.naam}: {fout.reden}" for fout in problemen]
+            if invoer is not None:
+                try:
+                    declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
+                except BusinessRuleError as exc:
+                    fouten = [exc.message]
+                else:
+                    statussen = list(declaratie.prestaties.values_list("status", flat=True))
+                    messages.success(
+                        request,
+                        f"Declaratie {declaratie.declaratie_nummer} {'ingelezen' if created else 'was al ingelezen'}: "
+                        f"{statussen.count('toegekend')} toegekend, {statussen.count('afgewezen')} afgewezen, "
+                        f"{statussen.count('in_behandeling')} in behandeling.",
+                    )
+                    return HttpResponseRedirect(reverse("admin:declaraties_declaratie_change", args=(declaratie.pk,)))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -183,8 +183,6 @@ class BetaalopdrachtSepaAdmin(BetaalopdrachtAdmin):
 
     @admin.display(description="SEPA-bestand")
     def sepa_bestand(self, obj: Betaalopdracht) -> str:
-        from . import sepa
-
         if obj.status not in sepa.SEPA_STATUSES:
             return "na accordering"
         url = reverse("admin:declaraties_betaalopdracht_sepa", args=(obj.pk,))
@@ -202,27 +200,16 @@ class BetaalopdrachtSepaAdmin(BetaalopdrachtAdmin):
         ]
 
     def sepa_view(self, request, pk: int):
-        from django.http import HttpResponse
-        from django.shortcuts import get_object_or_404
-        from django.utils import timezone
-
-        from backoffice import roles
-
-        from . import sepa
-
         if not self.has_view_permission(request) or not (
             request.user.is_superuser or roles.has_role(request.user, roles.UWV_FINANCIEEL)
         ):
             raise PermissionDenied
         opdracht = get_object_or_404(Betaalopdracht.objects.select_related("aanbieder"), pk=pk)
         try:
-            xml = sepa.pain001(opdracht, today=timezone.localdate())
+            return sepa.sepa_response(opdracht)
         except BusinessRuleError as exc:
             messages.error(request, exc.message)
             return HttpResponseRedirect(reverse("admin:declaraties_betaalopdracht_change", args=(pk,)))
-        response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="pain001-{opdracht.datum:%Y%m%d}-{opdracht.uuid.hex}.xml"'
-        return response
 
 
 admin.site.unregister(Betaalopdracht)

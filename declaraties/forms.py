@@ -5,14 +5,15 @@ Forms check input only (types, required fields, shapes); every business rule is 
 a refusal comes back as a ``BusinessRuleError`` that ``add_rule_error`` ties to the field it names
 (or to the form as a whole), always with its code."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from backoffice import limieten
 from backoffice.forms import BedragField
+from backoffice.rules import toelichting_ontbreekt
 
 from . import rules
 from .models import BetaalopdrachtStatus, PrestatieStatus, VorderingStatus
@@ -196,7 +197,7 @@ class BeoordelingRegelForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("besluit") == "afgewezen" and not (data.get("toelichting") or "").strip():
+        if toelichting_ontbreekt(data.get("toelichting"), vereist=data.get("besluit") == "afgewezen"):
             self.add_error("toelichting", "Een afwijzing vraagt een toelichting (code: toelichting-verplicht).")
         return data
 
@@ -224,7 +225,7 @@ class BevestigingForm(forms.Form):
 
 class OntvangstForm(forms.Form):
     bedrag = BedragField(label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
-    datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=dt.date.today)
+    datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=timezone.localdate)
 
 
 class BezwaarForm(forms.Form):

@@ -90,6 +90,18 @@ def can_bevestigen(user, opdracht) -> tuple[bool, str]:
     return antwoord(bevestigen_weigering(user, opdracht))
 
 
+def can_sepa_downloaden(user, opdracht) -> Oordeel:
+    """UWV financieel downloads the bank file of an approved (or paid) order (the web page and the
+    API; the admin lets a superuser too)."""
+    from .sepa import nog_niet
+
+    def klaar():
+        fout = nog_niet(opdracht)
+        return None if fout is None else _nee(fout.code, fout.message, fout.status)
+
+    return _eerste(lambda: _rol(user, roles.UWV_FINANCIEEL), klaar)
+
+
 # --- claims -------------------------------------------------------------------------------------
 
 

@@ -3,13 +3,17 @@
 Provider: its own declarations and lines. UWV (beoordelaar and financieel): all of them, because
 UWV assesses and pays every declaration. Anyone else: nothing (the views answer 403 before this)."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from backoffice import roles
-from financiering.selectors import user_aanbieder_id
+from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
-from .models import Declaratie, Prestatie
+from .models import Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
 
 # The status of a declaration follows from its lines (docs/declaraties.md).
 DECLARATIE_STATUSSEN = ("toegekend", "deels_toegekend", "afgewezen", "in_behandeling")
@@ -83,18 +87,6 @@ def prestaties_for(user) -> QuerySet[Prestatie]:
 
 
 # --- payment orders and co-financing claims (betalingen, vorderingen) --------------------------
-# Imports here keep this section apart from the declarations' reads above (two authors, one file).
-
-from datetime import date  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from django.db.models import Case, F, Min, Sum, When  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from financiering.selectors import user_gemeente_ids  # noqa: E402
-
-from .models import Betaalopdracht, Vordering, VorderingRegel  # noqa: E402
 
 _ZERO = Decimal("0.00")
 
@@ -129,9 +121,9 @@ def betaalopdracht_samenvatting(opdracht: Betaalopdracht) -> dict:
         trajecten=Count("traject_id", distinct=True),
     )
     per_product = list(
-        lines.values("product_code").annotate(aantal=Count("id"), bedrag=Coalesce(Sum(signed), _ZERO)).order_by(
-            "product_code"
-        )
+        lines.values("product_code")
+        .annotate(aantal=Count("id"), bedrag=Coalesce(Sum(signed), _ZERO))
+        .order_by("product_code")
     )
     return {**totals, "per_product": per_product}
 
@@ -144,6 +136,23 @@ def vorderingen_for(user) -> QuerySet[Vordering]:
     if roles.has_role(user, roles.GEMEENTE):
         return qs.filter(gemeente_id__in=user_gemeente_ids(user))
     return qs.none()
+
+
+def vordering_te_laat_q(today: date) -> Q:
+    """A claim is overdue ("te laat") when its due date has passed, it is not paid and money is
+    still open. The one definition: the claims list's filter and flag, the API's ``teLaat``, the
+    overview's figures, and (to use it) the werkbak and the reminder job."""
+    return Q(vervaldatum__lt=today) & ~Q(status="betaald") & Q(bedrag__gt=F("ontvangen"))
+
+
+def with_te_laat(qs: QuerySet[Vordering], *, today: date | None = None) -> QuerySet[Vordering]:
+    """Annotate ``te_laat`` (a bool, never null) by ``vordering_te_laat_q``."""
+    today = today or timezone.localdate()
+    return qs.annotate(
+        te_laat=Case(
+            When(vordering_te_laat_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
 
 
 def vordering_regels(vordering: Vordering) -> QuerySet[VorderingRegel]:
@@ -160,8 +169,7 @@ def vorderingen_overzicht_for(user, *, today: date | None = None) -> list[dict]:
     co-financed trajectories UWV paid for and how many of those the gemeente has not reimbursed in
     full yet (``trajecten_niet_vergoed``, the figure that must go to zero). A gemeente sees its own
     row; a gemeente with paid trajectories but no claim yet has a row too. Two queries."""
-    today = today or timezone.localdate()
-    overdue = Q(vervaldatum__lt=today) & ~Q(status="betaald") & Q(bedrag__gt=F("ontvangen"))
+    overdue = vordering_te_laat_q(today or timezone.localdate())
     open_ = F("bedrag") - F("ontvangen")
     claims = {
         r["gemeente__code"]: r
@@ -230,8 +238,7 @@ def _vergoeding_per_gemeente(user) -> QuerySet:
 def vorderingen_per_maand(user, *, jaar: int, today: date | None = None) -> list[dict]:
     """The claims the user may see for the months of ``jaar``, per month: claimed, received,
     outstanding and overdue. One query."""
-    today = today or timezone.localdate()
-    overdue = Q(vervaldatum__lt=today) & ~Q(status="betaald") & Q(bedrag__gt=F("ontvangen"))
+    overdue = vordering_te_laat_q(today or timezone.localdate())
     open_ = F("bedrag") - F("ontvangen")
     return list(
         vorderingen_for(user)

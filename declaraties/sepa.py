@@ -9,6 +9,8 @@ second download of the same order is recognised by the bank as the same message,
 
 from datetime import date
 
+from django.http import HttpResponse
+from django.utils import timezone
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
@@ -48,13 +50,19 @@ def end_to_end_id(opdracht: Betaalopdracht) -> str:
     return opdracht.uuid.hex
 
 
+def nog_niet(opdracht: Betaalopdracht) -> BusinessRuleError | None:
+    """The refusal (409 ``niet-geaccordeerd``) while an order has no bank file yet, else None."""
+    if opdracht.status in SEPA_STATUSES:
+        return None
+    return BusinessRuleError(
+        code="niet-geaccordeerd", message="Het SEPA-bestand is er pas als de betaalopdracht is geaccordeerd."
+    )
+
+
 def pain001(opdracht: Betaalopdracht, *, today: date) -> bytes:
     """The pain.001 XML of an approved (or paid) order; 409 before approval."""
-    if opdracht.status not in SEPA_STATUSES:
-        raise BusinessRuleError(
-            code="niet-geaccordeerd",
-            message="Het SEPA-bestand is er pas als de betaalopdracht is geaccordeerd.",
-        )
+    if fout := nog_niet(opdracht):
+        raise fout
     instellingen = Instellingen.get()
     debtor = _iban(instellingen.uwv_iban, "de betalende rekening (UWV)")
     creditor = _iban(opdracht.iban, opdracht.aanbieder.naam)
@@ -94,3 +102,14 @@ def pain001(opdracht: Betaalopdracht, *, today: date) -> bytes:
             code="sepa-ongeldig",
             message="Het SEPA-bestand voldoet niet aan het schema pain.001.001.03; controleer namen en rekeningen.",
         ) from exc
+
+
+def sepa_response(opdracht: Betaalopdracht) -> HttpResponse:
+    """The pain.001 file as a download, the same for the API, the web page and the admin; before
+    approval (or with a bad account) the ``BusinessRuleError`` of ``pain001``, which each channel
+    answers its own way (409 problem+json, a message on the page)."""
+    response = HttpResponse(
+        pain001(opdracht, today=timezone.localdate()), content_type="application/xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="pain001-{opdracht.datum:%Y%m%d}-{opdracht.uuid.hex}.xml"'
+    return response

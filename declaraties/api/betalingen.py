@@ -5,9 +5,7 @@ UWV financieel does everything here; a UWV beoordelaar may read the orders and t
 other role gets a 403. The lines carry no BSN and no name: only the numbers a provider quotes."""
 
 import django_filters
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -16,7 +14,7 @@ from rest_framework.response import Response
 from backoffice import roles
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView, UtcDateTimeField
 
-from .. import exports, selectors, sepa, services
+from .. import downloads, exports, selectors, sepa, services
 from ..models import Betaalopdracht, BetaalopdrachtStatus, Prestatie
 
 FORMAAT = OpenApiParameter(
@@ -136,37 +134,6 @@ class PrestatieRegelSerializer(ModelSerializer):
         return {"begindatum": prestatie.begindatum.isoformat(), "einddatum": prestatie.einddatum.isoformat()}
 
 
-REGEL_KOLOMMEN = [
-    "toewijzingNummer",
-    "productReferentie",
-    "productCode",
-    "periodeBegin",
-    "periodeEind",
-    "bedrag",
-    "debetCredit",
-    "vorigReferentieNummer",
-    "gemeente",
-    "perceel",
-    "betaaldOp",
-]
-
-
-def regel_rij(p: Prestatie) -> list:
-    return [
-        p.toewijzing_nummer,
-        p.product_referentie,
-        p.product_code,
-        p.begindatum,
-        p.einddatum,
-        p.toegekend_bedrag,
-        p.debet_credit,
-        p.vorig_referentie_nummer,
-        p.traject.gemeente.code if p.traject_id and p.traject.gemeente_id else "",
-        p.traject.perceel.code if p.traject_id else "",
-        p.betaald_op,
-    ]
-
-
 class BetaalopdrachtFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=BetaalopdrachtStatus.choices)
     aanbieder = django_filters.UUIDFilter(field_name="aanbieder__uuid")
@@ -228,12 +195,7 @@ class BetaalopdrachtRegels(_OpdrachtView):
         regels = selectors.betaalopdracht_regels(opdracht)
         if formaat == "json":
             return self.paginated(regels, PrestatieRegelSerializer)
-        return exports.response(
-            formaat,
-            f"betaalopdracht-{opdracht.datum:%Y-%m-%d}-{opdracht.uuid}",
-            REGEL_KOLOMMEN,
-            (regel_rij(p) for p in regels.iterator(chunk_size=2000)),
-        )
+        return downloads.betaalopdracht_regels_export(formaat, opdracht, regels)
 
     def filter_queryset(self, queryset):
         return queryset  # the order's lines have no filters
@@ -246,13 +208,7 @@ class BetaalopdrachtSepa(_OpdrachtView):
 
     @extend_schema(responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY), 409: None})
     def get(self, request, uuid):
-        opdracht = self.opdracht(uuid)
-        xml = sepa.pain001(opdracht, today=timezone.localdate())
-        response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="pain001-{opdracht.datum:%Y%m%d}-{opdracht.uuid.hex}.xml"'
-        )
-        return response
+        return sepa.sepa_response(self.opdracht(uuid))
 
 
 class BetaalopdrachtGoedkeuring(_OpdrachtView):

@@ -6,7 +6,6 @@ The shape of the answer and every return code: docs/declaraties.md."""
 
 import datetime as _dt
 import uuid as _uuid
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,13 +17,14 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
-from backoffice.rest import _flatten
+from backoffice.rules import toelichting_ontbreekt
 
-from .. import rules, selectors, services, upload
+from .. import invoer, rules, selectors, services, upload
 from ..models import Declaratie, Prestatie, PrestatieStatus
 
 VIEW_ROLES = (roles.AANBIEDER, *roles.UWV_ROLES)
-MAX_PRESTATIES = upload.MAX_REGELS
+MAX_PRESTATIES = invoer.MAX_PRESTATIES
+invoer_uit_json = invoer.invoer_uit_json  # bench/declaratie.py
 
 
 def retourcodes(codes: list[str]) -> list[dict]:
@@ -32,52 +32,8 @@ def retourcodes(codes: list[str]) -> list[dict]:
 
 
 # --- write -------------------------------------------------------------------------------------------
-
-
-class PeriodeSerializer(serializers.Serializer):
-    begindatum = serializers.DateField()
-    einddatum = serializers.DateField()
-
-    def validate(self, attrs):
-        if attrs["einddatum"] < attrs["begindatum"]:
-            raise serializers.ValidationError({"einddatum": "De einddatum ligt vóór de begindatum."})
-        return attrs
-
-
-class DeclaratiePeriodeSerializer(PeriodeSerializer):
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if not rules.is_calendar_month(attrs["begindatum"], attrs["einddatum"]):
-            raise serializers.ValidationError(
-                {
-                    "einddatum": "De declaratieperiode is precies één kalendermaand (de eerste tot en met de laatste dag)."
-                }
-            )
-        return attrs
-
-
-class PrestatieWriteSerializer(serializers.Serializer):
-    product_referentie = serializers.CharField(max_length=20)
-    toewijzing_nummer = serializers.IntegerField(min_value=1, max_value=999_999_999)
-    product_code = serializers.CharField(max_length=30)
-    product_periode = PeriodeSerializer()
-    geleverd_volume = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
-    ingediend_bedrag = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0"))
-    debet_credit = serializers.ChoiceField(choices=[("D", "Debet"), ("C", "Credit")], default="D")
-    vorig_referentie_nummer = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-
-    def validate(self, attrs):
-        if attrs["debet_credit"] == "C" and not attrs["vorig_referentie_nummer"].strip():
-            raise serializers.ValidationError(
-                {"vorig_referentie_nummer": "Een creditregel noemt de productReferentie van de debetregel."}
-            )
-        return attrs
-
-
-class DeclaratieWriteSerializer(serializers.Serializer):
-    declaratie_nummer = serializers.CharField(max_length=20)
-    declaratie_periode = DeclaratiePeriodeSerializer()
-    prestaties = PrestatieWriteSerializer(many=True, allow_empty=False, max_length=MAX_PRESTATIES)
+# The shape of a declaration and the way from a file to the service's input: declaraties/invoer.py,
+# shared with the web page and the admin.
 
 
 class DeclaratieUploadSerializer(serializers.Serializer):
@@ -86,53 +42,11 @@ class DeclaratieUploadSerializer(serializers.Serializer):
     bestand = serializers.FileField(help_text="CSV (UTF-8, ; of ,) of XLSX; indeling: docs/declaraties.md")
 
 
-def invoer_uit(validated: dict, bron: str = "api") -> services.DeclaratieInvoer:
-    periode = validated["declaratie_periode"]
-    return services.DeclaratieInvoer(
-        declaratie_nummer=validated["declaratie_nummer"],
-        begindatum=periode["begindatum"],
-        einddatum=periode["einddatum"],
-        bron=bron,
-        regels=[
-            rules.Regel(
-                product_referentie=p["product_referentie"],
-                toewijzing_nummer=p["toewijzing_nummer"],
-                product_code=p["product_code"],
-                begindatum=p["product_periode"]["begindatum"],
-                einddatum=p["product_periode"]["einddatum"],
-                geleverd_volume=p["geleverd_volume"],
-                ingediend_bedrag=p["ingediend_bedrag"],
-                debet_credit=p["debet_credit"],
-                vorig_referentie_nummer=p["vorig_referentie_nummer"].strip(),
-            )
-            for p in validated["prestaties"]
-        ],
-    )
-
-
-def invoer_uit_json(data) -> services.DeclaratieInvoer:
-    write = DeclaratieWriteSerializer(data=data)
-    write.is_valid(raise_exception=True)
-    return invoer_uit(write.validated_data)
-
-
-def invoer_uit_bestand(bestand) -> services.DeclaratieInvoer:
-    """A CSV/XLSX upload as a declaration; every problem of the file or its cells is a
-    ValidationError naming the file row (``regel 7: ingediendBedrag``)."""
-    try:
-        gelezen = upload.lees(bestand)
-    except upload.UploadFout as fout:
-        raise _validation_error(fout.params) from None
-    write = DeclaratieWriteSerializer(data=gelezen.data)
-    if not write.is_valid():
-        raise _validation_error(upload.hernoem(_flatten(write.errors), gelezen))
-    return invoer_uit(write.validated_data, bron=gelezen.bron)
-
-
-def _validation_error(params: list[dict]) -> serializers.ValidationError:
+def _validation_error(fouten: list[invoer.Invoerfout]) -> serializers.ValidationError:
+    """The problems of a file as a 400 problem+json, one invalidParam each."""
     detail: dict[str, list] = {}
-    for param in params:
-        detail.setdefault(param["name"], []).append(ErrorDetail(param["reason"], code=param["code"]))
+    for fout in fouten:
+        detail.setdefault(fout.naam, []).append(ErrorDetail(fout.reden, code=fout.code))
     return serializers.ValidationError(detail)
 
 
@@ -323,7 +237,10 @@ class DeclaratieList(ListView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request={"application/json": DeclaratieWriteSerializer, "multipart/form-data": DeclaratieUploadSerializer},
+        request={
+            "application/json": invoer.DeclaratieWriteSerializer,
+            "multipart/form-data": DeclaratieUploadSerializer,
+        },
         responses={201: DeclaratieSerializer, 200: DeclaratieSerializer},
     )
     def post(self, request):
@@ -334,12 +251,14 @@ class DeclaratieList(ListView):
             bestand = request.FILES.get("bestand")
             if bestand is None:
                 raise serializers.ValidationError({"bestand": ["Stuur het CSV- of XLSX-bestand in het veld bestand."]})
-            invoer = invoer_uit_bestand(bestand)
+            declaratie_invoer, fouten = invoer.invoer_uit_bestand(bestand)
+            if fouten:
+                raise _validation_error(fouten)
         elif request.content_type.startswith("application/json"):
-            invoer = invoer_uit_json(request.data)
+            declaratie_invoer = invoer.invoer_uit_json(request.data)
         else:
             raise exceptions.UnsupportedMediaType(request.content_type)
-        declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
+        declaratie, created = services.declaratie_submit(by=request.user, invoer=declaratie_invoer)
         return Response(
             _declaratie_answer(request.user, declaratie.pk),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -361,7 +280,7 @@ class BesluitWriteSerializer(serializers.Serializer):
     toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
     def validate(self, attrs):
-        if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
+        if toelichting_ontbreekt(attrs["toelichting"], vereist=attrs["besluit"] == "afgewezen"):
             raise serializers.ValidationError({"toelichting": "Een afwijzing vraagt een toelichting."})
         return attrs
 

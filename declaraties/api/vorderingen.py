@@ -8,9 +8,7 @@ another gemeente's claim answers 404; other roles 403."""
 from decimal import Decimal
 
 import django_filters
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -18,7 +16,7 @@ from rest_framework.response import Response
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView
 
-from .. import exports, selectors, services
+from .. import downloads, selectors, services
 from ..models import Ontvangst, Vordering, VorderingRegel, VorderingStatus
 from .betalingen import FORMAAT, formaat_of
 
@@ -86,7 +84,7 @@ class VorderingSerializer(ModelSerializer):
     gemeente_naam = serializers.CharField(source="gemeente.naam", read_only=True)
     periode = PeriodeField(read_only=True)
     openstaand = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    te_laat = serializers.SerializerMethodField()
+    te_laat = serializers.BooleanField(read_only=True)  # selectors.with_te_laat
     regels = VorderingRegelSerializer(many=True, read_only=True)
     ontvangsten = OntvangstSerializer(many=True, read_only=True)
 
@@ -112,14 +110,6 @@ class VorderingSerializer(ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_te_laat(self, vordering) -> bool:
-        return bool(
-            vordering.vervaldatum
-            and vordering.vervaldatum < timezone.localdate()
-            and vordering.status != "betaald"
-            and vordering.openstaand > 0
-        )
-
 
 class VorderingFilter(django_filters.FilterSet):
     gemeente = django_filters.CharFilter(field_name="gemeente__code")
@@ -132,7 +122,7 @@ class VorderingFilter(django_filters.FilterSet):
 
 
 def _scoped(user):
-    return selectors.vorderingen_for(user).prefetch_related(
+    return selectors.with_te_laat(selectors.vorderingen_for(user)).prefetch_related(
         "regels__prestatie", "regels__regeling", "ontvangsten__door"
     )
 
@@ -170,23 +160,6 @@ class VorderingDetail(RetrieveView):
         return _scoped(self.request.user)
 
 
-OVERZICHT_KOLOMMEN = [
-    ("gemeente", "gemeente__code"),
-    ("gemeenteNaam", "gemeente__naam"),
-    ("aantalVorderingen", "aantal"),
-    ("aantalBetaald", "aantal_betaald"),
-    ("aantalTeLaat", "aantal_te_laat"),
-    ("aantalBetwist", "aantal_betwist"),
-    ("gevorderd", "gevorderd"),
-    ("ontvangen", "ontvangen_totaal"),
-    ("openstaand", "openstaand"),
-    ("teLaat", "te_laat"),
-    ("oudsteVervaldatum", "oudste_vervaldatum"),
-    ("trajecten", "trajecten"),
-    ("trajectenNietVergoed", "trajecten_niet_vergoed"),
-]
-
-
 class OverzichtRijSerializer(serializers.Serializer):
     gemeente = serializers.CharField(source="gemeente__code")
     gemeente_naam = serializers.CharField(source="gemeente__naam")
@@ -221,59 +194,7 @@ class VorderingOverzicht(BaseView):
         rows = selectors.vorderingen_overzicht_for(request.user)
         if formaat == "json":
             return Response(OverzichtRijSerializer(rows, many=True).data)
-        return exports.response(
-            formaat,
-            f"vorderingen-overzicht-{timezone.localdate():%Y-%m-%d}",
-            [name for name, _ in OVERZICHT_KOLOMMEN],
-            ([row[key] for _, key in OVERZICHT_KOLOMMEN] for row in rows),
-        )
-
-
-REGEL_KOLOMMEN = [
-    "vordering",
-    "gemeente",
-    "periode",
-    "toewijzingNummer",
-    "productReferentie",
-    "productCode",
-    "periodeBegin",
-    "periodeEind",
-    "debetCredit",
-    "betaaldBedrag",
-    "betaaldOp",
-    "aandeel",
-    "bedrag",
-    "bezwaar",
-    "bezwaarToelichting",
-    "bezwaarBesluitToelichting",
-]
-
-
-def vordering_regels_export(formaat: str, vordering, regels) -> HttpResponse:
-    """A claim's lines as CSV or XLSX (API and web page alike): no BSN, no name."""
-    periode = f"{vordering.periode:%Y-%m}"
-    rows = (
-        [
-            str(vordering.uuid),
-            vordering.gemeente.code,
-            periode,
-            r.prestatie.toewijzing_nummer,
-            r.prestatie.product_referentie,
-            r.prestatie.product_code,
-            r.prestatie.begindatum,
-            r.prestatie.einddatum,
-            r.prestatie.debet_credit,
-            r.prestatie.toegekend_bedrag,
-            r.prestatie.betaald_op,
-            r.aandeel,
-            r.bedrag,
-            r.bezwaar,
-            r.bezwaar_toelichting,
-            r.bezwaar_besluit_toelichting,
-        ]
-        for r in regels
-    )
-    return exports.response(formaat, f"vordering-{vordering.gemeente.code}-{periode}", REGEL_KOLOMMEN, rows)
+        return downloads.vorderingen_overzicht_export(formaat, rows)
 
 
 class VorderingRegels(_VorderingView):
@@ -291,7 +212,7 @@ class VorderingRegels(_VorderingView):
         regels = selectors.vordering_regels(vordering)
         if formaat == "json":
             return self.paginated(regels, VorderingRegelSerializer)
-        return vordering_regels_export(formaat, vordering, regels)
+        return downloads.vordering_regels_export(formaat, vordering, regels)
 
 
 class VorderingVerzending(_VorderingView):

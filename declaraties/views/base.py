@@ -1,0 +1,60 @@
+"""The helpers every web page of the money shares: the role check, paging, the export format and
+the confirmation step before an irreversible action."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from backoffice import roles
+
+from .. import exports, rules
+
+PER_PAGINA = 25
+DECLARATIE_ROLES = (roles.AANBIEDER, *roles.UWV_ROLES)
+VORDERING_ROLES = (roles.UWV_FINANCIEEL, roles.GEMEENTE)
+DASHBOARD_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE)
+
+
+def require(user, *required: str) -> None:
+    allowed, reason = roles.check_role(user, *required)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def paginate(request, qs):
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return page, query.urlencode()
+
+
+def export_format(formaat: str) -> str:
+    if formaat not in exports.FORMATS:
+        raise Http404("Onbekend formaat.")
+    return formaat
+
+
+def confirm_page(request, *, titel: str, gevolg: list[str], terug: str, knop: str, status: int = 200):
+    """The confirmation step before an irreversible action: what will happen, in words, and a form
+    that sends the same input again with ``bevestigd``."""
+    velden = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "bevestigd")
+        for value in values
+    ]
+    return render(
+        request,
+        "declaraties/bevestig.html",
+        {"titel": titel, "gevolg": gevolg, "terug": terug, "knop": knop, "velden": velden, "actie": request.path},
+        status=status,
+    )
+
+
+def confirmed(request) -> bool:
+    return request.POST.get("bevestigd") == "on"
+
+
+def retourcodes(codes) -> list[dict]:
+    return [{"code": c, "omschrijving": rules.RETOURCODES.get(c, "")} for c in codes]

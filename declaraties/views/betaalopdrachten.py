@@ -1,0 +1,171 @@
+"""Payment orders: approval with four eyes, the SEPA file, the bank's confirmation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from backoffice import roles
+from backoffice.errors import BusinessRuleError
+from backoffice.forms import add_rule_error, rule_message
+
+from .. import downloads, permissions, selectors, sepa, services
+from ..forms import BetaalopdrachtFilterForm, BevestigingForm
+from ..models import Betaalopdracht
+from .base import confirm_page, confirmed, export_format, paginate, require
+
+
+@login_required
+@require_GET
+def betaalopdracht_list(request):
+    require(request.user, *roles.UWV_ROLES)
+    form = BetaalopdrachtFilterForm(request.GET)
+    filters = form.filters()
+    qs = selectors.betaalopdrachten_for(request.user)
+    if "status" in filters:
+        qs = qs.filter(status=filters["status"])
+    if "vanaf" in filters:
+        qs = qs.filter(datum__gte=filters["vanaf"])
+    if "tot" in filters:
+        qs = qs.filter(datum__lte=filters["tot"])
+    page, query = paginate(request, qs)
+    return render(request, "declaraties/betaalopdracht_list.html", {"form": form, "page_obj": page, "query": query})
+
+
+def _opdracht(request, uuid) -> Betaalopdracht:
+    return get_object_or_404(selectors.betaalopdrachten_for(request.user), uuid=uuid)
+
+
+def _opdracht_context(request, opdracht, *, akkoord_fout=None, bevestig_form=None) -> dict:
+    user = request.user
+    financieel = roles.has_role(user, roles.UWV_FINANCIEEL)
+    akkoord = permissions.can_accorderen(user, opdracht)
+    akkoorden = [
+        (door, op)
+        for door, op in (
+            (opdracht.eerste_akkoord_door, opdracht.eerste_akkoord_op),
+            (opdracht.tweede_akkoord_door, opdracht.tweede_akkoord_op),
+        )
+        if door is not None
+    ]
+    return {
+        "opdracht": opdracht,
+        "samenvatting": selectors.betaalopdracht_samenvatting(opdracht),
+        "akkoorden": akkoorden,
+        "financieel": financieel,
+        "mag_accorderen": akkoord.allowed,
+        "wacht_op_tweede": akkoord.code == "vier-ogen",  # the four-eyes refusal, in the page's words
+        "akkoord_fout": akkoord_fout,
+        "mag_sepa": permissions.can_sepa_downloaden(user, opdracht).allowed,
+        "mag_bevestigen": permissions.can_bevestigen(user, opdracht).allowed,
+        "bevestig_form": bevestig_form or BevestigingForm(initial={"datum": timezone.localdate()}),
+        "historie": opdracht.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
+    }
+
+
+@login_required
+@require_GET
+def betaalopdracht_detail(request, uuid):
+    require(request.user, *roles.UWV_ROLES)
+    opdracht = _opdracht(request, uuid)
+    return render(request, "declaraties/betaalopdracht_detail.html", _opdracht_context(request, opdracht))
+
+
+@login_required
+@require_POST
+def betaalopdracht_akkoord(request, uuid):
+    require(request.user, roles.UWV_FINANCIEEL)
+    opdracht = _opdracht(request, uuid)
+    if not confirmed(request):
+        laatste = opdracht.akkoorden_nodig == 1 or opdracht.eerste_akkoord_door_id is not None
+        gevolg = [
+            f"U geeft akkoord op de betaling van EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} ({opdracht.aantal_regels} regels), IBAN {opdracht.iban}."
+        ]
+        gevolg.append(
+            "Daarmee is de opdracht geaccordeerd en kan het SEPA-bestand naar de bank."
+            if laatste
+            else "Het bedrag ligt boven de vier-ogendrempel: daarna moet een tweede medewerker van UWV financieel akkoord geven."
+        )
+        gevolg.append("Een akkoord kunt u niet intrekken.")
+        return confirm_page(
+            request,
+            titel="Bevestig uw akkoord op de betaalopdracht",
+            gevolg=gevolg,
+            terug=reverse("web-betaalopdracht", kwargs={"uuid": uuid}),
+            knop="Ja, geef akkoord",
+        )
+    try:
+        opdracht = services.betaalopdracht_accorderen(by=request.user, opdracht=opdracht)
+    except BusinessRuleError as exc:
+        opdracht = _opdracht(request, uuid)
+        return render(
+            request,
+            "declaraties/betaalopdracht_detail.html",
+            _opdracht_context(request, opdracht, akkoord_fout=rule_message(exc)),
+            status=exc.status,
+        )
+    if opdracht.status == "geaccordeerd":
+        messages.success(request, "De betaalopdracht is geaccordeerd. Download het SEPA-bestand voor de bank.")
+    else:
+        messages.success(request, "Uw akkoord is vastgelegd. Een tweede medewerker moet nog akkoord geven.")
+    return redirect("web-betaalopdracht", uuid=uuid)
+
+
+@login_required
+@require_POST
+def betaalopdracht_bevestiging(request, uuid):
+    require(request.user, roles.UWV_FINANCIEEL)
+    opdracht = _opdracht(request, uuid)
+    form = BevestigingForm(request.POST)
+    if form.is_valid():
+        if not confirmed(request):
+            return confirm_page(
+                request,
+                titel="Bevestig de uitvoering door de bank",
+                gevolg=[
+                    f"U bevestigt dat de bank EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} heeft overgemaakt op {form.cleaned_data['datum']:%d-%m-%Y}.",
+                    "De regels worden betaald gemeld, het budget van de gemeenten gaat van gereserveerd naar gerealiseerd en de betaalde regels komen in de vordering van volgende maand.",
+                    "Dit kunt u hierna niet meer ongedaan maken.",
+                ],
+                terug=reverse("web-betaalopdracht", kwargs={"uuid": uuid}),
+                knop="Ja, de bank heeft betaald",
+            )
+        try:
+            services.betaalopdracht_bevestigen(by=request.user, opdracht=opdracht, datum=form.cleaned_data["datum"])
+        except BusinessRuleError as exc:
+            add_rule_error(form, exc)
+        else:
+            messages.success(request, "De betaling is bevestigd; de regels staan op betaald.")
+            return redirect("web-betaalopdracht", uuid=uuid)
+    opdracht = _opdracht(request, uuid)
+    return render(
+        request,
+        "declaraties/betaalopdracht_detail.html",
+        _opdracht_context(request, opdracht, bevestig_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def betaalopdracht_sepa(request, uuid):
+    """The pain.001 file for the bank, with the session (the same file as the API's)."""
+    require(request.user, roles.UWV_FINANCIEEL)
+    opdracht = _opdracht(request, uuid)
+    try:
+        return sepa.sepa_response(opdracht)
+    except BusinessRuleError as exc:
+        messages.error(request, rule_message(exc))
+        return redirect("web-betaalopdracht", uuid=uuid)
+
+
+@login_required
+@require_GET
+def betaalopdracht_regels(request, uuid, formaat):
+    require(request.user, *roles.UWV_ROLES)
+    opdracht = _opdracht(request, uuid)
+    return downloads.betaalopdracht_regels_export(
+        export_format(formaat), opdracht, selectors.betaalopdracht_regels(opdracht)
+    )

@@ -1,0 +1,267 @@
+"""Declarations: the form, the spreadsheet upload, the per-line answer, UWV's assessment and its
+work queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from backoffice import roles
+from backoffice.errors import BusinessRuleError
+from backoffice.forms import add_rule_error, rule_message
+from backoffice.rules import vier_ogen_probleem
+
+from .. import exports, permissions, rules, selectors, services, upload
+from ..forms import (
+    BeoordelingFormSet,
+    DeclaratieFilterForm,
+    DeclaratieKopForm,
+    PrestatieFilterForm,
+    PrestatieFormSet,
+    UploadForm,
+)
+from ..invoer import invoer_uit_bestand
+from .base import DECLARATIE_ROLES, confirm_page, confirmed, export_format, paginate, require, retourcodes
+
+
+@login_required
+@require_GET
+def declaratie_list(request):
+    require(request.user, *DECLARATIE_ROLES)
+    form = DeclaratieFilterForm(request.GET)
+    filters = form.filters()
+    qs = selectors.with_line_counts(selectors.declaraties_for(request.user))
+    if "status" in filters:
+        qs = selectors.filter_status(qs, filters["status"])
+    if "periode" in filters:
+        qs = qs.filter(periode_begin=filters["periode"])
+    if "nummer" in filters:
+        qs = qs.filter(declaratie_nummer__icontains=filters["nummer"])
+    if "toewijzing" in filters:
+        qs = qs.filter(prestaties__toewijzing_nummer=filters["toewijzing"]).distinct()
+    page, query = paginate(request, qs.order_by("-ingediend_op", "-id"))
+    rijen = [
+        {
+            "d": d,
+            "status": selectors.declaratie_status(
+                toegekend=d.aantal_toegekend, afgewezen=d.aantal_afgewezen, in_behandeling=d.aantal_in_behandeling
+            ),
+        }
+        for d in page.object_list
+    ]
+    return render(
+        request,
+        "declaraties/declaratie_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rijen": rijen,
+            "query": query,
+            "mag_declareren": roles.has_role(request.user, roles.AANBIEDER),
+        },
+    )
+
+
+def _declaratie_ingediend(request, declaratie, created: bool):
+    if created:
+        messages.success(
+            request, f"Declaratie {declaratie.declaratie_nummer} is ontvangen en regel voor regel beoordeeld."
+        )
+    else:
+        messages.info(
+            request,
+            f"Declaratie {declaratie.declaratie_nummer} was al precies zo ingediend; dit is het eerste antwoord. Er is niets nieuws opgeslagen.",
+        )
+    return redirect("web-declaratie", uuid=declaratie.uuid)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaratie_nieuw(request):
+    require(request.user, roles.AANBIEDER)
+    if request.method == "POST":
+        kop = DeclaratieKopForm(request.POST)
+        regels = PrestatieFormSet(request.POST, prefix="regels")
+        if kop.is_valid() and regels.is_valid():
+            begin, eind = rules.month_bounds(kop.cleaned_data["periode"])
+            invoer = services.DeclaratieInvoer(
+                declaratie_nummer=kop.cleaned_data["declaratie_nummer"].strip(),
+                begindatum=begin,
+                einddatum=eind,
+                regels=[f.regel() for f in regels.forms if f.has_changed() and f.cleaned_data],
+            )
+            try:
+                declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
+            except BusinessRuleError as exc:
+                add_rule_error(kop, exc)
+            else:
+                return _declaratie_ingediend(request, declaratie, created)
+        status = 400
+    else:
+        kop = DeclaratieKopForm(initial={"periode": timezone.localdate().replace(day=1)})
+        regels = PrestatieFormSet(prefix="regels")
+        status = 200
+    return render(request, "declaraties/declaratie_nieuw.html", {"kop": kop, "regels": regels}, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaratie_upload(request):
+    require(request.user, roles.AANBIEDER)
+    status = 200
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            invoer, fouten = invoer_uit_bestand(form.cleaned_data["bestand"])
+            for fout in fouten:
+                prefix = "" if fout.naam == "bestand" else f"{fout.naam}: "
+                form.add_error("bestand", f"{prefix}{fout.reden} (code: {fout.code})")
+            if invoer is not None:
+                try:
+                    declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
+                except BusinessRuleError as exc:
+                    add_rule_error(form, exc, field_map={"declaratie_nummer": "bestand"})
+                else:
+                    return _declaratie_ingediend(request, declaratie, created)
+        status = 400
+    else:
+        form = UploadForm()
+    return render(request, "declaraties/declaratie_upload.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def declaratie_sjabloon(request, formaat):
+    require(request.user, roles.AANBIEDER)
+    if export_format(formaat) == "xlsx":
+        body, content_type = upload.sjabloon_xlsx(), exports.XLSX_TYPE
+    else:
+        body, content_type = upload.sjabloon_csv(), exports.CSV_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="declaratie-sjabloon.{formaat}"'
+    return response
+
+
+def _declaratie_context(request, declaratie, formset=None) -> dict:
+    regels = list(declaratie.prestaties.order_by("regelnummer"))
+    for p in regels:
+        p.codes = retourcodes(p.retourcodes)
+    wachtend = [p for p in regels if p.status == "in_behandeling"]
+    mag_beoordelen = bool(wachtend) and permissions.can_beoordelen(request.user, declaratie).allowed
+    if mag_beoordelen and (formset is None or _rijen(formset) != [p.product_referentie for p in wachtend]):
+        # A form whose rows are not the waiting lines (a crafted or stale one: another beoordelaar
+        # decided in between) is shown afresh, one row per waiting line.
+        formset = BeoordelingFormSet(
+            initial=[{"product_referentie": p.product_referentie} for p in wachtend], prefix="b"
+        )
+    status = selectors.declaratie_status(
+        toegekend=declaratie.aantal_toegekend,
+        afgewezen=declaratie.aantal_afgewezen,
+        in_behandeling=declaratie.aantal_in_behandeling,
+    )
+    return {
+        "declaratie": declaratie,
+        "status": status,
+        "codes": retourcodes(["8001"]) if status == "toegekend" else [],
+        "regels": regels,
+        "beoordeling": list(zip(wachtend, formset.forms, strict=True)) if mag_beoordelen else None,
+        "formset": formset if mag_beoordelen else None,
+        # who declared is told why the judging is someone else's (four eyes), provider or not
+        "zelf_ingediend": bool(wachtend)
+        and vier_ogen_probleem(request.user.pk, declaratie.ingediend_door_id) is not None,
+    }
+
+
+def _rijen(formset) -> list:
+    """The lines a (posted) formset's rows name; none for a broken management form."""
+    return [form["product_referentie"].value() for form in formset.forms]
+
+
+def _declaratie(request, uuid):
+    return get_object_or_404(selectors.with_line_counts(selectors.declaraties_for(request.user)), uuid=uuid)
+
+
+@login_required
+@require_GET
+def declaratie_detail(request, uuid):
+    require(request.user, *DECLARATIE_ROLES)
+    declaratie = _declaratie(request, uuid)
+    return render(request, "declaraties/declaratie_detail.html", _declaratie_context(request, declaratie))
+
+
+@login_required
+@require_POST
+def declaratie_beoordeling(request, uuid):
+    """The web form of ``POST /declaraties/{uuid}/beoordelingen``: the rows go to the same service,
+    which refuses a line decided twice, a line of another declaration and a line that no longer
+    waits (issue 9, finding 6); the confirmation step is shown only for an assessment that passes."""
+    require(request.user, roles.UWV_BEOORDELAAR)
+    declaratie = _declaratie(request, uuid)
+    formset = BeoordelingFormSet(request.POST, prefix="b")
+    fouten = []
+    if formset.is_valid():
+        besluiten = [
+            {
+                "product_referentie": f.cleaned_data["product_referentie"],
+                "besluit": f.cleaned_data["besluit"],
+                "toelichting": f.cleaned_data.get("toelichting", ""),
+            }
+            for f in formset.forms
+            if f.cleaned_data.get("besluit")
+        ]
+        try:
+            services.prestaties_beoordeling_check(by=request.user, declaratie=declaratie, besluiten=besluiten)
+            if not confirmed(request):
+                return _bevestig_beoordeling(request, declaratie, besluiten)
+            services.prestaties_beoordelen(by=request.user, declaratie=declaratie, besluiten=besluiten)
+        except BusinessRuleError as exc:
+            fouten.append(rule_message(exc))
+        else:
+            messages.success(request, f"{len(besluiten)} regel(s) beoordeeld.")
+            return redirect("web-declaratie", uuid=uuid)
+    elif formset.non_form_errors():
+        fouten.append("Het formulier is niet compleet verstuurd; laad de pagina opnieuw (code: ongeldige-invoer).")
+    declaratie = _declaratie(request, uuid)
+    context = _declaratie_context(request, declaratie, formset)
+    context["beoordeling_fouten"] = fouten
+    return render(request, "declaraties/declaratie_detail.html", context, status=400)
+
+
+def _bevestig_beoordeling(request, declaratie, besluiten):
+    toe = [b["product_referentie"] for b in besluiten if b["besluit"] == "toegekend"]
+    af = [b["product_referentie"] for b in besluiten if b["besluit"] == "afgewezen"]
+    gevolg = []
+    if toe:
+        gevolg.append(
+            f"U kent {len(toe)} regel(s) toe: {', '.join(toe)}. Die worden meegenomen in de volgende betaalopdracht."
+        )
+    if af:
+        gevolg.append(f"U wijst {len(af)} regel(s) af: {', '.join(af)}. De aanbieder ziet uw toelichting.")
+    gevolg.append("Dit besluit kunt u hierna niet meer wijzigen.")
+    return confirm_page(
+        request,
+        titel=f"Bevestig uw beoordeling van declaratie {declaratie.declaratie_nummer}",
+        gevolg=gevolg,
+        terug=reverse("web-declaratie", kwargs={"uuid": declaratie.uuid}),
+        knop="Ja, leg de besluiten vast",
+    )
+
+
+@login_required
+@require_GET
+def prestatie_werkvoorraad(request):
+    """UWV's queue: declaration lines waiting for a beoordelaar, oldest declaration first."""
+    require(request.user, *roles.UWV_ROLES)
+    form = PrestatieFilterForm(request.GET)
+    filters = form.filters()
+    qs = selectors.prestaties_for(request.user).filter(status=filters.get("status", "in_behandeling"))
+    if "toewijzing" in filters:
+        qs = qs.filter(toewijzing_nummer=filters["toewijzing"])
+    page, query = paginate(request, qs.order_by("declaratie__ingediend_op", "declaratie_id", "regelnummer"))
+    return render(request, "declaraties/werkvoorraad.html", {"form": form, "page_obj": page, "query": query})

@@ -1,0 +1,93 @@
+"""One definition of an overdue claim ("te laat": past the due date, not paid, money still open),
+the same on the claims page (its filter and its flag), in the API (``teLaat``) and in the overview
+per gemeente. The case that used to split them: a claim received in full while a dispute is still
+open keeps the status ``betwist``; the list filter used to call it overdue, the flag did not."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.test import Client
+
+from declaraties import selectors, services
+from declaraties.models import Betaalopdracht, Vordering
+from tests.factories import budget
+from tests.trajecten.helpers import approved_traject
+
+from .geld_helpers import declare, moment, start_line
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(moment(D(2026, 3, 2)), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def claims(clock, world):
+    """Two paid start lines for Amsterdam, one for Utrecht; the April run sends one claim per
+    gemeente (due 1 May). Amsterdam disputes a line and then pays the whole claim: received in
+    full, still ``betwist``. Utrecht pays nothing."""
+    budget(world.utrecht, world.gem_regeling)
+    ams = [approved_traject(world, perceel="demo-gem-epa") for _ in range(2)]
+    utr = approved_traject(world, perceel="demo-gem-epa", gemeente="0344", gemeente_user=world.gem_utrecht)
+    declare(world.ggz_noord, "D-1", [start_line(t, f"R-{i}", D(2026, 3, 2)) for i, t in enumerate([*ams, utr])])
+    services.betaalopdrachten_aanmaken(datum=D(2026, 3, 2))
+    opdracht = Betaalopdracht.objects.get()
+    services.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
+    services.betaalopdracht_bevestigen(by=world.uwv_fin, opdracht=opdracht, datum=D(2026, 3, 2))
+    clock.move_to(moment(D(2026, 4, 1)))
+    services.vorderingen_aanmaken(datum=D(2026, 4, 1))
+    amsterdam = Vordering.objects.get(gemeente=world.amsterdam)
+    utrecht = Vordering.objects.get(gemeente=world.utrecht)
+    services.bezwaar_indienen(
+        by=world.gem_amsterdam, vordering=amsterdam, regel=amsterdam.regels.first(), toelichting="Niet bij ons bekend"
+    )
+    services.ontvangst_registreren(by=world.uwv_fin, vordering=amsterdam, bedrag=amsterdam.bedrag, datum=D(2026, 4, 1))
+    amsterdam.refresh_from_db()
+    assert (amsterdam.status, amsterdam.openstaand, amsterdam.vervaldatum) == (
+        "betwist",
+        Decimal("0.00"),
+        D(2026, 5, 1),
+    )
+    clock.move_to(moment(D(2026, 5, 4)))
+    return {"amsterdam": amsterdam, "utrecht": utrecht}
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_list_filter_shows_exactly_the_claims_flagged_overdue(claims, world):
+    page = _client(world.uwv_fin).get("/vorderingen/")
+    flagged = {rij["v"].uuid for rij in page.context["rijen"] if rij["te_laat"]}
+    assert flagged == {claims["utrecht"].uuid}
+
+    filtered = _client(world.uwv_fin).get("/vorderingen/", {"te_laat": "on"})
+    assert [rij["v"].uuid for rij in filtered.context["rijen"]] == [claims["utrecht"].uuid]
+    assert all(rij["te_laat"] for rij in filtered.context["rijen"])
+
+
+def test_the_claim_page_the_api_and_the_overview_agree(claims, world):
+    for key, overdue in (("amsterdam", False), ("utrecht", True)):
+        vordering = claims[key]
+        page = _client(world.uwv_fin).get(f"/vorderingen/{vordering.uuid}/")
+        assert page.context["te_laat"] is overdue
+        assert ('<strong class="waarschuwing">te laat</strong>' in page.content.decode()) is overdue
+        assert world.client(world.uwv_fin).get(f"/api/v1/vorderingen/{vordering.uuid}").json()["teLaat"] is overdue
+    rows = {r["gemeente"]: r for r in world.client(world.uwv_fin).get("/api/v1/vorderingen/overzicht").json()}
+    assert (rows["0363"]["aantalTeLaat"], rows["0344"]["aantalTeLaat"]) == (0, 1)
+    assert rows["0344"]["teLaat"] == str(claims["utrecht"].bedrag)
+
+
+def test_on_the_due_date_itself_a_claim_is_not_yet_overdue(claims, world, clock):
+    clock.move_to(moment(D(2026, 5, 1)))
+    assert not Vordering.objects.filter(selectors.vordering_te_laat_q(D(2026, 5, 1))).exists()
+    assert list(Vordering.objects.filter(selectors.vordering_te_laat_q(D(2026, 5, 2)))) == [claims["utrecht"]]
+    assert world.client(world.uwv_fin).get(f"/api/v1/vorderingen/{claims['utrecht'].uuid}").json()["teLaat"] is False
