@@ -1,6 +1,6 @@
 """GET /werkmonitor (api.md): the work monitor as JSON (paginated per trajectory, with the
-aggregates), CSV or XLSX. Kept apart from api.py so the monitor's view stays next to its
-selectors in werkmonitor.py; no business logic here."""
+aggregates), CSV or XLSX. The monitor itself (query, totals, suppression, files) is the
+package ``trajecten.werkmonitor``; no business logic here."""
 
 import io
 
@@ -12,9 +12,9 @@ from rest_framework import serializers
 from backoffice.api import BaseView
 from backoffice.errors import BusinessRuleError
 
-from . import verwerkingen
-from . import werkmonitor as wm
-from .models import Traject
+from .. import verwerkingen
+from .. import werkmonitor as wm
+from ..models import Traject
 
 FORMATEN = ("json", "csv", "xlsx")
 DELEN = ("trajecten", "totalen")
