@@ -35,7 +35,7 @@ receives), ``bestanden`` (CSV and XLSX) and ``taak`` (the quarterly export and i
 names below are the package's public face (the API view, the dashboards, the tests, the bench).
 """
 
-from .bestanden import _group_columns, bestandsnaam, iter_csv, neutralise, write_xlsx
+from .bestanden import _group_columns, bestandsnaam, iter_csv, write_xlsx, xlsx_sheets
 from .kwartaal import Kwartaal, parse_kwartaal, vorig_kwartaal
 from .onderdrukking import (
     AANVULLEND,
@@ -89,7 +89,6 @@ __all__ = [
     "drempel_nu",
     "export_dir",
     "iter_csv",
-    "neutralise",
     "onderdruk",
     "opmerkingen",
     "parse_kwartaal",
@@ -103,4 +102,5 @@ __all__ = [
     "werkmonitor_totals",
     "werkmonitor_uitvoer",
     "write_xlsx",
+    "xlsx_sheets",
 ]

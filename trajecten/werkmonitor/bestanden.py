@@ -1,35 +1,19 @@
-"""The work monitor as files: CSV (streamed line by line) and XLSX (two sheets), and their names."""
+"""The work monitor as files: CSV (streamed line by line) and XLSX (two sheets), and their names,
+through the core's one spreadsheet writer and its injection guard (backoffice/spreadsheet.py)."""
 
-import csv
-import io
 import itertools
+from collections.abc import Iterator
+
+from backoffice import spreadsheet
 
 from .kwartaal import Kwartaal
 from .rows import BIN_KOLOMMEN, CONTRACTEN, REDENEN
 from .uitvoer import Uitvoer
 
-_GEVAARLIJK = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Against formula injection (OWASP): a text cell that a spreadsheet would read as a formula
-    gets a leading apostrophe. Numbers, dates and booleans stay what they are."""
-    if isinstance(value, str) and value.startswith(_GEVAARLIJK):
-        return "'" + value
-    return value
-
 
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _cell(value):
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if value is None:
-        return ""
-    return neutralise(value)
 
 
 def _group_columns() -> list[str]:
@@ -58,49 +42,33 @@ def _group_columns() -> list[str]:
     return columns
 
 
-def iter_csv(records, columns, notes=()) -> "iter[str]":
-    """CSV lines (with a header in camelCase, as in the JSON), semicolon-free: comma, UTF-8. The
-    notes follow as rows of their own: ``opmerking`` in the first column, the text in the second."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_camel(c) for c in columns])
-    yield buffer.getvalue()
-    rows = ([_cell(record[c]) for c in columns] for record in records)
-    for row in itertools.chain(rows, (["opmerking", note] for note in notes)):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(row)
-        yield buffer.getvalue()
+def _rows(records, columns, notes) -> Iterator[list]:
+    """The records' values in ``columns``, then the notes as rows of their own: ``opmerking`` in
+    the first column, the text in the second."""
+    yield from ([record[c] for c in columns] for record in records)
+    yield from (["opmerking", note] for note in notes)
+
+
+def iter_csv(records, columns, notes=()) -> Iterator[str]:
+    """CSV lines (with a header in camelCase, as in the JSON), semicolon-free: comma, UTF-8, no BOM;
+    the notes under the table."""
+    return spreadsheet.iter_csv([_camel(c) for c in columns], _rows(records, columns, notes), delimiter=",", bom=False)
+
+
+def xlsx_sheets(uitvoer: "Uitvoer") -> list[spreadsheet.Sheet]:
+    """Two sheets, Trajecten and Totalen; the notes under each table, after an empty row."""
+    columns = _group_columns()
+    notes = [[], *(["opmerking", note] for note in uitvoer.opmerkingen)]
+    trajecten = itertools.chain(_rows(uitvoer.records(), uitvoer.kolommen, ()), notes)
+    return [
+        ("Trajecten", [_camel(c) for c in uitvoer.kolommen], trajecten),
+        ("Totalen", [_camel(c) for c in columns], itertools.chain(_rows(uitvoer.groepen(), columns, ()), notes)),
+    ]
 
 
 def write_xlsx(target, uitvoer: "Uitvoer") -> None:
-    """Two sheets, Trajecten and Totalen, written in write-only mode (constant memory); the notes
-    under each table."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Trajecten")
-    sheet.append([_camel(c) for c in uitvoer.kolommen])
-    for record in uitvoer.records():
-        sheet.append([_xlsx_cell(record[c]) for c in uitvoer.kolommen])
-    sheet.append([])
-    for note in uitvoer.opmerkingen:
-        sheet.append(["opmerking", note])
-    sheet = workbook.create_sheet("Totalen")
-    columns = _group_columns()
-    sheet.append([_camel(c) for c in columns])
-    for record in uitvoer.groepen():
-        sheet.append([_xlsx_cell(record[c]) for c in columns])
-    sheet.append([])
-    for note in uitvoer.opmerkingen:
-        sheet.append(["opmerking", note])
-    workbook.save(target)
-
-
-def _xlsx_cell(value):
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    return neutralise(value)
+    """The workbook of ``xlsx_sheets``, written in write-only mode (constant memory)."""
+    spreadsheet.xlsx_write(target, xlsx_sheets(uitvoer))
 
 
 def bestandsnaam(kwartaal: Kwartaal, deel: str, extensie: str) -> str:
