@@ -47,6 +47,17 @@ def _op_deadline(qs):
     return qs.prefetch_related(None).order_by(F("beslis_deadline").asc(nulls_last=True), "ingediend_op", "id")
 
 
+def _aanvragen(user, wachtend: Q, leeg: str) -> dict:
+    today = timezone.localdate()
+    return sectie(
+        "Aanvragen om te beslissen",
+        _op_deadline(traj.aanvragen_for(user).filter(wachtend)),
+        lambda a: _aanvraag(a, today, user),
+        link=url("web-aanvragen"),
+        leeg=leeg,
+    )
+
+
 def _verlengingen(user, route: str) -> dict:
     today = timezone.localdate()
     verlengingen = traj.verlengingen_for(user).filter(status="aangevraagd", traject__route=route)
@@ -58,21 +69,12 @@ def _verlengingen(user, route: str) -> dict:
     )
 
 
-# --- UWV beoordelaar ------------------------------------------------------------------------------
+# --- UWV beoordelaar (the UWV route; the gemeente route after the beschikking) ---------------------
 
 
 def uwv_aanvragen(user) -> dict:
-    today = timezone.localdate()
-    open_aanvragen = traj.aanvragen_for(user).filter(
-        Q(route="uwv", status="ingediend") | Q(route="gemeente", status="gemeente_akkoord")
-    )
-    return sectie(
-        "Aanvragen om te beslissen",
-        _op_deadline(open_aanvragen),
-        lambda a: _aanvraag(a, today, user),
-        link=url("web-aanvragen"),
-        leeg="Er wachten geen aanvragen op een besluit.",
-    )
+    wachtend = Q(route="uwv", status="ingediend") | Q(route="gemeente", status="gemeente_akkoord")
+    return _aanvragen(user, wachtend, "Er wachten geen aanvragen op een besluit.")
 
 
 def uwv_verlengingen(user) -> dict:
@@ -83,15 +85,7 @@ def uwv_verlengingen(user) -> dict:
 
 
 def gemeente_aanvragen(user) -> dict:
-    today = timezone.localdate()
-    aanvragen = traj.aanvragen_for(user).filter(route="gemeente", status="ingediend")
-    return sectie(
-        "Aanvragen om te beslissen",
-        _op_deadline(aanvragen),
-        lambda a: _aanvraag(a, today, user),
-        link=url("web-aanvragen"),
-        leeg="Er wachten geen aanvragen op uw beschikking.",
-    )
+    return _aanvragen(user, Q(route="gemeente", status="ingediend"), "Er wachten geen aanvragen op uw beschikking.")
 
 
 def gemeente_verlengingen(user) -> dict:
