@@ -1,31 +1,26 @@
-"""The wiring of the scheduled jobs: which steps of which app make up each job, and the one code
-path that runs a job, whether Celery beat queued it or someone typed ``run_job``.
+"""The scheduled jobs and the one code path that runs a job, whether Celery beat queued it or
+someone typed ``run_job``.
 
-A job is a list of steps; a step is ``(name, callable(datum) -> dict[str, int])``. Each step runs
-in its own transaction; its counts go into the job's ``Taakrun``. A step that breaks is recorded
-in ``fouten`` and the other steps still run; a transient error (the database or the broker away)
-is re-raised after recording, so that the Celery task retries the whole (idempotent) job.
+A job is a list of steps; a step is ``(name, callable(datum) -> dict[str, int])``. Which steps make
+up each job, and in which order, the apps register in their ``AppConfig.ready()``
+(``backoffice.registry``; the core's own steps: ``register_core_steps`` below). Each step runs in
+its own transaction; its counts go into the job's ``Taakrun``. A step that breaks is recorded in
+``fouten`` and the other steps still run; a transient error (the database or the broker away) is
+re-raised after recording, so that the Celery task retries the whole (idempotent) job.
 See docs/jobs.md."""
 
 import logging
-from collections.abc import Callable
 from datetime import date
 
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from declaraties import jobs as declaraties_jobs
-from declaraties import services as declaraties_services
-from financiering import jobs as financiering_jobs
-from trajecten import jobs as trajecten_jobs
-from trajecten import verwerkingen as traject_verwerkingen
-from trajecten import werkmonitor
-
-from . import verwerkingslog
+from . import registry, verwerkingslog
 from .history import taakrun_context
 from .locks import job_lock
 from .models import Instellingen, Taakrun
 from .notificaties import digests_send
+from .registry import NietBeschikbaar, Step  # noqa: F401  (the steps' names for them)
 from .signalering import signalen_bijwerken
 
 logger = logging.getLogger(__name__)
@@ -38,21 +33,10 @@ try:  # redis-py's ConnectionError is not the builtin one
 except ImportError:  # pragma: no cover
     pass
 
-Step = tuple[str, Callable[[date], dict[str, int]]]
-
-
-class NietBeschikbaar(Exception):
-    """A step whose code is not there yet: recorded honestly as an error, never as a success."""
-
 
 def _signalen(datum: date) -> list[Step]:
-    """One step per kind of signal, in a fixed order."""
-    instellingen = Instellingen.get()
-    oorzaken = [
-        *trajecten_jobs.signaal_oorzaken(datum=datum, instellingen=instellingen),
-        *financiering_jobs.signaal_oorzaken(datum=datum, instellingen=instellingen),
-        *declaraties_jobs.signaal_oorzaken(datum=datum, instellingen=instellingen),
-    ]
+    """One step per kind of signal, in a fixed order (the apps' registered causes)."""
+    oorzaken = registry.signaal_oorzaken(datum=datum, instellingen=Instellingen.get())
     return [
         (
             f"signalen.{o.soort}",
@@ -62,66 +46,33 @@ def _signalen(datum: date) -> list[Step]:
     ]
 
 
-def _werkmonitor_export(datum: date) -> dict[str, int]:
-    """The work monitor of the last complete quarter before ``datum`` (run on 1 Jan/Apr/Jul/Oct),
-    and its trajectories' participants in the processing log (one INSERT ... SELECT)."""
-    kwartaal = werkmonitor.vorig_kwartaal(datum)
-    counts = werkmonitor.werkmonitor_export(kwartaal=kwartaal)
-    rows = werkmonitor._alle_trajecten(werkmonitor.parse_kwartaal(kwartaal))
-    counts["werkmonitor.verwerkingslog"] = traject_verwerkingen.monitor_vastleggen(
-        rows, user=None, kanaal="job", handeling="exporteren", route="taak quarterly: werkmonitor"
+def register_core_steps() -> None:
+    """The core's own steps, between the apps' (their orders: see each app's ``apps.py``)."""
+    # nightly: after the expiry of trajectories (10), so that the signals see today's states.
+    registry.register_job_steps("nightly", _signalen, order=20)
+    registry.register_job_step("nightly", "notificaties", lambda d: digests_send(datum=d), order=30)
+    # monthly: the processing log's own retention (docs/privacy.md, "Verwerkingslog").
+    registry.register_job_step(
+        "monthly",
+        "verwerkingslog_opschonen",
+        lambda d: verwerkingslog.verwerkingen_opschonen(datum=d),
+        order=90,
+        doel="toezicht",
     )
-    return counts
-
-
-# The quarterly work-monitor export (issue 4, item 4; trajecten.werkmonitor).
-WERKMONITOR: Callable[[date], dict[str, int]] | None = _werkmonitor_export
-
-
-def _werkmonitor(datum: date) -> dict[str, int]:
-    if WERKMONITOR is None:
-        raise NietBeschikbaar("De werkmonitor-export is nog niet beschikbaar (issue 4, punt 4).")
-    return WERKMONITOR(datum)
-
-
-def steps_for(name: str, datum: date) -> list[Step]:
-    if name == "nightly":
-        return [
-            # Expiry first, so that the signals see today's states.
-            ("trajecten_expire", lambda d: trajecten_jobs.trajecten_expire(datum=d)),
-            *_signalen(datum),
-            ("notificaties", lambda d: digests_send(datum=d)),
-            # Last: a participant anonymised today no longer appears in today's digest anyway.
-            ("bewaartermijn", lambda d: declaraties_jobs.bewaartermijn_toepassen(datum=d)),
-        ]
-    if name == "weekly":
-        return [("betaalopdrachten", lambda d: declaraties_services.betaalopdrachten_aanmaken(datum=d))]
-    if name == "monthly":
-        return [
-            ("vorderingen", lambda d: declaraties_services.vorderingen_aanmaken(datum=d)),
-            ("vorderingen_herinneren", lambda d: declaraties_services.vorderingen_herinneren(datum=d)),
-            # The processing log's own retention (docs/privacy.md, "Verwerkingslog").
-            ("verwerkingslog_opschonen", lambda d: verwerkingslog.verwerkingen_opschonen(datum=d)),
-        ]
-    if name == "quarterly":
-        return [("werkmonitor", _werkmonitor)]
-    raise ValueError(f"Onbekende taak: {name}")
 
 
 JOBS = ("nightly", "weekly", "monthly", "quarterly")
 
-# The purpose of a step that reads a participant's data (the processing log); else signalering.
-STAP_DOELEN = (
-    ("werkmonitor", "monitoring"),
-    ("betaalopdrachten", "betalen"),
-    ("vorderingen", "betalen"),
-    ("verwerkingslog", "toezicht"),
-    ("bewaar", "bewaartermijn"),
-)
+
+def steps_for(name: str, datum: date) -> list[Step]:
+    if name not in JOBS:
+        raise ValueError(f"Onbekende taak: {name}")
+    return registry.job_steps(name, datum)
 
 
 def _stap_doel(step: str) -> str:
-    return next((doel for deel, doel in STAP_DOELEN if deel in step), "signalering")
+    """The purpose of a step that reads a participant's data (the processing log), as registered."""
+    return registry.stap_doel(step)
 
 
 def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:

@@ -11,7 +11,7 @@ from financiering import api as fin
 from financiering import views as financiering_web
 from trajecten import api as traj
 from trajecten import views as trajecten_web
-from trajecten.api_werkmonitor import Werkmonitor
+from trajecten.api.werkmonitor import Werkmonitor
 
 from . import jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
 from . import views as backoffice_web

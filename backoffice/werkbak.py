@@ -5,15 +5,25 @@ Each section is a dict ``{"titel", "aantal", "rijen", "link", "leeg"}``; rows ar
 the apps' selectors; a fixed number of queries per section whatever the data size (a count and a
 sliced list).
 
-backoffice sits at the bottom of the import order, so the sections that read higher apps are
-registered by those apps' names at call time (the wiring, like urls.py)."""
+backoffice sits at the bottom of the import order: the apps register their sections per role in
+their ``AppConfig.ready()`` (``backoffice.registry``); ``voor`` shows them without naming an app."""
 
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 
-from . import roles, selectors
+from . import registry, roles, selectors
 
 MAX_RIJEN = 8
+
+# The order of the roles' sections for a user with several roles.
+ROLVOLGORDE = (
+    roles.UWV_BEOORDELAAR,
+    roles.UWV_FINANCIEEL,
+    roles.GEMEENTE,
+    roles.AANBIEDER,
+    roles.AUDITOR,
+    roles.BEHEERDER,
+)
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -31,12 +41,10 @@ def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.")
 
 
 def voor(user) -> list[dict]:
-    from . import werkbak_secties  # the wiring: names every app
-
     secties = []
-    for role, maker in werkbak_secties.PER_ROL:
+    for role in ROLVOLGORDE:
         if roles.has_role(user, role):
-            secties.extend(maker(user))
+            secties.extend(maker(user) for maker in registry.werkbak_secties(role))
     return secties
 
 

@@ -23,6 +23,7 @@ from financiering.rules import planned_end
 from tests.trajecten.helpers import approved_traject
 from trajecten import services as traject_services
 from trajecten.models import Aanvraag, Traject
+from trajecten.werkmonitor import taak as werkmonitor_taak
 
 from .jobs_helpers import START, open_signalen, run
 
@@ -270,7 +271,7 @@ def test_weekly_monthly_and_quarterly(wereld, clock, settings, tmp_path):
 
     # Without the export the job says so, and does not pretend to have succeeded.
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr(schedule, "WERKMONITOR", None)
+    monkeypatch.setattr(werkmonitor_taak, "WERKMONITOR", None)
     try:
         with pytest.raises(CommandError):
             call_command("run_job", "quarterly", "--date", "2026-04-01")

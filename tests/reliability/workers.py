@@ -52,7 +52,7 @@ def _install_pause(spec: str) -> None:
         schedule.steps_for = steps_for
     elif kind == "replace":
         n, marker = int(rest[0]), rest[1]
-        from trajecten import werkmonitor
+        from trajecten.werkmonitor import taak as werkmonitor  # where the export replaces its files
 
         real_replace = os.replace
         calls = {"n": 0}

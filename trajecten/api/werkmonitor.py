@@ -1,24 +1,21 @@
 """GET /werkmonitor (api.md): the work monitor as JSON (paginated per trajectory, with the
-aggregates), CSV or XLSX. Kept apart from api.py so the monitor's view stays next to its
-selectors in werkmonitor.py; no business logic here."""
+aggregates), CSV or XLSX. The monitor itself (query, totals, suppression, files) is the
+package ``trajecten.werkmonitor``; no business logic here."""
 
-import io
-
-from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
+from backoffice import spreadsheet
 from backoffice.api import BaseView
 from backoffice.errors import BusinessRuleError
 
-from . import verwerkingen
-from . import werkmonitor as wm
-from .models import Traject
+from .. import verwerkingen
+from .. import werkmonitor as wm
+from ..models import Traject
 
 FORMATEN = ("json", "csv", "xlsx")
 DELEN = ("trajecten", "totalen")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class WerkmonitorRijSerializer(serializers.Serializer):
@@ -35,8 +32,7 @@ class WerkmonitorRijSerializer(serializers.Serializer):
     periode_tot_eerste_baan = serializers.CharField(allow_null=True)
 
 
-def _download(response, filename: str):
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _no_store(response):
     response["Cache-Control"] = "no-store"
     return response
 
@@ -59,7 +55,7 @@ class Werkmonitor(BaseView):
         responses={
             (200, "application/json"): WerkmonitorRijSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.BINARY,
-            (200, XLSX): OpenApiTypes.BINARY,
+            (200, spreadsheet.XLSX_TYPE): OpenApiTypes.BINARY,
         },
     )
     def get(self, request):
@@ -86,13 +82,11 @@ class Werkmonitor(BaseView):
                 lines = wm.iter_csv(uitvoer.records(), uitvoer.kolommen, uitvoer.opmerkingen)
             else:
                 lines = wm.iter_csv(uitvoer.groepen(), wm._group_columns(), uitvoer.opmerkingen)
-            response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-            return _download(response, wm.bestandsnaam(kwartaal, deel, "csv"))
+            return _no_store(spreadsheet.csv_streaming_response(lines, wm.bestandsnaam(kwartaal, deel, "csv")))
 
         if formaat == "xlsx":
-            buffer = io.BytesIO()
-            wm.write_xlsx(buffer, uitvoer)
-            return _download(HttpResponse(buffer.getvalue(), content_type=XLSX), wm.bestandsnaam(kwartaal, "", "xlsx"))
+            sheets = wm.xlsx_sheets(uitvoer)
+            return _no_store(spreadsheet.xlsx_response(sheets, wm.bestandsnaam(kwartaal, "", "xlsx")))
 
         page = self.paginate_queryset(uitvoer.rijen)
         verwerkingen.nummers_vastleggen([raw["toewijzing_nummer"] for raw in page], user=request.user, route=route)

@@ -1,0 +1,91 @@
+"""The app registry: what the domain apps contribute to the shared core, so that the core runs and
+shows it without naming an app (the core sits at the bottom of the import order; see
+docs/architecture.md, "Het register").
+
+Each app fills it in its ``AppConfig.ready()`` (``trajecten/apps.py``, ...):
+
+- ``register_job_step(job, name, func, order=, doel=)``: a step ``func(datum) -> counts`` of a
+  scheduled job (``backoffice.schedule`` runs the steps of a job in ``order``), with the purpose
+  under which it reads participants (the processing log; default ``signalering``);
+- ``register_job_steps(job, factory, order=)``: a group of steps only known on the day
+  (``factory(datum) -> [(name, func), ...]``), such as one step per kind of signal;
+- ``register_signaal_oorzaken(factory, order=)``: the causes of signals an app knows
+  (``factory(datum=, instellingen=) -> [Oorzaken, ...]``), made into the nightly signal steps;
+- ``register_werkbak_sectie(role, factory, order=)``: a section ``factory(user) -> dict`` of the
+  start page's work queue for a role (``backoffice.werkbak.voor``).
+
+Equal orders keep the order of registration. Registering the same function at the same order again replaces it, so
+a second ``ready()`` (some test runners) adds nothing twice."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+Step = tuple[str, Callable[[date], dict[str, int]]]
+
+
+class NietBeschikbaar(Exception):
+    """A step whose code is not there yet: recorded honestly as an error, never as a success."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    order: int
+    key: str
+    value: object
+
+
+_job_steps: dict[str, list[_Entry]] = {}
+_signaal_oorzaken: list[_Entry] = []
+_werkbak: dict[str, list[_Entry]] = {}
+_doelen: dict[str, str] = {}
+
+
+def _key(func, order: int) -> str:
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}@{order}"
+
+
+def _add(entries: list[_Entry], entry: _Entry) -> None:
+    entries[:] = [e for e in entries if e.key != entry.key]
+    entries.append(entry)
+    entries.sort(key=lambda e: e.order)  # stable: equal orders keep the order of registration
+
+
+def register_job_steps(job: str, factory: Callable[[date], list[Step]], *, order: int) -> None:
+    _add(_job_steps.setdefault(job, []), _Entry(order, _key(factory, order), factory))
+
+
+def register_job_step(
+    job: str, name: str, func: Callable[[date], dict[str, int]], *, order: int, doel: str = "signalering"
+) -> None:
+    """``doel``: the purpose under which the step's reads of participants enter the processing log."""
+    _doelen[name] = doel
+    _add(_job_steps.setdefault(job, []), _Entry(order, f"step:{name}", lambda datum: [(name, func)]))
+
+
+def job_steps(job: str, datum: date) -> list[Step]:
+    """The steps of ``job`` on ``datum``, in order."""
+    return [step for entry in _job_steps.get(job, ()) for step in entry.value(datum)]
+
+
+def stap_doel(name: str) -> str:
+    """The registered purpose of step ``name``; any other step (the signals): ``signalering``."""
+    return _doelen.get(name, "signalering")
+
+
+def register_signaal_oorzaken(factory: Callable, *, order: int) -> None:
+    _add(_signaal_oorzaken, _Entry(order, _key(factory, order), factory))
+
+
+def signaal_oorzaken(*, datum: date, instellingen) -> list:
+    """Every app's causes of signals on ``datum``, in order (``backoffice.signalering.Oorzaken``)."""
+    return [o for entry in _signaal_oorzaken for o in entry.value(datum=datum, instellingen=instellingen)]
+
+
+def register_werkbak_sectie(role: str, factory: Callable, *, order: int) -> None:
+    _add(_werkbak.setdefault(role, []), _Entry(order, _key(factory, order), factory))
+
+
+def werkbak_secties(role: str) -> list[Callable]:
+    """The section makers of ``role``'s work queue, most urgent first."""
+    return [entry.value for entry in _werkbak.get(role, ())]

@@ -1,0 +1,76 @@
+"""What the trajecten API views and serializers share: the roles that see cases, the leaving out
+of personal fields a user may not see, the base of the views under a trajectory, and the input
+of a decision (on an application or an extension)."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from backoffice import limieten, roles
+from backoffice.api import BaseView
+
+from .. import selectors
+from ..models import BesluitUitkomst, Traject
+
+CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
+
+
+def _viewer(serializer):
+    """The user the answer is for; without a request in the context nobody (nothing personal)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class PersonalDataMixin:
+    """Leaves out of the answer the participant's fields the user may not see
+    (``selectors.personal_fields_for``, docs/privacy.md). ``PERSONAL`` lists this serializer's
+    fields that are personal; ``deelnemer`` (a link to the person) is null when none may be seen."""
+
+    PERSONAL: frozenset[str] = selectors.PERSOONSVELDEN
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        allowed = selectors.personal_fields_for(_viewer(self), instance)
+        for name in self.PERSONAL - allowed:
+            data.pop(name, None)
+        if not allowed and "deelnemer" in data:
+            data["deelnemer"] = None
+        return data
+
+
+class _TrajectChild(BaseView):
+    required_roles = CASE_ROLES
+
+    def traject(self, uuid) -> Traject:
+        return get_object_or_404(selectors.trajecten_for(self.request.user), uuid=uuid)
+
+
+class _ProviderCreate(_TrajectChild):
+    """POST of something the provider registers on its trajectory, through ``create``, a service
+    called as ``create(by=user, traject=traject, **validated_data)``."""
+
+    create = None
+
+    def post(self, request, uuid):
+        roles.require_role(request.user, roles.AANBIEDER)
+        traject = self.traject(uuid)
+        write = self.get_serializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        created = type(self).create(by=request.user, traject=traject, **write.validated_data)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class _TrajectChildList(mixins.ListModelMixin, _ProviderCreate):
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+
+# A decision on an application or an extension: the same input.
+class BeoordelingWriteSerializer(serializers.Serializer):
+    besluit = serializers.ChoiceField(choices=BesluitUitkomst.choices)
+    toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
+
+    def validate(self, attrs):
+        if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
+            raise serializers.ValidationError({"toelichting": "Een afwijzing vraagt een toelichting."})
+        return attrs

@@ -1,0 +1,128 @@
+"""The werkbak sections of trajecten: applications and extensions awaiting a decision, and the
+provider's trajectories that end soon or lack an end report. Registered per role in
+``trajecten/apps.py`` (``backoffice.registry``); read only through the scoped selectors. Two
+queries per section: a count and the first rows."""
+
+from datetime import timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from backoffice.werkbak import sectie, url
+
+from . import selectors as traj
+
+
+def _aanvraag(a, today, user) -> dict:
+    naam = traj.persoon_for(user, a)["naam"] or "Afgeschermd"
+    return {
+        "label": f"{naam} · {a.perceel.code} · {a.aanbieder.naam}",
+        "url": url("web-aanvraag", uuid=a.uuid),
+        "deadline": a.beslis_deadline,
+        "verlopen": bool(a.beslis_deadline and a.beslis_deadline < today),
+        "toelichting": a.get_status_display(),
+    }
+
+
+def _verlenging(v, today) -> dict:
+    return {
+        "label": f"Toewijzing {v.traject.toewijzing_nummer} · {v.maanden} maanden",
+        "url": url("web-verlenging-beoordeling", uuid=v.traject.uuid, verlenging_uuid=v.uuid),
+        "deadline": None,
+        "toelichting": f"aangevraagd {timezone.localtime(v.aangevraagd_op):%d-%m-%Y}",
+    }
+
+
+def _traject(t, today, toelichting="") -> dict:
+    return {
+        "label": f"Toewijzing {t.toewijzing_nummer} · {t.perceel.code}",
+        "url": url("web-traject", uuid=t.uuid),
+        "deadline": t.einddatum_gepland,
+        "verlopen": t.einddatum_gepland < today,
+        "toelichting": toelichting,
+    }
+
+
+def _op_deadline(qs):
+    return qs.prefetch_related(None).order_by(F("beslis_deadline").asc(nulls_last=True), "ingediend_op", "id")
+
+
+def _aanvragen(user, wachtend: Q, leeg: str) -> dict:
+    today = timezone.localdate()
+    return sectie(
+        "Aanvragen om te beslissen",
+        _op_deadline(traj.aanvragen_for(user).filter(wachtend)),
+        lambda a: _aanvraag(a, today, user),
+        link=url("web-aanvragen"),
+        leeg=leeg,
+    )
+
+
+def _verlengingen(user, route: str) -> dict:
+    today = timezone.localdate()
+    verlengingen = traj.verlengingen_for(user).filter(status="aangevraagd", traject__route=route)
+    return sectie(
+        "Verlengingen om te beslissen",
+        verlengingen.order_by("aangevraagd_op", "id"),
+        lambda v: _verlenging(v, today),
+        leeg="Er wachten geen verzoeken om verlenging.",
+    )
+
+
+# --- UWV beoordelaar (the UWV route; the gemeente route after the beschikking) ---------------------
+
+
+def uwv_aanvragen(user) -> dict:
+    wachtend = Q(route="uwv", status="ingediend") | Q(route="gemeente", status="gemeente_akkoord")
+    return _aanvragen(user, wachtend, "Er wachten geen aanvragen op een besluit.")
+
+
+def uwv_verlengingen(user) -> dict:
+    return _verlengingen(user, "uwv")
+
+
+# --- gemeente -------------------------------------------------------------------------------------
+
+
+def gemeente_aanvragen(user) -> dict:
+    return _aanvragen(user, Q(route="gemeente", status="ingediend"), "Er wachten geen aanvragen op uw beschikking.")
+
+
+def gemeente_verlengingen(user) -> dict:
+    return _verlengingen(user, "gemeente")
+
+
+# --- aanbieder ------------------------------------------------------------------------------------
+
+
+def aanbieder_eindigt(user) -> dict:
+    today = timezone.localdate()
+    eindigt = (
+        traj.trajecten_for(user)
+        .prefetch_related(None)
+        .filter(status="actief", einddatum_gepland__gte=today, einddatum_gepland__lte=today + timedelta(days=90))
+        .order_by("einddatum_gepland", "id")
+    )
+    return sectie(
+        "Trajecten die binnen 90 dagen eindigen",
+        eindigt,
+        lambda t: _traject(t, today, "verlenging aanvragen of eindverslag voorbereiden"),
+        link=url("web-trajecten") + "?eindigt_voor=" + (today + timedelta(days=90)).isoformat(),
+        leeg="Geen trajecten die binnenkort eindigen.",
+    )
+
+
+def aanbieder_zonder_verslag(user) -> dict:
+    today = timezone.localdate()
+    zonder_verslag = (
+        traj.trajecten_for(user)
+        .prefetch_related(None)
+        .filter(status__in=("looptijd_verstreken", "beeindigd"), eindverslag__isnull=True)
+        .order_by("einddatum_gepland", "id")
+    )
+    return sectie(
+        "Eindverslag ontbreekt",
+        zonder_verslag,
+        lambda t: _traject(t, today, "stuur het eindverslag"),
+        leeg="Er ontbreken geen eindverslagen.",
+    )
