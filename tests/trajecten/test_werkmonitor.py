@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from tests.conftest import World
+from tests.conftest import shared_world
 from tests.trajecten import helpers
 
 START = dt.date(2026, 1, 5)  # trajectories start here (a Monday)
@@ -24,7 +24,7 @@ URL = "/api/v1/werkmonitor"
 def world(db):
     """The shared world, built on START: its fidelity audits and budgets date from then."""
     with time_machine.travel(dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC), tick=False):
-        return World()
+        return shared_world()
 
 
 def _traject(world, **kwargs) -> dict:
