@@ -80,7 +80,11 @@ class World:
         self.zuid = f.AanbiederFactory(naam="GGZ Zuid")
         self.ribw = f.AanbiederFactory(naam="RIBW Oost", type="ribw")
         self.metingen = []
-        for aanbieder, percelen in ((self.noord, [self.epa, self.cmd]), (self.zuid, [self.epa, self.cmd]), (self.ribw, [self.epa])):
+        for aanbieder, percelen in (
+            (self.noord, [self.epa, self.cmd]),
+            (self.zuid, [self.epa, self.cmd]),
+            (self.ribw, [self.epa]),
+        ):
             for perceel in percelen:
                 f.RaamovereenkomstFactory(aanbieder=aanbieder, perceel=perceel)
             self.metingen.append(f.ModeltrouwmetingFactory(aanbieder=aanbieder))

@@ -224,7 +224,10 @@ def test_quarter_membership_and_scoping(world):
     for user in (world.auditor, world.beheer):
         response = _monitor(world, user)
         assert response.status_code == 403 and response.json()["code"] == "geen-rol"
-    assert world.client(None).get(URL).status_code in (401, 403)
+    anonymous = world.client(None).get(URL)
+    assert anonymous.status_code == 401  # not logged in: log in, not "no access"
+    assert anonymous["WWW-Authenticate"].startswith("Token")
+    assert anonymous.json()["code"] == "niet-ingelogd"
 
     # Active in the quarter: not before the start, not after the end.
     with time_machine.travel(LATER, tick=False):
