@@ -17,6 +17,8 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from tests import leftovers
+
 
 def pytest_configure(config):
     # Every pytest-xdist worker gets its own cache keys: clearing them (below) must not touch the
@@ -36,11 +38,33 @@ def pytest_configure(config):
             raise pytest.UsageError(f"Redis is niet bereikbaar op {settings.REDIS_URL}: {exc}") from exc
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Throttling and other cache use start clean in every test. On Redis only this worker's keys
-    are deleted: ``cache.clear()`` would flush the whole database, including the broker's queues
-    that a real Celery worker in another test is reading."""
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the xdist controller, or the only process
+        try:
+            session.config.stash[_LEFTOVERS] = leftovers.snapshot()
+        except Exception as exc:  # no Redis or PostgreSQL: pytest_configure refuses the run on CI
+            print(f"(geen controle op achtergelaten sleutels en databases: {exc})")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(_LEFTOVERS, None)
+    if before is None:
+        return
+    found = leftovers.problems(before)
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.ensure_newline()
+        for line in found:
+            (reporter.write_line if reporter else print)(f"ACHTERGELATEN / LEFT BEHIND: {line}")
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_LEFTOVERS = pytest.StashKey[dict]()
+
+
+def _delete_own_cache_keys():
     from django.core.cache import cache
 
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
@@ -50,7 +74,16 @@ def _clear_cache():
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttling and other cache use start clean in every test, and leave nothing behind. On
+    Redis only this worker's keys are deleted: ``cache.clear()`` would flush the whole database,
+    including the broker's queues that a real Celery worker in another test is reading."""
+    _delete_own_cache_keys()
     yield
+    _delete_own_cache_keys()
 
 
 class World:
