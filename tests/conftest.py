@@ -1,11 +1,23 @@
 """Shared test setup. On CI (CI=true) or with IPS_REQUIRE_SERVICES=1 the suite refuses to run
 unless the database is PostgreSQL and Redis answers: those tests must never silently pass on
-SQLite or without a cache."""
+SQLite or without a cache.
 
+The world (docs/testing.md): ``World`` is built once for a run of tests of one module that read it
+at the same clock, in a transaction around their own (see ``_SharedWorld``), and every test gets
+its own copy of the instances. Tests with ``transaction=True`` (live server, real workers) get a
+world of their own, committed, as before."""
+
+import copy
+import datetime
 import os
+import time
+import unittest
 
 import pytest
+import time_machine
 from django.conf import settings
+
+from tests import leftovers
 
 
 def pytest_configure(config):
@@ -26,11 +38,33 @@ def pytest_configure(config):
             raise pytest.UsageError(f"Redis is niet bereikbaar op {settings.REDIS_URL}: {exc}") from exc
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Throttling and other cache use start clean in every test. On Redis only this worker's keys
-    are deleted: ``cache.clear()`` would flush the whole database, including the broker's queues
-    that a real Celery worker in another test is reading."""
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the xdist controller, or the only process
+        try:
+            session.config.stash[_LEFTOVERS] = leftovers.snapshot()
+        except Exception as exc:  # no Redis or PostgreSQL: pytest_configure refuses the run on CI
+            print(f"(geen controle op achtergelaten sleutels en databases: {exc})")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(_LEFTOVERS, None)
+    if before is None:
+        return
+    found = leftovers.problems(before)
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.ensure_newline()
+        for line in found:
+            (reporter.write_line if reporter else print)(f"ACHTERGELATEN / LEFT BEHIND: {line}")
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_LEFTOVERS = pytest.StashKey[dict]()
+
+
+def _delete_own_cache_keys():
     from django.core.cache import cache
 
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
@@ -40,12 +74,24 @@ def _clear_cache():
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttling and other cache use start clean in every test, and leave nothing behind. On
+    Redis only this worker's keys are deleted: ``cache.clear()`` would flush the whole database,
+    including the broker's queues that a real Celery worker in another test is reading."""
+    _delete_own_cache_keys()
     yield
+    _delete_own_cache_keys()
 
 
 class World:
     """A small, complete setting: the UWV scheme with an EPA and a CMD lot, a gemeente scheme
-    with co-financing and a budget, two ggz providers and a ribw, and a user for every role."""
+    with co-financing and a budget, two ggz providers and a ribw, and a user for every role.
+
+    ``World()`` builds it in the database now; the ``world`` fixture and ``shared_world()`` give
+    a copy of one built once per module (same rows, same primary keys, fresh instances)."""
 
     def __init__(self):
         from backoffice import roles
@@ -66,10 +112,15 @@ class World:
         self.noord = f.AanbiederFactory(naam="GGZ Noord")
         self.zuid = f.AanbiederFactory(naam="GGZ Zuid")
         self.ribw = f.AanbiederFactory(naam="RIBW Oost", type="ribw")
-        for aanbieder, percelen in ((self.noord, [self.epa, self.cmd]), (self.zuid, [self.epa, self.cmd]), (self.ribw, [self.epa])):
+        self.metingen = []
+        for aanbieder, percelen in (
+            (self.noord, [self.epa, self.cmd]),
+            (self.zuid, [self.epa, self.cmd]),
+            (self.ribw, [self.epa]),
+        ):
             for perceel in percelen:
                 f.RaamovereenkomstFactory(aanbieder=aanbieder, perceel=perceel)
-            f.ModeltrouwmetingFactory(aanbieder=aanbieder)
+            self.metingen.append(f.ModeltrouwmetingFactory(aanbieder=aanbieder))
         self.begeleider_noord = f.TrajectbegeleiderFactory(aanbieder=self.noord)
         self.uwv = f.make_user(roles.UWV_BEOORDELAAR, username="uwv")
         self.uwv_fin = f.make_user(roles.UWV_FINANCIEEL, username="uwv-financieel")
@@ -89,10 +140,185 @@ class World:
             client.force_authenticate(user)
         return client
 
+    def copy(self) -> "World":
+        """The same rows as fresh instances (like Django's ``setUpTestData``): a test that changes
+        ``world.uwv`` in memory changes nothing for the next test."""
+        from django.db.models import Model
+
+        clone = object.__new__(World)
+        memo = {}
+        for name, value in self.__dict__.items():
+            if isinstance(value, Model | list):
+                value = copy.deepcopy(value, memo)
+            clone.__dict__[name] = value
+        return clone
+
+    def redate(self, today: datetime.date) -> None:
+        """Move the two facts of the world that follow from the day it was built (the fidelity
+        audits 60 days back, the budget's year) to ``today``; inside the test's transaction."""
+        from financiering.models import Budget, Modeltrouwmeting
+
+        datum = today - datetime.timedelta(days=60)
+        Modeltrouwmeting.objects.filter(pk__in=[m.pk for m in self.metingen]).update(datum=datum)
+        for meting in self.metingen:
+            meting.datum = datum
+        Budget.objects.filter(pk=self.budget_amsterdam.pk).update(jaar=today.year)
+        self.budget_amsterdam.jaar = today.year
+
+
+class _SharedWorld:
+    """One ``World`` at a time, built in a transaction of its own on the test database and rolled
+    back when it is no longer wanted; each test's own transaction (pytest-django's ``db``) is a
+    savepoint inside it, so a test's changes vanish and the world stays.
+
+    Before each test (``pytest_runtest_setup``) the wanted world is decided: one is open only for a
+    test that uses ``world``, is not transactional, and whose module has already asked for a world
+    (the module's first test builds its own, which records the clock the module builds it at: the
+    frozen moment, or today on a real clock). A world is built at that clock, so its dates are
+    exactly those a test-built world would have. A test that freezes another day than its
+    module's world gets the world moved to that day (``World.redate``)."""
+
+    def __init__(self):
+        self.blocker = None  # set once the test database exists
+        self.atomic = None
+        self.key = None
+        self.world = None
+        self.built_on = None
+        self.item = None
+        self.module_keys: dict = {}
+        self.stats = {"gebouwd": 0, "gedeeld": 0, "verzet": 0, "eigen": 0}
+
+    @staticmethod
+    def clock_key():
+        from django.utils import timezone
+
+        stack = time_machine.traveller_stack
+        if stack and not stack[-1]._tick:
+            return ("frozen", time.time_ns())
+        return ("real", timezone.localdate())
+
+    @staticmethod
+    def transactional(item) -> bool:
+        from pytest_django.fixtures import validate_django_db
+
+        marker = item.get_closest_marker("django_db")
+        if marker:
+            transaction, reset_sequences, *_ = validate_django_db(marker)
+            if transaction or reset_sequences:
+                return True
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}:
+            return True
+        cls = getattr(item, "cls", None)
+        return cls is not None and issubclass(cls, unittest.TestCase)
+
+    def wanted(self, item):
+        if self.blocker is None or "world" not in getattr(item, "fixturenames", ()) or self.transactional(item):
+            return None
+        return self.module_keys.get(item.path)
+
+    def before(self, item):
+        self.item = item
+        key = self.wanted(item)
+        if key != self.key:
+            self.close()
+            if key is not None:
+                self.open(key)
+
+    def open(self, key):
+        from django.db import transaction
+        from django.test import override_settings
+        from django.utils import timezone
+
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            try:
+                with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+                    if key[0] == "frozen":
+                        moment = datetime.datetime.fromtimestamp(key[1] / 1e9, tz=datetime.UTC)
+                        with time_machine.travel(moment, tick=False):
+                            self.world = World()
+                            self.built_on = timezone.localdate()
+                    else:
+                        self.world = World()
+                        self.built_on = timezone.localdate()
+            except BaseException:
+                self.close()
+                raise
+        self.key = key
+        self.stats["gebouwd"] += 1
+
+    def close(self):
+        if self.atomic is None:
+            return
+        from django.db import connection, transaction
+
+        atomic, self.atomic, self.key, self.world = self.atomic, None, None, None
+        with self.blocker.unblock():
+            try:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+            except Exception:
+                connection.close()  # a test broke the connection: the transaction is gone with it
+
+    def get(self) -> World:
+        key = self.clock_key()
+        item = self.item
+        if item is None or self.transactional(item):
+            self.stats["eigen"] += 1
+            return World()
+        self.module_keys.setdefault(item.path, key)
+        if self.world is None:
+            self.stats["eigen"] += 1
+            return World()
+        world = self.world.copy()
+        if key == self.key:
+            self.stats["gedeeld"] += 1
+            return world
+        from django.utils import timezone
+
+        if timezone.localdate() != self.built_on:
+            world.redate(timezone.localdate())
+        self.stats["verzet"] += 1
+        return world
+
+
+_shared = _SharedWorld()
+
+
+def shared_world() -> World:
+    """The world for the running test: a copy of the module's shared world when there is one
+    (same clock: exact; another day: moved there), else a new ``World()``. A module's own
+    ``world`` fixture calls this under its clock instead of ``World()``."""
+    return _shared.get()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    _shared.before(item)
+    return (yield)
+
+
+@pytest.fixture(scope="session")
+def _world_database(django_db_setup, django_db_blocker):
+    _shared.blocker = django_db_blocker
+    yield
+    _shared.close()
+    _shared.blocker = None
+
+
+@pytest.fixture(autouse=True)
+def _world_registry(request):
+    """Tests that use a world tell ``_shared`` that the test database exists (so the next test of
+    the module can share one)."""
+    if "world" in request.fixturenames and _shared.blocker is None:
+        request.getfixturevalue("_world_database")
+
 
 @pytest.fixture
 def world(db):
-    return World()
+    return shared_world()
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +326,12 @@ def _fast_password_hasher(settings):
     """Every test user gets a password; the production hasher (hundreds of thousands of PBKDF2
     rounds) made building the world take seconds per test. Login still checks real passwords."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _shared.stats["gebouwd"] or _shared.stats["eigen"]:
+        s = _shared.stats
+        terminalreporter.write_line(
+            f"wereld: {s['gebouwd']} keer gedeeld gebouwd, {s['gedeeld']} kopieën, {s['verzet']} verzet, "
+            f"{s['eigen']} eigen"
+        )

@@ -14,10 +14,7 @@ def clock():
 
 
 @pytest.fixture
-def wereld(clock, db):
-    from tests.conftest import World
-
-    world = World()
+def wereld(clock, world):
     for user in (world.uwv, world.uwv_fin, world.gem_amsterdam, world.gem_utrecht, world.ggz_noord, world.ggz_zuid):
         user.email = f"{user.username}@example.nl"
         user.save(update_fields=["email"])

@@ -485,3 +485,6 @@ def test_a_real_celery_worker_runs_a_job(clock, tmp_path):
             worker.kill()
             worker.wait(timeout=10)
         log.close()
+        from tests.reliability.workers import forget_broker_keys
+
+        forget_broker_keys(queue)

@@ -27,7 +27,7 @@ from declaraties import jobs as declaraties_jobs
 from declaraties import services as declaraties_services
 from declaraties.models import Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
 from financiering.models import Budget, Budgetmutatie
-from tests.conftest import World
+from tests.conftest import shared_world
 from tests.declaraties.geld_helpers import claim, declare, pay, start_line
 from tests.trajecten import helpers
 from trajecten import services as traject_services
@@ -53,7 +53,7 @@ def clock():
 
 @pytest.fixture
 def world(clock, db):
-    return World()
+    return shared_world()
 
 
 def _traject(world, **kwargs) -> Traject:

@@ -57,15 +57,29 @@ def post(world, user, path, body=None):
 
 
 @pytest.mark.parametrize(
-    "user, count",
-    [("uwv_fin", 2), ("gem_amsterdam", 1), ("gem_utrecht", 1), ("uwv", None), ("ggz_noord", None), ("auditor", None)],
+    "user, claims_seen",
+    [
+        ("uwv_fin", ["ams_claim", "utr_claim"]),
+        ("gem_amsterdam", ["ams_claim"]),
+        ("gem_utrecht", ["utr_claim"]),
+        ("uwv", None),
+        ("ggz_noord", None),
+        ("auditor", None),
+    ],
 )
-def test_who_sees_which_claims(claims, user, count):
+def test_who_sees_which_claims(claims, user, claims_seen):
+    """Each gemeente sees its own claim and not the other's; UWV financieel sees both; the other
+    roles none (a refusal, not an empty list)."""
     response = get(claims, getattr(claims, user), "/vorderingen")
-    if count is None:
+    if claims_seen is None:
         assert response.status_code == 403 and response.json()["code"] == "geen-rol"
-    else:
-        assert response.status_code == 200 and response.json()["count"] == count
+        return
+    assert response.status_code == 200
+    body = response.json()
+    expected = [getattr(claims, name) for name in claims_seen]
+    assert sorted(r["uuid"] for r in body["results"]) == sorted(str(c.uuid) for c in expected)
+    assert body["count"] == len(expected)
+    assert {r["gemeente"] for r in body["results"]} == {c.gemeente.code for c in expected}
 
 
 def test_another_gemeentes_claim_is_404(claims):

@@ -3,14 +3,14 @@ that Python calls a digit but ``int()`` refuses ("²") was a 500 in two places."
 
 import pytest
 
-from tests.conftest import World
+from tests.conftest import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(db):
-    return World()
+    return shared_world()
 
 
 @pytest.mark.parametrize("value", ["²", "٣x", "1²"])

@@ -9,6 +9,8 @@ from django.db import connection
 from tests.declaraties.geld_helpers import declare, moment, start_line
 from tests.trajecten.helpers import approved_traject
 
+from . import workers
+
 D = dt.date
 
 
@@ -34,3 +36,14 @@ def data(transactional_db):
             world.ggz_noord, "D-1", [start_line(t, f"R-{i}", D(2026, 3, 2)) for i, t in enumerate([*ams, utr, uwv])]
         )
     return world
+
+
+@pytest.fixture(autouse=True)
+def _broker_clean():
+    """After each test: its workers stopped, its queues, bindings and unacked keys gone from Redis
+    (the session-end check in tests/leftovers.py fails the run on anything left)."""
+    yield
+    while workers.started:
+        worker = workers.started.pop()
+        worker.stop()
+        workers.forget_broker_keys(worker.queue, worker_names=[worker.name], keys=worker.broker_keys)

@@ -18,6 +18,33 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+PIDBOX_TABLES = ("_kombu.binding.celery.pidbox", "_kombu.binding_permanent.celery.pidbox")
+
+# The workers this test started: the reliability conftest stops them and removes their broker keys.
+started: list["Worker"] = []
+
+
+def broker():
+    import redis
+
+    return redis.Redis.from_url(os.environ.get("CELERY_BROKER_URL") or os.environ["REDIS_URL"])
+
+
+def forget_broker_keys(queue: str, *, worker_names=(), keys=()) -> None:
+    """Remove what a test's queue and workers left in the broker: the queue and its binding tables
+    (``*<queue>*``), the given keys (a transport's own unacked keys) and the remote-control
+    (pidbox) bindings of its workers, which a SIGKILLed worker cannot remove itself."""
+    client = broker()
+    found = [*client.scan_iter(match=f"*{queue}*"), *keys]
+    if found:
+        client.delete(*found)
+    names = [f"{name}@".encode() for name in worker_names]
+    for table in PIDBOX_TABLES:
+        members = [m for m in client.smembers(table) if any(n in m for n in names)]
+        if members:
+            client.srem(table, *members)
+    if not client.exists(*PIDBOX_TABLES):  # no worker of anyone's left: the table's deadline goes too
+        client.zrem("_kombu.binding_deadlines", "celery.pidbox")
 
 
 def _pause_forever(marker: str) -> None:
@@ -107,6 +134,10 @@ class Worker:
             **(env or {}),
         }
         self.name = f"{name}-{uuid.uuid4().hex[:6]}"
+        self.queue = queue
+        transport = json.loads(full_env.get("IPS_TEST_TRANSPORT") or "{}")
+        self.broker_keys = [v for k, v in transport.items() if k.startswith("unacked") and isinstance(v, str)]
+        started.append(self)
         self.path = tmp_path / f"{self.name}.log"
         self._log = self.path.open("w+b")
         self.process = subprocess.Popen(

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from backoffice import crypto
 from backoffice.models import BsnRaadpleging, Instellingen, Signaal
 from financiering.models import Regeling
-from tests.conftest import World
+from tests.conftest import shared_world
 from tests.factories import valid_bsn
 from tests.trajecten.aanvraag_helpers import web_form
 from trajecten.models import Aanvraag, Traject
@@ -43,7 +43,7 @@ def clock():
 
 @pytest.fixture
 def world(db, clock):
-    return World()
+    return shared_world()
 
 
 def normal(content: bytes) -> str:

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from backoffice import roles
 from backoffice.models import Instellingen
 from financiering.models import Budget, Budgetmutatie
-from tests.conftest import World
+from tests.conftest import shared_world
 from tests.factories import make_user
 from trajecten.models import Aanvraag, Besluit, Traject
 
@@ -42,7 +42,7 @@ def clock():
 @pytest.fixture
 def world(db, clock):
     """The shared test world, built on TODAY."""
-    return World()
+    return shared_world()
 
 
 def on(clock, day: date) -> None:

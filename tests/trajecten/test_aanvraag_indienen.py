@@ -12,7 +12,7 @@ import time_machine
 
 from backoffice.models import Instellingen
 from financiering.models import Budget, Budgetmutatie, Raamovereenkomst
-from tests.conftest import World
+from tests.conftest import shared_world
 from trajecten.models import Aanvraag, Deelnemer
 
 from .aanvraag_helpers import (
@@ -41,7 +41,7 @@ def clock():
 @pytest.fixture
 def world(db, clock):
     """The shared test world, built on TODAY."""
-    return World()
+    return shared_world()
 
 
 def refused(response, code: str, before: int, status: int = 409) -> dict:

@@ -1,11 +1,21 @@
 """The main journeys through the API, end to end, as the users' systems would run them."""
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from trajecten.models import Traject
 
+from .aanvraag_helpers import TODAY, noon
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every journey runs on TODAY (a Thursday), the world is built then too."""
+    with time_machine.travel(noon(TODAY), tick=False) as traveller:
+        yield traveller
 
 
 def _deelnemer(client, **overrides):
@@ -60,6 +70,8 @@ def test_uwv_route_from_application_to_trajectory(world):
     traject = body["traject"]
     assert traject["status"] == "actief"
     assert traject["toewijzingNummer"] >= 1
+    # approved today, the EPA lot runs 36 months
+    assert (traject["startdatum"], traject["einddatumGepland"]) == ("2026-01-15", "2029-01-14")
     assert Traject.objects.get(uuid=traject["uuid"]).einddatum_gepland.isoformat() == traject["einddatumGepland"]
 
     # another provider does not see it: 404, not 403

@@ -12,7 +12,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from backoffice.models import Instellingen
-from tests.conftest import World
+from tests.conftest import shared_world
 from tests.trajecten import helpers
 from trajecten import werkmonitor
 
@@ -25,7 +25,7 @@ NOTE = "Groepen met minder dan 5 trajecten worden niet getoond (privacy)"
 @pytest.fixture
 def world(db):
     with time_machine.travel(dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC), tick=False):
-        world = World()
+        world = shared_world()
         world.rotterdam = world.f.GemeenteFactory(code="0599", naam="Rotterdam", provincie="Zuid-Holland")
         return world
 

@@ -14,9 +14,18 @@ from financiering.models import Budget, Budgetmutatie
 from tests.factories import make_user
 from trajecten.models import Besluit, Traject
 
+from .aanvraag_helpers import TODAY, noon
 from .helpers import aanvraag, approved_traject, beoordeel
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test runs on TODAY (the world is built then too); a test that moves on travels
+    from there."""
+    with time_machine.travel(noon(TODAY), tick=False) as traveller:
+        yield traveller
 
 
 def _d(value: str) -> datetime.date:
@@ -609,7 +618,7 @@ def test_every_change_is_kept_in_history(world):
         "ggz-noord",
         "ggz-noord",
     ]
-    assert all(r.history_date for r in records)
+    assert {r.history_date for r in records} == {noon(TODAY)}  # the frozen clock: when it happened
 
 
 def test_decisions_record_who_when_and_why(world):
@@ -623,10 +632,10 @@ def test_decisions_record_who_when_and_why(world):
         ("gemeente", "akkoord", "gemeente-amsterdam", ""),
         ("uwv", "afgewezen", "uwv", "Deelnemer heeft al werk."),
     ]
-    assert all(b["op"].endswith("Z") for b in besluiten)
+    assert [b["op"] for b in besluiten] == ["2026-01-15T11:00:00Z"] * 2  # noon in Amsterdam, in UTC
     rows = Besluit.objects.filter(aanvraag__uuid=filed["uuid"]).order_by("id")
     assert [r.door.username for r in rows] == ["gemeente-amsterdam", "uwv"]
-    assert all(r.op is not None for r in rows)
+    assert [r.op for r in rows] == [noon(TODAY)] * 2
     # the rejection after the beschikking gave the gemeente's money back
     world.budget_amsterdam.refresh_from_db()
     assert world.budget_amsterdam.gereserveerd == Decimal("0.00")

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from tests.conftest import World
+from tests.conftest import shared_world
 from tests.trajecten import helpers
 
 START = dt.date(2026, 1, 5)  # trajectories start here (a Monday)
@@ -24,7 +24,7 @@ URL = "/api/v1/werkmonitor"
 def world(db):
     """The shared world, built on START: its fidelity audits and budgets date from then."""
     with time_machine.travel(dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC), tick=False):
-        return World()
+        return shared_world()
 
 
 def _traject(world, **kwargs) -> dict:
@@ -224,7 +224,10 @@ def test_quarter_membership_and_scoping(world):
     for user in (world.auditor, world.beheer):
         response = _monitor(world, user)
         assert response.status_code == 403 and response.json()["code"] == "geen-rol"
-    assert world.client(None).get(URL).status_code in (401, 403)
+    anonymous = world.client(None).get(URL)
+    assert anonymous.status_code == 401  # not logged in: log in, not "no access"
+    assert anonymous["WWW-Authenticate"].startswith("Token")
+    assert anonymous.json()["code"] == "niet-ingelogd"
 
     # Active in the quarter: not before the start, not after the end.
     with time_machine.travel(LATER, tick=False):
