@@ -93,7 +93,7 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
     credited: list[int] = []
     for besluit in besluiten:
         line = by_ref[besluit["product_referentie"]]
-        decided[besluit["besluit"]][line.pk] = besluit.get("toelichting", "")
+        decided[besluit["besluit"]][line.pk] = besluit.get("toelichting") or ""
         if besluit["besluit"] == "toegekend":
             if line.debet_credit == "C":
                 credited.append(line.vorige_id)
@@ -124,9 +124,7 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
             status=PRESTATIE.volgende(actie, "in_behandeling"),
             beoordeeld_door=by,
             beoordeeld_op=now,
-            beoordeling_toelichting=Case(
-                *[When(pk=pk, then=Value(t)) for pk, t in lines.items()], default=Value(""), output_field=TextField()
-            ),
+            beoordeling_toelichting=_per_regel(lines),
             **extra,
         )
     traject_services.traject_add_amounts(field="gedeclareerd", amounts=amounts)
@@ -137,6 +135,14 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
     Declaratie.objects.filter(pk=declaratie.pk).update(totaal_toegekend=totaal)
     declaratie.refresh_from_db()
     return declaratie
+
+
+def _per_regel(texts: dict[int, str]):
+    """Each line's own explanation in one statement; one value when they are all the same (a CASE
+    with a branch per line is evaluated per row: quadratic for a large assessment)."""
+    if len(set(texts.values())) == 1:
+        return Value(next(iter(texts.values())))
+    return Case(*[When(pk=pk, then=Value(t)) for pk, t in texts.items()], default=Value(""), output_field=TextField())
 
 
 def _release_after_settlement(rejected: dict[int, Decimal], *, by) -> None:

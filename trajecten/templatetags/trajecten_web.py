@@ -23,13 +23,11 @@ def einddatum_verstreken(traject, today) -> bool:
 
 @register.simple_tag(takes_context=True)
 def verlenging_te_beoordelen(context, traject) -> dict | None:
-    """The open extension request of ``traject`` with an empty decision form, when the user is its
-    funder (UWV beoordelaar on the UWV route, the gemeente on its own route); otherwise None.
-
-    The page that shows ``traject`` has already scoped it to the user; the service checks role,
-    organisation, four eyes and the maximum again when the form is sent."""
+    """The open extension request of ``traject`` with an empty decision form, when the user may
+    decide it (``permissions.can_verlenging_beslissen``: the funder of the route, not the one who
+    asked); otherwise None. The service asks the same permission, and the maximum, when it is sent."""
     user = context.get("user") or getattr(context.get("request"), "user", None)
-    if user is None or permissions.verlenging_beslisser_weigering(user, traject) is not None:
+    if user is None:
         return None
     open_request = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
     if open_request is None or not permissions.can_verlenging_beslissen(user, open_request, traject)[0]:
