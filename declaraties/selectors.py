@@ -82,6 +82,11 @@ def declaratie_status(*, toegekend: int, afgewezen: int, in_behandeling: int) ->
     return "deels_toegekend"
 
 
+def declaratie_regels(declaratie: Declaratie) -> QuerySet[Prestatie]:
+    """The lines of one declaration (already read through ``declaraties_for``), in file order."""
+    return Prestatie.objects.filter(declaratie_id=declaratie.pk).order_by("regelnummer")
+
+
 def prestaties_for(user) -> QuerySet[Prestatie]:
     return Prestatie.objects.select_related("declaratie", "aanbieder").filter(_scope(user))
 

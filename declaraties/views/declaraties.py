@@ -149,7 +149,7 @@ def declaratie_sjabloon(request, formaat):
 
 
 def _declaratie_context(request, declaratie, formset=None) -> dict:
-    regels = list(declaratie.prestaties.order_by("regelnummer"))
+    regels = list(selectors.declaratie_regels(declaratie))
     for p in regels:
         p.codes = retourcodes(p.retourcodes)
     wachtend = [p for p in regels if p.status == "in_behandeling"]
