@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
+from django.db.models import sql
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
@@ -96,29 +97,27 @@ def bulk_update(queryset, *, reason: str, by=None, **values) -> int:
     quoted = [connection.ops.quote_name(c) for c in columns]
     names, extra = _wie(history, soort="~", reason=reason, by=by)
     placeholders = ", ".join(["%s"] * len(extra))
+    if connection.vendor == "postgresql":  # one statement: atomic by itself
+        query = queryset.query.chain(sql.UpdateQuery)
+        query.add_update_values(values)
+        query.clear_select_clause()
+        compiler = query.get_compiler(queryset.db)
+        by_column = {f.column: f for f in model._meta.concrete_fields}
+        compiler.returning_fields = [by_column[c] for c in columns]
+        try:
+            update_sql, params = compiler.as_sql()
+        except EmptyResultSet:  # filter(pk__in=[]): nothing to move
+            return 0
+        if not update_sql:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH moved AS ({update_sql}) {_insert(history, quoted, names)} "
+                f"SELECT {', '.join(quoted)}, {placeholders} FROM moved",
+                [*params, *extra],
+            )
+            return cursor.rowcount
     with transaction.atomic(using=queryset.db):
-        if connection.vendor == "postgresql":
-            from django.db.models import sql
-
-            query = queryset.query.chain(sql.UpdateQuery)
-            query.add_update_values(values)
-            query.clear_select_clause()
-            compiler = query.get_compiler(queryset.db)
-            by_column = {f.column: f for f in model._meta.concrete_fields}
-            compiler.returning_fields = [by_column[c] for c in columns]
-            try:
-                update_sql, params = compiler.as_sql()
-            except EmptyResultSet:  # filter(pk__in=[]): nothing to move
-                return 0
-            if not update_sql:
-                return 0
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"WITH moved AS ({update_sql}) {_insert(history, quoted, names)} "
-                    f"SELECT {', '.join(quoted)}, {placeholders} FROM moved",
-                    [*params, *extra],
-                )
-                return cursor.rowcount
         ids = list(queryset.values_list("pk", flat=True))
         if not ids:
             return 0

@@ -16,11 +16,13 @@ from trajecten import services as traject_services
 from trajecten.models import Traject
 
 from .models import Prestatie, Vordering
+from .rules import PRESTATIE, VORDERING
 
 
 def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzaken]:
     # Past the due date and not (wholly) paid; a disputed claim waits for the dispute's decision.
-    te_laat = Vordering.objects.filter(status__in=["verzonden", "deels_betaald"], vervaldatum__lt=datum).annotate(
+    # The same claims the monthly reminder takes (rules.VORDERING: the states "herinneren" starts from).
+    te_laat = Vordering.objects.filter(status__in=VORDERING.van("herinneren"), vervaldatum__lt=datum).annotate(
         sig_deadline=F("vervaldatum"),
         sig_aanbieder_id=Value(None, output_field=IntegerField()),
         sig_gemeente_id=F("gemeente_id"),
@@ -34,7 +36,7 @@ def vastgesteld_voor(moment: datetime) -> QuerySet[Traject]:
     """Trajectories whose final settlement (the vaststelling, done by ``eindverslag_submit`` when
     the end report closes the trajectory) lies before ``moment`` and which have no declaration line
     still waiting for judgement (money still moving: not finally settled)."""
-    wachtend = Prestatie.objects.filter(traject=OuterRef("pk"), status="in_behandeling")
+    wachtend = Prestatie.objects.filter(traject=OuterRef("pk"), status__in=PRESTATIE.van("toekennen"))
     return Traject.objects.filter(status="afgesloten", eindverslag__op__lt=moment).filter(~Exists(wachtend))
 
 

@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_update
+from backoffice.rules import toelichting_vereist, weigeren
 from financiering import services as fin_services
 from trajecten import services as traject_services
 from trajecten.models import Traject
 
 from .. import rules
 from ..models import Declaratie, Prestatie
-from ..permissions import can_beoordelen, require
+from ..permissions import beoordelen_weigering
 from ..rules import PRESTATIE
 from ._common import ZERO
 
@@ -29,7 +30,7 @@ def _beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict], for
     """Every check of an assessment before anything is written, for the API, the web form and any
     other path alike: the role, four eyes, each line once, only this declaration's lines, only
     lines that wait, a known decision and a reason for a rejection. Returns the lines by reference."""
-    require(can_beoordelen(by, declaratie))
+    weigeren(beoordelen_weigering(by, declaratie))
     if not besluiten:
         raise BusinessRuleError(
             code="ongeldige-invoer",
@@ -71,13 +72,7 @@ def _beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict], for
                 status=400,
                 field="besluit",
             )
-        if besluit["besluit"] == "afgewezen" and not (besluit.get("toelichting") or "").strip():
-            raise BusinessRuleError(
-                code="toelichting-verplicht",
-                message="Een afwijzing vraagt een toelichting.",
-                status=400,
-                field="toelichting",
-            )
+        toelichting_vereist(besluit.get("toelichting"), vereist=besluit["besluit"] == "afgewezen")
     return by_ref
 
 

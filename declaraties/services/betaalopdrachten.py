@@ -11,12 +11,13 @@ from django.utils import timezone
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
+from backoffice.rules import weigeren
 from financiering import services as fin_services
 from financiering.models import Aanbieder
 from trajecten import services as traject_services
 
 from ..models import Betaalopdracht, Prestatie
-from ..permissions import akkoord_actie, can_accorderen, can_bevestigen, require
+from ..permissions import accorderen_weigering, akkoord_actie, bevestigen_weigering
 from ..rules import BETAALOPDRACHT, PRESTATIE
 from ._common import _advisory_lock, _net_amount
 
@@ -97,7 +98,7 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
 def betaalopdracht_accorderen(*, by, opdracht: Betaalopdracht) -> Betaalopdracht:
     """Approve an order; above the threshold a second, different UWV financieel must approve too."""
     opdracht = Betaalopdracht.objects.select_for_update().get(pk=opdracht.pk)
-    require(can_accorderen(by, opdracht))
+    weigeren(accorderen_weigering(by, opdracht))
     actie = akkoord_actie(opdracht)
     now = timezone.now()
     if opdracht.eerste_akkoord_door_id is None:
@@ -118,7 +119,7 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
     realised (financiering's ledger), trajectories' paid totals grow. A second confirmation
     answers 409."""
     opdracht = Betaalopdracht.objects.select_for_update().get(pk=opdracht.pk)
-    require(can_bevestigen(by, opdracht))
+    weigeren(bevestigen_weigering(by, opdracht))
     if datum > timezone.localdate() or datum < opdracht.datum:
         raise BusinessRuleError(
             code="datum-ongeldig",

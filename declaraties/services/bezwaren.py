@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.history import record
+from backoffice.rules import toelichting_vereist, weigeren
 
 from .. import rules
 from ..models import Vordering, VorderingRegel
-from ..permissions import can_bezwaar_beoordelen, can_bezwaar_indienen, require
+from ..permissions import bezwaar_beoordelen_weigering, bezwaar_indienen_weigering
 from ..rules import BEZWAAR, VORDERING
 from .vorderingen import _status_after_money, _vorderingen_herbereken
 
@@ -22,13 +23,10 @@ def _regel(pk: int, **filters) -> VorderingRegel:
 def bezwaar_indienen(*, by, vordering: Vordering, regel: VorderingRegel, toelichting: str) -> VorderingRegel:
     """A gemeente disputes one line of its own claim, with a reason."""
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
-    require(can_bezwaar_indienen(by, vordering))
+    weigeren(bezwaar_indienen_weigering(by, vordering))
     regel = _regel(regel.pk, vordering=vordering)
-    require(can_bezwaar_indienen(by, vordering, regel))
-    if not toelichting.strip():
-        raise BusinessRuleError(
-            code="toelichting-verplicht", message="Een bezwaar vraagt een toelichting.", status=400, field="toelichting"
-        )
+    weigeren(bezwaar_indienen_weigering(by, vordering, regel))
+    toelichting_vereist(toelichting, message="Een bezwaar vraagt een toelichting.")
     regel.bezwaar = BEZWAAR.volgende("indienen", regel.bezwaar)
     regel.bezwaar_toelichting, regel.bezwaar_door, regel.bezwaar_op = toelichting.strip(), by, timezone.now()
     regel.save()
@@ -43,19 +41,13 @@ def bezwaar_beoordelen(*, by, regel: VorderingRegel, besluit: str, toelichting: 
     """UWV resolves a dispute: ``toegewezen`` removes the line from the claim, ``afgewezen`` keeps it."""
     vordering = Vordering.objects.select_for_update().get(pk=regel.vordering_id)
     regel = _regel(regel.pk)
-    require(can_bezwaar_beoordelen(by, regel))
+    weigeren(bezwaar_beoordelen_weigering(by, regel))
     actie = rules.BEZWAAR_BESLUITEN.get(besluit)
     if actie is None:
         raise BusinessRuleError(
             code="ongeldige-invoer", message="Besluit is 'toegewezen' of 'afgewezen'.", status=400, field="besluit"
         )
-    if not toelichting.strip():
-        raise BusinessRuleError(
-            code="toelichting-verplicht",
-            message="Een besluit op een bezwaar vraagt een toelichting.",
-            status=400,
-            field="toelichting",
-        )
+    toelichting_vereist(toelichting, message="Een besluit op een bezwaar vraagt een toelichting.")
     regel.bezwaar = BEZWAAR.volgende(actie, regel.bezwaar)
     regel.bezwaar_besluit_door, regel.bezwaar_besluit_op, regel.bezwaar_besluit_toelichting = (
         by,

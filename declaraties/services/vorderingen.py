@@ -12,11 +12,12 @@ from django.utils import timezone
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
+from backoffice.rules import weigeren
 from financiering.rules import money
 
 from .. import rules
 from ..models import Ontvangst, Prestatie, Vordering, VorderingRegel
-from ..permissions import can_ontvangst_registreren, can_verzenden, require
+from ..permissions import ontvangst_weigering, verzenden_weigering
 from ..rules import VORDERING
 from ._common import ZERO, _advisory_lock
 
@@ -146,7 +147,7 @@ def _status_after_money(vordering: Vordering) -> str:
 @transaction.atomic
 def vordering_verzenden(*, by, vordering: Vordering) -> Vordering:
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
-    require(can_verzenden(by, vordering))
+    weigeren(verzenden_weigering(by, vordering))
     today = timezone.localdate()
     vordering.status = VORDERING.volgende("verzenden", vordering.status)
     vordering.verzonden_op = today
@@ -160,7 +161,7 @@ def vordering_verzenden(*, by, vordering: Vordering) -> Vordering:
 def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: date) -> Ontvangst:
     """UWV registers money received; partial payments too. More than is outstanding is refused."""
     vordering = Vordering.objects.select_for_update().get(pk=vordering.pk)
-    require(can_ontvangst_registreren(by, vordering))
+    weigeren(ontvangst_weigering(by, vordering))
     fout = rules.ontvangst_datum_fout(datum=datum, verzonden_op=vordering.verzonden_op, vandaag=timezone.localdate())
     if fout:
         raise BusinessRuleError(code=fout[0], message=fout[1], status=400, field="datum")
