@@ -84,7 +84,15 @@ def termijn_verlopen(status: str, beslis_deadline: date | None, today: date) -> 
     return status in WACHT_OP_BESLUIT and beslis_deadline is not None and beslis_deadline < today
 
 
-def wachttijd_dagen(ingediend_op: datetime | None, afgehandeld_op: datetime | None, today: date | None = None) -> int | None:
+def einddatum_verstreken(status: str, einddatum_gepland: date | None, today: date) -> bool:
+    """An active trajectory past its planned end (the nightly job ``looptijd_verstrijken`` moves
+    it on): the provider's list and page mark it, the werkbak too."""
+    return status == "actief" and einddatum_gepland is not None and einddatum_gepland < today
+
+
+def wachttijd_dagen(
+    ingediend_op: datetime | None, afgehandeld_op: datetime | None, today: date | None = None
+) -> int | None:
     """Waiting time in calendar days (Europe/Amsterdam) from submission to the final decision, or
     until ``today`` (default: the loket's today) while it waits; None before submission. What made
     clients drop out (domain.md 5): the API's ``wachttijdDagen``, the pages and the lead times."""

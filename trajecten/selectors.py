@@ -83,6 +83,15 @@ def termijn_verlopen_q(today: date) -> Q:
     return Q(status__in=rules.WACHT_OP_BESLUIT, beslis_deadline__lt=today)
 
 
+def wacht_op_besluit_q(stap: str) -> Q:
+    """The queryset twin of ``permissions.beslisser`` and the state table: the applications that
+    wait for the gemeente's beschikking (``stap="gemeente"``) or for UWV's decision (``"uwv"``:
+    on the gemeente route only after the beschikking). For the werkbak and the nightly signal."""
+    if stap == "gemeente":
+        return Q(route="gemeente", status__in=rules.AANVRAAG.van("gemeente_akkoord"))
+    return Q(status__in=rules.AANVRAAG.van("uwv_akkoord")) & ~Q(route="gemeente", status="ingediend")
+
+
 def aanvragen_for(user) -> QuerySet[Aanvraag]:
     """Provider: its own. Gemeente: the gemeente route for its gemeenten. UWV: the UWV route,
     and gemeente-route applications only once the gemeente has given its beschikking."""

@@ -138,3 +138,19 @@ def test_money_rounds_half_up(amount, rounded):
 def test_cofinancing_share_on_the_page_rounds_half_up():
     # 0.125 of 8000.04 = 1000.005: half-even would show 1000.00
     assert fin.money(Decimal("8000.04") * Decimal("0.125")) == Decimal("1000.01")
+
+
+# --- a trajectory past its planned end ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "today", "verstreken"),
+    [
+        ("actief", DEADLINE, False),  # the planned end day itself still belongs to the trajectory
+        ("actief", DEADLINE + timedelta(days=1), True),
+        ("beeindigd", DEADLINE + timedelta(days=1), False),
+        ("looptijd_verstreken", DEADLINE + timedelta(days=1), False),  # already moved on by the job
+    ],
+)
+def test_einddatum_verstreken(status, today, verstreken):
+    assert rules.einddatum_verstreken(status, DEADLINE, today) is verstreken

@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import permissions
+from .. import permissions, rules
 from ..forms import BeoordelingForm
 
 register = template.Library()
@@ -15,15 +15,19 @@ def traject_url(traject) -> str:
     return url(traject)
 
 
+@register.filter
+def einddatum_verstreken(traject, today) -> bool:
+    """``{% if t|einddatum_verstreken:today %}``: ``rules.einddatum_verstreken`` in a template."""
+    return rules.einddatum_verstreken(traject.status, traject.einddatum_gepland, today)
+
+
 @register.simple_tag(takes_context=True)
 def verlenging_te_beoordelen(context, traject) -> dict | None:
-    """The open extension request of ``traject`` with an empty decision form, when the user is its
-    funder (UWV beoordelaar on the UWV route, the gemeente on its own route); otherwise None.
-
-    The page that shows ``traject`` has already scoped it to the user; the service checks role,
-    organisation, four eyes and the maximum again when the form is sent."""
+    """The open extension request of ``traject`` with an empty decision form, when the user may
+    decide it (``permissions.can_verlenging_beslissen``: the funder of the route, not the one who
+    asked); otherwise None. The service asks the same permission, and the maximum, when it is sent."""
     user = context.get("user") or getattr(context.get("request"), "user", None)
-    if user is None or permissions.verlenging_beslisser_weigering(user, traject) is not None:
+    if user is None:
         return None
     open_request = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
     if open_request is None or not permissions.can_verlenging_beslissen(user, open_request, traject)[0]:
