@@ -16,13 +16,13 @@ from trajecten import services as traject_services
 from trajecten.models import Traject
 
 from .models import Prestatie, Vordering
-from .rules import PRESTATIE, VORDERING
+from .rules import PRESTATIE, VORDERING, vordering_te_laat_q
 
 
 def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzaken]:
     # Past the due date and not (wholly) paid; a disputed claim waits for the dispute's decision.
-    # The same claims the monthly reminder takes (rules.VORDERING: the states "herinneren" starts from).
-    te_laat = Vordering.objects.filter(status__in=VORDERING.van("herinneren"), vervaldatum__lt=datum).annotate(
+    # The claims the monthly reminder takes: overdue (rules.vordering_te_laat) and not disputed.
+    te_laat = Vordering.objects.filter(vordering_te_laat_q(datum), status__in=VORDERING.van("herinneren")).annotate(
         sig_deadline=F("vervaldatum"),
         sig_aanbieder_id=Value(None, output_field=IntegerField()),
         sig_gemeente_id=F("gemeente_id"),

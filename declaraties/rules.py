@@ -1,12 +1,15 @@
 """Pure rules of the money module: tariffs and the judgement of declaration lines with iWmo return
-codes (domain.md section 8). No database: the service gathers the facts in a fixed number of
-queries, these functions judge any number of lines."""
+codes (domain.md section 8), the tables of allowed transitions of the money, and when a claim is
+overdue. No database: the service gathers the facts in a fixed number of queries, these functions
+judge any number of lines (a ``*_q`` twin says the same rule to a queryset)."""
 
 import calendar
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from django.db.models import F, Q
 
 from backoffice.states import Toestandsmachine
 from financiering.rules import money
@@ -93,6 +96,24 @@ def vordering_status_na_geld(*, ontvangen: Decimal, bedrag: Decimal, open_bezwaa
     if ontvangen > 0:
         return "deels_betaald"
     return "verzonden"
+
+
+def vordering_te_laat(
+    *, status: str, vervaldatum: date | None, bedrag: Decimal, ontvangen: Decimal, today: date
+) -> bool:
+    """A claim is overdue: sent, its due date before ``today`` (the due date itself is on time),
+    not paid and money still outstanding. A disputed claim is overdue too (the gemeente's pages say
+    so), but gets no reminder or signal while it waits for the decision (``VORDERING``: a reminder
+    starts only from ``verzonden`` or ``deels_betaald``). The queryset twin is
+    :func:`vordering_te_laat_q`; both agree on every day."""
+    return (
+        status not in ("concept", "betaald") and vervaldatum is not None and vervaldatum < today and bedrag > ontvangen
+    )
+
+
+def vordering_te_laat_q(today: date) -> Q:
+    """The queryset twin of :func:`vordering_te_laat` (lists, totals, the reminder and the signal)."""
+    return Q(vervaldatum__lt=today, bedrag__gt=F("ontvangen")) & ~Q(status__in=("concept", "betaald"))
 
 
 # Return codes: the iWmo number where the meaning is the same, IPS.. where it is our own.

@@ -124,8 +124,10 @@ def _vorderingen_herbereken(ids: list[int]) -> None:
 def vorderingen_herinneren(*, datum: date) -> dict[str, int]:
     """Overdue claims (past the due date, not paid, not disputed) get a reminder, at most one per
     30 days; set-based, idempotent for a day."""
-    overdue = Vordering.objects.filter(vervaldatum__lt=datum, status__in=VORDERING.van("herinneren")).filter(
-        Q(herinnerd_op__isnull=True) | Q(herinnerd_op__lte=datum - timedelta(days=30))
+    overdue = Vordering.objects.filter(
+        rules.vordering_te_laat_q(datum),
+        Q(herinnerd_op__isnull=True) | Q(herinnerd_op__lte=datum - timedelta(days=30)),
+        status__in=VORDERING.van("herinneren"),
     )
     n = bulk_update(
         overdue,

@@ -102,3 +102,28 @@ def test_docs_states_md_draws_every_table_as_it_is_in_the_code(name):
     drawing fails here (regenerate the block from ``mermaid()``)."""
     text = (Path(settings.BASE_DIR) / "docs" / "states.md").read_text(encoding="utf-8")
     assert f"```mermaid\n{machines()[name].mermaid()}\n```" in text, name
+
+
+@pytest.mark.django_db
+def test_a_role_grant_moves_through_its_table_and_its_history_names_who_and_why(world):
+    from backoffice import roles, services
+    from backoffice.models import User
+    from tests.factories import make_user
+
+    a, b = world.beheer, make_user(roles.BEHEERDER, username="beheer-2")
+    gebruiker = User.objects.create_user("nieuw-account", password="x")
+    toekenning = services.rol_aanvragen(by=a, gebruiker=gebruiker, rol=roles.UWV_FINANCIEEL)
+    services.rol_goedkeuren(by=b, toekenning=toekenning)
+    with pytest.raises(BusinessRuleError) as exc:
+        services.rol_afwijzen(by=b, toekenning=toekenning)
+    assert exc.value.code == "ongeldige-status"
+    services.rol_intrekken(by=a, toekenning=toekenning)
+    rows = [
+        (h.history_user_id, h.history_change_reason, h.status)
+        for h in toekenning.history.order_by("history_date", "history_id")
+    ]
+    assert rows == [
+        (a.pk, "rol UWV financieel aangevraagd", "aangevraagd"),
+        (b.pk, "rol UWV financieel goedgekeurd (tweede beheerder)", "goedgekeurd"),
+        (a.pk, "rol UWV financieel ingetrokken", "ingetrokken"),
+    ]

@@ -324,3 +324,29 @@ def test_a_reminder_is_history_too(world, clock, concept_claim):
     concept_claim.refresh_from_db()
     assert concept_claim.aantal_herinneringen == 1
     assert history(concept_claim)[-1] == ("~", None, "", "herinnering verstuurd op 02-05-2026", "verzonden")
+
+
+def test_overdue_is_one_rule_for_the_flag_and_the_queryset(world, clock, concept_claim):
+    """Due on 1 May: on time that day, overdue the day after; a disputed claim stays overdue (but
+    gets no reminder); a paid one is not overdue."""
+    services.vordering_verzenden(by=world.uwv_fin, vordering=concept_claim)
+
+    def both(day):
+        v = Vordering.objects.get(pk=concept_claim.pk)
+        flag = rules.vordering_te_laat(
+            status=v.status, vervaldatum=v.vervaldatum, bedrag=v.bedrag, ontvangen=v.ontvangen, today=day
+        )
+        assert flag == Vordering.objects.filter(rules.vordering_te_laat_q(day), pk=v.pk).exists()
+        return flag
+
+    assert [both(D(2026, 4, 30)), both(D(2026, 5, 1)), both(D(2026, 5, 2))] == [False, False, True]
+    regel = concept_claim.regels.first()
+    services.bezwaar_indienen(by=world.gem_amsterdam, vordering=concept_claim, regel=regel, toelichting="Nee")
+    assert both(D(2026, 5, 2)) is True
+    assert services.vorderingen_herinneren(datum=D(2026, 5, 2)) == {"herinneringen": 0}
+    services.bezwaar_beoordelen(by=world.uwv_fin, regel=regel, besluit="afgewezen", toelichting="Blijft")
+    clock.move_to(moment(D(2026, 4, 20)))
+    services.ontvangst_registreren(
+        by=world.uwv_fin, vordering=concept_claim, bedrag=Decimal("3200.00"), datum=D(2026, 4, 20)
+    )
+    assert both(D(2026, 5, 2)) is False
