@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from declaraties import selectors, services
+from declaraties import rules, services
 from declaraties.models import Vordering
 from tests.factories import budget
 from tests.trajecten.helpers import approved_traject
@@ -84,6 +84,6 @@ def test_the_claim_page_the_api_and_the_overview_agree(claims, world):
 
 def test_on_the_due_date_itself_a_claim_is_not_yet_overdue(claims, world, clock):
     clock.move_to(moment(D(2026, 5, 1)))
-    assert not Vordering.objects.filter(selectors.vordering_te_laat_q(D(2026, 5, 1))).exists()
-    assert list(Vordering.objects.filter(selectors.vordering_te_laat_q(D(2026, 5, 2)))) == [claims["utrecht"]]
+    assert not Vordering.objects.filter(rules.vordering_te_laat_q(D(2026, 5, 1))).exists()
+    assert list(Vordering.objects.filter(rules.vordering_te_laat_q(D(2026, 5, 2)))) == [claims["utrecht"]]
     assert world.client(world.uwv_fin).get(f"/api/v1/vorderingen/{claims['utrecht'].uuid}").json()["teLaat"] is False
