@@ -183,7 +183,7 @@ class BetaalopdrachtSepaAdmin(BetaalopdrachtAdmin):
 
     @admin.display(description="SEPA-bestand")
     def sepa_bestand(self, obj: Betaalopdracht) -> str:
-        if obj.status not in sepa.SEPA_STATUSES:
+        if sepa.nog_niet(obj):
             return "na accordering"
         url = reverse("admin:declaraties_betaalopdracht_sepa", args=(obj.pk,))
         return format_html('<a href="{}">pain.001 downloaden</a>', url)

@@ -90,16 +90,16 @@ def can_bevestigen(user, opdracht) -> tuple[bool, str]:
     return antwoord(bevestigen_weigering(user, opdracht))
 
 
-def can_sepa_downloaden(user, opdracht) -> Oordeel:
-    """UWV financieel downloads the bank file of an approved (or paid) order (the web page and the
-    API; the admin lets a superuser too)."""
+def sepa_weigering(user, opdracht) -> Weigering:
+    """UWV financieel downloads the bank file of an approved (or paid) order, on the web page and
+    through the API (the admin lets a superuser too); before approval ``sepa.nog_niet``."""
     from .sepa import nog_niet
 
-    def klaar():
-        fout = nog_niet(opdracht)
-        return None if fout is None else _nee(fout.code, fout.message, fout.status)
+    return rol_weigering(user, roles.UWV_FINANCIEEL) or nog_niet(opdracht)
 
-    return _eerste(lambda: _rol(user, roles.UWV_FINANCIEEL), klaar)
+
+def can_sepa_downloaden(user, opdracht) -> tuple[bool, str]:
+    return antwoord(sepa_weigering(user, opdracht))
 
 
 # --- claims -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 from backoffice import roles
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
+from . import rules
 from .models import Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
 
 # The status of a declaration follows from its lines (docs/declaraties.md).
@@ -82,6 +83,11 @@ def declaratie_status(*, toegekend: int, afgewezen: int, in_behandeling: int) ->
     return "deels_toegekend"
 
 
+def declaratie_regels(declaratie: Declaratie) -> QuerySet[Prestatie]:
+    """The lines of one declaration (already read through ``declaraties_for``), in file order."""
+    return Prestatie.objects.filter(declaratie_id=declaratie.pk).order_by("regelnummer")
+
+
 def prestaties_for(user) -> QuerySet[Prestatie]:
     return Prestatie.objects.select_related("declaratie", "aanbieder").filter(_scope(user))
 
@@ -138,19 +144,13 @@ def vorderingen_for(user) -> QuerySet[Vordering]:
     return qs.none()
 
 
-def vordering_te_laat_q(today: date) -> Q:
-    """A claim is overdue ("te laat") when its due date has passed, it is not paid and money is
-    still open. The one definition: the claims list's filter and flag, the API's ``teLaat``, the
-    overview's figures, and (to use it) the werkbak and the reminder job."""
-    return Q(vervaldatum__lt=today) & ~Q(status="betaald") & Q(bedrag__gt=F("ontvangen"))
-
-
 def with_te_laat(qs: QuerySet[Vordering], *, today: date | None = None) -> QuerySet[Vordering]:
-    """Annotate ``te_laat`` (a bool, never null) by ``vordering_te_laat_q``."""
+    """Annotate ``te_laat`` (a bool, never null): overdue by ``rules.vordering_te_laat_q``, the one
+    definition, for the claims list (its filter and flag), the claim's page and the API's ``teLaat``."""
     today = today or timezone.localdate()
     return qs.annotate(
         te_laat=Case(
-            When(vordering_te_laat_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(rules.vordering_te_laat_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
 
@@ -169,7 +169,7 @@ def vorderingen_overzicht_for(user, *, today: date | None = None) -> list[dict]:
     co-financed trajectories UWV paid for and how many of those the gemeente has not reimbursed in
     full yet (``trajecten_niet_vergoed``, the figure that must go to zero). A gemeente sees its own
     row; a gemeente with paid trajectories but no claim yet has a row too. Two queries."""
-    overdue = vordering_te_laat_q(today or timezone.localdate())
+    overdue = rules.vordering_te_laat_q(today or timezone.localdate())
     open_ = F("bedrag") - F("ontvangen")
     claims = {
         r["gemeente__code"]: r
@@ -238,7 +238,7 @@ def _vergoeding_per_gemeente(user) -> QuerySet:
 def vorderingen_per_maand(user, *, jaar: int, today: date | None = None) -> list[dict]:
     """The claims the user may see for the months of ``jaar``, per month: claimed, received,
     outstanding and overdue. One query."""
-    overdue = vordering_te_laat_q(today or timezone.localdate())
+    overdue = rules.vordering_te_laat_q(today or timezone.localdate())
     open_ = F("bedrag") - F("ontvangen")
     return list(
         vorderingen_for(user)

@@ -170,8 +170,7 @@ class DeclaratieSerializer(DeclaratieSummarySerializer):
 
     @extend_schema(responses=PrestatieSerializer(many=True))
     def get_prestaties(self, declaratie) -> list[dict]:
-        lines = Prestatie.objects.filter(declaratie_id=declaratie.pk).order_by("regelnummer")
-        return PrestatieSerializer(lines, many=True).data
+        return PrestatieSerializer(selectors.declaratie_regels(declaratie), many=True).data
 
 
 # --- views -------------------------------------------------------------------------------------------

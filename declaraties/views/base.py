@@ -16,6 +16,13 @@ VORDERING_ROLES = (roles.UWV_FINANCIEEL, roles.GEMEENTE)
 DASHBOARD_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE)
 
 
+def mag(can, *args) -> bool:
+    """Whether a permission function (``permissions.can_<act>``) allows the action: to show or hide
+    its button; the reason of a refusal comes back from the service when the action is sent anyway."""
+    allowed, _reason = can(*args)
+    return allowed
+
+
 def require(user, *required: str) -> None:
     allowed, reason = roles.check_role(user, *required)
     if not allowed:

@@ -14,7 +14,7 @@ from backoffice.forms import add_rule_error, rule_message
 from .. import downloads, permissions, selectors, sepa, services
 from ..forms import BetaalopdrachtFilterForm, BevestigingForm
 from ..models import Betaalopdracht
-from .base import confirm_page, confirmed, export_format, paginate, require
+from .base import confirm_page, confirmed, export_format, mag, paginate, require
 
 
 @login_required
@@ -41,7 +41,7 @@ def _opdracht(request, uuid) -> Betaalopdracht:
 def _opdracht_context(request, opdracht, *, akkoord_fout=None, bevestig_form=None) -> dict:
     user = request.user
     financieel = roles.has_role(user, roles.UWV_FINANCIEEL)
-    akkoord = permissions.can_accorderen(user, opdracht)
+    akkoord = permissions.accorderen_weigering(user, opdracht)
     akkoorden = [
         (door, op)
         for door, op in (
@@ -55,11 +55,11 @@ def _opdracht_context(request, opdracht, *, akkoord_fout=None, bevestig_form=Non
         "samenvatting": selectors.betaalopdracht_samenvatting(opdracht),
         "akkoorden": akkoorden,
         "financieel": financieel,
-        "mag_accorderen": akkoord.allowed,
-        "wacht_op_tweede": akkoord.code == "vier-ogen",  # the four-eyes refusal, in the page's words
+        "mag_accorderen": akkoord is None,
+        "wacht_op_tweede": akkoord is not None and akkoord.code == "vier-ogen",  # four eyes, in the page's words
         "akkoord_fout": akkoord_fout,
-        "mag_sepa": permissions.can_sepa_downloaden(user, opdracht).allowed,
-        "mag_bevestigen": permissions.can_bevestigen(user, opdracht).allowed,
+        "mag_sepa": mag(permissions.can_sepa_downloaden, user, opdracht),
+        "mag_bevestigen": mag(permissions.can_bevestigen, user, opdracht),
         "bevestig_form": bevestig_form or BevestigingForm(initial={"datum": timezone.localdate()}),
         "historie": opdracht.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
     }

@@ -25,7 +25,7 @@ from ..forms import (
     UploadForm,
 )
 from ..invoer import invoer_uit_bestand
-from .base import DECLARATIE_ROLES, confirm_page, confirmed, export_format, paginate, require, retourcodes
+from .base import DECLARATIE_ROLES, confirm_page, confirmed, export_format, mag, paginate, require, retourcodes
 
 
 @login_required
@@ -149,11 +149,11 @@ def declaratie_sjabloon(request, formaat):
 
 
 def _declaratie_context(request, declaratie, formset=None) -> dict:
-    regels = list(declaratie.prestaties.order_by("regelnummer"))
+    regels = list(selectors.declaratie_regels(declaratie))
     for p in regels:
         p.codes = retourcodes(p.retourcodes)
     wachtend = [p for p in regels if p.status == "in_behandeling"]
-    mag_beoordelen = bool(wachtend) and permissions.can_beoordelen(request.user, declaratie).allowed
+    mag_beoordelen = bool(wachtend) and mag(permissions.can_beoordelen, request.user, declaratie)
     if mag_beoordelen and (formset is None or _rijen(formset) != [p.product_referentie for p in wachtend]):
         # A form whose rows are not the waiting lines (a crafted or stale one: another beoordelaar
         # decided in between) is shown afresh, one row per waiting line.

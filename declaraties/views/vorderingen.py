@@ -16,7 +16,7 @@ from financiering import selectors as fin_selectors
 from .. import downloads, grafiek, permissions, selectors, services
 from ..forms import BezwaarBesluitForm, BezwaarForm, OntvangstForm, VorderingFilterForm
 from ..models import Vordering
-from .base import VORDERING_ROLES, confirm_page, confirmed, export_format, paginate, require
+from .base import VORDERING_ROLES, confirm_page, confirmed, export_format, mag, paginate, require
 
 
 @login_required
@@ -64,7 +64,7 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
     forms = forms or {}
     user = request.user
     uwv = roles.has_role(user, roles.UWV_FINANCIEEL)
-    betwistbaar = permissions.can_bezwaar_indienen(user, vordering).allowed
+    betwistbaar = mag(permissions.can_bezwaar_indienen, user, vordering)
     regels = []
     for index, r in enumerate(selectors.vordering_regels(vordering), start=1):
         key_b, key_s = f"bezwaar-{r.uuid}", f"besluit-{r.uuid}"
@@ -74,7 +74,7 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
                 "bezwaar_form": _form(
                     forms,
                     key_b,
-                    betwistbaar and permissions.can_bezwaar_indienen(user, vordering, r).allowed,
+                    betwistbaar and mag(permissions.can_bezwaar_indienen, user, vordering, r),
                     BezwaarForm,
                     initial={"regel": r.uuid},
                     auto_id=f"bezwaar{index}-%s",
@@ -82,7 +82,7 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
                 "besluit_form": _form(
                     forms,
                     key_s,
-                    permissions.can_bezwaar_beoordelen(user, r).allowed,
+                    mag(permissions.can_bezwaar_beoordelen, user, r),
                     BezwaarBesluitForm,
                     initial={"regel": r.uuid},
                     auto_id=f"besluit{index}-%s",
@@ -99,12 +99,12 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
         "ontvangst_form": _form(
             forms,
             "ontvangst",
-            permissions.can_ontvangst_registreren(user, vordering).allowed and vordering.openstaand > 0,
+            mag(permissions.can_ontvangst_registreren, user, vordering) and vordering.openstaand > 0,
             OntvangstForm,
             initial={"datum": timezone.localdate()},
         ),
         "verzend_fout": forms.get("verzenden"),
-        "mag_verzenden": permissions.can_verzenden(user, vordering).allowed,
+        "mag_verzenden": mag(permissions.can_verzenden, user, vordering),
         "historie": vordering.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
     }
 

@@ -52,6 +52,13 @@ def _says(response, reason: str, code: str) -> bool:
     return escape(f"{reason} (code: {code})") in response.content.decode()
 
 
+def _reason(answer: tuple[bool, str]) -> str:
+    """The Dutch reason of a refusing ``can_<act>`` answer."""
+    allowed, reason = answer
+    assert not allowed and reason
+    return reason
+
+
 def _fresh(user):
     """The user as the next request sees it (roles are cached on the instance)."""
     return type(user).objects.get(pk=user.pk)
@@ -101,15 +108,15 @@ def test_judge_buttons_follow_can_beoordelen_and_who_declared_is_refused_for_fou
     expected = {world.uwv: True, both: False, world.uwv_fin: False, colleague: False}
     for user, allowed in expected.items():
         html = _page(user, url)
-        assert permissions.can_beoordelen(user, declaratie).allowed is allowed, user.username
+        assert permissions.can_beoordelen(user, declaratie)[0] is allowed, user.username
         assert ("Besluiten vastleggen" in html) is allowed, user.username
-    assert permissions.can_beoordelen(both, declaratie).code == "vier-ogen"
+    assert permissions.beoordelen_weigering(both, declaratie).code == "vier-ogen"
     assert "U diende deze declaratie zelf in" in _page(both, url)
     assert "U diende deze declaratie zelf in" not in _page(world.uwv, url)
 
     refused = _judge(both, declaratie)
     assert refused.status_code == 400
-    assert _says(refused, permissions.can_beoordelen(both, declaratie).reason, "vier-ogen")
+    assert _says(refused, _reason(permissions.can_beoordelen(both, declaratie)), "vier-ogen")
     assert "Besluiten vastleggen" not in refused.content.decode()
     assert _judge(world.uwv_fin, declaratie).status_code == 403  # no beoordelaar role at all
     assert list(declaratie.prestaties.values_list("status", flat=True)) == ["in_behandeling"]
@@ -152,7 +159,7 @@ def _assert_order_buttons(opdracht, users, expected: dict[str, set]):
     for user in users:
         html = _page(user, f"/betaalopdrachten/{opdracht.uuid}/")
         for action, (button, can) in ACTIONS.items():
-            allowed = can(user, opdracht).allowed
+            allowed, _ = can(user, opdracht)
             assert (button in html) is allowed, (action, user.username, opdracht.status)
             assert allowed is (user.username in expected[action]), (action, user.username, opdracht.status)
 
@@ -168,21 +175,21 @@ def test_order_actions_follow_the_permissions_through_approval_payment_and_four_
 
     # before approval: no bank file and no confirmation, each refused with its reason
     early = _client(fin).get(f"{url}sepa.xml", follow=True)
-    reason = permissions.can_sepa_downloaden(fin, order).reason
+    reason = _reason(permissions.can_sepa_downloaden(fin, order))
     assert early.redirect_chain == [(url, 302)] and _says(early, reason, "niet-geaccordeerd")
     refused = _client(fin).post(f"{url}bevestiging/", {"datum": "2026-03-16", "bevestigd": "on"})
-    reason = permissions.can_bevestigen(fin, order).reason
+    reason = _reason(permissions.can_bevestigen(fin, order))
     assert refused.status_code == 400 and _says(refused, reason, "ongeldige-status")
 
     # the first approval: the same person may not give the second (four eyes)
     assert _client(fin).post(f"{url}akkoord/", {"bevestigd": "on"}).status_code == 302
     _assert_order_buttons(order, users, {"accorderen": {fin2.username}, "sepa": set(), "bevestigen": set()})
     order.refresh_from_db()
-    assert permissions.can_accorderen(fin, order).code == "vier-ogen"
+    assert permissions.accorderen_weigering(fin, order).code == "vier-ogen"
     assert "U gaf het eerste akkoord" in _page(fin, url) and "U gaf het eerste akkoord" not in _page(fin2, url)
     again = _client(fin).post(f"{url}akkoord/", {"bevestigd": "on"})
     assert again.status_code == 403
-    assert _says(again, permissions.can_accorderen(fin, order).reason, "vier-ogen")
+    assert _says(again, _reason(permissions.can_accorderen(fin, order)), "vier-ogen")
     order.refresh_from_db()
     assert (order.status, order.tweede_akkoord_door_id) == ("te_accorderen", None)
     assert _client(uwv).post(f"{url}akkoord/", {"bevestigd": "on"}).status_code == 403  # a beoordelaar
@@ -197,7 +204,7 @@ def test_order_actions_follow_the_permissions_through_approval_payment_and_four_
     _assert_order_buttons(order, users, {"accorderen": set(), "sepa": both_fin, "bevestigen": set()})
     twice = _client(fin2).post(f"{url}bevestiging/", {"datum": "2026-03-16", "bevestigd": "on"})
     order.refresh_from_db()
-    reason = permissions.can_bevestigen(fin2, order).reason
+    reason = _reason(permissions.can_bevestigen(fin2, order))
     assert twice.status_code == 400 and _says(twice, reason, "al-bevestigd")
 
 
@@ -234,10 +241,10 @@ def _claim_permissions(user, vordering) -> dict[str, int]:
     vordering = Vordering.objects.get(pk=vordering.pk)
     regels = list(vordering.regels.all())
     return {
-        "verzenden": int(permissions.can_verzenden(user, vordering).allowed),
-        "ontvangst": int(permissions.can_ontvangst_registreren(user, vordering).allowed and vordering.openstaand > 0),
-        "bezwaar": sum(permissions.can_bezwaar_indienen(user, vordering, r).allowed for r in regels),
-        "besluit": sum(permissions.can_bezwaar_beoordelen(user, r).allowed for r in regels),
+        "verzenden": int(permissions.can_verzenden(user, vordering)[0]),
+        "ontvangst": int(permissions.can_ontvangst_registreren(user, vordering)[0] and vordering.openstaand > 0),
+        "bezwaar": sum(permissions.can_bezwaar_indienen(user, vordering, r)[0] for r in regels),
+        "besluit": sum(permissions.can_bezwaar_beoordelen(user, r)[0] for r in regels),
     }
 
 
@@ -250,18 +257,18 @@ def test_claim_actions_follow_the_permissions_from_concept_to_dispute(world, con
     assert _claim_buttons(fin, concept) == _claim_permissions(fin, concept) == {**nothing, "verzenden": 1}
     assert _claim_buttons(ams, concept) == _claim_permissions(ams, concept) == nothing
     receipt = _client(fin).post(f"{url}ontvangst/", {"bedrag": "10,00", "datum": "2026-04-01", "bevestigd": "on"})
-    reason = permissions.can_ontvangst_registreren(fin, concept).reason
+    reason = _reason(permissions.can_ontvangst_registreren(fin, concept))
     assert receipt.status_code == 400 and _says(receipt, reason, "ongeldige-status")
     regel_1, regel_2 = concept.regels.order_by("prestatie__product_referentie")
     early = _client(ams).post(f"{url}bezwaar/", {"regel": regel_1.uuid, "toelichting": "Onbekend", "bevestigd": "on"})
-    reason = permissions.can_bezwaar_indienen(ams, concept, regel_1).reason
+    reason = _reason(permissions.can_bezwaar_indienen(ams, concept, regel_1))
     assert early.status_code == 400 and _says(early, reason, "ongeldige-status")
 
     # sent: receipts for UWV, a dispute per line for the gemeente; sending twice is refused
     assert _client(fin).post(f"{url}verzenden/", {"bevestigd": "on"}).status_code == 302
     concept.refresh_from_db()
     twice = _client(fin).post(f"{url}verzenden/", {"bevestigd": "on"})
-    reason = permissions.can_verzenden(fin, concept).reason
+    reason = _reason(permissions.can_verzenden(fin, concept))
     assert twice.status_code == 409 and _says(twice, reason, "ongeldige-status")
     assert _claim_buttons(fin, concept) == _claim_permissions(fin, concept) == {**nothing, "ontvangst": 1}
     assert _claim_buttons(ams, concept) == _claim_permissions(ams, concept) == {**nothing, "bezwaar": 2}
@@ -274,11 +281,11 @@ def test_claim_actions_follow_the_permissions_from_concept_to_dispute(world, con
     assert _claim_buttons(fin, concept) == _claim_permissions(fin, concept) == {**nothing, "ontvangst": 1, "besluit": 1}
     again = _client(ams).post(f"{url}bezwaar/", dispute)
     regel_1.refresh_from_db()
-    reason = permissions.can_bezwaar_indienen(ams, Vordering.objects.get(pk=concept.pk), regel_1).reason
+    reason = _reason(permissions.can_bezwaar_indienen(ams, Vordering.objects.get(pk=concept.pk), regel_1))
     assert again.status_code == 400 and _says(again, reason, "ongeldige-status")
     decide = {"regel": regel_2.uuid, "besluit": "afgewezen", "toelichting": "Blijft staan", "bevestigd": "on"}
     refused = _client(fin).post(f"{url}bezwaarbesluit/", decide)
-    reason = permissions.can_bezwaar_beoordelen(fin, regel_2).reason
+    reason = _reason(permissions.can_bezwaar_beoordelen(fin, regel_2))
     assert refused.status_code == 400 and _says(refused, reason, "ongeldige-status")
     assert _client(ams).post(f"{url}bezwaarbesluit/", {**decide, "regel": regel_1.uuid}).status_code == 403
     regel_1.refresh_from_db()

@@ -10,12 +10,12 @@ import pytest
 import time_machine
 from django.test import Client
 
-from declaraties import selectors, services
-from declaraties.models import Betaalopdracht, Vordering
+from declaraties import rules, services
+from declaraties.models import Vordering
 from tests.factories import budget
 from tests.trajecten.helpers import approved_traject
 
-from .geld_helpers import declare, moment, start_line
+from .geld_helpers import claim, declare, moment, pay, start_line
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -36,12 +36,8 @@ def claims(clock, world):
     ams = [approved_traject(world, perceel="demo-gem-epa") for _ in range(2)]
     utr = approved_traject(world, perceel="demo-gem-epa", gemeente="0344", gemeente_user=world.gem_utrecht)
     declare(world.ggz_noord, "D-1", [start_line(t, f"R-{i}", D(2026, 3, 2)) for i, t in enumerate([*ams, utr])])
-    services.betaalopdrachten_aanmaken(datum=D(2026, 3, 2))
-    opdracht = Betaalopdracht.objects.get()
-    services.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
-    services.betaalopdracht_bevestigen(by=world.uwv_fin, opdracht=opdracht, datum=D(2026, 3, 2))
-    clock.move_to(moment(D(2026, 4, 1)))
-    services.vorderingen_aanmaken(datum=D(2026, 4, 1))
+    pay(world, clock, D(2026, 3, 16))
+    claim(clock, D(2026, 4, 1))
     amsterdam = Vordering.objects.get(gemeente=world.amsterdam)
     utrecht = Vordering.objects.get(gemeente=world.utrecht)
     services.bezwaar_indienen(
@@ -88,6 +84,6 @@ def test_the_claim_page_the_api_and_the_overview_agree(claims, world):
 
 def test_on_the_due_date_itself_a_claim_is_not_yet_overdue(claims, world, clock):
     clock.move_to(moment(D(2026, 5, 1)))
-    assert not Vordering.objects.filter(selectors.vordering_te_laat_q(D(2026, 5, 1))).exists()
-    assert list(Vordering.objects.filter(selectors.vordering_te_laat_q(D(2026, 5, 2)))) == [claims["utrecht"]]
+    assert not Vordering.objects.filter(rules.vordering_te_laat_q(D(2026, 5, 1))).exists()
+    assert list(Vordering.objects.filter(rules.vordering_te_laat_q(D(2026, 5, 2)))) == [claims["utrecht"]]
     assert world.client(world.uwv_fin).get(f"/api/v1/vorderingen/{claims['utrecht'].uuid}").json()["teLaat"] is False
