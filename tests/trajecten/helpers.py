@@ -54,9 +54,14 @@ def _as_api(route: str, url_name: str, user, uuid=None):
     HistoricalRecords.context.request = request
     try:
         with verwerkingslog.verzamelen(
-            kanaal="api", user=user, route=route, url_name=url_name, object_uuid=uuid, handeling=""
+            kanaal="api",
+            user=user,
+            route=route,
+            url_name=url_name,
+            object_uuid=uuid,
+            handeling=verwerkingslog.handeling_voor("POST", url_name, "api"),
         ):
-            yield
+            yield verwerkingslog
     finally:
         del HistoricalRecords.context.request
 
@@ -83,7 +88,8 @@ def filed_aanvraag(
             uitkering=uitkering,
             doelgroep=doelgroep,
         )
-    with _as_api("POST /api/v1/aanvragen", "aanvragen", provider_user):
+    with _as_api("POST /api/v1/aanvragen", "aanvragen", provider_user) as log:
+        log.noteer(person)  # the answer shows the participant
         return services.aanvraag_submit(
             by=provider_user,
             deelnemer=person,
@@ -151,8 +157,13 @@ def decide(user, aanvraag_obj, besluit="akkoord", toelichting=""):
     from trajecten import services
 
     route = "POST /api/v1/aanvragen/<uuid:uuid>/beoordelingen"
-    with _as_api(route, "aanvraag-beoordelingen", user, aanvraag_obj.uuid):
-        return services.aanvraag_decide(by=user, aanvraag=aanvraag_obj, besluit=besluit, toelichting=toelichting)
+    with _as_api(route, "aanvraag-beoordelingen", user, aanvraag_obj.uuid) as log:
+        decided, traject = services.aanvraag_decide(
+            by=user, aanvraag=aanvraag_obj, besluit=besluit, toelichting=toelichting
+        )
+        if aanvraag_obj.route == "uwv" or decided.status == "gemeente_akkoord":
+            log.noteer(decided.deelnemer)  # the answer shows the participant (UWV not on the gemeente route)
+        return decided, traject
 
 
 def approved_traject(
