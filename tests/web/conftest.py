@@ -10,7 +10,8 @@ live_server, and axe-core for the accessibility check.
 
 Tests that use ``live_server`` must mark ``pytest.mark.django_db(transaction=True)``: the server
 runs in another thread and sees only committed data. The ``world`` fixture from tests/conftest.py
-then builds its data committed too (``db`` follows the marker); or build ``World()`` directly.
+then builds a world of the test's own, committed (the shared world of docs/testing.md is only for
+tests in a transaction); or build ``World()`` directly.
 Install the tools with ``bash scripts/test.sh`` (chromium from apt, axe-core with ``npm ci``).
 """
 
