@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from tests import factories as f
 from tests.declaraties.geld_helpers import assert_budget_matches_raw_tables, moment
@@ -15,9 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(moment(D(2026, 3, 2)), tick=False) as traveller:
-        yield traveller
+def clock(time_machine):
+    """Monday 2 March 2026, 10:00 in Amsterdam (a weekly run's day), frozen; the world is built then."""
+    time_machine.move_to(moment(D(2026, 3, 2)), tick=False)
+    return time_machine
 
 
 @pytest.fixture
