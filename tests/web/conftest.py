@@ -47,7 +47,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium ontbreekt op {CHROMIUM}; installeer het met 'apt-get install chromium' (scripts/test.sh).")
+        pytest.fail(
+            f"Chromium ontbreekt op {CHROMIUM}; installeer het met 'apt-get install chromium' (scripts/test.sh)."
+        )
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
@@ -121,8 +123,6 @@ def assert_accessible(axe_source):
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
         )
         bad = [v for v in result["violations"] if v.get("impact") in impacts]
-        assert not bad, f"axe op {page.url}:\n{format_violations(bad)}\n" + json.dumps(
-            [v["id"] for v in bad]
-        )
+        assert not bad, f"axe op {page.url}:\n{format_violations(bad)}\n" + json.dumps([v["id"] for v in bad])
 
     return check
