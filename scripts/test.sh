@@ -174,7 +174,8 @@ rm -f "$audit_json"
 
 echo "==> pytest"
 set +e
-"$PY" -m pytest -n 2 -p no:cacheprovider "$@"
+# --durations: the slowest steps are in every log, so a test that became slow is seen (docs/testing.md)
+"$PY" -m pytest -n 2 -p no:cacheprovider --durations=15 --durations-min=3 "$@"
 rc=$?
 set -e
 case "$rc" in

@@ -39,7 +39,9 @@ def pytest_configure(config):
 
 
 def pytest_sessionstart(session):
-    if not hasattr(session.config, "workerinput"):  # the xdist controller, or the only process
+    # the xdist controller, or the only process; IPS_LEFTOVER_CHECK=0 switches it off (a Celery
+    # worker of your own on the same Redis database would be reported)
+    if not hasattr(session.config, "workerinput") and os.environ.get("IPS_LEFTOVER_CHECK") != "0":
         try:
             session.config.stash[_LEFTOVERS] = leftovers.snapshot()
         except Exception as exc:  # no Redis or PostgreSQL: pytest_configure refuses the run on CI

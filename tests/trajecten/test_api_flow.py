@@ -81,7 +81,9 @@ def test_uwv_route_from_application_to_trajectory(world):
 def test_gemeente_route_commits_budget_then_uwv_approves(world):
     provider = world.client(world.ggz_noord)
     deelnemer = _deelnemer(provider, uitkering="participatiewet")
-    response = provider.post("/api/v1/aanvragen", _aanvraag_body(deelnemer["uuid"], perceel="demo-gem-epa"), format="json")
+    response = provider.post(
+        "/api/v1/aanvragen", _aanvraag_body(deelnemer["uuid"], perceel="demo-gem-epa"), format="json"
+    )
     assert response.status_code == 201, response.json()
     aanvraag = response.json()
     assert aanvraag["route"] == "gemeente"

@@ -10,7 +10,8 @@ live_server, and axe-core for the accessibility check.
 
 Tests that use ``live_server`` must mark ``pytest.mark.django_db(transaction=True)``: the server
 runs in another thread and sees only committed data. The ``world`` fixture from tests/conftest.py
-then builds its data committed too (``db`` follows the marker); or build ``World()`` directly.
+then builds a world of the test's own, committed (the shared world of docs/testing.md is only for
+tests in a transaction); or build ``World()`` directly.
 Install the tools with ``bash scripts/test.sh`` (chromium from apt, axe-core with ``npm ci``).
 """
 
@@ -46,7 +47,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium ontbreekt op {CHROMIUM}; installeer het met 'apt-get install chromium' (scripts/test.sh).")
+        pytest.fail(
+            f"Chromium ontbreekt op {CHROMIUM}; installeer het met 'apt-get install chromium' (scripts/test.sh)."
+        )
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
@@ -120,8 +123,6 @@ def assert_accessible(axe_source):
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
         )
         bad = [v for v in result["violations"] if v.get("impact") in impacts]
-        assert not bad, f"axe op {page.url}:\n{format_violations(bad)}\n" + json.dumps(
-            [v["id"] for v in bad]
-        )
+        assert not bad, f"axe op {page.url}:\n{format_violations(bad)}\n" + json.dumps([v["id"] for v in bad])
 
     return check
