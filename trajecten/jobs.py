@@ -28,7 +28,7 @@ from financiering.models import Trajectbegeleider
 
 from . import rules
 from .models import Aanvraag, Eindverslag, Traject
-from .selectors import termijn_verlopen_q
+from .selectors import termijn_verlopen_q, wacht_op_besluit_q
 
 
 def trajecten_expire(*, datum: date) -> dict[str, int]:
@@ -80,12 +80,12 @@ def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzake
         # The gemeente decides first on its own route; after its beschikking, and on the UWV
         # route, UWV decides.
         sig_gemeente_id=Case(
-            When(route="gemeente", status="ingediend", then=F("gemeente_id")),
+            When(wacht_op_besluit_q("gemeente"), then=F("gemeente_id")),
             default=Value(None),
             output_field=IntegerField(),
         ),
         sig_uwv_rol=Case(
-            When(route="gemeente", status="ingediend", then=Value("")),
+            When(wacht_op_besluit_q("gemeente"), then=Value("")),
             default=Value(roles.UWV_BEOORDELAAR),
             output_field=CharField(),
         ),

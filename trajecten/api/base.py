@@ -8,8 +8,9 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView
+from backoffice.rules import toelichting_ontbreekt, weigeren
 
-from .. import selectors
+from .. import permissions, selectors
 from ..models import BesluitUitkomst, Traject
 
 CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
@@ -52,7 +53,7 @@ class _ProviderCreate(_TrajectChild):
     create = None
 
     def post(self, request, uuid):
-        roles.require_role(request.user, roles.AANBIEDER)
+        weigeren(permissions.aanbieder_weigering(request.user))
         traject = self.traject(uuid)
         write = self.get_serializer(data=request.data)
         write.is_valid(raise_exception=True)
@@ -71,6 +72,6 @@ class BeoordelingWriteSerializer(serializers.Serializer):
     toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
     def validate(self, attrs):
-        if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
+        if toelichting_ontbreekt(attrs["toelichting"], vereist=attrs["besluit"] == "afgewezen"):
             raise serializers.ValidationError({"toelichting": "Een afwijzing vraagt een toelichting."})
         return attrs
