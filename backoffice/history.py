@@ -60,6 +60,15 @@ def _taak_op_historie(sender, history_instance, history_user=None, **kwargs) -> 
         history_instance.history_taak = _taakrun.get()
 
 
+def wie(historie) -> str:
+    """Who made a history row, for a page: the user's full name (else the username), else the job
+    run ("het loket (taak <stap>, run <id>)"), else "het loket (taak)" (as ``_historie_tabel.html``)."""
+    user = historie.history_user
+    if user is not None:
+        return user.get_full_name() or user.username
+    return getattr(historie, "history_taak", "") or f"{LOKET} (taak)"
+
+
 def record(obj, *, by, reason: str):
     """Who and why for the next ``save()`` of ``obj`` (django-simple-history reads these two
     attributes; its web middleware gives only a web request's user, not an API call's or a job's)."""

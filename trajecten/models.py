@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from simple_history.models import HistoricalRecords
 
 from backoffice import crypto, limieten, verwerkingslog
+from backoffice.history import TaakHistorie
 from financiering.models import Aanbieder, Budget, Doelgroep, Gemeente, Perceel, Regeling, Route, Trajectbegeleider
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -100,7 +101,7 @@ class Deelnemer(models.Model):
         editable=False,
         help_text="De dag waarop de bewaartermijn verliep en de persoonsgegevens zijn geanonimiseerd",
     )
-    history = HistoricalRecords(excluded_fields=["bsn_versleuteld", "bsn_hash"])
+    history = HistoricalRecords(excluded_fields=["bsn_versleuteld", "bsn_hash"], bases=[TaakHistorie])
 
     class Meta:
         verbose_name_plural = "deelnemers"
@@ -205,7 +206,7 @@ class Aanvraag(models.Model):
     )
     beslis_deadline = models.DateField(null=True, blank=True)
     afgehandeld_op = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TaakHistorie])
 
     class Meta:
         verbose_name = "aanvraag"
@@ -331,7 +332,7 @@ class Traject(models.Model):
     einddatum = models.DateField(null=True, blank=True)
     goedgekeurd_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TaakHistorie])
 
     class Meta:
         verbose_name_plural = "trajecten"
@@ -393,7 +394,7 @@ class Verlenging(models.Model):
     )
     besluit_op = models.DateTimeField(null=True, blank=True)
     besluit_toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TaakHistorie])
 
     class Meta:
         verbose_name_plural = "verlengingen"
@@ -440,7 +441,7 @@ class Plaatsing(models.Model):
     # new placement; null only for placements registered before the desk asked it.
     aandoening_bekend_bij_werkgever = models.BooleanField("aandoening bekend bij werkgever", null=True, blank=True)
     aangemaakt_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TaakHistorie])
 
     class Meta:
         verbose_name_plural = "plaatsingen"
