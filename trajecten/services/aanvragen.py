@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from backoffice import crypto
 from backoffice.errors import BusinessRuleError
+from backoffice.history import record
 from backoffice.models import Instellingen
 from backoffice.rules import toelichting_vereist, weigeren
 from backoffice.services import bsn_controle
@@ -17,7 +18,7 @@ from financiering import services as fin_services
 from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbegeleider
 
 from .. import permissions, rules
-from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
+from ..models import Aanvraag, Besluit, BesluitStap, BesluitUitkomst, Deelnemer, Toewijzingsnummer, Traject
 from ..selectors import pending_budget_claims, samenloop
 from ._eigen import _not_found, _own_aanbieder
 from .deelnemers import _deelnemer_create, _not_anonymised
@@ -193,6 +194,7 @@ def _aanvraag_submit(
     aanvraag.toestemming_geregistreerd_door = by
     aanvraag.toestemming_geregistreerd_op = aanvraag.ingediend_op
     aanvraag.beslis_deadline = _decision_deadline(route, today, instellingen)
+    record(aanvraag, by=by, reason="Aanvraag ingediend")
     try:
         with transaction.atomic():
             aanvraag.save()
@@ -260,6 +262,8 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
     if aanvraag.status in ("goedgekeurd", "afgewezen"):
         aanvraag.afgehandeld_op = timezone.now()
         aanvraag.beslis_deadline = None
+    uitleg = f" ({toelichting.strip()})" if toelichting.strip() else ""
+    record(aanvraag, by=by, reason=f"{BesluitStap(stap).label}: {BesluitUitkomst(besluit).label.lower()}{uitleg}")
     aanvraag.save()
     Besluit.objects.create(
         aanvraag=aanvraag,
@@ -304,6 +308,6 @@ def aanvraag_withdraw(*, by, aanvraag: Aanvraag, toelichting: str = "") -> Aanvr
     aanvraag.status = rules.AANVRAAG.volgende("intrekken", aanvraag.status)
     aanvraag.afgehandeld_op = timezone.now()
     aanvraag.beslis_deadline = None
-    aanvraag._change_reason = toelichting[:100] or "Ingetrokken door de aanbieder"
+    record(aanvraag, by=by, reason=toelichting or "Ingetrokken door de aanbieder")
     aanvraag.save()
     return aanvraag
