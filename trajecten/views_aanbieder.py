@@ -316,7 +316,7 @@ def stop_nieuw(request, uuid):
 
 def eindverslag_actie(request, uuid, submit):
     """The end report: the service lives in declaraties (it settles the money), which this app may
-    not import; declaraties/views_eindverslag.py passes its service in."""
+    not import; declaraties/views/eindverslag.py passes its service in."""
 
     def call(traject, d):
         submit(by=request.user, traject=traject, uitkomst=d["uitkomst"], toelichting=d["toelichting"],
