@@ -27,7 +27,7 @@ from ..models import (
     AanvraagStatus,
     Besluit,
 )
-from .base import CASE_ROLES, BeoordelingWriteSerializer, PersonalDataMixin
+from .base import CASE_ROLES, BeoordelingWriteSerializer, PersonalDataMixin, ZaakVelden
 from .trajecten import TrajectSerializer
 
 
@@ -39,16 +39,7 @@ class BesluitSerializer(ModelSerializer):
         fields = ["uuid", "stap", "besluit", "toelichting", "cofinanciering_bevestigd", "door", "op"]
 
 
-class AanvraagSerializer(PersonalDataMixin, ModelSerializer):
-    deelnemer = serializers.UUIDField(
-        source="deelnemer.uuid", read_only=True, allow_null=True, help_text="null: de persoon is voor u afgeschermd"
-    )
-    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
-    uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
-    perceel = serializers.CharField(source="perceel.code", read_only=True)
-    regeling = serializers.CharField(source="regeling.code", read_only=True)
-    gemeente = serializers.CharField(source="gemeente.code", read_only=True)
-    trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
+class AanvraagSerializer(PersonalDataMixin, ZaakVelden, ModelSerializer):
     besluiten = BesluitSerializer(many=True, read_only=True)
     traject = serializers.SerializerMethodField()
     wachttijd_dagen = serializers.SerializerMethodField()

@@ -39,6 +39,21 @@ class PersonalDataMixin:
         return data
 
 
+class ZaakVelden(serializers.Serializer):
+    """The links an application and a trajectory both carry, by uuid or code (api.md); the
+    participant's is null when the person is hidden from the user (``PersonalDataMixin``)."""
+
+    deelnemer = serializers.UUIDField(
+        source="deelnemer.uuid", read_only=True, allow_null=True, help_text="null: de persoon is voor u afgeschermd"
+    )
+    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
+    uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
+    perceel = serializers.CharField(source="perceel.code", read_only=True)
+    regeling = serializers.CharField(source="regeling.code", read_only=True)
+    gemeente = serializers.CharField(source="gemeente.code", read_only=True)
+    trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
+
+
 class _TrajectChild(BaseView):
     required_roles = CASE_ROLES
 
