@@ -75,11 +75,13 @@ def test_a_decision_shows_who_decided_and_why_on_the_application_page(world):
         for h in filed.history.order_by("history_date", "history_id")
     ]
     assert rows[-2:] == [
-        (world.ggz_noord.pk, "", "Aanvraag ingediend", "ingediend"),
-        (world.uwv.pk, "", "Besluit UWV: afgewezen (Geen sggz-behandeling)", "afgewezen"),
+        (world.ggz_noord.pk, "", "ingediend door de aanbieder", "ingediend"),
+        (world.uwv.pk, "", "afgewezen door UWV", "afgewezen"),
     ]
     html = page(world.uwv, f"/aanvragen/{filed.uuid}/")
-    for text in ("Petra Visser", "Aanvraag ingediend", "Bram de Beoordelaar", "Besluit UWV: afgewezen"):
+    # who and what in the history table, why (the explanation) with the decision on the same page
+    for text in ("Petra Visser", "ingediend door de aanbieder", "Bram de Beoordelaar", "afgewezen door UWV",
+                 "Geen sggz-behandeling"):  # fmt: skip
         assert text in html, text
 
 

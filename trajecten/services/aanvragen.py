@@ -18,7 +18,7 @@ from financiering import services as fin_services
 from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbegeleider
 
 from .. import permissions, rules
-from ..models import Aanvraag, Besluit, BesluitStap, BesluitUitkomst, Deelnemer, Toewijzingsnummer, Traject
+from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
 from ..selectors import pending_budget_claims, samenloop
 from ._eigen import _not_found, _own_aanbieder
 from .deelnemers import _deelnemer_create, _not_anonymised
@@ -194,7 +194,7 @@ def _aanvraag_submit(
     aanvraag.toestemming_geregistreerd_door = by
     aanvraag.toestemming_geregistreerd_op = aanvraag.ingediend_op
     aanvraag.beslis_deadline = _decision_deadline(route, today, instellingen)
-    record(aanvraag, by=by, reason="Aanvraag ingediend")
+    record(aanvraag, by=by, reason="ingediend door de aanbieder")
     try:
         with transaction.atomic():
             aanvraag.save()
@@ -204,6 +204,16 @@ def _aanvraag_submit(
             code="dubbel-traject", message="Voor de deelnemer loopt al een aanvraag van uw organisatie."
         ) from None
     return aanvraag
+
+
+# The reason in the application's history (who: the user). Not the decision table's own words
+# ("Beschikking gemeente", "Akkoord") nor the explanation: the page shows those in the decisions.
+BESLUIT_REDEN = {
+    "gemeente_akkoord": "beschikking gegeven door de gemeente",
+    "gemeente_afwijzen": "afgewezen door de gemeente",
+    "uwv_akkoord": "goedgekeurd door UWV",
+    "uwv_afwijzen": "afgewezen door UWV",
+}
 
 
 @transaction.atomic
@@ -262,8 +272,7 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
     if aanvraag.status in ("goedgekeurd", "afgewezen"):
         aanvraag.afgehandeld_op = timezone.now()
         aanvraag.beslis_deadline = None
-    uitleg = f" ({toelichting.strip()})" if toelichting.strip() else ""
-    record(aanvraag, by=by, reason=f"{BesluitStap(stap).label}: {BesluitUitkomst(besluit).label.lower()}{uitleg}")
+    record(aanvraag, by=by, reason=BESLUIT_REDEN[action])
     aanvraag.save()
     Besluit.objects.create(
         aanvraag=aanvraag,
