@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trajecten', '0006_open_aanvraag_per_aanbieder_samenloop'),
+        ("trajecten", "0006_open_aanvraag_per_aanbieder_samenloop"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalaanvraag',
-            name='history_taak',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='taak'),
+            model_name="historicalaanvraag",
+            name="history_taak",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="taak"),
         ),
         migrations.AddField(
-            model_name='historicaldeelnemer',
-            name='history_taak',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='taak'),
+            model_name="historicaldeelnemer",
+            name="history_taak",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="taak"),
         ),
         migrations.AddField(
-            model_name='historicalplaatsing',
-            name='history_taak',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='taak'),
+            model_name="historicalplaatsing",
+            name="history_taak",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="taak"),
         ),
         migrations.AddField(
-            model_name='historicaltraject',
-            name='history_taak',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='taak'),
+            model_name="historicaltraject",
+            name="history_taak",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="taak"),
         ),
         migrations.AddField(
-            model_name='historicalverlenging',
-            name='history_taak',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='taak'),
+            model_name="historicalverlenging",
+            name="history_taak",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="taak"),
         ),
     ]
