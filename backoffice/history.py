@@ -4,7 +4,6 @@
   history row per changed row, in one statement on PostgreSQL (``WITH moved AS (UPDATE ...
   RETURNING ...) INSERT INTO <history> SELECT ... FROM moved``), two elsewhere. No row travels
   through Python, so the cost does not grow with a query per row.
-- ``bulk_transition``: the same with a raw ``WHERE`` (the trajectories' nightly expiry).
 - ``bulk_snapshot``: one history row per row as it is now (after a ``bulk_create``: type ``+``).
 - ``record(obj, by=..., reason=...)``: who and why for the next ``obj.save()`` of one row.
 
@@ -17,7 +16,6 @@ alike. The history table of the web pages (``_historie_tabel.html``) shows it un
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
@@ -58,6 +56,15 @@ def taakrun() -> str:
 def _taak_op_historie(sender, history_instance, history_user=None, **kwargs) -> None:
     if history_user is None and hasattr(history_instance, "history_taak"):
         history_instance.history_taak = _taakrun.get()
+
+
+def wie(historie) -> str:
+    """Who made a history row, for a page: the user's full name (else the username), else the job
+    run ("het loket (taak <stap>, run <id>)"), else "het loket (taak)" (as ``_historie_tabel.html``)."""
+    user = historie.history_user
+    if user is not None:
+        return user.get_full_name() or user.username
+    return getattr(historie, "history_taak", "") or f"{LOKET} (taak)"
 
 
 def record(obj, *, by, reason: str):
@@ -124,38 +131,6 @@ def bulk_update(queryset, *, reason: str, by=None, **values) -> int:
         moved = model._base_manager.filter(pk__in=ids).update(**values)
         _snapshot(model, column=model._meta.pk.column, ids=ids, names=names, extra=extra)
         return moved
-
-
-def bulk_transition(model, *, field: str, value, where: str, params: list, reason: str, by=None) -> int:
-    """``UPDATE <model> SET <field> = value WHERE <where>`` plus one history row per changed row
-    (type ``~``, the reason, ``by`` or the house). Returns the number moved."""
-    history, columns = _history_columns(model)
-    table = connection.ops.quote_name(model._meta.db_table)
-    assert field in columns
-    quoted = [connection.ops.quote_name(c) for c in columns]
-    names, extra = _wie(history, soort="~", reason=reason, by=by)
-    placeholders = ", ".join(["%s"] * len(extra))
-    target = _insert(history, quoted, names)
-    params = [
-        connection.ops.adapt_datefield_value(p) if isinstance(p, date) and not isinstance(p, datetime) else p
-        for p in params
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH moved AS (UPDATE {table} SET {connection.ops.quote_name(field)} = %s WHERE {where} "
-                f"RETURNING {', '.join(quoted)}) "
-                f"{target} SELECT {', '.join(quoted)}, {placeholders} FROM moved",
-                [value, *params, *extra],
-            )
-            return cursor.rowcount
-        selected = ["%s" if c == field else q for c, q in zip(columns, quoted, strict=True)]
-        cursor.execute(
-            f"{target} SELECT {', '.join(selected)}, {placeholders} FROM {table} WHERE {where}",
-            [value, *extra, *params],
-        )
-        cursor.execute(f"UPDATE {table} SET {connection.ops.quote_name(field)} = %s WHERE {where}", [value, *params])
-        return cursor.rowcount
 
 
 def _snapshot(model, *, column: str, ids: list, names: list[str], extra: list) -> int:

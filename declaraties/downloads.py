@@ -1,12 +1,13 @@
 """What the money's spreadsheets contain, for the API (``formaat=csv|xlsx``) and the web pages
 alike: the lines of a payment order, the lines of a claim and the claims overview per gemeente.
-Columns and rows only; the file itself (and its guard against formulas) is ``exports.response``.
+Columns and rows only; the file itself (and its guard against formulas) is ``backoffice.spreadsheet.response``.
 No BSN and no name in any of them: only the numbers a provider quotes."""
 
 from django.http import HttpResponse
 from django.utils import timezone
 
-from . import exports
+from backoffice import spreadsheet
+
 from .models import Betaalopdracht, Prestatie, Vordering
 
 OPDRACHT_REGEL_KOLOMMEN = [
@@ -42,7 +43,7 @@ def opdracht_regel_rij(p: Prestatie) -> list:
 
 def betaalopdracht_regels_export(formaat: str, opdracht: Betaalopdracht, regels) -> HttpResponse:
     """An order's lines (``selectors.betaalopdracht_regels``) as CSV or XLSX."""
-    return exports.response(
+    return spreadsheet.response(
         formaat,
         f"betaalopdracht-{opdracht.datum:%Y-%m-%d}-{opdracht.uuid}",
         OPDRACHT_REGEL_KOLOMMEN,
@@ -94,7 +95,9 @@ def vordering_regels_export(formaat: str, vordering: Vordering, regels) -> HttpR
         ]
         for r in regels
     )
-    return exports.response(formaat, f"vordering-{vordering.gemeente.code}-{periode}", VORDERING_REGEL_KOLOMMEN, rows)
+    return spreadsheet.response(
+        formaat, f"vordering-{vordering.gemeente.code}-{periode}", VORDERING_REGEL_KOLOMMEN, rows
+    )
 
 
 OVERZICHT_KOLOMMEN = [
@@ -116,7 +119,7 @@ OVERZICHT_KOLOMMEN = [
 
 def vorderingen_overzicht_export(formaat: str, rows: list[dict]) -> HttpResponse:
     """The overview per gemeente (``selectors.vorderingen_overzicht_for``) as CSV or XLSX."""
-    return exports.response(
+    return spreadsheet.response(
         formaat,
         f"vorderingen-overzicht-{timezone.localdate():%Y-%m-%d}",
         [name for name, _ in OVERZICHT_KOLOMMEN],

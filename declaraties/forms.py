@@ -137,8 +137,8 @@ class PrestatieRegelForm(forms.Form):
         begin, eind = data.get("begindatum"), data.get("einddatum")
         if begin and eind and eind < begin:
             self.add_error("einddatum", "De einddatum ligt vóór de begindatum.")
-        if data.get("debet_credit") == "C" and not (data.get("vorig_referentie_nummer") or "").strip():
-            self.add_error("vorig_referentie_nummer", "Een creditregel noemt de productReferentie van de debetregel.")
+        if probleem := rules.credit_zonder_vorige(data.get("debet_credit"), data.get("vorig_referentie_nummer")):
+            self.add_error("vorig_referentie_nummer", probleem)
         return data
 
     def regel(self) -> rules.Regel:

@@ -55,10 +55,8 @@ class PrestatieWriteSerializer(serializers.Serializer):
     vorig_referentie_nummer = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
-        if attrs["debet_credit"] == "C" and not attrs["vorig_referentie_nummer"].strip():
-            raise serializers.ValidationError(
-                {"vorig_referentie_nummer": "Een creditregel noemt de productReferentie van de debetregel."}
-            )
+        if probleem := rules.credit_zonder_vorige(attrs["debet_credit"], attrs["vorig_referentie_nummer"]):
+            raise serializers.ValidationError({"vorig_referentie_nummer": probleem})
         return attrs
 
 

@@ -323,6 +323,17 @@ def judge(
 # --- UWV's assessment of waiting lines --------------------------------------------------------------
 
 
+CREDIT_ZONDER_VORIGE = "Een creditregel noemt de productReferentie van de debetregel."
+
+
+def credit_zonder_vorige(debet_credit: str | None, vorig_referentie_nummer: str | None) -> str | None:
+    """A credit line names the debit line it credits (``vorigReferentieNummer``): the Dutch reason
+    when it does not, else None. The API's input and the web form both ask this."""
+    if debet_credit == "C" and not (vorig_referentie_nummer or "").strip():
+        return CREDIT_ZONDER_VORIGE
+    return None
+
+
 def dubbele_referenties(refs) -> list[str]:
     """The product references that occur more than once in one assessment, sorted: every line is
     decided once (issue 9, finding 6: a crafted web form with five rows for one line raised the

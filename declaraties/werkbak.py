@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from backoffice.werkbak import sectie, url
 
+from . import rules
 from . import selectors as decl
 
 
@@ -67,7 +68,7 @@ def betaalopdrachten_te_accorderen(user) -> dict:
 
 def vorderingen_over_vervaldatum(user) -> dict:
     today = timezone.localdate()
-    achterstallig = _open_vorderingen(user).filter(vervaldatum__lt=today).order_by("vervaldatum", "id")
+    achterstallig = decl.vorderingen_for(user).filter(rules.vordering_te_laat_q(today)).order_by("vervaldatum", "id")
     return sectie(
         "Vorderingen over de vervaldatum",
         achterstallig,
@@ -86,7 +87,12 @@ def vorderingen_te_betalen(user) -> dict:
     return sectie(
         "Vorderingen om te betalen",
         vorderingen,
-        lambda v: _vordering(v, verlopen=bool(v.vervaldatum and v.vervaldatum < today)),
+        lambda v: _vordering(
+            v,
+            verlopen=rules.vordering_te_laat(
+                status=v.status, vervaldatum=v.vervaldatum, bedrag=v.bedrag, ontvangen=v.ontvangen, today=today
+            ),
+        ),
         link=url("web-vorderingen"),
         leeg="Er staan geen vorderingen open.",
     )

@@ -1,7 +1,7 @@
 """Web pages of financiering: the budgets per gemeente, scheme and year (allocated, committed,
 realised, free). UWV sees every budget, a gemeente its own; other roles get a 403.
 
-(The dashboards, which also show claims and lead times, live in declaraties/views.py: imports run
+(The dashboards, which also show claims and lead times, live in declaraties/views/dashboard.py: imports run
 declaraties -> trajecten -> financiering.)"""
 
 from django.contrib.auth.decorators import login_required

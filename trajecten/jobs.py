@@ -21,29 +21,24 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from backoffice import roles
-from backoffice.history import bulk_transition
+from backoffice.history import bulk_update
 from backoffice.models import Instellingen, SignaalSoort
 from backoffice.signalering import Oorzaken
 from financiering.models import Trajectbegeleider
 
 from . import rules
 from .models import Aanvraag, Eindverslag, Traject
-from .selectors import termijn_verlopen_q
+from .selectors import einddatum_verstreken_q, termijn_verlopen_q, wacht_op_besluit_q
 
 
 def trajecten_expire(*, datum: date) -> dict[str, int]:
     """Active trajectories whose planned end lies before ``datum`` go to ``looptijd_verstreken``
     (domain.md section 7), as TRAJECT_TRANSITIES allows, in one statement that also writes a
     history row per trajectory. A second run finds nothing: the trajectories are no longer active."""
-    transitie = rules.TRAJECT_TRANSITIES["looptijd_verstrijken"]
-    (naar,) = set(transitie.values())
-    moved = bulk_transition(
-        Traject,
-        field="status",
-        value=naar,
-        where="status IN ({}) AND einddatum_gepland < %s".format(", ".join(["%s"] * len(transitie))),
-        params=[*transitie, datum],
+    moved = bulk_update(
+        Traject.objects.filter(einddatum_verstreken_q(datum)),
         reason=f"Looptijd verstreken (nachtelijke taak {datum:%d-%m-%Y})",
+        status=rules.TRAJECT.volgende("looptijd_verstrijken", "actief"),
     )
     return {"trajecten_looptijd_verstreken": moved}
 
@@ -80,12 +75,12 @@ def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzake
         # The gemeente decides first on its own route; after its beschikking, and on the UWV
         # route, UWV decides.
         sig_gemeente_id=Case(
-            When(route="gemeente", status="ingediend", then=F("gemeente_id")),
+            When(wacht_op_besluit_q("gemeente"), then=F("gemeente_id")),
             default=Value(None),
             output_field=IntegerField(),
         ),
         sig_uwv_rol=Case(
-            When(route="gemeente", status="ingediend", then=Value("")),
+            When(wacht_op_besluit_q("gemeente"), then=Value("")),
             default=Value(roles.UWV_BEOORDELAAR),
             output_field=CharField(),
         ),

@@ -86,7 +86,8 @@ def termijn_verlopen(status: str, beslis_deadline: date | None, today: date) -> 
 
 def einddatum_verstreken(status: str, einddatum_gepland: date | None, today: date) -> bool:
     """An active trajectory past its planned end (the nightly job ``looptijd_verstrijken`` moves
-    it on): the provider's list and page mark it, the werkbak too."""
+    it on): the provider's list and page mark it, the werkbak too. The queryset twin is
+    ``selectors.einddatum_verstreken_q`` (the nightly job)."""
     return status == "actief" and einddatum_gepland is not None and einddatum_gepland < today
 
 

@@ -83,6 +83,12 @@ def termijn_verlopen_q(today: date) -> Q:
     return Q(status__in=rules.WACHT_OP_BESLUIT, beslis_deadline__lt=today)
 
 
+def einddatum_verstreken_q(today: date) -> Q:
+    """The queryset twin of ``rules.einddatum_verstreken``: active trajectories whose planned end
+    lay before ``today`` (what the nightly ``trajecten_expire`` moves on)."""
+    return Q(status="actief", einddatum_gepland__lt=today)
+
+
 def wacht_op_besluit_q(stap: str) -> Q:
     """The queryset twin of ``permissions.beslisser`` and the state table: the applications that
     wait for the gemeente's beschikking (``stap="gemeente"``) or for UWV's decision (``"uwv"``:

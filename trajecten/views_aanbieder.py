@@ -24,6 +24,7 @@ from backoffice import crypto, roles
 from backoffice import selectors as bo_selectors
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
+from backoffice.history import wie
 from backoffice.models import SignaalSoort
 from financiering import selectors as fin_selectors
 
@@ -208,7 +209,7 @@ def _historie(traject) -> list[dict]:
         items.append({"datum": p.startdatum, "wat": f"Plaatsing bij {p.werkgever} ({p.get_contractsoort_display()})"})
     for h in traject.history.select_related("history_user").order_by("history_date"):
         if h.history_change_reason:
-            items.append({"datum": h.history_date, "wat": h.history_change_reason, "door": h.history_user})
+            items.append({"datum": h.history_date, "wat": h.history_change_reason, "wie": wie(h)})
     stop = getattr(traject, "stopbericht", None)
     if stop:
         items.append({"datum": stop.op, "wat": f"Stopbericht: {stop.get_reden_display()}", "door": stop.door,
@@ -224,7 +225,7 @@ def _historie(traject) -> list[dict]:
 
     for item in items:
         door = item.get("door")
-        item["door"] = (door.get_full_name() or door.username) if door else ""
+        item["door"] = item.pop("wie", None) or ((door.get_full_name() or door.username) if door else "")
     return sorted(items, key=key)
 
 
@@ -315,7 +316,7 @@ def stop_nieuw(request, uuid):
 
 def eindverslag_actie(request, uuid, submit):
     """The end report: the service lives in declaraties (it settles the money), which this app may
-    not import; declaraties/views_eindverslag.py passes its service in."""
+    not import; declaraties/views/eindverslag.py passes its service in."""
 
     def call(traject, d):
         submit(by=request.user, traject=traject, uitkomst=d["uitkomst"], toelichting=d["toelichting"],

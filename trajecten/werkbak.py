@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from backoffice.werkbak import sectie, url
 
+from . import rules
 from . import selectors as traj
 
 
@@ -19,7 +20,7 @@ def _aanvraag(a, today, user) -> dict:
         "label": f"{naam} · {a.perceel.code} · {a.aanbieder.naam}",
         "url": url("web-aanvraag", uuid=a.uuid),
         "deadline": a.beslis_deadline,
-        "verlopen": bool(a.beslis_deadline and a.beslis_deadline < today),
+        "verlopen": rules.termijn_verlopen(a.status, a.beslis_deadline, today),
         "toelichting": a.get_status_display(),
     }
 
@@ -33,12 +34,12 @@ def _verlenging(v, today) -> dict:
     }
 
 
-def _traject(t, today, toelichting="") -> dict:
+def _traject(t, today, toelichting="", *, verlopen: bool) -> dict:
     return {
         "label": f"Toewijzing {t.toewijzing_nummer} · {t.perceel.code}",
         "url": url("web-traject", uuid=t.uuid),
         "deadline": t.einddatum_gepland,
-        "verlopen": t.einddatum_gepland < today,
+        "verlopen": verlopen,
         "toelichting": toelichting,
     }
 
@@ -73,8 +74,7 @@ def _verlengingen(user, route: str) -> dict:
 
 
 def uwv_aanvragen(user) -> dict:
-    wachtend = Q(route="uwv", status="ingediend") | Q(route="gemeente", status="gemeente_akkoord")
-    return _aanvragen(user, wachtend, "Er wachten geen aanvragen op een besluit.")
+    return _aanvragen(user, traj.wacht_op_besluit_q("uwv"), "Er wachten geen aanvragen op een besluit.")
 
 
 def uwv_verlengingen(user) -> dict:
@@ -85,7 +85,7 @@ def uwv_verlengingen(user) -> dict:
 
 
 def gemeente_aanvragen(user) -> dict:
-    return _aanvragen(user, Q(route="gemeente", status="ingediend"), "Er wachten geen aanvragen op uw beschikking.")
+    return _aanvragen(user, traj.wacht_op_besluit_q("gemeente"), "Er wachten geen aanvragen op uw beschikking.")
 
 
 def gemeente_verlengingen(user) -> dict:
@@ -106,7 +106,12 @@ def aanbieder_eindigt(user) -> dict:
     return sectie(
         "Trajecten die binnen 90 dagen eindigen",
         eindigt,
-        lambda t: _traject(t, today, "verlenging aanvragen of eindverslag voorbereiden"),
+        lambda t: _traject(
+            t,
+            today,
+            "verlenging aanvragen of eindverslag voorbereiden",
+            verlopen=rules.einddatum_verstreken(t.status, t.einddatum_gepland, today),
+        ),
         link=url("web-trajecten") + "?eindigt_voor=" + (today + timedelta(days=90)).isoformat(),
         leeg="Geen trajecten die binnenkort eindigen.",
     )
@@ -123,6 +128,8 @@ def aanbieder_zonder_verslag(user) -> dict:
     return sectie(
         "Eindverslag ontbreekt",
         zonder_verslag,
-        lambda t: _traject(t, today, "stuur het eindverslag"),
+        # Ended trajectories: "verlopen" marks the report as late once the planned end has passed
+        # (not ``rules.einddatum_verstreken``, which is about an active trajectory running on).
+        lambda t: _traject(t, today, "stuur het eindverslag", verlopen=t.einddatum_gepland < today),
         leeg="Er ontbreken geen eindverslagen.",
     )

@@ -11,21 +11,21 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from backoffice import roles
+from backoffice import roles, spreadsheet
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView, UtcDateTimeField
 
-from .. import downloads, exports, selectors, sepa, services
+from .. import downloads, selectors, sepa, services
 from ..models import Betaalopdracht, BetaalopdrachtStatus, Prestatie
 
 FORMAAT = OpenApiParameter(
     "formaat",
     OpenApiTypes.STR,
-    enum=["json", *exports.FORMATS],
+    enum=["json", *spreadsheet.FORMATS],
     description="`json` (standaard, gepagineerd), `csv` (puntkomma, UTF-8) of `xlsx`",
 )
 
 
-def formaat_of(request, allowed=("json", *exports.FORMATS)) -> str:
+def formaat_of(request, allowed=("json", *spreadsheet.FORMATS)) -> str:
     formaat = request.query_params.get("formaat", "json")
     if formaat not in allowed:
         raise serializers.ValidationError({"formaat": [f"formaat is een van: {', '.join(allowed)}."]})

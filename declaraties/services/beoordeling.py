@@ -127,7 +127,12 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
             beoordeling_toelichting=_per_regel(lines),
             **extra,
         )
-    traject_services.traject_add_amounts(field="gedeclareerd", amounts=amounts)
+    traject_services.traject_add_amounts(
+        field="gedeclareerd",
+        amounts=amounts,
+        reason=f"Gedeclareerd bijgewerkt: declaratie {declaratie.declaratie_nummer} beoordeeld",
+        by=by,
+    )
     _release_after_settlement(rejected, by=by)
     totaal = Prestatie.objects.filter(declaratie=declaratie, status="toegekend").aggregate(
         s=Coalesce(Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))), ZERO)

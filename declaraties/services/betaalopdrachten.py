@@ -133,7 +133,9 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
     bulk_update(lines, reason=f"betaald op {datum:%d-%m-%Y}", by=by, betaald_op=datum)
     paid = Prestatie.objects.filter(betaalopdracht=opdracht)
     per_traject = dict(paid.values("traject_id").annotate(s=_net_amount()).values_list("traject_id", "s"))
-    traject_services.traject_add_amounts(field="betaald", amounts=per_traject)
+    traject_services.traject_add_amounts(
+        field="betaald", amounts=per_traject, reason=f"Betaald bijgewerkt: betaald op {datum:%d-%m-%Y}", by=by
+    )
     per_budget = dict(
         paid.filter(traject__aanvraag__budget__isnull=False)
         .values("traject__aanvraag__budget_id")

@@ -245,5 +245,10 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
         for r in regels:
             if not r.retourcodes:
                 amounts[r.traject_id] += r.signed
-        traject_services.traject_add_amounts(field="gedeclareerd", amounts=amounts)
+        traject_services.traject_add_amounts(
+            field="gedeclareerd",
+            amounts=amounts,
+            reason=f"Gedeclareerd bijgewerkt: declaratie {invoer.declaratie_nummer} automatisch beoordeeld",
+            by=by,
+        )
     return declaratie, True

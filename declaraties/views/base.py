@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from backoffice import roles
+from backoffice import roles, spreadsheet
 
-from .. import exports, rules
+from .. import rules
 
 PER_PAGINA = 25
 DECLARATIE_ROLES = (roles.AANBIEDER, *roles.UWV_ROLES)
@@ -37,7 +37,7 @@ def paginate(request, qs):
 
 
 def export_format(formaat: str) -> str:
-    if formaat not in exports.FORMATS:
+    if formaat not in spreadsheet.FORMATS:
         raise Http404("Onbekend formaat.")
     return formaat
 

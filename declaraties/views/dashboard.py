@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from backoffice import roles
+from backoffice import roles, spreadsheet
 from financiering import selectors as fin_selectors
 from trajecten import selectors as traject_selectors
 from trajecten import werkmonitor
 
-from .. import exports, grafiek, selectors
+from .. import grafiek, selectors
 from ..forms import JaarForm
 from .base import DASHBOARD_ROLES, VORDERING_ROLES, export_format, require
 from .vorderingen import vordering_diagram
@@ -111,7 +111,7 @@ def dashboard_budget_export(request, formaat):
     require(user, *DASHBOARD_ROLES)
     _, jaar = _jaar(request, fin_selectors.budget_jaren(user))
     verloop = fin_selectors.budget_verloop(user, jaar)
-    return exports.response(
+    return spreadsheet.response(
         export_format(formaat),
         f"budget-{jaar}",
         BUDGET_KOLOMMEN,

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import roles
+from backoffice import roles, spreadsheet
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from backoffice.rules import vier_ogen_probleem
 
-from .. import exports, permissions, rules, selectors, services, upload
+from .. import permissions, rules, selectors, services, upload
 from ..forms import (
     BeoordelingFormSet,
     DeclaratieFilterForm,
@@ -140,9 +140,9 @@ def declaratie_upload(request):
 def declaratie_sjabloon(request, formaat):
     require(request.user, roles.AANBIEDER)
     if export_format(formaat) == "xlsx":
-        body, content_type = upload.sjabloon_xlsx(), exports.XLSX_TYPE
+        body, content_type = upload.sjabloon_xlsx(), spreadsheet.XLSX_TYPE
     else:
-        body, content_type = upload.sjabloon_csv(), exports.CSV_TYPE
+        body, content_type = upload.sjabloon_csv(), spreadsheet.CSV_TYPE
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="declaratie-sjabloon.{formaat}"'
     return response

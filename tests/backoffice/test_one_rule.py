@@ -154,3 +154,20 @@ def test_cofinancing_share_on_the_page_rounds_half_up():
 )
 def test_einddatum_verstreken(status, today, verstreken):
     assert rules.einddatum_verstreken(status, DEADLINE, today) is verstreken
+
+
+def test_einddatum_flag_and_the_nightly_filter_agree_on_every_status_and_the_boundary_days(world):
+    from tests.trajecten.helpers import approved_traject
+    from trajecten.models import Traject
+
+    pk = Traject.objects.get(uuid=approved_traject(world)["uuid"]).pk
+    start = DEADLINE - timedelta(days=200)
+    for status in ("actief", "beeindigd", "looptijd_verstreken", "afgesloten"):
+        einde = None if status == "actief" else start + timedelta(days=10)  # a stopped one has its end
+        Traject.objects.filter(pk=pk).update(
+            status=status, startdatum=start, einddatum_gepland=DEADLINE, einddatum=einde
+        )
+        for today in (DEADLINE - timedelta(days=1), DEADLINE, DEADLINE + timedelta(days=1)):
+            flag = rules.einddatum_verstreken(status, DEADLINE, today)
+            in_filter = Traject.objects.filter(selectors.einddatum_verstreken_q(today), pk=pk).exists()
+            assert flag is in_filter, (status, today)

@@ -252,6 +252,10 @@ def test_anonymised_the_day_after_seven_years_keeping_figures_and_money(world, c
     last = p1.history.order_by("-history_id").first()
     assert last.history_change_reason.startswith("Geanonimiseerd: bewaartermijn verstreken")
     assert last.history_user_id is None
+    # the job run that did it, on the participant's and the application's history alike
+    job = f"het loket (taak bewaartermijn, run {run.pk})"
+    assert last.history_taak == job
+    assert aanvraag.history.latest("history_id").history_taak == job
     assert (
         Plaatsing.history.filter(traject_id=p1_traject.pk)
         .latest("history_id")

@@ -87,3 +87,20 @@ def test_on_the_due_date_itself_a_claim_is_not_yet_overdue(claims, world, clock)
     assert not Vordering.objects.filter(rules.vordering_te_laat_q(D(2026, 5, 1))).exists()
     assert list(Vordering.objects.filter(rules.vordering_te_laat_q(D(2026, 5, 2)))) == [claims["utrecht"]]
     assert world.client(world.uwv_fin).get(f"/api/v1/vorderingen/{claims['utrecht'].uuid}").json()["teLaat"] is False
+
+
+def test_the_werkbak_agrees_a_claim_received_in_full_is_not_overdue(claims, world):
+    """UWV financieel's section "Vorderingen over de vervaldatum" and the gemeente's flag on its
+    claims to pay use the same definition as the list (the section used to take every claim past
+    its due date, also one received in full)."""
+    page = _client(world.uwv_fin).get("/")
+    sectie = next(s for s in page.context["werkbak"] if s["titel"] == "Vorderingen over de vervaldatum")
+    assert (sectie["aantal"], [r["label"] for r in sectie["rijen"]]) == (
+        1,
+        [f"Utrecht · {claims['utrecht'].periode:%m-%Y}"],
+    )
+    assert sectie["rijen"][0]["verlopen"] is True
+
+    page = _client(world.gem_amsterdam).get("/")
+    sectie = next(s for s in page.context["werkbak"] if s["titel"] == "Vorderingen om te betalen")
+    assert [(r["label"].split(" · ")[0], r["verlopen"]) for r in sectie["rijen"]] == [("Amsterdam", False)]

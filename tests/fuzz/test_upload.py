@@ -235,7 +235,7 @@ def test_wrong_encoding_is_refused_with_its_code(world, nummer, encoding):
 @pytest.mark.parametrize("formula", ["=1+1", '=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(A1)", "=cmd|'/C calc'!A0"])
 def test_formula_injection_is_stored_as_text(world, nummer, formula):
     """A reference that looks like a formula is just text: never evaluated, stored as sent (the
-    exports neutralise such cells when they write them; declaraties/exports.py)."""
+    exports neutralise such cells when they write them; backoffice/spreadsheet.py)."""
     data = rows(nummer)
     data[0][3] = formula[:20]
     status, body = answer(world, csv_bytes(data), "declaratie.csv")

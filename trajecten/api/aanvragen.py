@@ -1,7 +1,5 @@
 """API for applications and their decisions (api.md): submit, list, read, decide, withdraw."""
 
-from datetime import datetime
-
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,16 +17,17 @@ from backoffice.api import (
     ScopedUuidField,
     UtcDateTimeField,
 )
+from backoffice.rules import weigeren
 from financiering import selectors as fin_selectors
 from financiering.models import Perceel, Route
 
-from .. import rules, selectors, services
+from .. import permissions, rules, selectors, services
 from ..models import (
     Aanvraag,
     AanvraagStatus,
     Besluit,
 )
-from .base import CASE_ROLES, BeoordelingWriteSerializer, PersonalDataMixin
+from .base import CASE_ROLES, BeoordelingWriteSerializer, PersonalDataMixin, ZaakVelden
 from .trajecten import TrajectSerializer
 
 
@@ -40,16 +39,7 @@ class BesluitSerializer(ModelSerializer):
         fields = ["uuid", "stap", "besluit", "toelichting", "cofinanciering_bevestigd", "door", "op"]
 
 
-class AanvraagSerializer(PersonalDataMixin, ModelSerializer):
-    deelnemer = serializers.UUIDField(
-        source="deelnemer.uuid", read_only=True, allow_null=True, help_text="null: de persoon is voor u afgeschermd"
-    )
-    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
-    uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
-    perceel = serializers.CharField(source="perceel.code", read_only=True)
-    regeling = serializers.CharField(source="regeling.code", read_only=True)
-    gemeente = serializers.CharField(source="gemeente.code", read_only=True)
-    trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
+class AanvraagSerializer(PersonalDataMixin, ZaakVelden, ModelSerializer):
     besluiten = BesluitSerializer(many=True, read_only=True)
     traject = serializers.SerializerMethodField()
     wachttijd_dagen = serializers.SerializerMethodField()
@@ -112,10 +102,7 @@ class AanvraagSerializer(PersonalDataMixin, ModelSerializer):
 
     def get_wachttijd_dagen(self, aanvraag) -> int | None:
         """Waiting time from submission to the final decision (or until now): what made clients drop out."""
-        if not aanvraag.ingediend_op:
-            return None
-        end: datetime = aanvraag.afgehandeld_op or timezone.now()
-        return (timezone.localtime(end).date() - timezone.localtime(aanvraag.ingediend_op).date()).days
+        return rules.wachttijd_dagen(aanvraag.ingediend_op, aanvraag.afgehandeld_op)
 
 
 class ToestemmingField(serializers.DateField):
@@ -184,7 +171,7 @@ class AanvraagList(ListView):
 
     @extend_schema(request=AanvraagWriteSerializer, responses={201: AanvraagSerializer})
     def post(self, request):
-        roles.require_role(request.user, roles.AANBIEDER)
+        weigeren(permissions.aanbieder_weigering(request.user))
         write = AanvraagWriteSerializer(data=request.data, context=self.get_serializer_context())
         write.is_valid(raise_exception=True)
         aanvraag = services.aanvraag_submit(by=request.user, **write.validated_data)

@@ -8,8 +8,9 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView
+from backoffice.rules import toelichting_ontbreekt, weigeren
 
-from .. import selectors
+from .. import permissions, selectors
 from ..models import BesluitUitkomst, Traject
 
 CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
@@ -38,6 +39,21 @@ class PersonalDataMixin:
         return data
 
 
+class ZaakVelden(serializers.Serializer):
+    """The links an application and a trajectory both carry, by uuid or code (api.md); the
+    participant's is null when the person is hidden from the user (``PersonalDataMixin``)."""
+
+    deelnemer = serializers.UUIDField(
+        source="deelnemer.uuid", read_only=True, allow_null=True, help_text="null: de persoon is voor u afgeschermd"
+    )
+    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
+    uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
+    perceel = serializers.CharField(source="perceel.code", read_only=True)
+    regeling = serializers.CharField(source="regeling.code", read_only=True)
+    gemeente = serializers.CharField(source="gemeente.code", read_only=True)
+    trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
+
+
 class _TrajectChild(BaseView):
     required_roles = CASE_ROLES
 
@@ -52,7 +68,7 @@ class _ProviderCreate(_TrajectChild):
     create = None
 
     def post(self, request, uuid):
-        roles.require_role(request.user, roles.AANBIEDER)
+        weigeren(permissions.aanbieder_weigering(request.user))
         traject = self.traject(uuid)
         write = self.get_serializer(data=request.data)
         write.is_valid(raise_exception=True)
@@ -71,6 +87,6 @@ class BeoordelingWriteSerializer(serializers.Serializer):
     toelichting = serializers.CharField(required=False, allow_blank=True, default="", max_length=limieten.TOELICHTING)
 
     def validate(self, attrs):
-        if attrs["besluit"] == "afgewezen" and not attrs["toelichting"].strip():
+        if toelichting_ontbreekt(attrs["toelichting"], vereist=attrs["besluit"] == "afgewezen"):
             raise serializers.ValidationError({"toelichting": "Een afwijzing vraagt een toelichting."})
         return attrs

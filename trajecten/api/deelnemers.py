@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from backoffice import roles
 from backoffice.api import (
     BaseView,
     CodeField,
@@ -13,9 +12,10 @@ from backoffice.api import (
     ModelSerializer,
     RetrieveView,
 )
+from backoffice.rules import weigeren
 from financiering.models import Doelgroep, Gemeente
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..models import (
     BurgerlijkeStaat,
     Deelnemer,
@@ -101,7 +101,7 @@ class DeelnemerList(ListView):
         return selectors.deelnemers_for(self.request.user).order_by("id")
 
     def post(self, request):
-        roles.require_role(request.user, roles.AANBIEDER)
+        weigeren(permissions.aanbieder_weigering(request.user))
         write = self.get_serializer(data=request.data)
         write.is_valid(raise_exception=True)
         deelnemer = services.deelnemer_create(by=request.user, **write.validated_data)

@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from backoffice import roles
 from backoffice.api import (
     ModelSerializer,
 )
+from backoffice.rules import weigeren
 
-from .. import services
+from .. import permissions, services
 from ..models import (
     Plaatsing,
     PlaatsingContractsoort,
@@ -105,7 +105,7 @@ class PlaatsingDetail(_TrajectChild):
         )
 
     def patch(self, request, uuid, plaatsing_uuid):
-        roles.require_role(request.user, roles.AANBIEDER)
+        weigeren(permissions.aanbieder_weigering(request.user))
         plaatsing = get_object_or_404(self.traject(uuid).plaatsingen, uuid=plaatsing_uuid)
         write = self.get_serializer(plaatsing, data=request.data, partial=True)
         write.is_valid(raise_exception=True)

@@ -22,7 +22,7 @@ from ..models import (
     Traject,
     TrajectStatus,
 )
-from .base import CASE_ROLES, PersonalDataMixin, _ProviderCreate
+from .base import CASE_ROLES, PersonalDataMixin, ZaakVelden, _ProviderCreate
 from .plaatsingen import PlaatsingSerializer
 from .verlengingen import VerlengingSerializer
 
@@ -43,17 +43,8 @@ class EindverslagSerializer(ModelSerializer):
         extra_kwargs = {"uitkomst": {"choices": EindverslagUitkomst.choices}, "uren_besteed": {"max_value": 10000}}
 
 
-class TrajectSerializer(PersonalDataMixin, ModelSerializer):
+class TrajectSerializer(PersonalDataMixin, ZaakVelden, ModelSerializer):
     aanvraag = serializers.UUIDField(source="aanvraag.uuid", read_only=True)
-    deelnemer = serializers.UUIDField(
-        source="deelnemer.uuid", read_only=True, allow_null=True, help_text="null: de persoon is voor u afgeschermd"
-    )
-    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
-    uitvoerder = serializers.UUIDField(source="uitvoerder.uuid", read_only=True, allow_null=True)
-    perceel = serializers.CharField(source="perceel.code", read_only=True)
-    regeling = serializers.CharField(source="regeling.code", read_only=True)
-    gemeente = serializers.CharField(source="gemeente.code", read_only=True)
-    trajectbegeleider = serializers.UUIDField(source="trajectbegeleider.uuid", read_only=True, allow_null=True)
     maximaal_bedrag = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     plaatsingen = PlaatsingSerializer(many=True, read_only=True)
     verlengingen = VerlengingSerializer(many=True, read_only=True)

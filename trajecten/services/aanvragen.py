@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from backoffice import crypto
 from backoffice.errors import BusinessRuleError
+from backoffice.history import record
 from backoffice.models import Instellingen
 from backoffice.rules import toelichting_vereist, weigeren
 from backoffice.services import bsn_controle
@@ -193,6 +194,7 @@ def _aanvraag_submit(
     aanvraag.toestemming_geregistreerd_door = by
     aanvraag.toestemming_geregistreerd_op = aanvraag.ingediend_op
     aanvraag.beslis_deadline = _decision_deadline(route, today, instellingen)
+    record(aanvraag, by=by, reason="ingediend door de aanbieder")
     try:
         with transaction.atomic():
             aanvraag.save()
@@ -202,6 +204,16 @@ def _aanvraag_submit(
             code="dubbel-traject", message="Voor de deelnemer loopt al een aanvraag van uw organisatie."
         ) from None
     return aanvraag
+
+
+# The reason in the application's history (who: the user). Not the decision table's own words
+# ("Beschikking gemeente", "Akkoord") nor the explanation: the page shows those in the decisions.
+BESLUIT_REDEN = {
+    "gemeente_akkoord": "beschikking gegeven door de gemeente",
+    "gemeente_afwijzen": "afgewezen door de gemeente",
+    "uwv_akkoord": "goedgekeurd door UWV",
+    "uwv_afwijzen": "afgewezen door UWV",
+}
 
 
 @transaction.atomic
@@ -260,6 +272,7 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
     if aanvraag.status in ("goedgekeurd", "afgewezen"):
         aanvraag.afgehandeld_op = timezone.now()
         aanvraag.beslis_deadline = None
+    record(aanvraag, by=by, reason=BESLUIT_REDEN[action])
     aanvraag.save()
     Besluit.objects.create(
         aanvraag=aanvraag,
@@ -304,6 +317,6 @@ def aanvraag_withdraw(*, by, aanvraag: Aanvraag, toelichting: str = "") -> Aanvr
     aanvraag.status = rules.AANVRAAG.volgende("intrekken", aanvraag.status)
     aanvraag.afgehandeld_op = timezone.now()
     aanvraag.beslis_deadline = None
-    aanvraag._change_reason = toelichting[:100] or "Ingetrokken door de aanbieder"
+    record(aanvraag, by=by, reason=toelichting or "Ingetrokken door de aanbieder")
     aanvraag.save()
     return aanvraag

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils import timezone
 
 from backoffice import verwerkingslog
+from backoffice.history import bulk_snapshot
 
 from ..models import Aanvraag, Besluit, Deelnemer, Eindverslag, Plaatsing, Stopbericht, Traject, Verlenging
 
@@ -71,8 +72,6 @@ def deelnemers_anonymise(*, ids, by_job: str | None = None, datum: date | None =
 
 def _anonymise_chunk(ids: list[int], *, datum: date, reden: str) -> None:
     from django.contrib.admin.models import LogEntry
-
-    from backoffice.history import bulk_snapshot
 
     persoon = {
         "voorletters": "",

@@ -8,6 +8,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
+from backoffice.history import bulk_snapshot
 from backoffice.rules import toelichting_vereist, weigeren
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
@@ -82,9 +83,11 @@ def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: 
     return verlenging
 
 
-def traject_add_amounts(*, field: str, amounts: dict[int, Decimal]) -> int:
+def traject_add_amounts(*, field: str, amounts: dict[int, Decimal], reason: str, by=None) -> int:
     """Add money amounts to many trajectories' ``gedeclareerd`` or ``betaald`` in one statement
-    (called by the money module, which sits above this app)."""
+    (called by the money module, which sits above this app), and one history row per trajectory
+    (``reason``, ``by`` or the job run) in a second: the trajectory's history shows every change
+    of its totals, with who and why."""
     if field not in ("gedeclareerd", "betaald"):
         raise ValueError(field)
     amounts = {k: v for k, v in amounts.items() if k is not None and v}
@@ -100,6 +103,9 @@ def traject_add_amounts(*, field: str, amounts: dict[int, Decimal]) -> int:
                 "FROM unnest(%s::bigint[], %s::numeric[]) AS x(id, bedrag) WHERE t.id = x.id",
                 [list(amounts), list(amounts.values())],
             )
-            return cursor.rowcount
-    delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
-    return Traject.objects.filter(pk__in=amounts).update(**{field: F(field) + delta})
+            moved = cursor.rowcount
+    else:
+        delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
+        moved = Traject.objects.filter(pk__in=amounts).update(**{field: F(field) + delta})
+    bulk_snapshot(Traject, ids=list(amounts), reason=reason, by=by)
+    return moved
