@@ -30,3 +30,11 @@ def oidc_aan() -> bool:
     from backoffice.oidc import aan
 
     return aan()
+
+
+@register.filter
+def naam(user) -> str:
+    """A person as the pages name them: the full name, else the username (``{{ x.door|naam }}``)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username

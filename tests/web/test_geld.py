@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from backoffice import roles
 from backoffice.models import Instellingen
-from declaraties import services
+from backoffice.schedule import run_job
 from declaraties.models import Betaalopdracht, Declaratie, Vordering
 from tests.declaraties.geld_helpers import declare, moment, start_line
 from tests.factories import make_user
@@ -85,12 +85,14 @@ def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, l
     instellingen = Instellingen.get()
     instellingen.vier_ogen_drempel = Decimal("1000.00")
     instellingen.save()
-    make_user(roles.UWV_FINANCIEEL, username="uwv-financieel-2")
+    tweede = make_user(roles.UWV_FINANCIEEL, username="uwv-financieel-2")
+    tweede.first_name, tweede.last_name = "Fenna", "de Tweede"
+    tweede.save()
     traject = approved_traject(world, perceel="demo-gem-epa")
     clock.move_to(moment(D(2026, 3, 10)))
     declare(world.ggz_noord, "D-2026-03", [start_line(traject, "S-1", D(2026, 3, 2))])
     clock.move_to(moment(D(2026, 3, 16)))
-    services.betaalopdrachten_aanmaken(datum=D(2026, 3, 16))
+    run = run_job("weekly", D(2026, 3, 16))
     clock.move_to(moment(D(2026, 3, 18)))
 
     first = page_as("uwv-financieel")
@@ -127,6 +129,17 @@ def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, l
     assert (opdracht.status, opdracht.uitgevoerd_op) == ("betaald", D(2026, 3, 17))
     assert opdracht.eerste_akkoord_door.username == "uwv-financieel"
     assert opdracht.tweede_akkoord_door.username == "uwv-financieel-2"
+    # The history tells who did what: the weekly job made the order, two people approved, the
+    # second one confirmed the bank's payment (newest first).
+    rijen = second.get_by_role("table", name="Historie van wijzigingen").locator("tbody tr")
+    expect(rijen).to_have_count(4)
+    expect(rijen.nth(3)).to_contain_text(f"het loket (taak betaalopdrachten, run {run.pk})")
+    expect(rijen.nth(2)).to_contain_text("eerste akkoord")
+    expect(second.get_by_text("Fenna de Tweede op 18 Mrt 2026 10:00")).to_be_visible()
+    expect(rijen.nth(1)).to_contain_text("Fenna de Tweede")
+    expect(rijen.nth(0)).to_contain_text("Fenna de Tweede")
+    expect(rijen.nth(0)).to_contain_text("betaling bevestigd op 17-03-2026")
+    screenshot(second, "betaalopdracht-historie")
 
 
 def test_gemeente_disputes_a_claim_line_and_uwv_resolves_it(world, clock, live_server, page_as, assert_accessible):
