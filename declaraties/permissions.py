@@ -12,7 +12,7 @@ depends on what the user types (an amount, a date, a reason) stays in the servic
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
-from backoffice.rules import Weigering, antwoord, rol_weigering, vier_ogen_probleem, weigeren
+from backoffice.rules import Weigering, antwoord, rol_weigering, vier_ogen_probleem
 from financiering import selectors as fin_selectors
 from trajecten.permissions import eindverslag_weigering
 
@@ -30,9 +30,6 @@ def _toestand(machine, actie: str, huidig: str, message: str | None = None) -> W
 def _vier_ogen(user, ander_id: int | None, message: str) -> Weigering:
     probleem = vier_ogen_probleem(user.pk, ander_id, message=message)
     return BusinessRuleError(code="vier-ogen", message=probleem, status=403) if probleem else None
-
-
-require = weigeren  # raise the refusal when there is one (the name of the first version of this module)
 
 
 # --- declaration lines --------------------------------------------------------------------------
