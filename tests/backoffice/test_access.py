@@ -2,10 +2,22 @@
 organisation's object answers 404 (its existence does not leak), a missing role 403 with code
 ``geen-rol``, no login 401."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tests.trajecten.helpers import aanvraag, approved_traject, beoordeel, deelnemer
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test runs on one fixed day (the world is built then too)."""
+    with time_machine.travel(datetime.datetime(2026, 6, 17, 10, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False) as t:
+        yield t
+
 
 pytestmark = pytest.mark.django_db
 

@@ -2,12 +2,15 @@
 the lines (no BSN or name), and two people confirming one order at the same moment."""
 
 import csv
+import datetime
 import io
 import threading
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -21,6 +24,14 @@ from tests.factories import make_user
 from tests.trajecten.helpers import approved_traject
 
 from .geld_helpers import assert_budget_matches_raw_tables, declare, start_line
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test runs on one fixed day (the world is built then too)."""
+    with time_machine.travel(datetime.datetime(2026, 6, 17, 10, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False) as t:
+        yield t
+
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 

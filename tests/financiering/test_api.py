@@ -3,13 +3,23 @@ new co-financed scheme without code, UWV finance allocates budgets, Phrenos regi
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from financiering.models import Budget, Budgetmutatie, Regeling
 from tests.factories import ips25
 from tests.trajecten.helpers import aanvraag, beoordeel, deelnemer
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Every test runs on one fixed day (the world is built then too)."""
+    with time_machine.travel(datetime.datetime(2026, 6, 17, 10, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False) as t:
+        yield t
+
 
 pytestmark = pytest.mark.django_db
 
