@@ -19,6 +19,14 @@ ROLTOEKENNING = Toestandsmachine(
 )
 ROL_TRANSITIES = ROLTOEKENNING.transities
 
+# A job run (``Taakrun``, backoffice.schedule.run_job): made ``bezig`` (or ``overgeslagen`` when
+# another run holds the lock); it ends once, and a run found ``bezig`` under the lock was cut off.
+TAAKRUN = Toestandsmachine(
+    "taakrun",
+    {"afronden": {"bezig": ("geslaagd", "mislukt")}, "afbreken": {"bezig": "afgebroken"}},
+    {"afronden": "afronden", "afbreken": "als afgebroken boeken"},
+)
+
 # roles that only make sense with an organisation (financiering.Medewerker)
 ROL_MET_ORGANISATIE = {
     AANBIEDER: "Deze rol vraagt een koppeling aan een aanbieder (medewerker in het beheer).",

@@ -21,6 +21,7 @@ from .locks import job_lock
 from .models import Instellingen, Taakrun
 from .notificaties import digests_send
 from .registry import NietBeschikbaar, Step  # noqa: F401  (the steps' names for them)
+from .rules import TAAKRUN
 from .signalering import signalen_bijwerken
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,9 @@ def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:
                 fouten=[{"stap": "", "fout": "Een andere run van deze taak was nog bezig."}],
             )
         # Holding the lock proves that no other run is busy: a run left 'bezig' was cut off.
-        Taakrun.objects.filter(taak=name, status="bezig").update(status="afgebroken", klaar=timezone.now())
+        Taakrun.objects.filter(taak=name, status__in=TAAKRUN.van("afbreken")).update(
+            status=TAAKRUN.volgende("afbreken", "bezig"), klaar=timezone.now()
+        )
         run = Taakrun.objects.create(taak=name, datum=datum, gestart=timezone.now(), status="bezig", bron=bron)
         counts: dict[str, int] = {}
         fouten: list[dict] = []
@@ -119,7 +122,7 @@ def run_job(name: str, datum: date | None = None, *, bron: str = "") -> Taakrun:
             transient = exc
         run.counts = counts
         run.fouten = fouten
-        run.status = "mislukt" if fouten else "geslaagd"
+        run.status = TAAKRUN.volgende("afronden", run.status, naar="mislukt" if fouten else "geslaagd")
         run.klaar = timezone.now()
         run.save(update_fields=["counts", "fouten", "status", "klaar"])
     if transient is not None:
