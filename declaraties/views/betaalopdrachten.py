@@ -79,7 +79,7 @@ def betaalopdracht_akkoord(request, uuid):
     require(request.user, roles.UWV_FINANCIEEL)
     opdracht = _opdracht(request, uuid)
     if not confirmed(request):
-        laatste = opdracht.akkoorden_nodig == 1 or opdracht.eerste_akkoord_door_id is not None
+        laatste = permissions.akkoord_actie(opdracht) == "accorderen"
         gevolg = [
             f"U geeft akkoord op de betaling van EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} ({opdracht.aantal_regels} regels), IBAN {opdracht.iban}."
         ]
