@@ -4,7 +4,6 @@ Provider: its own declarations and lines. UWV (beoordelaar and financieel): all 
 UWV assesses and pays every declaration. Anyone else: nothing (the views answer 403 before this)."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -14,7 +13,7 @@ from backoffice import roles
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
 from . import rules
-from .models import Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
+from .models import ZERO, Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
 
 # The status of a declaration follows from its lines (docs/declaraties.md).
 DECLARATIE_STATUSSEN = ("toegekend", "deels_toegekend", "afgewezen", "in_behandeling")
@@ -94,8 +93,6 @@ def prestaties_for(user) -> QuerySet[Prestatie]:
 
 # --- payment orders and co-financing claims (betalingen, vorderingen) --------------------------
 
-_ZERO = Decimal("0.00")
-
 
 def betaalopdrachten_for(user) -> QuerySet[Betaalopdracht]:
     """Payment orders are UWV's business: both UWV roles read them, nobody else."""
@@ -122,13 +119,13 @@ def betaalopdracht_samenvatting(opdracht: Betaalopdracht) -> dict:
     lines = Prestatie.objects.filter(betaalopdracht=opdracht)
     totals = lines.aggregate(
         aantal=Count("id"),
-        debet=Coalesce(Sum("toegekend_bedrag", filter=Q(debet_credit="D")), _ZERO),
-        credit=Coalesce(Sum("toegekend_bedrag", filter=Q(debet_credit="C")), _ZERO),
+        debet=Coalesce(Sum("toegekend_bedrag", filter=Q(debet_credit="D")), ZERO),
+        credit=Coalesce(Sum("toegekend_bedrag", filter=Q(debet_credit="C")), ZERO),
         trajecten=Count("traject_id", distinct=True),
     )
     per_product = list(
         lines.values("product_code")
-        .annotate(aantal=Count("id"), bedrag=Coalesce(Sum(signed), _ZERO))
+        .annotate(aantal=Count("id"), bedrag=Coalesce(Sum(signed), ZERO))
         .order_by("product_code")
     )
     return {**totals, "per_product": per_product}
@@ -181,16 +178,16 @@ def vorderingen_overzicht_for(user, *, today: date | None = None) -> list[dict]:
             aantal_betaald=Count("id", filter=Q(status="betaald")),
             aantal_te_laat=Count("id", filter=overdue),
             aantal_betwist=Count("id", filter=Q(status="betwist")),
-            gevorderd=Coalesce(Sum("bedrag"), _ZERO),
-            ontvangen_totaal=Coalesce(Sum("ontvangen"), _ZERO),
-            openstaand=Coalesce(Sum(open_), _ZERO),
-            te_laat=Coalesce(Sum(open_, filter=overdue), _ZERO),
+            gevorderd=Coalesce(Sum("bedrag"), ZERO),
+            ontvangen_totaal=Coalesce(Sum("ontvangen"), ZERO),
+            openstaand=Coalesce(Sum(open_), ZERO),
+            te_laat=Coalesce(Sum(open_, filter=overdue), ZERO),
             oudste_vervaldatum=Min("vervaldatum", filter=overdue),
         )
     }
     trajecten = {r["traject__gemeente__code"]: r for r in _vergoeding_per_gemeente(user)}
     leeg = dict.fromkeys(("aantal", "aantal_betaald", "aantal_te_laat", "aantal_betwist"), 0)
-    leeg |= dict.fromkeys(("gevorderd", "ontvangen_totaal", "openstaand", "te_laat"), _ZERO)
+    leeg |= dict.fromkeys(("gevorderd", "ontvangen_totaal", "openstaand", "te_laat"), ZERO)
     rows = []
     for code in sorted(claims.keys() | trajecten.keys()):
         t = trajecten.get(code, {})
@@ -247,10 +244,10 @@ def vorderingen_per_maand(user, *, jaar: int, today: date | None = None) -> list
         .values("periode")
         .annotate(
             aantal=Count("id"),
-            gevorderd=Coalesce(Sum("bedrag"), _ZERO),
-            ontvangen_totaal=Coalesce(Sum("ontvangen"), _ZERO),
-            openstaand=Coalesce(Sum(open_), _ZERO),
-            te_laat=Coalesce(Sum(open_, filter=overdue), _ZERO),
+            gevorderd=Coalesce(Sum("bedrag"), ZERO),
+            ontvangen_totaal=Coalesce(Sum("ontvangen"), ZERO),
+            openstaand=Coalesce(Sum(open_), ZERO),
+            te_laat=Coalesce(Sum(open_, filter=overdue), ZERO),
         )
         .order_by("periode")
     )

@@ -1,11 +1,11 @@
 """What the money services share: the zero amount, the run lock and the net amount of lines."""
 
-from decimal import Decimal
-
 from django.db import connection
 from django.db.models import Case, F, Sum, When
 
-ZERO = Decimal("0.00")
+from ..models import ZERO  # the one zero amount of the app (models.py)
+
+__all__ = ["ZERO"]
 
 
 def _advisory_lock(name: str) -> None:
