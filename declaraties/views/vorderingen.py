@@ -64,7 +64,6 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
     forms = forms or {}
     user = request.user
     uwv = roles.has_role(user, roles.UWV_FINANCIEEL)
-    betwistbaar = mag(permissions.can_bezwaar_indienen, user, vordering)
     regels = []
     for index, r in enumerate(selectors.vordering_regels(vordering), start=1):
         key_b, key_s = f"bezwaar-{r.uuid}", f"besluit-{r.uuid}"
@@ -74,7 +73,7 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
                 "bezwaar_form": _form(
                     forms,
                     key_b,
-                    betwistbaar and mag(permissions.can_bezwaar_indienen, user, vordering, r),
+                    mag(permissions.can_bezwaar_indienen, user, vordering, r),
                     BezwaarForm,
                     initial={"regel": r.uuid},
                     auto_id=f"bezwaar{index}-%s",
