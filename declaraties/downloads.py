@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from backoffice import spreadsheet
 
+from . import upload
 from .models import Betaalopdracht, Prestatie, Vordering
 
 OPDRACHT_REGEL_KOLOMMEN = [
@@ -125,3 +126,13 @@ def vorderingen_overzicht_export(formaat: str, rows: list[dict]) -> HttpResponse
         [name for name, _ in OVERZICHT_KOLOMMEN],
         ([row[key] for _, key in OVERZICHT_KOLOMMEN] for row in rows),
     )
+
+
+def sjabloon_response(formaat: str) -> HttpResponse:
+    """The empty declaration spreadsheet (``upload.sjabloon_csv``/``sjabloon_xlsx``) as a download,
+    for the web page and the API alike."""
+    if formaat == "xlsx":
+        body, content_type = upload.sjabloon_xlsx(), spreadsheet.XLSX_TYPE
+    else:
+        body, content_type = upload.sjabloon_csv(), spreadsheet.CSV_TYPE
+    return spreadsheet.attachment(HttpResponse(body, content_type=content_type), f"declaratie-sjabloon.{formaat}")

@@ -7,7 +7,6 @@ The shape of the answer and every return code: docs/declaraties.md."""
 import datetime as _dt
 import uuid as _uuid
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,7 +18,7 @@ from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
 from backoffice.rules import toelichting_ontbreekt
 
-from .. import invoer, rules, selectors, services, upload
+from .. import downloads, invoer, rules, selectors, services
 from ..models import Declaratie, Prestatie, PrestatieStatus
 
 VIEW_ROLES = (roles.AANBIEDER, *roles.UWV_ROLES)
@@ -371,9 +370,7 @@ class _Sjabloon(BaseView):
 class SjabloonCsv(_Sjabloon):
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request):
-        response = HttpResponse(upload.sjabloon_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="declaratie-sjabloon.csv"'
-        return response
+        return downloads.sjabloon_response("csv")
 
 
 class SjabloonXlsx(_Sjabloon):
@@ -381,8 +378,4 @@ class SjabloonXlsx(_Sjabloon):
         responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY}
     )
     def get(self, request):
-        response = HttpResponse(
-            upload.sjabloon_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = 'attachment; filename="declaratie-sjabloon.xlsx"'
-        return response
+        return downloads.sjabloon_response("xlsx")

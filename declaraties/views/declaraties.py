@@ -3,19 +3,18 @@ work queue."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import roles, spreadsheet
+from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from backoffice.rules import vier_ogen_probleem
 
-from .. import permissions, rules, selectors, services, upload
+from .. import downloads, permissions, rules, selectors, services
 from ..forms import (
     BeoordelingFormSet,
     DeclaratieFilterForm,
@@ -139,13 +138,7 @@ def declaratie_upload(request):
 @require_GET
 def declaratie_sjabloon(request, formaat):
     require(request.user, roles.AANBIEDER)
-    if export_format(formaat) == "xlsx":
-        body, content_type = upload.sjabloon_xlsx(), spreadsheet.XLSX_TYPE
-    else:
-        body, content_type = upload.sjabloon_csv(), spreadsheet.CSV_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="declaratie-sjabloon.{formaat}"'
-    return response
+    return downloads.sjabloon_response(export_format(formaat))
 
 
 def _declaratie_context(request, declaratie, formset=None) -> dict:
