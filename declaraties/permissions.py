@@ -14,7 +14,6 @@ from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
 from backoffice.rules import Weigering, antwoord, rol_weigering, vier_ogen_probleem
 from financiering import selectors as fin_selectors
-from trajecten.permissions import eindverslag_weigering
 
 from .rules import BETAALOPDRACHT, BEZWAAR, VORDERING
 
@@ -159,16 +158,3 @@ def bezwaar_beoordelen_weigering(user, regel) -> Weigering:
 
 def can_bezwaar_beoordelen(user, regel) -> tuple[bool, str]:
     return antwoord(bezwaar_beoordelen_weigering(user, regel))
-
-
-# --- final settlement ---------------------------------------------------------------------------
-
-
-def eindverslag_indienen_weigering(user, traject) -> Weigering:
-    """The provider of the trajectory sends the end report after the end (trajecten's rule: this
-    module settles the money afterwards)."""
-    return eindverslag_weigering(user, traject)
-
-
-def can_eindverslag_indienen(user, traject) -> tuple[bool, str]:
-    return antwoord(eindverslag_indienen_weigering(user, traject))
