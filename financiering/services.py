@@ -13,6 +13,7 @@ from backoffice.errors import BusinessRuleError
 
 from . import rules, selectors
 from .models import (
+    ZERO,
     Aanbieder,
     Budget,
     Budgetmutatie,
@@ -225,7 +226,7 @@ def budget_realiseren(*, amounts: dict[int, Decimal], by, omschrijving: str, obj
     amounts = {k: v for k, v in amounts.items() if v}
     if not amounts:
         return
-    delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
+    delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(ZERO))
     Budget.objects.filter(pk__in=amounts).update(
         gereserveerd=F("gereserveerd") - delta, gerealiseerd=F("gerealiseerd") + delta
     )
