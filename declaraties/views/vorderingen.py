@@ -108,8 +108,9 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
     }
 
 
-def _vordering_render(request, vordering, *, forms=None, status=200):
-    vordering = _vordering(request, vordering.uuid)
+def _vordering_render(request, uuid, *, forms=None, status=200):
+    """The detail page, with the claim read afresh (after a refused or failed action: its state now)."""
+    vordering = _vordering(request, uuid)
     return render(
         request, "declaraties/vordering_detail.html", _vordering_context(request, vordering, forms=forms), status=status
     )
@@ -119,7 +120,7 @@ def _vordering_render(request, vordering, *, forms=None, status=200):
 @require_GET
 def vordering_detail(request, uuid):
     require(request.user, *VORDERING_ROLES)
-    return _vordering_render(request, _vordering(request, uuid))
+    return _vordering_render(request, uuid)
 
 
 @login_required
@@ -142,7 +143,7 @@ def vordering_verzenden(request, uuid):
     try:
         services.vordering_verzenden(by=request.user, vordering=vordering)
     except BusinessRuleError as exc:
-        return _vordering_render(request, vordering, forms={"verzenden": rule_message(exc)}, status=exc.status)
+        return _vordering_render(request, uuid, forms={"verzenden": rule_message(exc)}, status=exc.status)
     messages.success(request, "De vordering is verzonden.")
     return redirect("web-vordering", uuid=uuid)
 
@@ -174,7 +175,7 @@ def vordering_ontvangst(request, uuid):
         else:
             messages.success(request, "De ontvangst is geregistreerd.")
             return redirect("web-vordering", uuid=uuid)
-    return _vordering_render(request, vordering, forms={"ontvangst": form}, status=400)
+    return _vordering_render(request, uuid, forms={"ontvangst": form}, status=400)
 
 
 def _regel_van(vordering, regel_uuid):
@@ -216,7 +217,7 @@ def vordering_bezwaar(request, uuid):
         else:
             messages.success(request, "Uw bezwaar is ingediend. UWV beslist erover.")
             return redirect("web-vordering", uuid=uuid)
-    return _vordering_render(request, vordering, forms={key: form}, status=400)
+    return _vordering_render(request, uuid, forms={key: form}, status=400)
 
 
 @login_required
@@ -255,7 +256,7 @@ def vordering_bezwaar_besluit(request, uuid):
         else:
             messages.success(request, "Het besluit op het bezwaar is vastgelegd.")
             return redirect("web-vordering", uuid=uuid)
-    return _vordering_render(request, vordering, forms={key: form}, status=400)
+    return _vordering_render(request, uuid, forms={key: form}, status=400)
 
 
 @login_required
