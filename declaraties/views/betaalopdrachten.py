@@ -65,12 +65,19 @@ def _opdracht_context(request, opdracht, *, akkoord_fout=None, bevestig_form=Non
     }
 
 
+def _opdracht_render(request, uuid, *, status=200, **kwargs):
+    """The detail page, with the order read afresh (after a refused or failed action: its state now)."""
+    opdracht = _opdracht(request, uuid)
+    return render(
+        request, "declaraties/betaalopdracht_detail.html", _opdracht_context(request, opdracht, **kwargs), status=status
+    )
+
+
 @login_required
 @require_GET
 def betaalopdracht_detail(request, uuid):
     require(request.user, *roles.UWV_ROLES)
-    opdracht = _opdracht(request, uuid)
-    return render(request, "declaraties/betaalopdracht_detail.html", _opdracht_context(request, opdracht))
+    return _opdracht_render(request, uuid)
 
 
 @login_required
@@ -99,13 +106,7 @@ def betaalopdracht_akkoord(request, uuid):
     try:
         opdracht = services.betaalopdracht_accorderen(by=request.user, opdracht=opdracht)
     except BusinessRuleError as exc:
-        opdracht = _opdracht(request, uuid)
-        return render(
-            request,
-            "declaraties/betaalopdracht_detail.html",
-            _opdracht_context(request, opdracht, akkoord_fout=rule_message(exc)),
-            status=exc.status,
-        )
+        return _opdracht_render(request, uuid, akkoord_fout=rule_message(exc), status=exc.status)
     if opdracht.status == "geaccordeerd":
         messages.success(request, "De betaalopdracht is geaccordeerd. Download het SEPA-bestand voor de bank.")
     else:
@@ -139,13 +140,7 @@ def betaalopdracht_bevestiging(request, uuid):
         else:
             messages.success(request, "De betaling is bevestigd; de regels staan op betaald.")
             return redirect("web-betaalopdracht", uuid=uuid)
-    opdracht = _opdracht(request, uuid)
-    return render(
-        request,
-        "declaraties/betaalopdracht_detail.html",
-        _opdracht_context(request, opdracht, bevestig_form=form),
-        status=400,
-    )
+    return _opdracht_render(request, uuid, bevestig_form=form, status=400)
 
 
 @login_required
