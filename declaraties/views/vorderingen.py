@@ -179,7 +179,7 @@ def vordering_ontvangst(request, uuid):
 
 
 def _regel_van(vordering, regel_uuid):
-    regel = next((r for r in selectors.vordering_regels(vordering) if r.uuid == regel_uuid), None)
+    regel = selectors.vordering_regels(vordering).filter(uuid=regel_uuid).first()
     if regel is None:
         raise Http404("Deze regel hoort niet bij deze vordering.")
     return regel
