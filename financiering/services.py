@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
+from backoffice.history import bulk_update
 
 from . import rules, selectors
 from .models import (
@@ -222,13 +223,18 @@ def budget_release(*, budget_id: int, bedrag: Decimal, by, omschrijving: str, ob
 
 def budget_realiseren(*, amounts: dict[int, Decimal], by, omschrijving: str, object_uuid: UUID) -> None:
     """Paid money moves from committed to realised, for many budgets in one statement (the money
-    module calls this when the bank confirms a payment order): one ledger line per budget."""
+    module calls this when the bank confirms a payment order): one ledger line and one history row
+    per budget."""
     amounts = {k: v for k, v in amounts.items() if v}
     if not amounts:
         return
     delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(ZERO))
-    Budget.objects.filter(pk__in=amounts).update(
-        gereserveerd=F("gereserveerd") - delta, gerealiseerd=F("gerealiseerd") + delta
+    bulk_update(
+        Budget.objects.filter(pk__in=amounts),
+        reason=f"gerealiseerd: {omschrijving}",
+        by=by,
+        gereserveerd=F("gereserveerd") - delta,
+        gerealiseerd=F("gerealiseerd") + delta,
     )
     Budgetmutatie.objects.bulk_create(
         Budgetmutatie(

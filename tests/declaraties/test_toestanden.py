@@ -202,6 +202,29 @@ def test_a_payment_order_made_by_the_job_then_two_approvals_and_the_bank(world, 
     assert "Geen historie" not in page
 
 
+def test_the_bank_confirmation_moves_the_budget_with_its_history(world, clock):
+    """On the gemeente route the paid money goes from committed to realised: a ledger line and a
+    history row of the budget naming who confirmed the payment and why."""
+    uwv_fin = named(world.uwv_fin, "Fatima", "El Amrani")
+    traject = approved_traject(world, perceel="demo-gem-epa")
+    declare(world.ggz_noord, "D-1", [start_line(traject, "R-1", MONDAY)])
+    schedule.run_job("weekly", MONDAY)
+    opdracht = Betaalopdracht.objects.get()
+    services.betaalopdracht_accorderen(by=uwv_fin, opdracht=opdracht)
+    budget = world.budget_amsterdam
+    budget.refresh_from_db()
+    voor = (budget.gereserveerd, budget.gerealiseerd)
+
+    services.betaalopdracht_bevestigen(by=uwv_fin, opdracht=opdracht, datum=MONDAY)
+
+    budget.refresh_from_db()
+    moved = voor[0] - budget.gereserveerd
+    assert moved > 0 and budget.gerealiseerd == voor[1] + moved
+    last = budget.history.order_by("-history_date", "-history_id").first()
+    assert (last.history_user_id, last.gerealiseerd) == (uwv_fin.pk, budget.gerealiseerd)
+    assert last.history_change_reason.startswith("gerealiseerd: ")
+
+
 def test_moving_2000_lines_writes_2000_history_rows_in_a_fixed_number_of_queries(
     world, clock, django_assert_max_num_queries
 ):
