@@ -23,8 +23,6 @@ from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
 from . import rules
 
-VIER_OGEN = "Wie iets heeft ingediend, mag er niet zelf over beslissen (vier ogen)."
-
 
 def niet_gevonden(noun: str) -> BusinessRuleError:
     """Another organisation's object: 404, the same answer as for one that does not exist."""
@@ -34,7 +32,7 @@ def niet_gevonden(noun: str) -> BusinessRuleError:
 
 
 def vier_ogen_weigering(by, other_id: int | None) -> Weigering:
-    probleem = vier_ogen_probleem(by.pk, other_id, message=VIER_OGEN)
+    probleem = vier_ogen_probleem(by.pk, other_id)
     return BusinessRuleError(code="vier-ogen", message=probleem, status=403) if probleem else None
 
 
