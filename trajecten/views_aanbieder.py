@@ -43,7 +43,6 @@ from .forms_aanbieder import (
 )
 
 PER_PAGINA = 25
-CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
 
 
 def _require(user, *required: str) -> None:
@@ -154,7 +153,7 @@ def aanvraag_intrekken(request, uuid):
 
 @require_http_methods(["GET"])
 def traject_list(request):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     form = TrajectFilterForm(request.GET, percelen=fin_selectors.percelen_list())
     ordering = form.ordering()
     field = ordering.lstrip("-")
@@ -265,7 +264,7 @@ def _detail(request, traject, **forms):
 
 @require_http_methods(["GET"])
 def traject_detail(request, uuid):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     return _detail(request, _traject(request, uuid))
 
 
@@ -332,7 +331,7 @@ def eindverslag_actie(request, uuid, submit):
 
 @require_http_methods(["GET"])
 def signaal_list(request):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     form = SignaalFilterForm(request.GET, soorten=SignaalSoort.choices)
     qs = bo_selectors.signalen_for(request.user)
     status = "open"
