@@ -129,7 +129,8 @@ def can_plaatsing_vastleggen(user, traject) -> tuple[bool, str]:
     return antwoord(plaatsing_weigering(user, traject))
 
 
-def _open_verlenging(traject):
+def open_verlenging(traject):
+    """The extension request that waits for a decision (at most one, ``een_open_verlenging``), or None."""
     return next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
 
 
@@ -139,7 +140,7 @@ def verlenging_aanvragen_weigering(user, traject) -> Weigering:
     weigering = traject_eigen_weigering(user, traject)
     if weigering is None and traject.status != "actief":
         weigering = BusinessRuleError(code="ongeldige-status", message="Verlengen kan alleen bij een actief traject.")
-    if weigering is None and _open_verlenging(traject) is not None:
+    if weigering is None and open_verlenging(traject) is not None:
         weigering = BusinessRuleError(
             code="verlenging-loopt", message="Er loopt al een verzoek tot verlenging voor dit traject."
         )

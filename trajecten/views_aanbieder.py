@@ -240,13 +240,12 @@ def _traject(request, uuid):
 
 def _detail(request, traject, **forms):
     user = request.user
-    open_verlenging = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
     context = {
         "traject": traject,
         "historie": _historie(traject),
         "today": timezone.localdate(),
         "eigen": permissions.traject_eigen_weigering(user, traject) is None,
-        "open_verlenging": open_verlenging,
+        "open_verlenging": permissions.open_verlenging(traject),
         # the same permission functions the services raise on (trajecten/permissions.py)
         "mag_plaatsen": permissions.can_plaatsing_vastleggen(user, traject)[0],
         "mag_verlengen": permissions.can_verlenging_aanvragen(user, traject)[0],
