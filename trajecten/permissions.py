@@ -17,8 +17,8 @@ from backoffice.rules import (
     antwoord,
     rol_weigering,
     toestand_weigering,
-    vier_ogen_probleem,
 )
+from backoffice.rules import vier_ogen_weigering as _vier_ogen
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
 from . import rules
@@ -32,8 +32,7 @@ def niet_gevonden(noun: str) -> BusinessRuleError:
 
 
 def vier_ogen_weigering(by, other_id: int | None) -> Weigering:
-    probleem = vier_ogen_probleem(by.pk, other_id)
-    return BusinessRuleError(code="vier-ogen", message=probleem, status=403) if probleem else None
+    return _vier_ogen(by.pk, other_id)
 
 
 # --- the provider's own organisation --------------------------------------------------------------
