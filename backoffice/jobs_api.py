@@ -10,8 +10,6 @@ from . import roles, selectors
 from .api import ListView, ModelSerializer, RetrieveView
 from .models import Notificatie, Signaal, SignaalObject, SignaalSoort, TaakNaam, Taakrun
 
-CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
-
 
 def _object_field(object_type: str):
     @extend_schema_field(OpenApiTypes.UUID)
@@ -66,7 +64,7 @@ class SignaalFilter(django_filters.FilterSet):
 class SignaalList(ListView):
     serializer_class = SignaalSerializer
     filterset_class = SignaalFilter
-    required_roles = (*CASE_ROLES, roles.BEHEERDER)
+    required_roles = (*roles.CASE_ROLES, roles.BEHEERDER)
 
     def get_queryset(self):
         return selectors.signalen_for(self.request.user)
@@ -74,7 +72,7 @@ class SignaalList(ListView):
 
 class SignaalDetail(RetrieveView):
     serializer_class = SignaalSerializer
-    required_roles = (*CASE_ROLES, roles.BEHEERDER)
+    required_roles = (*roles.CASE_ROLES, roles.BEHEERDER)
 
     def get_queryset(self):
         return selectors.signalen_for(self.request.user)

@@ -22,6 +22,8 @@ ROLES = {
     PRIVACY_OFFICER: "Functionaris gegevensbescherming (FG)",
 }
 UWV_ROLES = (UWV_BEOORDELAAR, UWV_FINANCIEEL)
+# The roles that see cases (applications, trajectories), each within its own organisation.
+CASE_ROLES = (*UWV_ROLES, GEMEENTE, AANBIEDER)
 
 
 def roles_of(user) -> set[str]:

@@ -102,9 +102,7 @@ def vier_ogen_probleem(by_id: int | None, other_id: int | None, *, message: str 
 
 def vier_ogen_vereist(by_id: int | None, other_id: int | None, *, message: str = VIER_OGEN) -> None:
     """Raise ``vier-ogen`` (403) when :func:`vier_ogen_probleem` finds one."""
-    probleem = vier_ogen_probleem(by_id, other_id, message=message)
-    if probleem:
-        raise BusinessRuleError(code="vier-ogen", message=probleem, status=403)
+    weigeren(vier_ogen_weigering(by_id, other_id, message=message))
 
 
 # --- permission functions (conventions.md: ``can_<act>(user, obj) -> (allowed, reason)``) --------
@@ -121,6 +119,12 @@ def weigeren(weigering: Weigering) -> None:
     """Raise the refusal, with its own code and status, when there is one (for the services)."""
     if weigering is not None:
         raise weigering
+
+
+def vier_ogen_weigering(by_id: int | None, other_id: int | None, *, message: str = VIER_OGEN) -> Weigering:
+    """:func:`vier_ogen_probleem` as the refusal ``vier-ogen`` (403) without raising, or None."""
+    probleem = vier_ogen_probleem(by_id, other_id, message=message)
+    return BusinessRuleError(code="vier-ogen", message=probleem, status=403) if probleem else None
 
 
 def toestand_weigering(machine: Toestandsmachine, actie: str, huidig: str) -> Weigering:

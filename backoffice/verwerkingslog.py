@@ -88,14 +88,6 @@ def noteer_referentie(deelnemer_uuid, bsn_hash: str = "", handeling: str = "") -
         verzameling.voeg_toe(deelnemer_uuid, bsn_hash, handeling)
 
 
-def stel_in(*, doel: str = "", handeling: str = "") -> None:
-    """Let a view name its purpose or action for everything noted in this request."""
-    verzameling = _huidig.get()
-    if verzameling is not None:
-        verzameling.doel = doel or verzameling.doel
-        verzameling.handeling = handeling or verzameling.handeling
-
-
 @contextmanager
 def verzamelen(**kwargs):
     """Collect the notes of a block (a job step) and write them in one insert at its end."""

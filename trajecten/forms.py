@@ -88,7 +88,7 @@ class BeoordelingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        # The same input check as the API's (trajecten.api.BeoordelingWriteSerializer), so that the
+        # The same input check as the API's (trajecten.api.base.BeoordelingWriteSerializer), so that the
         # user hears it before the confirmation step; the service checks it again.
         if toelichting_ontbreekt(cleaned.get("toelichting"), vereist=cleaned.get("besluit") == "afgewezen"):
             self.add_error(

@@ -17,13 +17,11 @@ from backoffice.rules import (
     antwoord,
     rol_weigering,
     toestand_weigering,
-    vier_ogen_probleem,
 )
+from backoffice.rules import vier_ogen_weigering as _vier_ogen
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
 from . import rules
-
-VIER_OGEN = "Wie iets heeft ingediend, mag er niet zelf over beslissen (vier ogen)."
 
 
 def niet_gevonden(noun: str) -> BusinessRuleError:
@@ -34,8 +32,7 @@ def niet_gevonden(noun: str) -> BusinessRuleError:
 
 
 def vier_ogen_weigering(by, other_id: int | None) -> Weigering:
-    probleem = vier_ogen_probleem(by.pk, other_id, message=VIER_OGEN)
-    return BusinessRuleError(code="vier-ogen", message=probleem, status=403) if probleem else None
+    return _vier_ogen(by.pk, other_id)
 
 
 # --- the provider's own organisation --------------------------------------------------------------
@@ -131,7 +128,8 @@ def can_plaatsing_vastleggen(user, traject) -> tuple[bool, str]:
     return antwoord(plaatsing_weigering(user, traject))
 
 
-def _open_verlenging(traject):
+def open_verlenging(traject):
+    """The extension request that waits for a decision (at most one, ``een_open_verlenging``), or None."""
     return next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
 
 
@@ -141,7 +139,7 @@ def verlenging_aanvragen_weigering(user, traject) -> Weigering:
     weigering = traject_eigen_weigering(user, traject)
     if weigering is None and traject.status != "actief":
         weigering = BusinessRuleError(code="ongeldige-status", message="Verlengen kan alleen bij een actief traject.")
-    if weigering is None and _open_verlenging(traject) is not None:
+    if weigering is None and open_verlenging(traject) is not None:
         weigering = BusinessRuleError(
             code="verlenging-loopt", message="Er loopt al een verzoek tot verlenging voor dit traject."
         )

@@ -28,7 +28,6 @@ from . import permissions, rules, selectors, services, views_aanbieder
 from .forms import AanvraagFilterForm, BeoordelingForm, BsnZoekForm
 from .models import Aanvraag, Traject
 
-CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
 BESLISSERS = (roles.GEMEENTE, roles.UWV_BEOORDELAAR)
 PER_PAGINA = 25
 
@@ -59,7 +58,7 @@ def traject_url(traject: Traject) -> str:
 @login_required
 @require_http_methods(["GET"])
 def aanvraag_list(request):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     user = request.user
     gemeenten = fin_selectors.gemeenten_list()
     if not roles.has_role(user, *roles.UWV_ROLES):
@@ -138,7 +137,7 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
 @login_required
 @require_http_methods(["GET"])
 def aanvraag_detail(request, uuid):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     aanvraag = get_object_or_404(selectors.aanvragen_for(request.user), uuid=uuid)
     return render(request, "trajecten/aanvraag_detail.html", _detail_context(request, aanvraag))
 
@@ -264,7 +263,7 @@ def _dossier(user, deelnemers) -> list[dict]:
 def deelnemer_zoeken(request):
     """Find a participant by BSN. Only by POST: the BSN never appears in a URL, a query string,
     a log line of the web server or the browser's history; a ``?bsn=`` is ignored."""
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     resultaten = None
     status = 200
     form = BsnZoekForm(request.POST if request.method == "POST" else None)
@@ -284,7 +283,7 @@ def deelnemer_zoeken(request):
 @login_required
 @require_http_methods(["GET"])
 def deelnemer_detail(request, uuid):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     deelnemer = get_object_or_404(selectors.deelnemers_for(request.user), uuid=uuid)
     (dossier,) = _dossier(request.user, [deelnemer])
     context = {"deelnemer": deelnemer, "persoon": selectors.persoon_for(request.user, deelnemer), "dossier": dossier}

@@ -43,7 +43,6 @@ from .forms_aanbieder import (
 )
 
 PER_PAGINA = 25
-CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
 
 
 def _require(user, *required: str) -> None:
@@ -154,7 +153,7 @@ def aanvraag_intrekken(request, uuid):
 
 @require_http_methods(["GET"])
 def traject_list(request):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     form = TrajectFilterForm(request.GET, percelen=fin_selectors.percelen_list())
     ordering = form.ordering()
     field = ordering.lstrip("-")
@@ -241,13 +240,12 @@ def _traject(request, uuid):
 
 def _detail(request, traject, **forms):
     user = request.user
-    open_verlenging = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
     context = {
         "traject": traject,
         "historie": _historie(traject),
         "today": timezone.localdate(),
         "eigen": permissions.traject_eigen_weigering(user, traject) is None,
-        "open_verlenging": open_verlenging,
+        "open_verlenging": permissions.open_verlenging(traject),
         # the same permission functions the services raise on (trajecten/permissions.py)
         "mag_plaatsen": permissions.can_plaatsing_vastleggen(user, traject)[0],
         "mag_verlengen": permissions.can_verlenging_aanvragen(user, traject)[0],
@@ -265,7 +263,7 @@ def _detail(request, traject, **forms):
 
 @require_http_methods(["GET"])
 def traject_detail(request, uuid):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     return _detail(request, _traject(request, uuid))
 
 
@@ -332,7 +330,7 @@ def eindverslag_actie(request, uuid, submit):
 
 @require_http_methods(["GET"])
 def signaal_list(request):
-    _require(request.user, *CASE_ROLES)
+    _require(request.user, *roles.CASE_ROLES)
     form = SignaalFilterForm(request.GET, soorten=SignaalSoort.choices)
     qs = bo_selectors.signalen_for(request.user)
     status = "open"

@@ -13,7 +13,7 @@ from backoffice.rules import toelichting_ontbreekt, weigeren
 from .. import permissions, selectors
 from ..models import BesluitUitkomst, Traject
 
-CASE_ROLES = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
+CASE_ROLES = roles.CASE_ROLES
 
 
 def _viewer(serializer):

@@ -13,9 +13,6 @@ def _own_aanbieder(by) -> Aanbieder:
     return Aanbieder.objects.get(pk=fin_selectors.user_aanbieder_id(by))
 
 
-_not_found = permissions.niet_gevonden
-
-
 def _lock_own_traject(by, traject: Traject) -> Traject:
     weigeren(permissions.aanbieder_weigering(by))
     traject = Traject.objects.select_for_update().select_related("perceel", "aanvraag").get(pk=traject.pk)

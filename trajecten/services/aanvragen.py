@@ -20,7 +20,7 @@ from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbeg
 from .. import permissions, rules
 from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
 from ..selectors import pending_budget_claims, samenloop
-from ._eigen import _not_found, _own_aanbieder
+from ._eigen import _own_aanbieder
 from .deelnemers import _deelnemer_create, _not_anonymised
 
 
@@ -57,7 +57,7 @@ def aanvraag_submit(*, by, deelnemer: Deelnemer, **kwargs) -> Aanvraag:
     the same person is throttled and logged (bsn_controle), also when the application is refused."""
     aanbieder = _own_aanbieder(by)
     if deelnemer.aanbieder_id != aanbieder.pk:
-        raise _not_found("Deze deelnemer")
+        raise permissions.niet_gevonden("Deze deelnemer")
     with bsn_controle(by=by, bsn_hash=deelnemer.bsn_hash, kanaal="aanvraag") as controle:
         return _aanvraag_submit(by=by, aanbieder=aanbieder, deelnemer=deelnemer, controle=controle, **kwargs)
 

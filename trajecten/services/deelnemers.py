@@ -7,9 +7,10 @@ from backoffice.errors import BusinessRuleError
 from backoffice.services import bsn_controle
 from financiering.models import Aanbieder
 
+from .. import permissions
 from ..models import Deelnemer
 from ..selectors import deelnemers_by_bsn
-from ._eigen import _not_found, _own_aanbieder
+from ._eigen import _own_aanbieder
 
 
 def deelnemer_create(*, by, bsn: str, **fields) -> Deelnemer:
@@ -53,7 +54,7 @@ def _not_anonymised(deelnemer: Deelnemer) -> None:
 def deelnemer_update(*, by, deelnemer: Deelnemer, **fields) -> Deelnemer:
     aanbieder = _own_aanbieder(by)
     if deelnemer.aanbieder_id != aanbieder.pk:
-        raise _not_found("Deze deelnemer")
+        raise permissions.niet_gevonden("Deze deelnemer")
     _not_anonymised(deelnemer)
     for name, value in fields.items():
         setattr(deelnemer, name, value)

@@ -29,7 +29,7 @@ def verlenging_te_beoordelen(context, traject) -> dict | None:
     user = context.get("user") or getattr(context.get("request"), "user", None)
     if user is None:
         return None
-    open_request = next((v for v in traject.verlengingen.all() if v.status == "aangevraagd"), None)
+    open_request = permissions.open_verlenging(traject)
     if open_request is None or not permissions.can_verlenging_beslissen(user, open_request, traject)[0]:
         return None
     from ..views import gevolg_verlenging
