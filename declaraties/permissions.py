@@ -6,13 +6,13 @@ refusal (``weigeren(accorderen_weigering(by, opdracht))``); the views and templa
 ``can_*`` to show or hide an action.
 
 Each checks, in this order, the role, the organisation, the state (the tables in ``rules.py``) and
-four eyes (``backoffice.rules.vier_ogen_probleem``); the first that fails is the reason. What
+four eyes (``backoffice.rules.vier_ogen_weigering``); the first that fails is the reason. What
 depends on what the user types (an amount, a date, a reason) stays in the services."""
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
-from backoffice.rules import Weigering, antwoord, rol_weigering, vier_ogen_probleem
+from backoffice.rules import Weigering, antwoord, rol_weigering, vier_ogen_weigering
 from financiering import selectors as fin_selectors
 
 from .rules import BETAALOPDRACHT, BEZWAAR, VORDERING
@@ -26,19 +26,14 @@ def _toestand(machine, actie: str, huidig: str, message: str | None = None) -> W
     return BusinessRuleError(code="ongeldige-status", message=message or machine.weigering(actie, huidig).message)
 
 
-def _vier_ogen(user, ander_id: int | None, message: str) -> Weigering:
-    probleem = vier_ogen_probleem(user.pk, ander_id, message=message)
-    return BusinessRuleError(code="vier-ogen", message=probleem, status=403) if probleem else None
-
-
 # --- declaration lines --------------------------------------------------------------------------
 
 
 def beoordelen_weigering(user, declaratie) -> Weigering:
     """UWV beoordelaar judges the waiting lines of a declaration; who declared does not judge.
     (Which lines wait is the table ``PRESTATIE``, checked per line by the service.)"""
-    return rol_weigering(user, roles.UWV_BEOORDELAAR) or _vier_ogen(
-        user, declaratie.ingediend_door_id, "Wie declareerde, beoordeelt niet (vier ogen)."
+    return rol_weigering(user, roles.UWV_BEOORDELAAR) or vier_ogen_weigering(
+        user.pk, declaratie.ingediend_door_id, message="Wie declareerde, beoordeelt niet (vier ogen)."
     )
 
 
@@ -63,8 +58,10 @@ def accorderen_weigering(user, opdracht) -> Weigering:
     )
     if weigering is None and opdracht.eerste_akkoord_door_id == user.pk:
         drempel = Instellingen.get().vier_ogen_drempel
-        weigering = _vier_ogen(
-            user, opdracht.eerste_akkoord_door_id, f"Boven EUR {drempel:.2f} moet een tweede medewerker akkoord geven."
+        weigering = vier_ogen_weigering(
+            user.pk,
+            opdracht.eerste_akkoord_door_id,
+            message=f"Boven EUR {drempel:.2f} moet een tweede medewerker akkoord geven.",
         )
     return weigering
 
