@@ -31,6 +31,8 @@ class Aanvraag(models.Model):
     OPEN = (Status.INGEDIEND, Status.GEMEENTE_AKKOORD)
     # What occupies a place under a quota or cap: open and approved applications.
     BEZET = (Status.INGEDIEND, Status.GEMEENTE_AKKOORD, Status.GOEDGEKEURD)
+    # What a beschikking counts against the room: granted, or committed and waiting for UWV's consent.
+    TOEGEKEND = (Status.GEMEENTE_AKKOORD, Status.GOEDGEKEURD)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     deelnemer = models.ForeignKey(Deelnemer, on_delete=models.PROTECT, related_name="aanvragen")
