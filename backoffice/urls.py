@@ -37,6 +37,7 @@ api_v1 = [
     path("aanbieders", fin.AanbiederList.as_view(), name="aanbieders"),
     path("aanbieders/<uuid:uuid>", fin.AanbiederDetail.as_view(), name="aanbieder"),
     path("trajectbegeleiders", fin.TrajectbegeleiderList.as_view(), name="trajectbegeleiders"),
+    path("trajectbegeleiders/<uuid:uuid>", fin.TrajectbegeleiderDetail.as_view(), name="trajectbegeleider"),
     path("raamovereenkomsten", fin.RaamovereenkomstList.as_view(), name="raamovereenkomsten"),
     path("budgetten", fin.BudgetList.as_view(), name="budgetten"),
     path("budgetten/<uuid:uuid>", fin.BudgetDetail.as_view(), name="budget"),
