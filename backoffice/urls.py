@@ -36,6 +36,7 @@ api_v1 = [
     path("gemeenten/<uuid:uuid>", fin.GemeenteDetail.as_view(), name="gemeente"),
     path("aanbieders", fin.AanbiederList.as_view(), name="aanbieders"),
     path("aanbieders/<uuid:uuid>", fin.AanbiederDetail.as_view(), name="aanbieder"),
+    path("aanbieders/<uuid:uuid>/implementatieplan", fin.ImplementatieplanDetail.as_view(), name="implementatieplan"),
     path("trajectbegeleiders", fin.TrajectbegeleiderList.as_view(), name="trajectbegeleiders"),
     path("trajectbegeleiders/<uuid:uuid>", fin.TrajectbegeleiderDetail.as_view(), name="trajectbegeleider"),
     path("raamovereenkomsten", fin.RaamovereenkomstList.as_view(), name="raamovereenkomsten"),

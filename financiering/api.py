@@ -15,6 +15,7 @@ from backoffice.rules import weigeren
 
 from . import permissions, rules, selectors, services
 from .api_modeltrouw import (  # noqa: F401  (urls.py reaches every view through this module)
+    ImplementatieplanDetail,
     ModeltrouwmetingList,
     TrajectbegeleiderDetail,
     TrajectbegeleiderList,

@@ -14,6 +14,39 @@ from backoffice.rules import weigeren
 from . import permissions, rules, selectors, services
 from .models import Modeltrouwmeting, Schaalversie, Trajectbegeleider
 
+# --- a starting provider's implementation plan ---------------------------------------------------
+
+
+class ImplementatieplanSerializer(serializers.Serializer):
+    aanbieder = serializers.UUIDField(source="uuid", read_only=True)
+    implementatieplan_goedgekeurd_op = serializers.DateField(allow_null=True)
+    implementatie_start = serializers.DateField(allow_null=True)
+
+
+class ImplementatieplanDetail(RetrieveView):
+    """Not in api.md: Phrenos records the approval of a provider's implementation plan and the start
+    of its implementation; everyone reads it (organisations, no personal data)."""
+
+    serializer_class = ImplementatieplanSerializer
+
+    def get_queryset(self):
+        return selectors.aanbieders_list()
+
+    @extend_schema(request=ImplementatieplanSerializer, responses={200: ImplementatieplanSerializer})
+    def put(self, request, uuid):
+        weigeren(permissions.implementatieplan_weigering(request.user))
+        aanbieder = get_object_or_404(self.get_queryset(), uuid=uuid)
+        write = ImplementatieplanSerializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        aanbieder = services.implementatieplan_registreren(
+            by=request.user,
+            aanbieder=aanbieder,
+            goedgekeurd_op=write.validated_data["implementatieplan_goedgekeurd_op"],
+            implementatie_start=write.validated_data["implementatie_start"],
+        )
+        return Response(ImplementatieplanSerializer(aanbieder).data)
+
+
 # --- employment specialists ---------------------------------------------------------------------
 
 
@@ -119,10 +152,11 @@ class ModeltrouwmetingWriteSerializer(serializers.Serializer):
     versie = CodeField(queryset=Schaalversie.objects.all())
     scores = ScoresField(allow_empty=False, required=False)
     consensus_scores = ScoresField(allow_empty=False, required=False)
-    auditor_1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    auditor_2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    scores_auditor_1 = ScoresField(allow_empty=False, required=False)
-    scores_auditor_2 = ScoresField(allow_empty=False, required=False)
+    # ``auditor1``: the API keeps no underscore before a number (JSON_UNDERSCOREIZE)
+    auditor1 = serializers.CharField(source="auditor_1", max_length=200, required=False, allow_blank=True)
+    auditor2 = serializers.CharField(source="auditor_2", max_length=200, required=False, allow_blank=True)
+    scores_auditor1 = ScoresField(source="scores_auditor_1", allow_empty=False, required=False)
+    scores_auditor2 = ScoresField(source="scores_auditor_2", allow_empty=False, required=False)
 
     def validate(self, attrs):
         if "scores" not in attrs and "consensus_scores" not in attrs:

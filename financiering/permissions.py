@@ -64,3 +64,13 @@ def trajectbegeleider_wijzigen_weigering(user, begeleider=None) -> Weigering:
 def can_trajectbegeleider_wijzigen(user, begeleider=None) -> tuple[bool, str]:
     """Set a specialist's clients funded elsewhere (``services.trajectbegeleider_clienten_elders``)."""
     return antwoord(trajectbegeleider_wijzigen_weigering(user, begeleider))
+
+
+def implementatieplan_weigering(user, aanbieder=None) -> Weigering:
+    """Phrenos (the auditor) tests a starting provider's implementation plan."""
+    return rol_weigering(user, roles.AUDITOR)
+
+
+def can_implementatieplan_registreren(user, aanbieder=None) -> tuple[bool, str]:
+    """Record an approved implementation plan (``services.implementatieplan_registreren``)."""
+    return antwoord(implementatieplan_weigering(user, aanbieder))

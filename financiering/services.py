@@ -381,3 +381,26 @@ def trajectbegeleider_clienten_elders(*, by, begeleider: Trajectbegeleider, aant
     begeleider._change_reason = "cliënten elders bijgewerkt door de aanbieder"
     begeleider.save(update_fields=["clienten_elders"])
     return begeleider
+
+
+@transaction.atomic
+def implementatieplan_registreren(
+    *, by, aanbieder: Aanbieder, goedgekeurd_op: date | None, implementatie_start: date | None
+) -> Aanbieder:
+    """Phrenos records that it tested and approved a provider's implementation plan, and when the
+    implementation started (domain.md 3): the run-up of ``rules.modeltrouw_oordeel``. ``None``
+    clears a date (a plan withdrawn)."""
+    weigeren(permissions.implementatieplan_weigering(by))
+    if goedgekeurd_op is not None and goedgekeurd_op > timezone.localdate():
+        raise BusinessRuleError(
+            code="datum-in-toekomst",
+            message="De goedkeuring van het implementatieplan kan niet in de toekomst liggen.",
+            status=400,
+            field="implementatieplan_goedgekeurd_op",
+        )
+    aanbieder = Aanbieder.objects.select_for_update().get(pk=aanbieder.pk)
+    aanbieder.implementatieplan_goedgekeurd_op = goedgekeurd_op
+    aanbieder.implementatie_start = implementatie_start
+    aanbieder._change_reason = "implementatieplan geregistreerd door Phrenos"
+    aanbieder.save(update_fields=["implementatieplan_goedgekeurd_op", "implementatie_start"])
+    return aanbieder
