@@ -294,7 +294,14 @@ class InstellingenAdmin(HistoryAdmin):
         ("Betalen", {"fields": ("vier_ogen_drempel",)}),
         (
             "Modeltrouw en caseload",
-            {"fields": ("modeltrouw_geldig_maanden", "modeltrouw_handhaving", "caseload_norm_per_fte")},
+            {
+                "fields": (
+                    "modeltrouw_geldig_maanden",
+                    "modeltrouw_handhaving",
+                    "modeltrouw_aanloop_maanden",
+                    "caseload_norm_per_fte",
+                )
+            },
         ),
         ("Signalen", {"fields": ("budget_signaal_procent", "eindverslag_termijn_dagen")}),
         ("Privacy", {"fields": ("bewaartermijn_jaren", "kleine_aantallen_drempel")}),

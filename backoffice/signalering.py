@@ -39,10 +39,12 @@ OMSCHRIJVINGEN = {
     SignaalSoort.EINDVERSLAG_ONTBREEKT: "Het eindverslag van traject {ref} ontbreekt (verwacht uiterlijk {deadline}).",
     SignaalSoort.BESLUIT_TE_LAAT: "Het besluit op aanvraag {ref} is te laat (beslistermijn verstreken op {deadline}).",
     SignaalSoort.MODELTROUW_VERLOPEN: (
-        "De modeltrouwmeting van {ref} is verlopen, ontbreekt of viel in de band 'geen IPS' (geldig tot {deadline})."
+        "De modeltrouwmeting van {ref} is verlopen, ontbreekt, is niet ingedeeld (schaalversie zonder banden) of "
+        "viel in de band 'geen IPS' (geldig tot {deadline})."
     ),
     SignaalSoort.CASELOAD_TE_HOOG: (
-        "Trajectbegeleider {ref} heeft {aantal} actieve trajecten; dat is meer dan de caseloadnorm per fte toestaat."
+        "Trajectbegeleider {ref} heeft {aantal} IPS-cliënten (actieve trajecten in het loket en cliënten elders); "
+        "dat is meer dan de caseloadnorm per fte toestaat."
     ),
     SignaalSoort.BUDGET_BIJNA_OP: "Het budget {ref} is voor meer dan {aantal}% gereserveerd of besteed.",
     SignaalSoort.VORDERING_TE_LAAT: "De vordering {ref} is niet op tijd betaald (vervaldatum {deadline}).",

@@ -88,7 +88,7 @@ def _organisations(today: date, n: int) -> dict:
         ]
     )
     # Fidelity: most audited in the last 20 months, some too old, some banded "geen IPS".
-    versie = Schaalversie.objects.order_by("id").first()
+    versie = Schaalversie.objects.filter(banden__isnull=False).order_by("id").first()  # IPS-25 has no bands
     banden = list(Band.objects.filter(versie=versie).order_by("ondergrens"))
     metingen = []
     for i, a in enumerate(aanbieders):

@@ -50,13 +50,13 @@ class RaamovereenkomstInline(admin.TabularInline):
 
 class TrajectbegeleiderInline(admin.TabularInline):
     model = Trajectbegeleider
-    fields = ("naam", "fte", "actief")
+    fields = ("naam", "fte", "actief", "clienten_elders")
     extra = 0
 
 
 @admin.register(Aanbieder)
 class AanbiederAdmin(HistoryAdmin):
-    list_display = ("naam", "type", "kvk_nummer", "agb_code", "iban")
+    list_display = ("naam", "type", "kvk_nummer", "agb_code", "iban", "implementatieplan_goedgekeurd_op")
     list_filter = ("type",)
     search_fields = ("naam", "kvk_nummer", "agb_code")
     readonly_fields = ("uuid",)
@@ -74,7 +74,7 @@ class RaamovereenkomstAdmin(HistoryAdmin):
 
 @admin.register(Trajectbegeleider)
 class TrajectbegeleiderAdmin(HistoryAdmin):
-    list_display = ("naam", "aanbieder", "fte", "actief")
+    list_display = ("naam", "aanbieder", "fte", "actief", "clienten_elders")
     list_filter = ("actief", "aanbieder")
     search_fields = ("naam", "aanbieder__naam")
     autocomplete_fields = ("aanbieder",)
@@ -239,10 +239,24 @@ class BandAdmin(admin.ModelAdmin):
 
 @admin.register(Modeltrouwmeting)
 class ModeltrouwmetingAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("aanbieder", "datum", "versie", "totaal", "band", "geregistreerd_door")
+    list_display = (
+        "aanbieder",
+        "datum",
+        "versie",
+        "totaal",
+        "indeling",
+        "auditor_1",
+        "auditor_2",
+        "geregistreerd_door",
+    )
     list_filter = ("band", "versie")
     search_fields = ("aanbieder__naam",)
     date_hierarchy = "datum"
+
+    @admin.display(description="band", ordering="band")
+    def indeling(self, obj: Modeltrouwmeting) -> str:
+        """A version without bands: the audit is stored, not banded (domain.md 3)."""
+        return obj.band or rules.NIET_INGEDEELD
 
 
 # -- budgets ------------------------------------------------------------------------------------

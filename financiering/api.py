@@ -10,25 +10,28 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from backoffice import roles
-from backoffice.api import CodeField, IntegerFilter, ListView, ModelSerializer, RetrieveView, ScopedUuidField
+from backoffice.api import CodeField, IntegerFilter, ListView, ModelSerializer, RetrieveView
 from backoffice.rules import weigeren
 
 from . import permissions, rules, selectors, services
+from .api_modeltrouw import (  # noqa: F401  (urls.py reaches every view through this module)
+    ImplementatieplanDetail,
+    ModeltrouwmetingList,
+    TrajectbegeleiderDetail,
+    TrajectbegeleiderList,
+)
 from .models import (
     Aanbieder,
     AanbiederType,
     Budget,
     Doelgroep,
     Gemeente,
-    Modeltrouwmeting,
     Perceel,
     Product,
     ProductSoort,
     Raamovereenkomst,
     Regeling,
     Route,
-    Schaalversie,
-    Trajectbegeleider,
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -272,7 +275,15 @@ class GemeenteDetail(RetrieveView):
 class AanbiederSerializer(ModelSerializer):
     class Meta:
         model = Aanbieder
-        fields = ["uuid", "naam", "type", "kvk_nummer", "agb_code"]
+        fields = [
+            "uuid",
+            "naam",
+            "type",
+            "kvk_nummer",
+            "agb_code",
+            "implementatieplan_goedgekeurd_op",
+            "implementatie_start",
+        ]
 
 
 class AanbiederFilter(django_filters.FilterSet):
@@ -297,24 +308,6 @@ class AanbiederDetail(RetrieveView):
 
     def get_queryset(self):
         return selectors.aanbieders_list()
-
-
-class TrajectbegeleiderSerializer(ModelSerializer):
-    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
-
-    class Meta:
-        model = Trajectbegeleider
-        fields = ["uuid", "aanbieder", "naam", "fte", "actief"]
-
-
-class TrajectbegeleiderList(ListView):
-    """Not in api.md: providers need the uuids of their employment specialists to apply."""
-
-    serializer_class = TrajectbegeleiderSerializer
-    required_roles = (*roles.UWV_ROLES, roles.AANBIEDER, roles.BEHEERDER)
-
-    def get_queryset(self):
-        return selectors.trajectbegeleiders_for(self.request.user)
 
 
 class RaamovereenkomstSerializer(ModelSerializer):
@@ -389,52 +382,3 @@ class BudgetDetail(RetrieveView):
 
     def get_queryset(self):
         return selectors.budgetten_for(self.request.user)
-
-
-# --- fidelity audits ----------------------------------------------------------------------------
-
-
-class ModeltrouwmetingSerializer(ModelSerializer):
-    aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
-    versie = serializers.CharField(source="versie.code", read_only=True)
-
-    class Meta:
-        model = Modeltrouwmeting
-        fields = ["uuid", "aanbieder", "datum", "versie", "scores", "totaal", "band", "geregistreerd_op"]
-
-
-class ModeltrouwmetingWriteSerializer(serializers.Serializer):
-    aanbieder = ScopedUuidField(scope=lambda user: selectors.aanbieders_list())
-    datum = serializers.DateField()
-    versie = CodeField(queryset=Schaalversie.objects.all())
-    scores = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5), allow_empty=False)
-
-    def validate_scores(self, value):
-        # isascii: "²".isdigit() is True but int("²") fails (a 500, found after fuzzing)
-        if not all(str(k).isascii() and str(k).isdigit() for k in value):
-            raise serializers.ValidationError("De sleutels zijn itemnummers (1, 2, ...).")
-        return value
-
-
-class ModeltrouwmetingFilter(django_filters.FilterSet):
-    aanbieder = django_filters.UUIDFilter(field_name="aanbieder__uuid")
-
-    class Meta:
-        model = Modeltrouwmeting
-        fields = ["aanbieder"]
-
-
-class ModeltrouwmetingList(ListView):
-    serializer_class = ModeltrouwmetingSerializer
-    filterset_class = ModeltrouwmetingFilter
-
-    def get_queryset(self):
-        return selectors.modeltrouwmetingen_list()
-
-    @extend_schema(request=ModeltrouwmetingWriteSerializer, responses={201: ModeltrouwmetingSerializer})
-    def post(self, request):
-        weigeren(permissions.modeltrouwmeting_weigering(request.user))
-        write = ModeltrouwmetingWriteSerializer(data=request.data, context={"request": request})
-        write.is_valid(raise_exception=True)
-        meting = services.modeltrouwmeting_register(by=request.user, **write.validated_data)
-        return Response(ModeltrouwmetingSerializer(meting).data, status=status.HTTP_201_CREATED)

@@ -2,34 +2,31 @@
 
 from datetime import date
 
-from django.db.models import CharField, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, DateField, Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from backoffice import roles
 from backoffice.models import Instellingen, SignaalSoort
 from backoffice.signalering import Oorzaken
 
-from . import rules
-from .models import GEEN_IPS, Aanbieder, Budget, Modeltrouwmeting, Raamovereenkomst, Trajectbegeleider
+from . import rules, selectors
+from .models import Budget, Raamovereenkomst, Trajectbegeleider
 
 
 def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzaken]:
     maanden = instellingen.modeltrouw_geldig_maanden
-    grens = rules.add_months(datum, -maanden)
-    laatste = Modeltrouwmeting.objects.filter(aanbieder=OuterRef("pk"), datum__lte=datum).order_by("-datum", "-id")
     contract = Raamovereenkomst.objects.filter(
         Q(tot__isnull=True) | Q(tot__gte=datum), aanbieder=OuterRef("pk"), status="actief", van__lte=datum
     )
     begeleiders = Trajectbegeleider.objects.filter(aanbieder=OuterRef("pk"), actief=True)
-    # Providers that deliver IPS (a framework contract or employment specialists) and whose last
-    # audit is too old, banded "geen IPS", or missing.
+    # Providers that deliver IPS (a framework contract or employment specialists) whose fidelity is
+    # not valid by the one rule (rules.modeltrouw_oordeel): the last banded audit too old or "geen
+    # IPS", or none at all outside a new programme's run-up.
     modeltrouw = (
-        Aanbieder.objects.filter(Exists(contract) | Exists(begeleiders))
-        .annotate(
-            laatste_datum=Subquery(laatste.values("datum")[:1]),
-            laatste_band=Subquery(laatste.values("band")[:1]),
+        selectors.modeltrouw_ongeldig(
+            datum, valid_months=maanden, aanloop_maanden=instellingen.modeltrouw_aanloop_maanden
         )
-        .filter(Q(laatste_datum__isnull=True) | Q(laatste_datum__lt=grens) | Q(laatste_band=GEEN_IPS))
+        .filter(Exists(contract) | Exists(begeleiders))
         .annotate(
             sig_deadline=F("laatste_datum"),
             sig_aanbieder_id=F("pk"),

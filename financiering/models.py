@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from backoffice import limieten
 
+from . import rules
 from .validators import validate_iban
 
 ZERO = Decimal("0.00")
@@ -76,6 +77,13 @@ class Aanbieder(models.Model):
         "AGB-code", max_length=8, unique=True, validators=[RegexValidator(r"^\d{8}$", "Acht cijfers.")]
     )
     iban = models.CharField("IBAN", max_length=34, validators=[validate_iban])
+    # A new programme's implementation plan against the eight quality criteria, tested by Phrenos
+    # (domain.md 3): without any audit yet it is not blocked while the plan is approved and the
+    # implementation started less than ``Instellingen.modeltrouw_aanloop_maanden`` ago.
+    implementatieplan_goedgekeurd_op = models.DateField(
+        "implementatieplan goedgekeurd door Phrenos op", null=True, blank=True
+    )
+    implementatie_start = models.DateField("start van de implementatie", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -282,13 +290,17 @@ class Trajectbegeleider(models.Model):
     naam = models.CharField(max_length=200)
     fte = models.DecimalField(max_digits=3, decimal_places=2)
     actief = models.BooleanField(default=True)
+    clienten_elders = models.PositiveSmallIntegerField(
+        "IPS-cliënten elders gefinancierd", default=0, help_text="Telt mee in de caseloadnorm (domain.md 3)."
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "trajectbegeleiders"
         ordering = ["aanbieder", "naam", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=Decimal("1.5")), name="begeleider_fte")
+            models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=Decimal("1.5")), name="begeleider_fte"),
+            models.CheckConstraint(condition=Q(clienten_elders__gte=0), name="begeleider_clienten_elders"),
         ]
 
     def __str__(self) -> str:
@@ -346,7 +358,7 @@ class Band(models.Model):
         return f"{self.naam} ({self.ondergrens}-{self.bovengrens})"
 
 
-GEEN_IPS = "geen_ips"
+GEEN_IPS = rules.GEEN_IPS
 
 
 class Modeltrouwmeting(models.Model):
@@ -354,9 +366,14 @@ class Modeltrouwmeting(models.Model):
     aanbieder = models.ForeignKey(Aanbieder, on_delete=models.PROTECT, related_name="modeltrouwmetingen")
     datum = models.DateField()
     versie = models.ForeignKey(Schaalversie, on_delete=models.PROTECT, related_name="metingen")
-    scores = models.JSONField(help_text="Itemnummer -> score 1..5")
+    # Two auditors score separately and agree a consensus (domain.md 3); the consensus counts.
+    auditor_1 = models.CharField("auditor 1", max_length=200, blank=True)
+    auditor_2 = models.CharField("auditor 2", max_length=200, blank=True)
+    scores_auditor_1 = models.JSONField("scores auditor 1", null=True, blank=True)
+    scores_auditor_2 = models.JSONField("scores auditor 2", null=True, blank=True)
+    scores = models.JSONField("consensusscores", help_text="Itemnummer -> score 1..5 (de consensus)")
     totaal = models.PositiveSmallIntegerField()
-    band = models.SlugField(max_length=20)
+    band = models.SlugField(max_length=20, blank=True, help_text="Leeg: de schaalversie heeft (nog) geen banden.")
     geregistreerd_door = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     geregistreerd_op = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -4,6 +4,7 @@ functions answer ``(allowed, reason)``). Each action has a refusal function (``*
 the API views and pages ask ``can_*`` (or raise the refusal), the services the same functions."""
 
 from backoffice import roles
+from backoffice.errors import BusinessRuleError
 from backoffice.rules import Weigering, antwoord, rol_weigering
 
 BUDGET_INZIEN = (*roles.UWV_ROLES, roles.GEMEENTE, roles.BEHEERDER)
@@ -46,3 +47,30 @@ def modeltrouwmeting_weigering(user) -> Weigering:
 def can_modeltrouwmeting_registreren(user, aanbieder=None) -> tuple[bool, str]:
     """Register a fidelity audit of a provider (``services.modeltrouwmeting_register``)."""
     return antwoord(modeltrouwmeting_weigering(user))
+
+
+def trajectbegeleider_wijzigen_weigering(user, begeleider=None) -> Weigering:
+    """The provider keeps its own employment specialists' numbers (clients funded elsewhere); another
+    provider's specialist does not exist for it (404)."""
+    weigering = rol_weigering(user, roles.AANBIEDER)
+    if weigering or begeleider is None:
+        return weigering
+    medewerker = getattr(user, "medewerker", None)
+    if medewerker is None or medewerker.aanbieder_id != begeleider.aanbieder_id:
+        return BusinessRuleError(code="niet-gevonden", message="Deze trajectbegeleider bestaat niet.", status=404)
+    return None
+
+
+def can_trajectbegeleider_wijzigen(user, begeleider=None) -> tuple[bool, str]:
+    """Set a specialist's clients funded elsewhere (``services.trajectbegeleider_clienten_elders``)."""
+    return antwoord(trajectbegeleider_wijzigen_weigering(user, begeleider))
+
+
+def implementatieplan_weigering(user, aanbieder=None) -> Weigering:
+    """Phrenos (the auditor) tests a starting provider's implementation plan."""
+    return rol_weigering(user, roles.AUDITOR)
+
+
+def can_implementatieplan_registreren(user, aanbieder=None) -> tuple[bool, str]:
+    """Record an approved implementation plan (``services.implementatieplan_registreren``)."""
+    return antwoord(implementatieplan_weigering(user, aanbieder))

@@ -66,14 +66,88 @@ def band_for_total(total: int, bands: list[BandRange]) -> str | None:
     return None
 
 
-def fidelity_problem(*, last_date: date | None, band: str | None, today: date, valid_months: int) -> str | None:
-    """Why a provider's fidelity is not valid, or None (domain.md section 3)."""
+GEEN_IPS = "geen_ips"
+NIET_INGEDEELD = "niet ingedeeld: deze schaalversie heeft (nog) geen banden"
+
+
+@dataclass(frozen=True)
+class Modeltrouw:
+    """The judgement on a provider's fidelity: why it is not valid (or None), and whether the
+    provider is in the run-up of a new programme (then it warns and never blocks)."""
+
+    probleem: str | None = None
+    aanloop: bool = False
+
+
+def modeltrouw_oordeel(
+    *,
+    last_date: date | None,
+    band: str | None,
+    today: date,
+    valid_months: int,
+    niet_ingedeeld_op: date | None = None,
+    plan_goedgekeurd_op: date | None = None,
+    implementatie_start: date | None = None,
+    aanloop_maanden: int = 12,
+) -> Modeltrouw:
+    """The one rule on a provider's fidelity (domain.md 3), for the submission check and the nightly
+    ``modeltrouw_verlopen`` signal (its queryset twin: ``selectors.modeltrouw_ongeldig``).
+
+    Only a banded audit counts: ``last_date``/``band`` are those of the provider's last banded
+    audit; an audit on a scale version without bands (``niet_ingedeeld_op``, the last one) is stored
+    but never valid. Valid: the last banded audit lies at most ``valid_months`` before today
+    (``add_months(today, -valid_months)``, the same border as the query) and is not "geen IPS".
+    Without any banded audit, a provider whose implementation plan Phrenos approved and whose
+    implementation started (on or before today) less than ``aanloop_maanden`` ago is in its run-up:
+    a problem that warns, never blocks."""
     if last_date is None:
-        return "Er is nog geen modeltrouwmeting geregistreerd."
-    if add_months(last_date, valid_months) < today:
-        return f"De laatste modeltrouwmeting ({last_date:%d-%m-%Y}) is ouder dan {valid_months} maanden."
-    if band == "geen_ips":
-        return "De laatste modeltrouwmeting valt in de band 'geen IPS'."
+        probleem = "Er is nog geen modeltrouwmeting geregistreerd."
+        if niet_ingedeeld_op is not None:
+            probleem = (
+                f"Er is nog geen ingedeelde modeltrouwmeting: de meting van {niet_ingedeeld_op:%d-%m-%Y} is "
+                f"{NIET_INGEDEELD} en telt niet als geldige meting."
+            )
+        if in_aanloop(plan_goedgekeurd_op, implementatie_start, today, aanloop_maanden):
+            einde = add_months(implementatie_start, aanloop_maanden)
+            return Modeltrouw(
+                f"{probleem} Het implementatieplan is goedgekeurd ({plan_goedgekeurd_op:%d-%m-%Y}) en de "
+                f"implementatie startte op {implementatie_start:%d-%m-%Y}: tot {einde:%d-%m-%Y} blokkeert dit "
+                "niet; de eerste meting volgt na ongeveer 8 maanden.",
+                aanloop=True,
+            )
+        return Modeltrouw(probleem)
+    if last_date < add_months(today, -valid_months):
+        return Modeltrouw(f"De laatste modeltrouwmeting ({last_date:%d-%m-%Y}) is ouder dan {valid_months} maanden.")
+    if band == GEEN_IPS:
+        return Modeltrouw("De laatste modeltrouwmeting valt in de band 'geen IPS'.")
+    return Modeltrouw()
+
+
+def in_aanloop(plan_goedgekeurd_op: date | None, implementatie_start: date | None, today: date, maanden: int) -> bool:
+    """A new programme's run-up: plan approved and implementation started on or before today, and
+    the start later than ``add_months(today, -maanden)`` (less than ``maanden`` ago)."""
+    return (
+        plan_goedgekeurd_op is not None
+        and implementatie_start is not None
+        and plan_goedgekeurd_op <= today
+        and add_months(today, -maanden) < implementatie_start <= today
+    )
+
+
+def fidelity_problem(*, last_date: date | None, band: str | None, today: date, valid_months: int) -> str | None:
+    """Why a provider's fidelity is not valid, or None (``modeltrouw_oordeel`` without a plan)."""
+    return modeltrouw_oordeel(last_date=last_date, band=band, today=today, valid_months=valid_months).probleem
+
+
+def aanbiedertypen_problem(typen: list[str], *, raamovereenkomst_vereist: bool) -> str | None:
+    """A lot of the Inkoopkader (a scheme that requires a framework contract) is reserved to ggz
+    institutions (both lots) and RIBWs (EPA only): never a re-integration company (domain.md 3).
+    Other schemes may allow it as the lead party."""
+    if raamovereenkomst_vereist and "reintegratie" in typen:
+        return (
+            "Een re-integratiebedrijf kan niet meedoen in een regeling met raamovereenkomsten (het Inkoopkader "
+            "IPS is voorbehouden aan ggz-instellingen en RIBW's); wel in andere regelingen."
+        )
     return None
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from backoffice import roles
 
@@ -126,10 +126,45 @@ def has_active_contract(aanbieder: Aanbieder, perceel: Perceel, day: date) -> bo
     ).exists()
 
 
-def fidelity_problem(aanbieder: Aanbieder, day: date, valid_months: int) -> str | None:
-    last = aanbieder.modeltrouwmetingen.filter(datum__lte=day).order_by("-datum", "-id").first()
-    return rules.fidelity_problem(
-        last_date=last.datum if last else None, band=last.band if last else None, today=day, valid_months=valid_months
+def modeltrouw_oordeel(aanbieder: Aanbieder, day: date, instellingen) -> rules.Modeltrouw:
+    """The provider's fidelity on ``day`` (``rules.modeltrouw_oordeel``): two queries."""
+    metingen = aanbieder.modeltrouwmetingen.filter(datum__lte=day).order_by("-datum", "-id")
+    last = metingen.exclude(band="").values("datum", "band").first()
+    niet_ingedeeld = metingen.filter(band="").values_list("datum", flat=True).first() if last is None else None
+    return rules.modeltrouw_oordeel(
+        last_date=last["datum"] if last else None,
+        band=last["band"] if last else None,
+        today=day,
+        valid_months=instellingen.modeltrouw_geldig_maanden,
+        niet_ingedeeld_op=niet_ingedeeld,
+        plan_goedgekeurd_op=aanbieder.implementatieplan_goedgekeurd_op,
+        implementatie_start=aanbieder.implementatie_start,
+        aanloop_maanden=instellingen.modeltrouw_aanloop_maanden,
+    )
+
+
+def modeltrouw_ongeldig(datum: date, *, valid_months: int, aanloop_maanden: int) -> QuerySet[Aanbieder]:
+    """The queryset twin of ``rules.modeltrouw_oordeel``: the providers whose fidelity is not valid
+    on ``datum`` and who are not in a new programme's run-up, with ``laatste_datum`` and
+    ``laatste_band`` of their last banded audit. One query; an audit without band never counts."""
+    laatste = Modeltrouwmeting.objects.filter(aanbieder=OuterRef("pk"), datum__lte=datum).exclude(band="")
+    laatste = laatste.order_by("-datum", "-id")
+    aanloop = Q(
+        implementatieplan_goedgekeurd_op__lte=datum,
+        implementatie_start__lte=datum,
+        implementatie_start__gt=rules.add_months(datum, -aanloop_maanden),
+    )
+    return (
+        Aanbieder.objects.annotate(
+            laatste_datum=Subquery(laatste.values("datum")[:1]),
+            laatste_band=Subquery(laatste.values("band")[:1]),
+        )
+        .filter(
+            (Q(laatste_datum__isnull=True) & ~aanloop)
+            | Q(laatste_datum__lt=rules.add_months(datum, -valid_months))
+            | Q(laatste_band=rules.GEEN_IPS)
+        )
+        .order_by("naam", "id")
     )
 
 

@@ -117,18 +117,28 @@ class RaamovereenkomstFactory(factory.django.DjangoModelFactory):
 
 
 def ips25() -> Schaalversie:
+    """IPS-25 as seeded: 25 items and no bands (the seeds publish none, domain.md 3)."""
     versie, created = Schaalversie.objects.get_or_create(code="ips-25", defaults={"naam": "IPS-25"})
     if created or not versie.items.exists():
         SchaalItem.objects.bulk_create(
             [SchaalItem(versie=versie, nummer=i, domein="Begeleiding", omschrijving=f"Item {i}") for i in range(1, 26)],
             ignore_conflicts=True,
         )
-        for code, low, high in (
-            ("geen_ips", 25, 73),
-            ("redelijk", 74, 99),
-            ("goed", 100, 114),
-            ("voorbeeldig", 115, 125),
-        ):
+    return versie
+
+
+IPS26_BANDEN = (("geen_ips", 26, 73), ("redelijk", 74, 99), ("goed", 100, 114), ("voorbeeldig", 115, 130))
+
+
+def ips26() -> Schaalversie:
+    """The Dutch 26-item scale with the bands of domain.md 3."""
+    versie, created = Schaalversie.objects.get_or_create(code="ips-26", defaults={"naam": "IPS-26"})
+    if created or not versie.items.exists():
+        SchaalItem.objects.bulk_create(
+            [SchaalItem(versie=versie, nummer=i, domein="Begeleiding", omschrijving=f"Item {i}") for i in range(1, 27)],
+            ignore_conflicts=True,
+        )
+        for code, low, high in IPS26_BANDEN:
             Band.objects.get_or_create(
                 versie=versie, code=code, defaults={"naam": code, "ondergrens": low, "bovengrens": high}
             )
@@ -136,14 +146,21 @@ def ips25() -> Schaalversie:
 
 
 class ModeltrouwmetingFactory(factory.django.DjangoModelFactory):
+    """A banded audit on the 26-item scale, 60 days ago, banded "goed" (26 x 4 = 104), with two
+    auditors whose consensus it is. ``niet_ingedeeld=True``: on IPS-25, which has no bands."""
+
     class Meta:
         model = Modeltrouwmeting
 
     aanbieder = factory.SubFactory(AanbiederFactory)
     datum = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
-    versie = factory.LazyFunction(ips25)
-    scores = factory.LazyFunction(lambda: {str(i): 4 for i in range(1, 26)})
-    totaal = 100
+    versie = factory.LazyFunction(ips26)
+    auditor_1 = "A. Auditor"
+    auditor_2 = "B. Auditor"
+    scores = factory.LazyFunction(lambda: {str(i): 4 for i in range(1, 27)})
+    scores_auditor_1 = factory.SelfAttribute("scores")
+    scores_auditor_2 = factory.SelfAttribute("scores")
+    totaal = 104
     band = "goed"
 
     class Params:
@@ -151,6 +168,12 @@ class ModeltrouwmetingFactory(factory.django.DjangoModelFactory):
             datum=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=800))
         )
         geen_ips = factory.Trait(totaal=60, band="geen_ips")
+        niet_ingedeeld = factory.Trait(
+            versie=factory.LazyFunction(ips25),
+            scores=factory.LazyFunction(lambda: {str(i): 4 for i in range(1, 26)}),
+            totaal=100,
+            band="",
+        )
 
 
 class TrajectbegeleiderFactory(factory.django.DjangoModelFactory):

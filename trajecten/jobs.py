@@ -87,9 +87,11 @@ def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzake
         sig_ref=Value(""),
     )
     norm = instellingen.caseload_norm_per_fte
+    # The norm counts all of a specialist's IPS clients (domain.md 3): the active trajectories on
+    # the desk and the clients funded elsewhere that the provider registered. One query.
     caseload = (
         Trajectbegeleider.objects.filter(actief=True)
-        .annotate(sig_aantal=Count("traject", filter=Q(traject__status="actief")))
+        .annotate(sig_aantal=Count("traject", filter=Q(traject__status="actief")) + F("clienten_elders"))
         .filter(sig_aantal__gt=F("fte") * norm)
         .annotate(
             sig_deadline=Value(None, output_field=DateField()),

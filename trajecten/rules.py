@@ -116,6 +116,13 @@ def wachttijd_dagen(
     return (end - timezone.localtime(ingediend_op).date()).days
 
 
+REINTEGRATIE = "reintegratie"
+INKOOPKADER_ZONDER_REINTEGRATIE = (
+    "Het Inkoopkader IPS is voorbehouden aan ggz-instellingen (beide percelen) en RIBW's (alleen EPA): een "
+    "re-integratiebedrijf kan hier niet aanvragen of uitvoeren, wel in andere regelingen (domain.md 3)."
+)
+
+
 @dataclass(frozen=True)
 class Overtreding:
     code: str
@@ -162,6 +169,11 @@ class AanvraagFeiten:
     budget_vereist: bool = False
     budget_vrij: Decimal | None = None
     budget_in_behandeling: Decimal = Decimal("0")
+    # fidelity in a new programme's run-up (financiering.rules.modeltrouw_oordeel): warns, never blocks
+    modeltrouw_aanloop: bool = False
+    # an implementation plan approved by Phrenos (a re-integration company applies only with one)
+    heeft_implementatieplan: bool = False
+    uitvoerder_type: str | None = None
     waarschuwingen: list[str] = field(default_factory=list)
 
 
@@ -194,6 +206,23 @@ def check_aanvraag(f: AanvraagFeiten) -> list[Overtreding]:
                 f"(toegestaan: {', '.join(f.toegestane_typen) or 'geen'}).",
             )
         )
+    elif f.aanbieder_type == REINTEGRATIE and f.raamovereenkomst_vereist:
+        out.append(Overtreding("aanbiedertype-niet-toegestaan", INKOOPKADER_ZONDER_REINTEGRATIE))
+    elif f.aanbieder_type == REINTEGRATIE and not f.heeft_implementatieplan:
+        out.append(
+            Overtreding(
+                "implementatieplan-ontbreekt",
+                "Een re-integratiebedrijf vraagt als hoofdaannemer aan met een implementatieplan dat Kenniscentrum "
+                "Phrenos heeft getoetst; voor uw organisatie is geen goedgekeurd implementatieplan geregistreerd.",
+            )
+        )
+    if f.uitvoerder_type == REINTEGRATIE and f.raamovereenkomst_vereist:
+        out.append(
+            Overtreding(
+                "aanbiedertype-niet-toegestaan",
+                "De uitvoerende organisatie is een re-integratiebedrijf. " + INKOOPKADER_ZONDER_REINTEGRATIE,
+            )
+        )
     if f.raamovereenkomst_vereist and not f.heeft_raamovereenkomst:
         out.append(
             Overtreding(
@@ -202,7 +231,7 @@ def check_aanvraag(f: AanvraagFeiten) -> list[Overtreding]:
             )
         )
     if f.modeltrouw_probleem:
-        if f.modeltrouw_blokkeert:
+        if f.modeltrouw_blokkeert and not f.modeltrouw_aanloop:
             out.append(
                 Overtreding(
                     "modeltrouw-onvoldoende",

@@ -28,6 +28,12 @@ class Instellingen(models.Model):
     modeltrouw_handhaving = models.CharField(
         "handhaving modeltrouw", max_length=12, choices=Handhaving.choices, default=Handhaving.BLOKKEREN
     )
+    modeltrouw_aanloop_maanden = models.PositiveSmallIntegerField(
+        "aanloop nieuw programma zonder meting (maanden)",
+        default=12,
+        help_text="Een aanbieder zonder (ingedeelde) modeltrouwmeting wordt niet geblokkeerd zolang zijn "
+        "implementatieplan is goedgekeurd en de implementatie korter dan dit aantal maanden geleden startte.",
+    )
     caseload_norm_per_fte = models.PositiveSmallIntegerField("caseloadnorm per fte", default=25)
     budget_signaal_procent = models.PositiveSmallIntegerField(
         "signaal 'budget bijna op' boven (% van toegekend)", default=90

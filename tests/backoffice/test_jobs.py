@@ -193,7 +193,7 @@ def test_late_decisions_fidelity_caseload_budget_and_claims(wereld, clock):
     assert result.counts["signalen.besluit_te_laat.afgehandeld"] == 1
     assert open_signalen(soort="caseload_te_hoog") == {("caseload_te_hoog", str(w.begeleider_noord.uuid))}
     caseload = Signaal.objects.get(soort="caseload_te_hoog")
-    assert "2 actieve trajecten" in caseload.omschrijving and caseload.aanbieder == w.noord
+    assert "2 IPS-cliënten" in caseload.omschrijving and caseload.aanbieder == w.noord
     assert open_signalen(soort="budget_bijna_op") == {("budget_bijna_op", str(w.budget_amsterdam.uuid))}
     budget_signal = Signaal.objects.get(soort="budget_bijna_op")
     assert (budget_signal.gemeente, budget_signal.uwv_rol) == (w.amsterdam, "uwv_financieel")
@@ -224,18 +224,63 @@ def test_late_decisions_fidelity_caseload_budget_and_claims(wereld, clock):
         str(w.ribw.uuid),
     }
     from financiering import services as fin_services
-    from tests.factories import ips25
+    from tests.factories import ips25, ips26
 
+    # An audit on IPS-25, which has no bands, is stored but not banded: it does not count.
+    niet_ingedeeld = fin_services.modeltrouwmeting_register(
+        by=w.auditor, aanbieder=w.noord, datum=expiry + D(1), versie=ips25(), scores={str(i): 4 for i in range(1, 26)}
+    )
+    assert (niet_ingedeeld.totaal, niet_ingedeeld.band) == (100, "")
+    run(clock, "nightly", expiry + D(2))
+    assert str(w.noord.uuid) in {s for _, s in open_signalen(soort="modeltrouw_verlopen")}
+    assert "niet ingedeeld" in Signaal.objects.get(soort="modeltrouw_verlopen", aanbieder=w.noord).omschrijving
     fin_services.modeltrouwmeting_register(
         by=w.auditor,
         aanbieder=w.noord,
-        datum=expiry + D(1),
-        versie=ips25(),
-        scores={str(i): 4 for i in range(1, 26)},
+        datum=expiry + D(2),
+        versie=ips26(),
+        scores={str(i): 4 for i in range(1, 27)},
     )
-    run(clock, "nightly", expiry + D(2))
+    run(clock, "nightly", expiry + D(3))
     assert {s for _, s in open_signalen(soort="modeltrouw_verlopen")} == {str(w.zuid.uuid), str(w.ribw.uuid)}
     assert Signaal.objects.get(soort="modeltrouw_verlopen", aanbieder=w.noord).afgehandeld
+
+
+def test_caseload_counts_the_clients_elsewhere_in_one_query(wereld, clock):
+    """The norm (25 per fte) counts all of a specialist's IPS clients: the active trajectories on
+    the desk plus the clients funded elsewhere that the provider registered (domain.md 3)."""
+    from backoffice.models import Instellingen
+    from financiering.models import Trajectbegeleider
+    from tests.factories import TrajectbegeleiderFactory
+    from trajecten.jobs import signaal_oorzaken
+
+    w = wereld
+    traject = approved_traject(w)
+    Traject.objects.filter(uuid=traject["uuid"]).update(trajectbegeleider=w.begeleider_noord)
+    Trajectbegeleider.objects.filter(pk=w.begeleider_noord.pk).update(clienten_elders=24)  # 1 + 24 = 25: at the norm
+    run(clock, "nightly", START + D(1))
+    assert not open_signalen(soort="caseload_te_hoog")
+
+    Trajectbegeleider.objects.filter(pk=w.begeleider_noord.pk).update(clienten_elders=25)  # 26 > 25
+    run(clock, "nightly", START + D(2))
+    assert open_signalen(soort="caseload_te_hoog") == {("caseload_te_hoog", str(w.begeleider_noord.uuid))}
+    assert "26 IPS-cliënten" in Signaal.objects.get(soort="caseload_te_hoog").omschrijving
+
+    # Set-based: one query for the cause, however many specialists there are.
+    def caseload_queries():
+        [cause] = [
+            o for o in signaal_oorzaken(datum=START, instellingen=Instellingen.get()) if o.soort == "caseload_te_hoog"
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            rows = list(cause.queryset)
+        return len(ctx.captured_queries), rows
+
+    before, _ = caseload_queries()
+    for n in range(5):
+        TrajectbegeleiderFactory(aanbieder=w.zuid, fte=Decimal("0.20"), clienten_elders=10 + n)
+    after, rows = caseload_queries()
+    assert before == after == 1
+    assert len(rows) == 6  # noord's specialist and the five at 0.20 fte (norm 5) with 10..14 clients elsewhere
 
 
 def test_weekly_monthly_and_quarterly(wereld, clock, settings, tmp_path):

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from financiering.models import Budget, Budgetmutatie, Regeling
-from tests.factories import ips25
+from tests.factories import ips26
 from tests.trajecten.helpers import aanvraag, beoordeel, deelnemer
 
 
@@ -418,28 +418,34 @@ def test_only_uwv_finance_allocates_budgets(world, user):
 
 
 def _meting(world, user=None, scores=None, **overrides):
-    ips25()
+    ips26()
     body = {
         "aanbieder": str(world.zuid.uuid),
         "datum": str(timezone.localdate()),
-        "versie": "ips-25",
-        "scores": scores if scores is not None else {str(i): 4 for i in range(1, 26)},
+        "versie": "ips-26",
+        "scores": scores if scores is not None else {str(i): 4 for i in range(1, 27)},
     }
     body.update(overrides)
     return world.client(user or world.auditor).post("/api/v1/modeltrouwmetingen", body, format="json")
 
 
+def _items(rule):
+    return {str(i): rule(i) for i in range(1, 27)}
+
+
 @pytest.mark.parametrize(
     "scores, totaal, band",
-    [
-        ({str(i): 4 for i in range(1, 26)}, 100, "goed"),
-        ({str(i): 3 for i in range(1, 26)}, 75, "redelijk"),
-        ({str(i): 5 for i in range(1, 26)}, 125, "voorbeeldig"),
-        ({str(i): 1 for i in range(1, 26)}, 25, "geen_ips"),
-        ({str(i): 3 if i > 2 else 2 for i in range(1, 26)}, 73, "geen_ips"),
-        ({str(i): 3 if i > 1 else 2 for i in range(1, 26)}, 74, "redelijk"),
-        ({str(i): 5 if i > 10 else 4 for i in range(1, 26)}, 115, "voorbeeldig"),
-        ({str(i): 5 if i > 11 else 4 for i in range(1, 26)}, 114, "goed"),
+    [  # the 26-item bands of domain.md 3: <= 73 geen IPS, 74-99 redelijk, 100-114 goed, 115-130 voorbeeldig
+        (_items(lambda i: 4), 104, "goed"),
+        (_items(lambda i: 3), 78, "redelijk"),
+        (_items(lambda i: 5), 130, "voorbeeldig"),
+        (_items(lambda i: 1), 26, "geen_ips"),
+        (_items(lambda i: 3 if i > 5 else 2), 73, "geen_ips"),
+        (_items(lambda i: 3 if i > 4 else 2), 74, "redelijk"),
+        (_items(lambda i: 4 if i > 5 else 3), 99, "redelijk"),
+        (_items(lambda i: 4 if i > 4 else 3), 100, "goed"),
+        (_items(lambda i: 5 if i > 16 else 4), 114, "goed"),
+        (_items(lambda i: 5 if i > 15 else 4), 115, "voorbeeldig"),
     ],
 )
 def test_audit_total_and_band_are_computed(world, scores, totaal, band):
@@ -449,23 +455,24 @@ def test_audit_total_and_band_are_computed(world, scores, totaal, band):
     assert meting["totaal"] == totaal
     assert meting["band"] == band
     assert meting["aanbieder"] == str(world.zuid.uuid)
-    assert meting["versie"] == "ips-25"
+    assert meting["versie"] == "ips-26"
     assert meting["scores"] == scores
+    assert meting["consensusScores"] == scores
 
 
 def test_client_can_not_choose_total_or_band(world):
-    response = _meting(world, totaal=125, band="voorbeeldig", scores={str(i): 3 for i in range(1, 26)})
+    response = _meting(world, totaal=125, band="voorbeeldig", scores=_items(lambda i: 3))
     assert response.status_code == 201
-    assert (response.json()["totaal"], response.json()["band"]) == (75, "redelijk")
+    assert (response.json()["totaal"], response.json()["band"]) == (78, "redelijk")
 
 
 @pytest.mark.parametrize(
     "overrides, code",
     [
-        ({"scores": {str(i): 4 for i in range(1, 25)}}, "scores-onvolledig"),
-        ({"scores": {**{str(i): 4 for i in range(1, 26)}, "26": 4}}, "scores-onvolledig"),
-        ({"scores": {**{str(i): 4 for i in range(1, 26)}, "7": 6}}, None),
-        ({"scores": {**{str(i): 4 for i in range(1, 26)}, "7": 0}}, None),
+        ({"scores": {str(i): 4 for i in range(1, 26)}}, "scores-onvolledig"),
+        ({"scores": {**_items(lambda i: 4), "27": 4}}, "scores-onvolledig"),
+        ({"scores": {**_items(lambda i: 4), "7": 6}}, None),
+        ({"scores": {**_items(lambda i: 4), "7": 0}}, None),
         ({"scores": {}}, None),
         ({"datum": str(timezone.localdate() + datetime.timedelta(days=1))}, "datum-in-toekomst"),
         ({"versie": "ips-99"}, None),
@@ -502,7 +509,7 @@ def test_audits_readable_by_every_role(world, user):
 
 def test_a_geen_ips_audit_blocks_new_uwv_applications(world):
     """What the audit is for: a provider banded 'geen IPS' can not apply on a UWV lot."""
-    assert _meting(world, aanbieder=str(world.noord.uuid), scores={str(i): 2 for i in range(1, 26)}).status_code == 201
+    assert _meting(world, aanbieder=str(world.noord.uuid), scores=_items(lambda i: 2)).status_code == 201
     person = deelnemer(world, world.ggz_noord)
     response = world.client(world.ggz_noord).post(
         "/api/v1/aanvragen",

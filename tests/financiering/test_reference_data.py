@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 # code: (regeling, doelgroep, base months, max extension, provider types, price)
 PERCELEN = {
     "uwv-ips-epa": ("uwv-ips", "epa", 36, 0, ["ggz", "ribw"], Decimal("8000.00")),
-    "uwv-ips-cmd": ("uwv-ips", "cmd", 24, 12, ["ggz"], Decimal("8000.00")),
+    "uwv-ips-cmd": ("uwv-ips", "cmd", 24, 0, ["ggz"], Decimal("8000.00")),  # no extension (domain.md 4)
     "gemeente-ips-2023-epa": ("gemeente-ips-2023", "epa", 36, 0, ["ggz", "ribw"], Decimal("8000.00")),
     "gemeente-ips-2023-cmd": ("gemeente-ips-2023", "cmd", 24, 0, ["ggz"], Decimal("8000.00")),
     "cmd-2019-cmd": ("cmd-2019", "cmd", 24, 12, ["ggz"], Decimal("8000.00")),
@@ -126,13 +126,13 @@ def test_default_payment_plan_40_40_20(loaded, code):
 
 
 @pytest.mark.parametrize(
-    ("code", "items", "domains", "top"),
+    ("code", "items", "domains"),
     [
-        ("ips-25", 25, {"Bezetting": 3, "Organisatie": 8, "Begeleiding": 14}, 125),
-        ("ips-26", 26, {"Bezetting": 3, "Organisatie": 8, "Begeleiding": 15}, 130),
+        ("ips-25", 25, {"Bezetting": 3, "Organisatie": 8, "Begeleiding": 14}),
+        ("ips-26", 26, {"Bezetting": 3, "Organisatie": 8, "Begeleiding": 15}),
     ],
 )
-def test_fidelity_scales_and_bands(loaded, code, items, domains, top):
+def test_fidelity_scales(loaded, code, items, domains):
     versie = Schaalversie.objects.get(code=code)
     numbers = list(versie.items.order_by("nummer").values_list("nummer", flat=True))
     assert numbers == list(range(1, items + 1))
@@ -141,14 +141,20 @@ def test_fidelity_scales_and_bands(loaded, code, items, domains, top):
     assert versie.items.get(nummer=1).omschrijving == "Aantal cliënten"
     assert all(0 < len(o) <= 200 for o in versie.items.values_list("omschrijving", flat=True))
 
+
+def test_bands_of_the_26_item_scale_and_none_for_ips25(loaded):
+    """Bands belong to a scale version (domain.md 3): the 26-item bands of seed 001; the seeds publish
+    none for IPS-25, so it has none until a beheerder sets them."""
+    versie = Schaalversie.objects.get(code="ips-26")
     bands = {b.code: (b.ondergrens, b.bovengrens) for b in versie.banden.all()}
-    assert bands == {"geen_ips": (items, 73), "redelijk": (74, 99), "goed": (100, 114), "voorbeeldig": (115, top)}
+    assert bands == {"geen_ips": (26, 73), "redelijk": (74, 99), "goed": (100, 114), "voorbeeldig": (115, 130)}
     ranges = selectors.band_ranges(versie.pk)
-    assert rules.band_for_total(items, ranges) == "geen_ips"
+    assert rules.band_for_total(26, ranges) == "geen_ips"
     assert rules.band_for_total(73, ranges) == "geen_ips"
     assert rules.band_for_total(74, ranges) == "redelijk"
     assert rules.band_for_total(105, ranges) == "goed"  # the CMD programmes after two years (seed 004)
-    assert rules.band_for_total(top, ranges) == "voorbeeldig"
+    assert rules.band_for_total(130, ranges) == "voorbeeldig"
+    assert not Band.objects.filter(versie__code="ips-25").exists()
 
 
 def test_scale_items_named_as_in_the_seeds(loaded):

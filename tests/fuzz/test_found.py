@@ -21,10 +21,10 @@ def test_superscript_toewijzingnummer_filter_is_a_400(world, value):
 
 
 def test_superscript_item_number_in_scores_is_a_400(world):
-    scores = {str(i): 4 for i in range(1, 25)} | {"²": 4}
+    scores = {str(i): 4 for i in range(1, 26)} | {"²": 4}
     response = world.client(world.auditor).post(
         "/api/v1/modeltrouwmetingen",
-        {"aanbieder": str(world.noord.uuid), "datum": "2026-01-01", "versie": "ips-25", "scores": scores},
+        {"aanbieder": str(world.noord.uuid), "datum": "2026-01-01", "versie": "ips-26", "scores": scores},
         format="json",
     )
     assert response.status_code == 400, response.content

@@ -36,7 +36,7 @@ from backoffice import crypto
 from backoffice.models import Notificatie, Signaal, Taakrun
 from declaraties.models import Declaratie, Vordering
 from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
-from tests.factories import budget
+from tests.factories import TrajectbegeleiderFactory, budget
 from tests.trajecten.helpers import aanvraag, approved_traject
 from trajecten.models import Aanvraag, Deelnemer, Traject, Verlenging
 
@@ -63,6 +63,7 @@ ENTITLED = {
     "signaal": frozenset(),  # about the undecided application: Zuid's and Utrecht's only
     "notificatie": frozenset(),  # one user's own e-mail digest
     "taakrun": UWV | {"beheer"},  # job runs are the system's, not an organisation's
+    "trajectbegeleider": UWV | {"beheer"},  # a provider's employment specialists: UWV and the beheerder see all
 }
 # Who owns each object (gets 200 on a GET, proving the foreign URL is real).
 OWNER = {
@@ -81,6 +82,7 @@ OWNER = {
     "signaal": "ggz_zuid",
     "notificatie": "ggz_zuid",
     "taakrun": "beheer",
+    "trajectbegeleider": "ggz_zuid",
 }
 
 # Every URL pattern outside the admin, by name: ("object", {kwarg: object}) for a route about one
@@ -109,7 +111,9 @@ ROUTES = {
     "perceel": ("reference", {"uuid": "perceel"}),
     "gemeente": ("reference", {"uuid": "gemeente"}),
     "aanbieder": ("reference", {"uuid": "aanbieder"}),
+    "implementatieplan": ("reference", {"uuid": "aanbieder"}),  # read by all; only the auditor records it
     # API: objects
+    "trajectbegeleider": ("object", {"uuid": "trajectbegeleider"}),
     "signaal": ("object", {"uuid": "signaal"}),
     "taakrun": ("object", {"uuid": "taakrun"}),
     "notificatie": ("object", {"uuid": "notificatie"}),
@@ -356,6 +360,7 @@ def foreign(world, clock):
         "perceel": str(world.gem_epa.uuid),
         "gemeente": str(world.utrecht.uuid),
         "aanbieder": str(world.zuid.uuid),
+        "trajectbegeleider": str(TrajectbegeleiderFactory(aanbieder=world.zuid).uuid),
         "_bsns": bsns,
     }
 

@@ -203,6 +203,132 @@ def test_missing_audit_only_warns_when_configured(world):
     assert ["geen modeltrouwmeting" in w for w in aanvraag["waarschuwingen"]] == [True]
 
 
+def test_an_audit_on_a_version_without_bands_does_not_count(world):
+    """IPS-25 has no bands (domain.md 3): its audit is stored, not banded, and not valid."""
+    world.noord.modeltrouwmetingen.all().delete()
+    world.f.ModeltrouwmetingFactory(aanbieder=world.noord, niet_ingedeeld=True, datum=TODAY - timedelta(days=10))
+    before = aanvragen()
+    problem = refused(submit(world, world.ggz_noord, deelnemer(world)), "modeltrouw-onvoldoende", before)
+    assert "niet ingedeeld: deze schaalversie heeft (nog) geen banden" in problem["detail"]
+    assert (TODAY - timedelta(days=10)).strftime("%d-%m-%Y") in problem["detail"]
+
+
+def test_an_older_banded_audit_still_counts_after_one_without_bands(world):
+    # the world's banded audit of 60 days ago stays valid; the newer IPS-25 audit changes nothing
+    world.f.ModeltrouwmetingFactory(aanbieder=world.noord, niet_ingedeeld=True, datum=TODAY - timedelta(days=5))
+    assert submitted(world)["waarschuwingen"] == []
+
+
+def _nieuw_programma(world, *, start, goedgekeurd=True):
+    world.noord.modeltrouwmetingen.all().delete()
+    world.noord.implementatieplan_goedgekeurd_op = start - timedelta(days=20) if goedgekeurd else None
+    world.noord.implementatie_start = start
+    world.noord.save()
+
+
+def test_new_programme_with_an_approved_plan_is_warned_not_blocked_in_its_first_12_months(world):
+    start = date(2025, 1, 16)  # 12 months minus a day before TODAY
+    _nieuw_programma(world, start=start)
+    aanvraag = submitted(world)
+    assert aanvraag["status"] == "ingediend"
+    [warning] = aanvraag["waarschuwingen"]
+    assert "geen modeltrouwmeting" in warning and "16-01-2025" in warning and "16-01-2026" in warning
+
+
+def test_new_programme_is_blocked_from_12_months_after_the_start(world):
+    _nieuw_programma(world, start=date(2025, 1, 15))
+    before = aanvragen()
+    refused(submit(world, world.ggz_noord, deelnemer(world)), "modeltrouw-onvoldoende", before)
+
+
+def test_new_programme_without_an_approved_plan_is_blocked(world):
+    _nieuw_programma(world, start=date(2025, 11, 1), goedgekeurd=False)
+    before = aanvragen()
+    refused(submit(world, world.ggz_noord, deelnemer(world)), "modeltrouw-onvoldoende", before)
+
+
+def test_the_run_up_is_configurable(world):
+    Instellingen.objects.update_or_create(pk=1, defaults={"modeltrouw_aanloop_maanden": 6})
+    _nieuw_programma(world, start=date(2025, 6, 1))
+    before = aanvragen()
+    refused(submit(world, world.ggz_noord, deelnemer(world)), "modeltrouw-onvoldoende", before)
+    Instellingen.objects.filter(pk=1).update(modeltrouw_aanloop_maanden=8)
+    submitted(world)
+
+
+def test_the_run_up_ends_with_the_first_audit(world):
+    """A first audit banded 'geen IPS' in the run-up blocks: the plan no longer stands in for it."""
+    _nieuw_programma(world, start=date(2025, 6, 1))
+    world.f.ModeltrouwmetingFactory(aanbieder=world.noord, geen_ips=True, datum=TODAY - timedelta(days=3))
+    before = aanvragen()
+    problem = refused(submit(world, world.ggz_noord, deelnemer(world)), "modeltrouw-onvoldoende", before)
+    assert "geen IPS" in problem["detail"]
+
+
+# --- a re-integration company as the lead party (domain.md 3) ---------------------------------
+
+
+def _reintegratiebedrijf(world, *, plan=True):
+    from backoffice import roles
+
+    bedrijf = world.f.AanbiederFactory(
+        naam="Werkt! Re-integratie",
+        type="reintegratie",
+        implementatieplan_goedgekeurd_op=date(2025, 9, 1) if plan else None,
+        implementatie_start=date(2025, 10, 1) if plan else None,
+    )
+    return bedrijf, world.f.make_user(roles.AANBIEDER, aanbieder=bedrijf, username="werkt")
+
+
+def test_a_reintegration_company_is_refused_on_the_inkoopkader_even_if_the_lot_lists_it(world):
+    from financiering.models import Perceel
+
+    bedrijf, user = _reintegratiebedrijf(world)
+    Perceel.objects.filter(code="uwv-ips-epa").update(toegestane_aanbiedertypen=["ggz", "ribw", "reintegratie"])
+    world.f.RaamovereenkomstFactory(aanbieder=bedrijf, perceel=world.epa)
+    world.f.ModeltrouwmetingFactory(aanbieder=bedrijf)
+    before = aanvragen()
+    problem = refused(submit(world, user, deelnemer(world, bedrijf)), "aanbiedertype-niet-toegestaan", before)
+    assert "Inkoopkader" in problem["detail"] and "re-integratiebedrijf" in problem["detail"]
+
+
+def test_a_reintegration_company_may_not_execute_in_the_inkoopkader_either(world):
+    bedrijf, _ = _reintegratiebedrijf(world)
+    before = aanvragen()
+    problem = refused(
+        submit(world, world.ggz_noord, deelnemer(world), uitvoerder=str(bedrijf.uuid)),
+        "aanbiedertype-niet-toegestaan",
+        before,
+    )
+    assert "uitvoerende organisatie" in problem["detail"]
+
+
+def _lot_met_reintegratie(world):
+    return world.f.PerceelFactory(
+        regeling=world.gem_regeling, code="demo-gem-epa-rib", toegestane_aanbiedertypen=["ggz", "reintegratie"]
+    )
+
+
+def test_a_reintegration_company_applies_as_lead_party_in_another_scheme(world):
+    _lot_met_reintegratie(world)
+    bedrijf, user = _reintegratiebedrijf(world)
+    aanvraag = submitted(world, user, perceel="demo-gem-epa-rib")
+    assert (aanvraag["status"], aanvraag["aanbieder"]) == ("ingediend", str(bedrijf.uuid))
+    # before its first audit, in the run-up of its approved plan: a warning
+    assert ["geen modeltrouwmeting" in w for w in aanvraag["waarschuwingen"]] == [True]
+
+
+def test_a_reintegration_company_without_an_approved_plan_is_refused(world):
+    _lot_met_reintegratie(world)
+    bedrijf, user = _reintegratiebedrijf(world, plan=False)
+    world.f.ModeltrouwmetingFactory(aanbieder=bedrijf)  # even with a valid audit
+    before = aanvragen()
+    problem = refused(
+        submit(world, user, gemeentelijk(world, bedrijf), "demo-gem-epa-rib"), "implementatieplan-ontbreekt", before
+    )
+    assert "Phrenos" in problem["detail"]
+
+
 # --- the scheme's window ------------------------------------------------------------------------
 
 

@@ -16,6 +16,8 @@ from django.utils import timezone
 from schwifty import IBAN
 
 from backoffice import roles
+from backoffice.models import Instellingen
+from financiering import rules as fin_rules
 from financiering import selectors
 from financiering.models import (
     Aanbieder,
@@ -174,12 +176,14 @@ def test_audits_of_this_year_banded_goed(demo):
     for username in PROVIDERS:
         aanbieder = aanbieder_of(username)
         meting = Modeltrouwmeting.objects.get(aanbieder=aanbieder)
-        assert meting.versie.code == "ips-25"
+        assert meting.versie.code == "ips-26"
         assert meting.band == "goed" and 100 <= meting.totaal <= 114
-        assert meting.totaal == sum(meting.scores.values()) and len(meting.scores) == 25
+        assert meting.totaal == sum(meting.scores.values()) and len(meting.scores) == 26
         assert meting.datum.year == today.year and meting.datum <= today
         assert meting.geregistreerd_door.username == "auditor"
-        assert selectors.fidelity_problem(aanbieder, today, 24) is None
+        assert selectors.modeltrouw_oordeel(aanbieder, today, Instellingen.get()) == fin_rules.Modeltrouw()
+        assert meting.auditor_1 and meting.auditor_2 and meting.auditor_1 != meting.auditor_2
+        assert meting.scores_auditor_1 == meting.scores and meting.scores_auditor_2 != meting.scores
 
 
 def test_audit_early_in_january_stays_in_this_year():

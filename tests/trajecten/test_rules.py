@@ -269,6 +269,27 @@ def test_age_bounds_are_configurable():
     assert codes(feiten(geboortedatum=date(2008, 1, 15), minimum_leeftijd=21)) == ["leeftijd-buiten-grenzen"]
 
 
+def test_the_run_up_of_a_new_programme_warns_even_when_fidelity_blocks():
+    f = feiten(modeltrouw_probleem="Er is nog geen modeltrouwmeting geregistreerd.", modeltrouw_aanloop=True)
+    assert codes(f) == []
+    assert f.waarschuwingen == ["Er is nog geen modeltrouwmeting geregistreerd."]
+
+
+REINTEGRATIE = dict(aanbieder_type="reintegratie", toegestane_typen=["ggz", "reintegratie"])
+
+
+def test_a_reintegration_company_never_in_a_scheme_with_framework_contracts():
+    assert codes(feiten(**REINTEGRATIE, heeft_implementatieplan=True)) == ["aanbiedertype-niet-toegestaan"]
+    assert codes(feiten(uitvoerder_type="reintegratie")) == ["aanbiedertype-niet-toegestaan"]
+    assert codes(feiten(uitvoerder_type="ggz")) == []
+
+
+def test_a_reintegration_company_leads_elsewhere_with_an_approved_plan():
+    assert codes(feiten(**GEMEENTE, **REINTEGRATIE, heeft_implementatieplan=True)) == []
+    assert codes(feiten(**GEMEENTE, **REINTEGRATIE)) == ["implementatieplan-ontbreekt"]
+    assert codes(feiten(**GEMEENTE, uitvoerder_type="reintegratie")) == []  # a subcontractor outside the Inkoopkader
+
+
 def test_all_broken_rules_are_reported_most_fundamental_first():
     f = feiten(
         uitkering="participatiewet",

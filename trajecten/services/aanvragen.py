@@ -120,6 +120,7 @@ def _aanvraag_submit(
         )
     )
     controle["aantal_gevonden"] += len(actief_bij) + len(open_bij)
+    modeltrouw = fin_selectors.modeltrouw_oordeel(aanbieder, today, instellingen)
 
     facts = rules.AanvraagFeiten(
         today=today,
@@ -131,8 +132,11 @@ def _aanvraag_submit(
         aanvraag_tot=regeling.aanvraag_tot,
         aanbieder_type=aanbieder.type,
         heeft_raamovereenkomst=fin_selectors.has_active_contract(aanbieder, perceel, today),
-        modeltrouw_probleem=fin_selectors.fidelity_problem(aanbieder, today, instellingen.modeltrouw_geldig_maanden),
+        modeltrouw_probleem=modeltrouw.probleem,
         modeltrouw_blokkeert=instellingen.modeltrouw_handhaving == Instellingen.Handhaving.BLOKKEREN,
+        modeltrouw_aanloop=modeltrouw.aanloop,
+        heeft_implementatieplan=(aanbieder.implementatieplan_goedgekeurd_op or date.max) <= today,
+        uitvoerder_type=uitvoerder.type if uitvoerder is not None else None,
         uitkering=deelnemer.uitkering,
         doelgroep=deelnemer.doelgroep,
         geboortedatum=deelnemer.geboortedatum,

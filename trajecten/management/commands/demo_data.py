@@ -37,7 +37,7 @@ from financiering.validators import validate_iban
 WACHTWOORD = "demo"
 UWV_REGELING = "uwv-ips"
 RAAMOVEREENKOMST_VAN = date(2024, 1, 1)
-SCHAAL = "ips-25"
+SCHAAL = "ips-26"  # IPS-25 has no bands (domain.md 3): the demo audits are on the 26-item scale
 DEMO_REGELING = "demo-gemeente-cofinanciering"
 DEMO_BUDGET = Decimal("100000.00")
 DEMO_GEMEENTEN = ("0363", "0344")
@@ -52,7 +52,7 @@ class DemoAanbieder:
     agb_code: str
     bank: str
     rekening: str  # passes the Dutch eleven-test, like a real account number
-    scores: tuple[int, ...]  # 25 item scores on IPS-25; their total falls in the band "goed" (100-114)
+    scores: tuple[int, ...]  # 26 consensus item scores on IPS-26; their total falls in the band "goed" (100-114)
     begeleiders: tuple[tuple[str, str], ...]
 
 
@@ -64,7 +64,7 @@ AANBIEDERS = {
         agb_code="22000011",
         bank="ABNA",
         rekening="0417164300",
-        scores=(5, 5, 5) + (4,) * 8 + (4,) * 14,  # 103
+        scores=(5, 5, 5) + (4,) * 8 + (4,) * 15,  # 107
         begeleiders=(("Sanne de Vries", "0.80"), ("Mohamed el Amrani", "1.00")),
     ),
     "ggz-zuid": DemoAanbieder(
@@ -74,7 +74,7 @@ AANBIEDERS = {
         agb_code="22000022",
         bank="RABO",
         rekening="0123456789",
-        scores=(5, 5, 5) + (5, 4, 4, 4, 4, 5, 4, 4) + (5, 5, 4, 4, 5, 4, 4, 4, 4, 4, 4, 5, 4, 4),  # 109
+        scores=(5, 5, 5) + (5, 4, 4, 4, 4, 5, 4, 4) + (5, 5, 4, 4, 5, 4, 4, 4, 4, 4, 4, 5, 4, 4, 4),  # 113
         begeleiders=(("Lotte Jansen", "0.80"), ("Daan Bakker", "1.00")),
     ),
     "ribw-oost": DemoAanbieder(
@@ -84,7 +84,7 @@ AANBIEDERS = {
         agb_code="22000033",
         bank="ABNA",
         rekening="0531248909",
-        scores=(4, 5, 4) + (4,) * 8 + (4,) * 14,  # 101
+        scores=(4, 5, 4) + (4,) * 8 + (4,) * 15,  # 105
         begeleiders=(("Fatma Yilmaz", "0.80"), ("Bram Visser", "1.00")),
     ),
 }
@@ -250,8 +250,18 @@ class Command(BaseCommand):
         versie = Schaalversie.objects.get(code=SCHAAL)
         datum = max(today - timedelta(days=61), date(today.year, 1, 1))
         scores = {str(n): s for n, s in enumerate(spec.scores, start=1)}
+        # Two auditors score separately (the second one point lower on item 1) and agree the consensus.
+        tweede = {**scores, "1": max(1, scores["1"] - 1)}
         meting = fin_services.modeltrouwmeting_register(
-            by=by, aanbieder=aanbieder, datum=datum, versie=versie, scores=scores
+            by=by,
+            aanbieder=aanbieder,
+            datum=datum,
+            versie=versie,
+            consensus_scores=scores,
+            auditor_1=by.get_full_name() or by.get_username(),
+            auditor_2="J. Smit (Phrenos)",
+            scores_auditor_1=scores,
+            scores_auditor_2=tweede,
         )
         self.created.append(f"modeltrouwmeting {aanbieder.naam} ({meting.totaal}, {meting.band})")
 
