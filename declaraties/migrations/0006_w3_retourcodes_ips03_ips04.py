@@ -16,7 +16,7 @@ UPDATE {table} SET retourcodes = (
     SELECT jsonb_agg(CASE x.code {whens} ELSE x.code END ORDER BY x.n)
     FROM jsonb_array_elements(retourcodes) WITH ORDINALITY AS x(code, n)
 )
-WHERE jsonb_typeof(retourcodes) = 'array' AND retourcodes ?| %s
+WHERE jsonb_typeof(retourcodes) = 'array' AND retourcodes ?| %s::text[]
 """
 
 
@@ -28,7 +28,7 @@ def _hernummer(mapping):
                 whens = " ".join(f"WHEN '\"{old}\"'::jsonb THEN '\"{new}\"'::jsonb" for old, new in mapping.items())
                 with schema_editor.connection.cursor() as cursor:
                     cursor.execute(
-                        _SQL.format(table=schema_editor.quote_name(model._meta.db_table), whens=whens),
+                        _SQL.format(table=schema_editor.connection.ops.quote_name(model._meta.db_table), whens=whens),
                         [list(mapping)],
                     )
                 continue

@@ -37,6 +37,9 @@ def _uitkering(oud, nieuw):
     return run
 
 
+wajong_naar_oud = _uitkering("wajong", "wajong_oud")
+
+
 
 class Migration(migrations.Migration):
 
@@ -72,7 +75,7 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('wga_35_80', 'WIA: WGA 35-80'), ('wga_80_100', 'WIA: WGA 80-100'), ('iva', 'WIA: IVA'), ('wao', 'WAO'), ('wajong_oud', 'Wajong oude wet (vóór 2010)'), ('wajong_nieuw', 'Wajong nieuw (nWajong: Wajong 2010, 2015 en 2021)'), ('wao_dienstverlening', 'WAO-dienstverlening'), ('ziektewet', 'Ziektewet'), ('ww', 'WW'), ('participatiewet', 'Participatiewet (bijstand)'), ('ioaw', 'IOAW'), ('ioaz', 'IOAZ'), ('nug', 'Niet-uitkeringsgerechtigde werkzoekende')], max_length=20),
         ),
         # Back: both Wajong values become the one old code again (the split cannot be undone).
-        migrations.RunPython(_uitkering("wajong", "wajong_oud"), _uitkering("wajong_oud", "wajong"), elidable=False),
+        migrations.RunPython(wajong_naar_oud, _uitkering("wajong_oud", "wajong"), elidable=False),
         migrations.RunPython(migrations.RunPython.noop, _uitkering("wajong_nieuw", "wajong"), elidable=False),
         migrations.RunPython(
             migrations.RunPython.noop, _uitkering("wao_dienstverlening", "wao"), elidable=False
