@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from trajecten import rules
 from trajecten.forms_aanbieder import PlaatsingForm
-from trajecten.models import Deelnemer, Plaatsing, Uitkering
+from trajecten.models import Deelnemer, Plaatsing, Traject, Uitkering
 
 from .helpers import approved_traject, deelnemer
 
@@ -152,3 +152,37 @@ def test_migration_sets_open_voor_iedereen_of_existing_placements(world):
     assert set(migrated.history.values_list("open_voor_iedereen", flat=True)) == {False}
     assert rules.open_voor_iedereen_standaard(["beschut_werk"]) is False
     assert rules.open_voor_iedereen_standaard([]) is True
+
+
+# --- one rule for regular paid work: the flag and its queryset twin agree -----------------------
+
+
+def test_regular_paid_work_flag_and_queryset_twin_agree_on_every_combination(world):
+    import itertools
+
+    from tests import factories
+
+    traject = Traject.objects.get(uuid=approved_traject(world)["uuid"])
+    made = {}
+    for loon, proef, open_, beschut in itertools.product((True, False), repeat=4):
+        if proef and loon:
+            continue  # a trial placement is unpaid (a constraint)
+        p = factories.PlaatsingFactory(
+            traject=traject,
+            minimumloon_of_meer=loon,
+            proefplaatsing=proef,
+            open_voor_iedereen=open_,
+            loonondersteuning=["beschut_werk"] if beschut else [],
+        )
+        made[p.pk] = (loon, proef, open_, beschut)
+    strikt = set(Plaatsing.objects.filter(rules.regulier_betaald_werk_q(), pk__in=made).values_list("pk", flat=True))
+    breed = set(Plaatsing.objects.filter(rules.betaald_werk_incl_beschut_q(), pk__in=made).values_list("pk", flat=True))
+    for pk, (loon, proef, open_, beschut) in made.items():
+        verwacht = loon and not proef and open_
+        assert (
+            rules.regulier_betaald_werk(minimumloon_of_meer=loon, proefplaatsing=proef, open_voor_iedereen=open_)
+            is verwacht
+        )
+        assert Plaatsing.objects.get(pk=pk).regulier_betaald_werk is verwacht
+        assert (pk in strikt) is verwacht
+        assert (pk in breed) is (verwacht or (beschut and not proef))
