@@ -298,7 +298,7 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True, spreiding: 
                     "achternaam": "'Bench-' || i",
                     "geboortedatum": "date '1960-01-01' + ((i % 14000) * 7919 % 14000)",
                     "gemeente_id": "gemeente_id",
-                    "uitkering": "CASE WHEN route = 'gemeente' THEN 'participatiewet' ELSE (ARRAY['wga_80_100','wga_35_80','ziektewet','wajong','ww'])[1 + i % 5] END",
+                    "uitkering": "CASE WHEN route = 'gemeente' THEN 'participatiewet' ELSE (ARRAY['wga_80_100','wga_35_80','ziektewet','wajong_oud','ww'])[1 + i % 5] END",
                     "doelgroep": "doelgroep",
                     "werkervaring_jaren": "(i * 31 % 25)",
                 },
@@ -425,6 +425,7 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True, spreiding: 
                     "minimumloon_of_meer": "true",
                     "aandoening_bekend_bij_werkgever": "p.i % 3 = 0",
                     "proefplaatsing": "false",
+                    "open_voor_iedereen": "true",
                     "loonondersteuning": "CASE WHEN r > 0.9 THEN '[\"loonkostensubsidie\"]'::jsonb ELSE '[]'::jsonb END",
                     "sector": "(ARRAY['N','Q','G','I','C','H','M'])[1 + (p.i + k) % 7]",
                     "aangemaakt_door_id": str(user),
@@ -448,6 +449,7 @@ def fill(*, n: int, today: date | None = None, verbose: bool = True, spreiding: 
                     "minimumloon_of_meer": "r_proef >= 0.08",
                     "aandoening_bekend_bij_werkgever": "i % 3 = 0",
                     "proefplaatsing": "r_proef < 0.08",
+                    "open_voor_iedereen": "r_proef < 0.08",  # beschut werk is not open to anyone
                     "loonondersteuning": "CASE WHEN r_proef >= 0.08 THEN '[\"beschut_werk\"]'::jsonb ELSE '[]'::jsonb END",
                     "sector": "'Q'",
                     "aangemaakt_door_id": str(user),
@@ -536,7 +538,7 @@ def summary() -> dict:
            count(*) FILTER (WHERE t.startdatum < %(d)s::date - 730) AS gestart_voor_2_jaar
     FROM trajecten_traject t
     LEFT JOIN (SELECT DISTINCT traject_id FROM trajecten_plaatsing
-               WHERE minimumloon_of_meer AND NOT proefplaatsing) w ON w.traject_id = t.id
+               WHERE minimumloon_of_meer AND NOT proefplaatsing AND open_voor_iedereen) w ON w.traject_id = t.id
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {"d": date.today()})

@@ -66,7 +66,7 @@ WITH t AS (
     SELECT t.*, 'plaatsing', true, date_trunc('month', w.eerste)::date, w.eerste, w.eerste
     FROM t JOIN (
         SELECT traject_id, min(startdatum) AS eerste FROM trajecten_plaatsing
-        WHERE minimumloon_of_meer AND NOT proefplaatsing AND uren_per_week >= 12 GROUP BY traject_id
+        WHERE minimumloon_of_meer AND NOT proefplaatsing AND open_voor_iedereen AND uren_per_week >= 12 GROUP BY traject_id
     ) w ON w.traject_id = t.traject_id
 )
 SELECT l.*,

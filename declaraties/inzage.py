@@ -96,6 +96,7 @@ def inzage_gegevens(user, deelnemer: Deelnemer) -> dict:
                     "vast": p.vast,
                     "minimumloon_of_meer": p.minimumloon_of_meer,
                     "proefplaatsing": p.proefplaatsing,
+                    "open_voor_iedereen": p.open_voor_iedereen,
                     "loonondersteuning": p.loonondersteuning,
                 }
                 for p in t.plaatsingen.all()

@@ -129,11 +129,15 @@ RETOURCODES = {
     "9340": "Deze productcode hoort niet bij het perceel van het traject.",
     "9346": "Het ingediende bedrag is niet gelijk aan volume × tarief.",
     "9369": "Het bedrag gaat boven de trajectprijs plus goedgekeurde verlengingen.",
-    "8848": "De productperiode ligt (deels) in de toekomst.",
     "8017": "Creditregel zonder toegekende debetregel om te crediteren.",
-    "IPS01": "Voorwaarde niet voldaan: geen plaatsing in regulier betaald werk van voldoende uren.",
+    "IPS01": "Voorwaarde niet voldaan: geen plaatsing in regulier betaald werk (betaald, minstens het minimumloon, "
+    "open voor iedereen) van voldoende uren.",
     "IPS02": "Dit product is voor dit traject (of deze maand) al gedeclareerd.",
-    "IPS03": "Het traject is vastgesteld (afgesloten); er kan niet meer op worden gedeclareerd.",
+    # Not iWmo 8848, which is about the message date (domain.md 8). Until issue 11 the loket used
+    # 8848 here and IPS03 for a closed trajectory (now IPS04); migration declaraties 0006_w3
+    # renumbered the codes already stored.
+    "IPS03": "De productperiode ligt (deels) in de toekomst.",
+    "IPS04": "Het traject is vastgesteld (afgesloten); er kan niet meer op worden gedeclareerd.",
 }
 
 
@@ -250,11 +254,11 @@ def judge(
             continue
         regel.traject_id = traject.id
         if traject.status == "afgesloten":
-            codes.append("IPS03")
+            codes.append("IPS04")
         if not (maand_begin <= regel.begindatum and regel.einddatum <= maand_eind):
             codes.append("9319")
         if regel.einddatum > today:
-            codes.append("8848")
+            codes.append("IPS03")
 
         if regel.debet_credit == "C":
             debit = vorige.get(regel.vorig_referentie_nummer)

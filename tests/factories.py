@@ -484,7 +484,10 @@ class VerlengingFactory(factory.django.DjangoModelFactory):
 
 
 class PlaatsingFactory(factory.django.DjangoModelFactory):
-    """A placement with a regular employer from the trajectory's start (paid, at least minimum wage)."""
+    """A placement with a regular employer from the trajectory's start (paid, at least minimum wage,
+    open to anyone: regular paid work). ``apart=True``: a job set aside for people with health
+    problems (not regular paid work); ``beschut=True``: beschut werk (only the monitor's wider
+    measure counts it)."""
 
     class Meta:
         model = "trajecten.Plaatsing"
@@ -495,7 +498,12 @@ class PlaatsingFactory(factory.django.DjangoModelFactory):
     uren_per_week = Decimal("16.0")
     contractsoort = "arbeidsovereenkomst"
     minimumloon_of_meer = True
+    open_voor_iedereen = True
     aandoening_bekend_bij_werkgever = False
+
+    class Params:
+        apart = factory.Trait(open_voor_iedereen=False)
+        beschut = factory.Trait(open_voor_iedereen=False, loonondersteuning=["beschut_werk"])
 
     @classmethod
     def _create(cls, model_class, *, traject, **fields):

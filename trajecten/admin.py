@@ -77,7 +77,15 @@ class VerlengingInline(ReadOnlyTabularInline):
 
 class PlaatsingInline(ReadOnlyTabularInline):
     model = Plaatsing
-    fields = ("werkgever", "startdatum", "einddatum", "uren_per_week", "contractsoort", "minimumloon_of_meer")
+    fields = (
+        "werkgever",
+        "startdatum",
+        "einddatum",
+        "uren_per_week",
+        "contractsoort",
+        "minimumloon_of_meer",
+        "open_voor_iedereen",
+    )
     readonly_fields = fields
 
 
@@ -112,7 +120,7 @@ class VerlengingAdmin(ReadOnlyHistoryAdmin):
 @admin.register(Plaatsing)
 class PlaatsingAdmin(ReadOnlyHistoryAdmin):
     list_display = ("traject", "werkgever", "startdatum", "einddatum", "uren_per_week", "contractsoort")
-    list_filter = ("contractsoort", "proefplaatsing", "minimumloon_of_meer")
+    list_filter = ("contractsoort", "proefplaatsing", "minimumloon_of_meer", "open_voor_iedereen")
     readonly_fields = ("uuid",)
 
 

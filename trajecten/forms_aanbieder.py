@@ -20,6 +20,11 @@ from .models import (
 from .validators import clean_bsn
 
 JA_NEE = [("ja", "Ja"), ("nee", "Nee")]
+LOONONDERSTEUNING = [
+    ("loonkostensubsidie", "Loonkostensubsidie"),
+    ("loondispensatie", "Loondispensatie"),
+    ("beschut_werk", "Beschut werk"),
+]
 DATUM = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -226,6 +231,21 @@ class PlaatsingForm(forms.Form):
     vast = forms.BooleanField(label="Vast contract", required=False)
     minimumloon_of_meer = forms.BooleanField(label="Verdient minstens het minimumloon", required=False)
     proefplaatsing = forms.BooleanField(label="Proefplaatsing (onbetaald)", required=False)
+    open_voor_iedereen = forms.TypedChoiceField(
+        label="Open voor iedereen (geen baan speciaal voor mensen met gezondheidsproblemen)",
+        help_text="Kon iedereen op deze baan solliciteren? Uitzendwerk en seizoenswerk tellen mee. Alleen een "
+        "betaalde baan van minstens het minimumloon die open is voor iedereen telt als regulier betaald werk.",
+        choices=JA_NEE,
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies ja of nee."},
+    )
+    loonondersteuning = forms.MultipleChoiceField(
+        label="Loonondersteuning",
+        required=False,
+        choices=LOONONDERSTEUNING,
+        widget=forms.CheckboxSelectMultiple,
+    )
     aandoening_bekend_bij_werkgever = forms.TypedChoiceField(
         label="Heeft de deelnemer de werkgever over de aandoening verteld?",
         help_text="Alleen met toestemming van de deelnemer neemt u contact op met de werkgever; leg vast wat de "

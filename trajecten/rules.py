@@ -5,14 +5,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.states import Toestandsmachine
 from financiering import rules as fin
 
-UWV_UITKERINGEN = frozenset({"wga_35_80", "wga_80_100", "iva", "wao", "wajong", "ziektewet", "ww"})
+# Old Wajong (the law before 2010), the new Wajong (Wajong 2010, 2015 and 2021) and WAO
+# dienstverlening are separate values (domain.md 5, seed 004 Table B1), all on the UWV route.
+UWV_UITKERINGEN = frozenset(
+    {"wga_35_80", "wga_80_100", "iva", "wao", "wajong_oud", "wajong_nieuw", "wao_dienstverlening", "ziektewet", "ww"}
+)
 GEMEENTE_UITKERINGEN = frozenset({"participatiewet", "ioaw", "ioaz", "nug"})
+# Codes an older client may still send, and the value they are stored as (docs/api-aanvullingen.md).
+UITKERING_VEROUDERD = {"wajong": "wajong_oud"}
 
 
 def route_for(uitkering: str) -> str:
@@ -22,6 +29,40 @@ def route_for(uitkering: str) -> str:
     if uitkering in GEMEENTE_UITKERINGEN:
         return "gemeente"
     raise ValueError(uitkering)
+
+
+# --- regular paid work (domain.md 7): the one rule behind the `plaatsing` product (IPS01), the
+# placement's ``regulierBetaaldWerk`` and the work monitor --------------------------------------
+
+
+def regulier_betaald_werk(*, minimumloon_of_meer: bool, proefplaatsing: bool, open_voor_iedereen: bool) -> bool:
+    """A job counts as regular paid work when it is paid (not a trial placement), at least minimum
+    wage, and open to anyone: not a job set aside for people with health problems (temp-agency work
+    counts) (seed 002 item 21). The queryset twin is :func:`regulier_betaald_werk_q`."""
+    return bool(minimumloon_of_meer and not proefplaatsing and open_voor_iedereen)
+
+
+def regulier_betaald_werk_q(prefix: str = "") -> Q:
+    """The queryset twin of :func:`regulier_betaald_werk`; ``prefix`` is the path to the placement
+    (``"plaatsingen__"`` from a trajectory)."""
+    return Q(
+        **{f"{prefix}minimumloon_of_meer": True, f"{prefix}proefplaatsing": False, f"{prefix}open_voor_iedereen": True}
+    )
+
+
+def betaald_werk_incl_beschut_q(prefix: str = "") -> Q:
+    """The wider measure of the monitor (seed 000 L122): regular paid work, and also beschut werk at
+    a regular employer (a placement that is not a trial placement, with wage support
+    ``beschut_werk``), whether or not it is open to anyone."""
+    beschut = Q(**{f"{prefix}proefplaatsing": False, f"{prefix}loonondersteuning__icontains": "beschut_werk"})
+    return regulier_betaald_werk_q(prefix) | beschut
+
+
+def open_voor_iedereen_standaard(loonondersteuning) -> bool:
+    """What ``openVoorIedereen`` is when a new placement does not say (an older client): true, except
+    for beschut werk, which by law is work set aside for people who need a sheltered place
+    (Participatiewet art. 10b). The migration of existing placements uses the same rule."""
+    return "beschut_werk" not in (loonondersteuning or ())
 
 
 # One table of allowed transitions per model (backoffice.states): action -> {from state: to state}.

@@ -18,6 +18,7 @@ from backoffice.history import bulk_snapshot, bulk_update
 from backoffice.models import Instellingen
 from financiering import selectors as fin_selectors
 from financiering.models import Aanbieder, Product
+from trajecten import rules as traject_rules
 from trajecten import services as traject_services
 from trajecten.models import Plaatsing, Traject
 
@@ -67,10 +68,10 @@ def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.T
     producten: dict[int, dict[str, rules.ProductInfo]] = defaultdict(dict)
     for p in Product.objects.filter(perceel_id__in=perceel_ids):
         producten[p.perceel_id][p.code] = rules.ProductInfo(p.soort, p.aandeel, p.min_uren_per_week)
-    # the first regular paid job per trajectory (min hours per lot product are checked below)
+    # the first regular paid job per trajectory (trajecten.rules; min hours per lot product are checked below)
     plaatsingen: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     for traject_id, start, uren in Plaatsing.objects.filter(
-        traject_id__in=ids, minimumloon_of_meer=True, proefplaatsing=False
+        traject_rules.regulier_betaald_werk_q(), traject_id__in=ids
     ).values_list("traject_id", "startdatum", "uren_per_week"):
         plaatsingen[traject_id].append((start, uren))
     pending = dict(

@@ -68,7 +68,7 @@ def codes(answer_line) -> list[str]:
     return [c["code"] for c in answer_line["retourcodes"]]
 
 
-def place(world, traject, startdatum, uren="16.0"):
+def place(world, traject, startdatum, uren="16.0", **overrides):
     body = {
         "werkgever": "Bakkerij De Korenschoof",
         "startdatum": startdatum,
@@ -81,6 +81,7 @@ def place(world, traject, startdatum, uren="16.0"):
         "proefplaatsing": False,
         "loonondersteuning": [],
         "sector": "10",
+        **overrides,
     }
     response = world.client(world.ggz_noord).post(
         f"/api/v1/trajecten/{traject['uuid']}/plaatsingen", body, format="json"
@@ -142,6 +143,18 @@ def test_plaatsing_only_after_a_qualifying_placement(world, traject, clock):
     clock.move_to(noon(datetime.date(2026, 3, 2)))
     early = line(traject, "PL2", "plaatsing", "2026-02-10", bedrag="1600.00")
     response = declare(world, "D2", [early], periode=FEBRUARY)
+    assert codes(response.json()["prestaties"][0]) == ["IPS01"]
+    # a full-time job set aside for people with health problems is not regular paid work (domain.md 7)
+    place(world, traject, "2026-02-06", uren="32.0", openVoorIedereen=False)
+    response = declare(
+        world, "D2b", [line(traject, "PL2b", "plaatsing", "2026-02-10", bedrag="1600.00")], periode=FEBRUARY
+    )
+    assert codes(response.json()["prestaties"][0]) == ["IPS01"]
+    # neither is beschut werk that leaves the field out (the documented default: not open to anyone)
+    place(world, traject, "2026-02-07", uren="32.0", loonondersteuning=["beschut_werk"])
+    response = declare(
+        world, "D2c", [line(traject, "PL2c", "plaatsing", "2026-02-10", bedrag="1600.00")], periode=FEBRUARY
+    )
     assert codes(response.json()["prestaties"][0]) == ["IPS01"]
     place(world, traject, "2026-02-09", uren="12.0")
     response = declare(
@@ -254,7 +267,7 @@ def test_period_after_a_stop_is_9308(world, traject, clock):
         (dict(begin="2026-01-10"), "9307"),  # before the start (15 January)
         (dict(bedrag="3000.00"), "9346"),
         (dict(code="coaching"), "9340"),
-        (dict(code="periode", begin="2026-01-15", end="2026-01-31", volume="17.00", bedrag="48.75"), "8848"),
+        (dict(code="periode", begin="2026-01-15", end="2026-01-31", volume="17.00", bedrag="48.75"), "IPS03"),
     ],
 )
 def test_line_checks(world, traject, clock, prestatie, expected):
@@ -471,3 +484,47 @@ def test_judging_costs_the_same_number_of_queries_for_10_and_200_lines(world, cl
     assert Prestatie.objects.filter(status="toegekend").count() == 210
     total = sum(Decimal(t.gedeclareerd) for t in type(trajecten[0]).objects.filter(aanbieder=world.noord))
     assert total == 105 * (Decimal("3200.00") + Decimal("88.89"))
+
+
+# --- IPS03 / IPS04 (issue 11): the codes already stored are renumbered ---------------------------
+
+
+def test_migration_renumbers_stored_return_codes_in_place_and_in_order(world, traject, clock):
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    from declaraties.models import Prestatie
+
+    clock.move_to(noon(datetime.date(2026, 1, 28)))
+    answer = declare(world, "D1", [periode_jan(traject, "F1"), line(traject, "S1", begin="2026-01-20")]).json()
+    future, other = (Prestatie.objects.get(uuid=p["uuid"]) for p in answer["prestaties"])
+    assert future.retourcodes == ["IPS03"] and other.retourcodes == ["0233"]
+    # as stored before issue 11: 8848 for the future, IPS03 for a closed trajectory
+    Prestatie.objects.filter(pk=future.pk).update(retourcodes=["IPS03", "9319", "8848"])
+    future.history.update(retourcodes=["8848"])
+    versions = future.history.count()
+
+    migratie = importlib.import_module("declaraties.migrations.0006_w3_retourcodes_ips03_ips04")
+
+    class Editor:
+        connection = connection
+
+    migratie._hernummer(migratie.HERNUMMERD)(django_apps, Editor())
+
+    future.refresh_from_db()
+    assert future.retourcodes == ["IPS04", "9319", "IPS03"]
+    assert list(future.history.values_list("retourcodes", flat=True)) == [["IPS03"]] * versions
+    assert future.history.count() == versions  # no history row added
+    assert Prestatie.objects.get(pk=other.pk).retourcodes == ["0233"]
+    shown = world.client(world.ggz_noord).get(f"/api/v1/declaraties/{answer['uuid']}").json()["prestaties"][0]
+    assert [(c["code"], c["omschrijving"]) for c in shown["retourcodes"]] == [
+        ("IPS04", "Het traject is vastgesteld (afgesloten); er kan niet meer op worden gedeclareerd."),
+        ("9319", "De productperiode valt niet binnen de declaratiemaand."),
+        ("IPS03", "De productperiode ligt (deels) in de toekomst."),
+    ]
+    # and back
+    migratie._hernummer(migratie.TERUG)(django_apps, Editor())
+    future.refresh_from_db()
+    assert future.retourcodes == ["IPS03", "9319", "8848"]

@@ -78,11 +78,11 @@ def test_every_code_has_a_dutch_meaning():
         "9340",
         "9346",
         "9369",
-        "8848",
         "8017",
         "IPS01",
         "IPS02",
         "IPS03",
+        "IPS04",
     ):
         assert rules.RETOURCODES[code].strip()
 
@@ -160,8 +160,11 @@ def test_9369_above_price_plus_extensions():
     assert judge([regel()], extended) == [[]]
 
 
-def test_8848_period_in_the_future():
-    assert judge([regel("periode", START, date(2026, 1, 31), "17", "48.75")], today=date(2026, 1, 20)) == [["8848"]]
+def test_ips03_period_in_the_future():
+    """Not iWmo 8848 (that is about the message date, domain.md 8): the loket's own IPS03."""
+    assert judge([regel("periode", START, date(2026, 1, 31), "17", "48.75")], today=date(2026, 1, 20)) == [["IPS03"]]
+    assert "toekomst" in rules.RETOURCODES["IPS03"]
+    assert "8848" not in rules.RETOURCODES  # no iWmo number with another meaning
 
 
 def test_8017_credit_without_an_accepted_debit():
@@ -205,8 +208,16 @@ def test_ips02_once_only_product_and_one_period_per_month():
     assert judge([regel("periode", START, date(2026, 1, 31), "17", "48.75")], month) == [["IPS02"]]
 
 
-def test_ips03_settled_trajectory():
-    assert judge([regel()], {100: traject(status="afgesloten")}) == [["IPS03"]]
+def test_ips04_settled_trajectory():
+    assert judge([regel()], {100: traject(status="afgesloten")}) == [["IPS04"]]
+    assert "afgesloten" in rules.RETOURCODES["IPS04"]
+
+
+def test_closed_and_future_in_the_order_of_the_checks():
+    """A closed trajectory (IPS04) is checked before the month (9319) and the future (IPS03)."""
+    line = regel("periode", date(2026, 1, 15), date(2026, 2, 10), "27", "48.75")
+    codes = judge([line], {100: traject(status="afgesloten")}, today=date(2026, 1, 20))
+    assert codes[0][:3] == ["IPS04", "9319", "IPS03"]
 
 
 def test_0233_other_lines_of_a_trajectory_with_a_rejected_line():

@@ -22,7 +22,9 @@ TODAY = date(2026, 1, 15)
         ("wga_80_100", "uwv"),
         ("iva", "uwv"),
         ("wao", "uwv"),
-        ("wajong", "uwv"),
+        ("wajong_oud", "uwv"),
+        ("wajong_nieuw", "uwv"),
+        ("wao_dienstverlening", "uwv"),
         ("ziektewet", "uwv"),
         ("ww", "uwv"),
         ("participatiewet", "gemeente"),
@@ -42,7 +44,7 @@ def test_every_benefit_of_the_model_has_a_route():
     assert not rules.UWV_UITKERINGEN & rules.GEMEENTE_UITKERINGEN
 
 
-@pytest.mark.parametrize("uitkering", ["", "bijstand", "WW", "aow"])
+@pytest.mark.parametrize("uitkering", ["", "bijstand", "WW", "aow", "wajong"])
 def test_route_for_unknown_benefit_raises(uitkering):
     with pytest.raises(ValueError):
         rules.route_for(uitkering)
@@ -117,7 +119,7 @@ CASES = [
     ),
     (
         "UWV-uitkering op gemeenteregeling",
-        {**GEMEENTE, "uitkering": "wajong"},
+        {**GEMEENTE, "uitkering": "wajong_nieuw"},
         "route-niet-in-regeling",
         {**GEMEENTE, "uitkering": "nug"},
     ),

@@ -313,6 +313,7 @@ def test_placement_with_every_field(world):
         loonondersteuning=["loondispensatie", "beschut_werk", "loondispensatie"],
         sector="G",
         contractsoort="uitzend",
+        openVoorIedereen=True,  # said so: beschut werk at an employer where anyone could apply
     )
     response = world.client(world.ggz_noord).post(
         f"/api/v1/trajecten/{traject['uuid']}/plaatsingen", body, format="json"
@@ -327,6 +328,7 @@ def test_placement_with_every_field(world):
     assert plaatsing["vast"] is True
     assert plaatsing["minimumloonOfMeer"] is True
     assert plaatsing["proefplaatsing"] is False
+    assert plaatsing["openVoorIedereen"] is True
     assert plaatsing["loonondersteuning"] == ["beschut_werk", "loondispensatie"]
     assert plaatsing["sector"] == "G"
     assert plaatsing["regulierBetaaldWerk"] is True
@@ -341,14 +343,48 @@ def test_placement_with_every_field(world):
 
 
 @pytest.mark.parametrize(
-    "minimumloon, proef, regulier",
-    [(True, False, True), (False, False, False), (False, True, False)],
+    "minimumloon, proef, open_, regulier",
+    [
+        (True, False, True, True),
+        (False, False, True, False),
+        (False, True, True, False),
+        (True, False, False, False),  # a job set aside for people with health problems (domain.md 7)
+    ],
 )
-def test_regular_paid_work_only_when_minimum_wage_and_no_trial(world, minimumloon, proef, regulier):
+def test_regular_paid_work_only_when_minimum_wage_no_trial_and_open_to_anyone(
+    world, minimumloon, proef, open_, regulier
+):
     traject = approved_traject(world)
-    response = _plaatsing(world, traject, minimumloonOfMeer=minimumloon, proefplaatsing=proef)
+    response = _plaatsing(world, traject, minimumloonOfMeer=minimumloon, proefplaatsing=proef, openVoorIedereen=open_)
     assert response.status_code == 201, response.json()
     assert response.json()["regulierBetaaldWerk"] is regulier
+    assert response.json()["openVoorIedereen"] is open_
+
+
+def test_temp_agency_work_open_to_anyone_counts(world):
+    traject = approved_traject(world)
+    response = _plaatsing(world, traject, contractsoort="uitzend", openVoorIedereen=True)
+    assert response.json()["regulierBetaaldWerk"] is True
+
+
+def test_open_voor_iedereen_default_for_an_older_client(world):
+    """Left out of a new placement: true, except beschut werk (set aside by law): false. A PATCH
+    that leaves it out keeps it; a PATCH can change it."""
+    traject = approved_traject(world)
+    body = _plaatsing_body(traject, loonondersteuning=[])
+    assert "openVoorIedereen" not in body  # what an older client sends
+    gewoon = world.client(world.ggz_noord).post(f"/api/v1/trajecten/{traject['uuid']}/plaatsingen", body, format="json")
+    assert gewoon.status_code == 201, gewoon.json()
+    assert (gewoon.json()["openVoorIedereen"], gewoon.json()["regulierBetaaldWerk"]) == (True, True)
+    beschut = _plaatsing(world, traject, loonondersteuning=["beschut_werk"]).json()
+    assert (beschut["openVoorIedereen"], beschut["regulierBetaaldWerk"]) == (False, False)
+
+    url = f"/api/v1/trajecten/{traject['uuid']}/plaatsingen/{gewoon.json()['uuid']}"
+    response = world.client(world.ggz_noord).patch(url, {"urenPerWeek": "20.0"}, format="json")
+    assert response.json()["openVoorIedereen"] is True
+    response = world.client(world.ggz_noord).patch(url, {"openVoorIedereen": False}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["openVoorIedereen"], response.json()["regulierBetaaldWerk"]) == (False, False)
 
 
 def test_trial_placement_is_unpaid(world):

@@ -74,6 +74,13 @@ def test_outcomes_per_trajectory_and_totals(world):
     _plaats(
         world, beschut, start=START + dt.timedelta(days=40), minimumloonOfMeer=False, loonondersteuning=["beschut_werk"]
     )
+    # Beschut werk paid at least minimum wage: not open to anyone (the default for beschut werk),
+    # so not regular paid work; the wider measure counts it (domain.md 7, seed 000).
+    beschut_loon = _traject(world)
+    _plaats(world, beschut_loon, start=START + dt.timedelta(days=100), loonondersteuning=["beschut_werk"])
+    # A job set aside for people with health problems, without beschut werk: neither measure.
+    apart = _traject(world)
+    _plaats(world, apart, start=START + dt.timedelta(days=15), openVoorIedereen=False)
     twee_banen = _traject(world)
     _plaats(
         world,
@@ -102,12 +109,14 @@ def test_outcomes_per_trajectory_and_totals(world):
     body = response.json()
     assert body["kwartaal"] == "2026-Q4" and body["van"] == "2026-10-01" and body["tot"] == "2026-12-31"
     rows = _by_nummer(body)
-    assert len(rows) == 6
+    assert len(rows) == 8
 
     row = rows[werkend["toewijzingNummer"]]
     assert row["ooitBetaaldWerk"] is True
-    assert row["dagenTotEersteBaan"] == 10 and row["periodeTotEersteBaan"] == "<=30"
+    assert row["dagenTotEersteBaan"] == 10 and row["periodeTotEersteBaan"] == "0-30"
     assert row["aantalBanen"] == 1 and row["vasteBanen"] == 1
+    assert row["ooitBetaaldWerkInclBeschut"] is True and row["aantalBanenInclBeschut"] == 1
+    assert row["periodeTotEersteBaanInclBeschut"] == "0-30" and row["nogWerkzaamBijEindeInclBeschut"] is True
     assert row["contractsoorten"] == "arbeidsovereenkomst"
     assert row["maandenGewerkt"] == round(351 / 30.4375, 1)  # 15 Jan up to and including 31 Dec
     assert row["urenPerMaand"] == round(32 * 30.4375 / 7, 1)
@@ -121,6 +130,18 @@ def test_outcomes_per_trajectory_and_totals(world):
 
     row = rows[beschut["toewijzingNummer"]]
     assert row["ooitBetaaldWerk"] is False and row["ooitBetaaldWerkInclBeschut"] is True
+    assert (row["aantalBanen"], row["aantalBanenInclBeschut"]) == (0, 1)
+    assert (row["periodeTotEersteBaan"], row["periodeTotEersteBaanInclBeschut"]) == (None, "31-60")
+    assert (row["dagenTotEersteBaan"], row["dagenTotEersteBaanInclBeschut"]) == (None, 40)
+    assert (row["nogWerkzaamBijEinde"], row["nogWerkzaamBijEindeInclBeschut"]) == (False, True)
+
+    row = rows[beschut_loon["toewijzingNummer"]]
+    assert row["ooitBetaaldWerk"] is False and row["ooitBetaaldWerkInclBeschut"] is True
+    assert row["periodeTotEersteBaanInclBeschut"] == "61-150"
+
+    row = rows[apart["toewijzingNummer"]]
+    assert row["ooitBetaaldWerk"] is False and row["ooitBetaaldWerkInclBeschut"] is False
+    assert row["aantalBanenInclBeschut"] == 0 and row["periodeTotEersteBaan"] is None
 
     row = rows[twee_banen["toewijzingNummer"]]
     assert row["aantalBanen"] == 2 and row["contractsoorten"] == "arbeidsovereenkomst,uitzend"
@@ -137,16 +158,19 @@ def test_outcomes_per_trajectory_and_totals(world):
     assert any(r["ooitBetaaldWerkInclBeschut"] is False for r in later)  # the 2027 job is not counted
 
     kwartaal = body["totalen"]["kwartaal"][0]
-    assert kwartaal["trajecten"] == 6
-    assert kwartaal["ooitBetaaldWerk"] == 3 and kwartaal["ooitBetaaldWerkPct"] == 50.0
-    assert kwartaal["ooitBetaaldWerkInclBeschut"] == 4
+    assert kwartaal["trajecten"] == 8
+    assert kwartaal["ooitBetaaldWerk"] == 3 and kwartaal["ooitBetaaldWerkPct"] == 37.5
+    assert kwartaal["ooitBetaaldWerkInclBeschut"] == 5 and kwartaal["ooitBetaaldWerkInclBeschutPct"] == 62.5
+    assert kwartaal["banenInclBeschut"] == 6
+    assert [kwartaal[f"eersteBaan{b}InclBeschut"] for b in ("Binnen30", "Tussen31En60", "Tussen61En150")] == [2, 2, 1]
+    assert (kwartaal["werkzaamOpPeildatum"], kwartaal["werkzaamOpPeildatumInclBeschut"]) == (2, 4)
     assert kwartaal["proefplaatsing"] == 1
     assert kwartaal["beeindigd"] == 1 and kwartaal["redenUitval"] == 1
     assert kwartaal["eersteBaanBinnen30"] == 2 and kwartaal["eersteBaanTussen31En60"] == 1  # 10 and 27 days; 55 days
     assert kwartaal["banen"] == 4 and kwartaal["banenUitzend"] == 1 and kwartaal["banenArbeidsovereenkomst"] == 3
     assert kwartaal["beeindigdMetWerk"] == 1 and kwartaal["nogWerkzaamBijEinde"] == 0
     perceel = {g["sleutel"]: g for g in body["totalen"]["perceel"]}
-    assert perceel["uwv-ips-cmd"]["trajecten"] == 6
+    assert perceel["uwv-ips-cmd"]["trajecten"] == 8
     route = {g["sleutel"]: g for g in body["totalen"]["route"]}
     assert route["uwv"]["ooitBetaaldWerk"] == 3
     aanbieder = body["totalen"]["aanbieder"]
@@ -154,7 +178,7 @@ def test_outcomes_per_trajectory_and_totals(world):
 
     # UWV gets the same totals, and the rows without what could single a person out.
     uwv = _monitor(world, world.uwv).json()
-    assert uwv["totalen"] == body["totalen"] and uwv["count"] == 6
+    assert uwv["totalen"] == body["totalen"] and uwv["count"] == 8
     assert {k for row in uwv["results"] for k in row} & {
         "toewijzingNummer",
         "aanbieder",
@@ -163,6 +187,7 @@ def test_outcomes_per_trajectory_and_totals(world):
         "peildatum",
         "werkgevers",
         "dagenTotEersteBaan",
+        "dagenTotEersteBaanInclBeschut",
     } == set()
     assert sorted(r["periodeTotEersteBaan"] or "" for r in uwv["results"]) == sorted(
         r["periodeTotEersteBaan"] or "" for r in body["results"]
@@ -172,7 +197,8 @@ def test_outcomes_per_trajectory_and_totals(world):
 @pytest.mark.django_db
 def test_day_bins_at_their_borders(world):
     expected = {
-        30: "<=30",
+        0: "0-30",  # a job on the start day: day 0, "binnen 30 dagen"
+        30: "0-30",
         31: "31-60",
         60: "31-60",
         61: "61-150",
@@ -201,7 +227,7 @@ def test_day_bins_at_their_borders(world):
             "eersteBaanTussen151En270",
             "eersteBaanMeerDan270",
         )
-    ] == [1, 2, 2, 2, 1]
+    ] == [2, 2, 2, 2, 1]
 
 
 @pytest.mark.django_db
@@ -264,7 +290,8 @@ def test_csv_and_xlsx_downloads_without_personal_data_or_formulas(world):
     assert len(rows) == 1
     assert rows[0]["toewijzingNummer"] == str(traject["toewijzingNummer"])
     assert rows[0]["werkgevers"] == '\'=HYPERLINK("http://evil","x")'
-    assert rows[0]["ooitBetaaldWerk"] == "ja" and rows[0]["periodeTotEersteBaan"] == "<=30"
+    assert rows[0]["ooitBetaaldWerk"] == "ja" and rows[0]["periodeTotEersteBaan"] == "0-30"
+    assert rows[0]["ooitBetaaldWerkInclBeschut"] == "ja" and rows[0]["periodeTotEersteBaanInclBeschut"] == "0-30"
 
     response = _monitor(world, world.uwv, formaat="csv", deel="totalen")
     totals = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
@@ -287,6 +314,7 @@ def test_csv_and_xlsx_downloads_without_personal_data_or_formulas(world):
     assert not any(bsn in c or achternaam in c for c in cells)
     totalen = list(workbook["Totalen"].iter_rows(values_only=True))
     assert totalen[0][:3] == ("niveau", "sleutel", "naam") and len(totalen) > 1
+    assert {"ooitBetaaldWerk", "ooitBetaaldWerkInclBeschut", "banenInclBeschut"} <= set(totalen[0])
 
 
 def _query_count(world, user) -> int:

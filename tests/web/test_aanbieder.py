@@ -116,17 +116,21 @@ def test_provider_works_on_a_trajectory_to_the_end_report(world, live_server, pa
     plaatsing.get_by_label("Soort contract").select_option(label="Arbeidsovereenkomst")
     plaatsing.get_by_label("Verdient minstens het minimumloon").check()
     _ja_nee(plaatsing, "de werkgever over de aandoening verteld", "Nee")
+    _ja_nee(plaatsing, "Open voor iedereen (geen baan speciaal voor mensen met gezondheidsproblemen)", "Ja")
     plaatsing.get_by_role("button", name="Plaatsing opslaan").click()
     fout = page.locator("#id_plaatsing-startdatum-fout")
     expect(fout).to_contain_text("De plaatsing begint vóór de start van het traject. (code: plaatsing-buiten-traject)")
     assert_accessible(page)
+    screenshot(page, "plaatsing-formulier")
 
     plaatsing = page.locator("#plaatsing")
     plaatsing.get_by_label("Startdatum").fill(obj.startdatum.isoformat())
     plaatsing.get_by_role("button", name="Plaatsing opslaan").click()
     expect(page.get_by_text("De plaatsing is geregistreerd.")).to_be_visible()
     expect(page.get_by_role("cell", name="Bakkerij Bol")).to_be_visible()
-    assert Traject.objects.get(pk=obj.pk).plaatsingen.get().aandoening_bekend_bij_werkgever is False
+    opgeslagen = Traject.objects.get(pk=obj.pk).plaatsingen.get()
+    assert opgeslagen.aandoening_bekend_bij_werkgever is False
+    assert opgeslagen.open_voor_iedereen is True and opgeslagen.regulier_betaald_werk is True
 
     verlenging = page.locator("#verlenging")
     verlenging.get_by_text("Verlenging aanvragen").first.click()

@@ -15,7 +15,7 @@ from backoffice.api import (
 from backoffice.rules import weigeren
 from financiering.models import Doelgroep, Gemeente
 
-from .. import permissions, selectors, services
+from .. import permissions, rules, selectors, services
 from ..models import (
     BurgerlijkeStaat,
     Deelnemer,
@@ -40,8 +40,30 @@ class BsnField(serializers.CharField):
             raise serializers.ValidationError(exc.messages[0], code="ongeldig-bsn") from exc
 
 
+class UitkeringField(serializers.ChoiceField):
+    """The benefit type. ``wajong`` (one value for both Wajong laws, before issue 11) is still
+    accepted from older clients and stored as ``wajong_oud`` (the old law, as the migration did with
+    the existing participants); the answer gives the stored value. No other code is mapped."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "De uitkering; bepaalt de route (UWV of gemeente). Wajong oude wet (`wajong_oud`), nieuwe Wajong "
+            "(`wajong_nieuw`: Wajong 2010, 2015 en 2021) en WAO-dienstverlening (`wao_dienstverlening`) zijn "
+            "aparte waarden. Verouderd: `wajong` wordt nog aangenomen en opgeslagen als `wajong_oud`; het "
+            "antwoord geeft dan `wajong_oud`.",
+        )
+        super().__init__(Uitkering.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = rules.UITKERING_VEROUDERD.get(data, data)
+        return super().to_internal_value(data)
+
+
 class DeelnemerSerializer(PersonalDataMixin, ModelSerializer):
     bsn = BsnField(write_only=True)
+    uitkering = UitkeringField()
     bsn_gemaskeerd = serializers.CharField(read_only=True)
     gemeente = CodeField(queryset=Gemeente.objects.all())
     aanbieder = serializers.UUIDField(source="aanbieder.uuid", read_only=True)
@@ -68,7 +90,6 @@ class DeelnemerSerializer(PersonalDataMixin, ModelSerializer):
         ]
         read_only_fields = ["uuid", "aangemaakt_op"]
         extra_kwargs = {
-            "uitkering": {"choices": Uitkering.choices},
             "doelgroep": {"choices": Doelgroep.choices},
             "hoofddiagnosegroep": {"choices": Diagnosegroep.choices},
             "opleiding": {"choices": Opleiding.choices},

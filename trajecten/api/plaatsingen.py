@@ -21,7 +21,17 @@ from .base import _TrajectChild, _TrajectChildList
 
 
 class PlaatsingSerializer(ModelSerializer):
-    regulier_betaald_werk = serializers.BooleanField(read_only=True)
+    regulier_betaald_werk = serializers.BooleanField(
+        read_only=True,
+        help_text="Regulier betaald werk (domain.md 7): betaald (geen proefplaatsing), minstens het minimumloon en "
+        "open voor iedereen. Telt voor het product plaatsing en de werkmonitor.",
+    )
+    open_voor_iedereen = serializers.BooleanField(
+        required=False,
+        help_text="Open voor iedereen: geen baan speciaal voor mensen met gezondheidsproblemen (uitzendwerk telt "
+        "mee). Niet meegestuurd bij een nieuwe plaatsing: true, behalve met loonondersteuning beschut_werk "
+        "(dan false); bij PATCH blijft de waarde dan staan.",
+    )
     loonondersteuning = serializers.ListField(
         child=serializers.ChoiceField(choices=[(c, c) for c in Plaatsing.LOONONDERSTEUNING]), required=False
     )
@@ -43,6 +53,7 @@ class PlaatsingSerializer(ModelSerializer):
             "vast",
             "minimumloon_of_meer",
             "proefplaatsing",
+            "open_voor_iedereen",
             "loonondersteuning",
             "sector",
             "aandoening_bekend_bij_werkgever",

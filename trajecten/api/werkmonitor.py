@@ -28,8 +28,19 @@ class WerkmonitorRijSerializer(serializers.Serializer):
     perceel = serializers.CharField()
     route = serializers.CharField()
     gemeente = serializers.CharField()
-    ooit_betaald_werk = serializers.BooleanField()
-    periode_tot_eerste_baan = serializers.CharField(allow_null=True)
+    ooit_betaald_werk = serializers.BooleanField(
+        help_text="Ooit in regulier betaald werk: betaald (geen proefplaatsing), minstens het minimumloon en open "
+        "voor iedereen (domain.md 7)."
+    )
+    ooit_betaald_werk_incl_beschut = serializers.BooleanField(
+        help_text="De ruimere maat (seed 000): regulier betaald werk of beschut werk bij een reguliere werkgever."
+    )
+    periode_tot_eerste_baan = serializers.ChoiceField(
+        choices=[(b, b) for b in wm.BINS], allow_null=True, help_text="Dagen van start tot de eerste reguliere baan."
+    )
+    periode_tot_eerste_baan_incl_beschut = serializers.ChoiceField(
+        choices=[(b, b) for b in wm.BINS], allow_null=True, help_text="Idem, volgens de ruimere maat."
+    )
 
 
 def _no_store(response):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from backoffice import limieten
 from backoffice.history import TaakHistorie
 
+from .. import rules
 from ._gedeeld import _in
 from .trajecten import Traject
 
@@ -39,6 +40,15 @@ class Plaatsing(models.Model):
     vast = models.BooleanField(default=False)
     minimumloon_of_meer = models.BooleanField()
     proefplaatsing = models.BooleanField(default=False)
+    # Open to anyone: not a job set aside for people with health problems (temp-agency work counts).
+    # Part of "regular paid work" (domain.md 7). Placements from before the field: true, except
+    # beschut werk (migration 0009_w3; rules.open_voor_iedereen_standaard).
+    open_voor_iedereen = models.BooleanField(
+        "open voor iedereen",
+        default=True,
+        db_default=True,  # also for rows written in SQL (bench/)
+        help_text="Geen baan speciaal voor mensen met gezondheidsproblemen; uitzendwerk telt mee.",
+    )
     loonondersteuning = models.JSONField(default=list, blank=True)
     sector = models.CharField("sector (SBI)", max_length=5, blank=True)
     # Did the participant tell the employer about their condition (domain.md 12)? Asked for every
@@ -67,8 +77,12 @@ class Plaatsing(models.Model):
 
     @property
     def regulier_betaald_werk(self) -> bool:
-        """Paid at least minimum wage and not a trial placement (seed 002 item 21)."""
-        return self.minimumloon_of_meer and not self.proefplaatsing
+        """Paid, at least minimum wage, not a trial placement and open to anyone (``rules``)."""
+        return rules.regulier_betaald_werk(
+            minimumloon_of_meer=self.minimumloon_of_meer,
+            proefplaatsing=self.proefplaatsing,
+            open_voor_iedereen=self.open_voor_iedereen,
+        )
 
 
 class StopberichtReden(models.TextChoices):

@@ -36,6 +36,8 @@ def plaatsing_create(*, by, traject: Traject, **fields) -> Plaatsing:
             field="aandoening_bekend_bij_werkgever",
         )
     _check_placement(by, traject, fields["startdatum"], fields.get("einddatum"))
+    if fields.get("open_voor_iedereen") is None:  # an older client: the documented default
+        fields["open_voor_iedereen"] = rules.open_voor_iedereen_standaard(fields.get("loonondersteuning"))
     return Plaatsing.objects.create(traject=traject, aangemaakt_door=by, **fields)
 
 

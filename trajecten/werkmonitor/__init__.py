@@ -20,11 +20,15 @@ Definitions (see docs/decisions.md):
 - The *peildatum* of a trajectory is the earliest of its end, the last day of the quarter and
   today: outcomes count what happened up to that day, so a quarter's figures do not change when
   later placements are registered.
-- A job counts as regular paid work when it is paid at least minimum wage and is not a trial
-  placement (seed 002 item 21). The variant ``inclBeschut`` also counts beschut werk at a regular
-  employer (a non-trial placement with wage support ``beschut_werk``; seed 000).
-- Days to the first job: first regular job's start minus the trajectory's start, in the bins of
-  seed 004 Table B2: ``<=30`` (binnen 30 dagen), ``31-60``, ``61-150``, ``151-270``, ``>270``.
+- Both definitions of domain.md 7, side by side (the rule is ``trajecten.rules``): a job counts as
+  regular paid work when it is paid (not a trial placement), at least minimum wage and open to
+  anyone (seed 002 item 21). The wider measure, columns ending in ``incl_beschut``
+  (``inclBeschut``), also counts beschut werk at a regular employer (a non-trial placement with
+  wage support ``beschut_werk``; seed 000): ever in work, jobs, days and bin to the first job, still
+  working.
+- Days to the first job: first job's start minus the trajectory's start, in the bins of seed 004
+  Table B2: ``0-30`` (binnen 30 dagen; a job on the start day is day 0), ``31-60``, ``61-150``,
+  ``151-270``, ``>270``.
 - Months worked: the days of regular jobs inside the trajectory up to the peildatum, / 30.4375
   (overlapping jobs count twice). Hours per month: the day-weighted hours per week x 30.4375 / 7.
 - Still working at the end: a regular job runs on the peildatum.

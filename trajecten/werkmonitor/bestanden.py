@@ -27,8 +27,10 @@ def _group_columns() -> list[str]:
         "proefplaatsing",
     ]
     columns += [f"eerste_baan_{col}" for col in BIN_KOLOMMEN]
+    columns += [f"eerste_baan_{col}_incl_beschut" for col in BIN_KOLOMMEN]
     columns += [
         "banen",
+        "banen_incl_beschut",
         *[f"banen_{c}" for c in CONTRACTEN],
         "vaste_banen",
         "gem_banen_per_werkende",
@@ -38,6 +40,10 @@ def _group_columns() -> list[str]:
         "beeindigd_met_werk",
         "nog_werkzaam_bij_einde",
         "nog_werkzaam_bij_einde_pct",
+        "werkzaam_op_peildatum_incl_beschut",
+        "beeindigd_met_werk_incl_beschut",
+        "nog_werkzaam_bij_einde_incl_beschut",
+        "nog_werkzaam_bij_einde_incl_beschut_pct",
     ]
     return columns
 

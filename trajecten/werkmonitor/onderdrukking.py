@@ -19,6 +19,7 @@ QUASI_IDENTIFIERS = (
     "peildatum",
     "eerste_baan_startdatum",
     "dagen_tot_eerste_baan",
+    "dagen_tot_eerste_baan_incl_beschut",
     "werkgevers",
 )
 KOLOMMEN_ANONIEM = tuple(c for c in KOLOMMEN if c not in QUASI_IDENTIFIERS)

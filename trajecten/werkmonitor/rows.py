@@ -27,11 +27,15 @@ from django.utils import timezone
 from backoffice import roles
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 
+from .. import rules
 from ..models import PlaatsingContractsoort, StopberichtReden, Traject
 from .kwartaal import Kwartaal
 
 DAGEN_PER_MAAND = 30.4375
-BINS = ("<=30", "31-60", "61-150", "151-270", ">270")
+# Days from the trajectory's start to the first job (domain.md 10, seed 004 Table B2): 0-30 is
+# "binnen 30 dagen" (a job on the start day is day 0), then 31-60, 61-150, 151-270 and > 270.
+BINS = ("0-30", "31-60", "61-150", "151-270", ">270")
+BIN_GRENZEN = (30, 60, 150, 270)  # the last day of each bin but the last
 BIN_KOLOMMEN = ("binnen_30", "tussen_31_en_60", "tussen_61_en_150", "tussen_151_en_270", "meer_dan_270")
 REDENEN = [r for r, _ in StopberichtReden.choices]
 CONTRACTEN = [c for c, _ in PlaatsingContractsoort.choices]
@@ -109,14 +113,30 @@ KOLOMMEN = (
     "eerste_baan_startdatum",
     "dagen_tot_eerste_baan",
     "periode_tot_eerste_baan",
+    "dagen_tot_eerste_baan_incl_beschut",
+    "periode_tot_eerste_baan_incl_beschut",
     "aantal_banen",
+    "aantal_banen_incl_beschut",
     "maanden_gewerkt",
     "uren_per_maand",
     "contractsoorten",
     "werkgevers",
     "vaste_banen",
     "nog_werkzaam_bij_einde",
+    "nog_werkzaam_bij_einde_incl_beschut",
 )
+
+
+def _bin(dagen: str) -> Case:
+    """The day bin (``BINS``) of a number of days, None without a job."""
+    return Case(
+        When(**{f"{dagen}__isnull": True}, then=Value(None)),
+        *(
+            When(**{f"{dagen}__lte": grens}, then=Value(label))
+            for grens, label in zip(BIN_GRENZEN, BINS[:-1], strict=True)
+        ),
+        default=Value(BINS[-1]),
+    )
 
 
 def _rows(kwartaal: Kwartaal, scope: Q, today: date) -> QuerySet:
@@ -124,8 +144,11 @@ def _rows(kwartaal: Kwartaal, scope: Q, today: date) -> QuerySet:
     peil = Least(einde, _date(min(kwartaal.tot, today)))
     # Placements that count: started on or before the peildatum.
     geteld = Q(plaatsingen__startdatum__lte=peil)
-    regulier = geteld & Q(plaatsingen__minimumloon_of_meer=True, plaatsingen__proefplaatsing=False)
-    beschut = geteld & Q(plaatsingen__proefplaatsing=False, plaatsingen__loonondersteuning__icontains="beschut_werk")
+    # The two definitions of domain.md 7 (trajecten.rules): regular paid work, and the wider one
+    # that also counts beschut werk at a regular employer (seed 000).
+    regulier = geteld & rules.regulier_betaald_werk_q("plaatsingen__")
+    breed = geteld & rules.betaald_werk_incl_beschut_q("plaatsingen__")
+    loopt = Q(plaatsingen__einddatum__isnull=True) | Q(plaatsingen__einddatum__gte=peil)
     werkdagen = Greatest(
         Value(0),
         _Dagen(
@@ -159,14 +182,13 @@ def _rows(kwartaal: Kwartaal, scope: Q, today: date) -> QuerySet:
             beeindigd=_int(Q(einde__lte=min(kwartaal.tot, today))),
             reden=F("stopbericht__reden"),
             n_regulier=Count("plaatsingen", filter=regulier),
-            n_beschut=Count("plaatsingen", filter=beschut),
+            n_breed=Count("plaatsingen", filter=breed),
             n_proef=Count("plaatsingen", filter=geteld & Q(plaatsingen__proefplaatsing=True)),
             n_vast=Count("plaatsingen", filter=regulier & Q(plaatsingen__vast=True)),
-            n_werkzaam=Count(
-                "plaatsingen",
-                filter=regulier & (Q(plaatsingen__einddatum__isnull=True) | Q(plaatsingen__einddatum__gte=peil)),
-            ),
+            n_werkzaam=Count("plaatsingen", filter=regulier & loopt),
+            n_werkzaam_breed=Count("plaatsingen", filter=breed & loopt),
             eerste_baan=Min("plaatsingen__startdatum", filter=regulier),
+            eerste_baan_breed=Min("plaatsingen__startdatum", filter=breed),
             werkgevers=StringAgg("plaatsingen__werkgever", Value("; "), filter=regulier),
             werk_dagen=Sum(werkdagen, filter=regulier),
             werk_uren=Sum(
@@ -177,21 +199,14 @@ def _rows(kwartaal: Kwartaal, scope: Q, today: date) -> QuerySet:
         )
         .annotate(
             dagen_eerste=_Dagen(F("eerste_baan"), F("startdatum")),
+            dagen_eerste_breed=_Dagen(F("eerste_baan_breed"), F("startdatum")),
             ooit=_int(Q(n_regulier__gt=0)),
-            ooit_beschut=_int(Q(n_regulier__gt=0) | Q(n_beschut__gt=0)),
+            ooit_beschut=_int(Q(n_breed__gt=0)),
             proef=_int(Q(n_proef__gt=0)),
             werkzaam=_int(Q(n_werkzaam__gt=0)),
+            werkzaam_breed=_int(Q(n_werkzaam_breed__gt=0)),
         )
-        .annotate(
-            bin=Case(
-                When(dagen_eerste__isnull=True, then=Value(None)),
-                When(dagen_eerste__lte=30, then=Value(BINS[0])),
-                When(dagen_eerste__lte=60, then=Value(BINS[1])),
-                When(dagen_eerste__lte=150, then=Value(BINS[2])),
-                When(dagen_eerste__lte=270, then=Value(BINS[3])),
-                default=Value(BINS[4]),
-            )
-        )
+        .annotate(bin=_bin("dagen_eerste"), bin_breed=_bin("dagen_eerste_breed"))
         .values(
             "id",
             "toewijzing_nummer",
@@ -217,11 +232,15 @@ def _rows(kwartaal: Kwartaal, scope: Q, today: date) -> QuerySet:
             "eerste_baan",
             "dagen_eerste",
             "bin",
+            "dagen_eerste_breed",
+            "bin_breed",
             "n_regulier",
+            "n_breed",
             "werk_dagen",
             "werk_uren",
             "n_vast",
             "werkzaam",
+            "werkzaam_breed",
             "werkgevers",
             *contract_counts,
         )
@@ -258,13 +277,17 @@ def trajectory_row(raw: dict, kwartaal: Kwartaal) -> dict:
         "eerste_baan_startdatum": raw["eerste_baan"],
         "dagen_tot_eerste_baan": raw["dagen_eerste"],
         "periode_tot_eerste_baan": raw["bin"],
+        "dagen_tot_eerste_baan_incl_beschut": raw["dagen_eerste_breed"],
+        "periode_tot_eerste_baan_incl_beschut": raw["bin_breed"],
         "aantal_banen": raw["n_regulier"],
+        "aantal_banen_incl_beschut": raw["n_breed"],
         "maanden_gewerkt": _round(dagen / DAGEN_PER_MAAND) if raw["n_regulier"] else 0.0,
         "uren_per_maand": _round(raw["werk_uren"] * DAGEN_PER_MAAND / 7 / dagen) if dagen else None,
         "contractsoorten": ",".join(s for s in CONTRACTEN if raw[f"contract_{s}"]),
         "werkgevers": raw["werkgevers"] or "",
         "vaste_banen": raw["n_vast"],
         "nog_werkzaam_bij_einde": bool(raw["werkzaam"]),
+        "nog_werkzaam_bij_einde_incl_beschut": bool(raw["werkzaam_breed"]),
     }
 
 

@@ -10,7 +10,8 @@ from .rows import BIN_KOLOMMEN, BINS, CONTRACTEN, DAGEN_PER_MAAND, DIMENSIES, RE
 
 def _aggregate_sql() -> str:
     bins = ", ".join(
-        f"SUM(CASE WHEN bin = '{label}' THEN 1 ELSE 0 END) AS eerste_baan_{col}"
+        f"SUM(CASE WHEN {kolom} = '{label}' THEN 1 ELSE 0 END) AS eerste_baan_{col}{achter}"
+        for kolom, achter in (("bin", ""), ("bin_breed", "_incl_beschut"))
         for label, col in zip(BINS, BIN_KOLOMMEN, strict=True)
     )
     redenen = ", ".join(
@@ -20,13 +21,15 @@ def _aggregate_sql() -> str:
     return (
         "COUNT(*) AS trajecten, SUM(gestart) AS gestart, SUM(beeindigd) AS beeindigd, "
         f"{redenen}, SUM(ooit) AS ooit_betaald_werk, SUM(ooit_beschut) AS ooit_betaald_werk_incl_beschut, "
-        f"SUM(proef) AS proefplaatsing, {bins}, SUM(n_regulier) AS banen, {contracten}, SUM(n_vast) AS vaste_banen, "
+        f"SUM(proef) AS proefplaatsing, {bins}, SUM(n_regulier) AS banen, SUM(n_breed) AS banen_incl_beschut, {contracten}, SUM(n_vast) AS vaste_banen, "
         "AVG(CASE WHEN ooit = 1 THEN werk_dagen END) AS gem_werk_dagen, "
         "SUM(CASE WHEN ooit = 1 THEN werk_uren END) AS som_werk_uren, "
         "SUM(CASE WHEN ooit = 1 THEN werk_dagen END) AS som_werk_dagen, "
-        "SUM(werkzaam) AS werkzaam_op_peildatum, "
+        "SUM(werkzaam) AS werkzaam_op_peildatum, SUM(werkzaam_breed) AS werkzaam_op_peildatum_incl_beschut, "
         "SUM(CASE WHEN beeindigd = 1 AND ooit = 1 THEN 1 ELSE 0 END) AS beeindigd_met_werk, "
-        "SUM(CASE WHEN beeindigd = 1 AND werkzaam = 1 THEN 1 ELSE 0 END) AS nog_werkzaam_bij_einde"
+        "SUM(CASE WHEN beeindigd = 1 AND werkzaam = 1 THEN 1 ELSE 0 END) AS nog_werkzaam_bij_einde, "
+        "SUM(CASE WHEN beeindigd = 1 AND ooit_beschut = 1 THEN 1 ELSE 0 END) AS beeindigd_met_werk_incl_beschut, "
+        "SUM(CASE WHEN beeindigd = 1 AND werkzaam_breed = 1 THEN 1 ELSE 0 END) AS nog_werkzaam_bij_einde_incl_beschut"
     )
 
 
@@ -83,7 +86,9 @@ def _group_record(raw: dict, kwartaal: Kwartaal) -> dict:
         "ooit_betaald_werk_incl_beschut_pct": _pct(num("ooit_betaald_werk_incl_beschut"), n),
         "proefplaatsing": num("proefplaatsing"),
         **{f"eerste_baan_{col}": num(f"eerste_baan_{col}") for col in BIN_KOLOMMEN},
+        **{f"eerste_baan_{col}_incl_beschut": num(f"eerste_baan_{col}_incl_beschut") for col in BIN_KOLOMMEN},
         "banen": num("banen"),
+        "banen_incl_beschut": num("banen_incl_beschut"),
         **{f"banen_{c}": num(f"banen_{c}") for c in CONTRACTEN},
         "vaste_banen": num("vaste_banen"),
         "gem_banen_per_werkende": _round(num("banen") / ooit, 2) if ooit else None,
@@ -97,6 +102,12 @@ def _group_record(raw: dict, kwartaal: Kwartaal) -> dict:
         "beeindigd_met_werk": num("beeindigd_met_werk"),
         "nog_werkzaam_bij_einde": num("nog_werkzaam_bij_einde"),
         "nog_werkzaam_bij_einde_pct": _pct(num("nog_werkzaam_bij_einde"), num("beeindigd_met_werk")),
+        "werkzaam_op_peildatum_incl_beschut": num("werkzaam_op_peildatum_incl_beschut"),
+        "beeindigd_met_werk_incl_beschut": num("beeindigd_met_werk_incl_beschut"),
+        "nog_werkzaam_bij_einde_incl_beschut": num("nog_werkzaam_bij_einde_incl_beschut"),
+        "nog_werkzaam_bij_einde_incl_beschut_pct": _pct(
+            num("nog_werkzaam_bij_einde_incl_beschut"), num("beeindigd_met_werk_incl_beschut")
+        ),
     }
     if raw["niveau"] == "aanbieder" and raw["sleutel"] is not None:
         record["sleutel"] = str(raw["sleutel"])
