@@ -170,3 +170,28 @@ def _euro(bedrag) -> str:
     from backoffice.templatetags.documenten import euro
 
     return euro(bedrag).replace("\u00a0", " ")
+
+
+def test_retention_blanks_the_content_and_keeps_the_hash(world):
+    from trajecten.services.anonimiseren import deelnemers_anonymise
+
+    aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    ander = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    document = documenten.renderen(Document.objects.get(object_uuid=aanvraag.uuid))
+    sha = document.sha256
+    deelnemers_anonymise(ids=[aanvraag.deelnemer_id], by_job="test", datum=DAG)
+
+    document.refresh_from_db()
+    assert (document.html, document.pdf, document.sha256) == ("", None, sha)
+    assert document.inhoud_verwijderd_op == DAG
+    assert Document.objects.get(object_uuid=ander.uuid).html != ""  # another person's stays
+    client = world.client(world.ggz_noord)
+    [item] = client.get(f"/api/v1/documenten?object={aanvraag.uuid}").json()["results"]
+    assert item["sha256"] == sha
+    response = client.get(f"/api/v1/documenten/{document.uuid}/inhoud")
+    assert response.status_code == 410
+    assert response.json()["code"] == "document-verwijderd"
+    # the nightly step does not bring it back
+    assert documenten.documenten_renderen()["documenten_gerenderd"] == 1  # only the other one
+    document.refresh_from_db()
+    assert document.pdf is None
