@@ -13,7 +13,7 @@ from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api.werkmonitor import Werkmonitor
 
-from . import jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
+from . import documenten_api, documenten_views, jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
 from . import views as backoffice_web
 from .auth import TokenLogin
 
@@ -107,6 +107,8 @@ api_v1 = [
         name="vordering-bezwaar-beoordelingen",
     ),
     path("werkmonitor", Werkmonitor.as_view(), name="werkmonitor"),
+    path("documenten", documenten_api.DocumentList.as_view(), name="documenten"),
+    path("documenten/<uuid:uuid>/inhoud", documenten_api.DocumentInhoud.as_view(), name="document-inhoud"),
 ]
 
 api_auth = [
@@ -128,7 +130,10 @@ urlpatterns = [
     path("", include(declaraties_web.web_urlpatterns)),
     path("", include(financiering_web.web_urlpatterns)),
     path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
-    path("", include(verwerkingen_views.web_urlpatterns)),  # the processing log, for the FG
+    path("", include(verwerkingen_views.web_urlpatterns)),
+    path(
+        "", include(documenten_views.web_urlpatterns)
+    ),  # the generated documents' PDF  # the processing log, for the FG
 ]
 
 handler400 = "backoffice.rest.bad_request"

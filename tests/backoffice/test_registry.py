@@ -26,6 +26,7 @@ def test_each_job_has_its_steps_in_order():
         "signalen.budget_bijna_op",
         "signalen.vordering_te_laat",
         "notificaties",
+        "documenten_renderen",
         "bewaartermijn",  # last
     ]
     assert [name for name, _ in schedule.steps_for("weekly", DAG)] == ["betaalopdrachten"]

@@ -13,13 +13,15 @@ import pytest
 import time_machine
 from lxml import etree
 
-from backoffice.models import Instellingen
+from backoffice import documenten
+from backoffice.models import Document, Instellingen
 from declaraties import factuur, services, ubl
 from declaraties.models import Betaalopdracht, Vordering
+from tests.pdf import pdf_tekst
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Traject
 
-from .geld_helpers import declare, moment, start_line
+from .geld_helpers import declare, moment, pay, periode_amount, regel, start_line
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -126,29 +128,41 @@ def test_a_concept_gets_its_number_when_sent_and_the_sequence_restarts_each_year
 
 
 def test_the_invoice_pdf_states_the_invoice_without_personal_data(claims):
-    """The document made when the claim was sent: invoice number, dates, the lines by
-    toewijzingNummer with paid amount, share and claimed amount, the total, UWV's IBAN with the
-    invoice number as reference; no participant's name or BSN."""
+    """One document per claim, made when the run sent it: the PDF states the invoice number, its
+    dates, the lines by toewijzingNummer with paid amount, share and claimed amount, the total,
+    UWV's IBAN with the invoice number as reference; no participant's name, BSN or birth date."""
     claim = claims.ams_claim
-    document = services.factuur_document_maken(claim, by=None)  # made at sending: this returns it
-    assert document.soort == "factuur"
-    html = document.html
+    made = Document.objects.filter(object_uuid=claim.uuid, soort="factuur")
+    assert made.count() == 1
+    tekst = pdf_tekst(documenten.pdf_van(made.get()))
     for text in (
-        "IPS-2026-000002",
-        "01-04-2026",
-        "01-05-2026",
+        "Factuurnummer IPS-2026-000002",
+        "Factuurdatum 01-04-2026",
+        "Vervaldatum 01-05-2026",
         "Gemeente Amsterdam",
-        "0363",
-        "€\u00a03.200,00",
-        "50%",
-        "€\u00a01.600,00",
-        "€\u00a03.200,00",
+        "CBS-code 0363",
+        "€ 3.200,00 50% € 1.600,00",
+        "Te betalen € 3.200,00",
         "NL91ABNA0417164300",
     ):
-        assert text in html, text
+        assert text in tekst, text
     for t in claims.trajecten[:2]:
-        assert str(t["toewijzingNummer"]) in html
-    _assert_no_personal_data(claims, html)
+        assert str(t["toewijzingNummer"]) in tekst
+    _assert_no_personal_data(claims, tekst)
+    assert services.factuur_document_maken(claim, by=None) == made.get()  # made once
+
+
+def test_a_concept_has_no_invoice_document_until_it_is_sent(clock, world):
+    Instellingen.objects.update_or_create(pk=1, defaults={"vordering_automatisch_verzenden": False})
+    _paid_march(world, clock, utrecht=False)
+    clock.move_to(moment(D(2026, 4, 1)))
+    services.vorderingen_aanmaken(datum=D(2026, 4, 1))
+    claim = Vordering.objects.get()
+    assert not Document.objects.filter(object_uuid=claim.uuid).exists()
+    services.vordering_verzenden(by=world.uwv_fin, vordering=claim)
+    document = Document.objects.get(object_uuid=claim.uuid, soort="factuur")
+    assert document.gemaakt_door == world.uwv_fin
+    assert "IPS-2026-000001" in document.html
 
 
 def _assert_no_personal_data(world, text: str):
@@ -270,3 +284,66 @@ def test_who_may_download_the_e_invoice(claims, user, claim, status):
 def test_the_api_lists_the_invoice_number(claims):
     body = claims.client(claims.gem_amsterdam).get(f"/api/v1/vorderingen/{claims.ams_claim.uuid}").json()
     assert (body["factuurnummer"], body["factuurdatum"]) == ("IPS-2026-000002", "2026-04-01")
+
+
+@pytest.fixture
+def correction(claims, clock):
+    """A correction in April on one Amsterdam trajectory (credit of the start line, the start line
+    again, March's month line), paid on 6 April: the May run claims a credit line too."""
+    w = claims
+    t = w.trajecten[0]
+    clock.move_to(moment(D(2026, 4, 3)))
+    w.maand = periode_amount(D(2026, 3, 2), D(2026, 3, 31))
+    declare(
+        w.ggz_noord,
+        "D-2026-03-C",
+        [
+            regel(t, "R-0-C", "start", D(2026, 3, 2), D(2026, 3, 2), "3200.00", dc="C", vorig="R-0"),
+            start_line(t, "R-0-B", D(2026, 3, 2)),
+            regel(t, "R-MAART", "periode", D(2026, 3, 2), D(2026, 3, 31), w.maand, volume="30"),
+        ],
+    )
+    pay(w, clock, D(2026, 4, 6))
+    clock.move_to(moment(D(2026, 5, 1)))
+    services.vorderingen_aanmaken(datum=D(2026, 5, 1))
+    w.mei = Vordering.objects.get(gemeente=w.amsterdam, periode=D(2026, 4, 1))
+    return w
+
+
+def test_a_credit_line_is_a_negative_quantity_at_a_positive_price(correction, invoice_schema):
+    """The May claim holds the credit (-1600), the start line again (+1600) and the month line:
+    still valid UBL; the credit line is quantity -1 at price 1600 (a price is never negative,
+    BR-27) and the lines add up to the claim. The May claim is invoice 3 of 2026."""
+    mei = correction.mei
+    assert mei.factuurnummer == "IPS-2026-000003"
+    doc = etree.fromstring(xml_of(correction, correction.uwv_fin, mei).content)
+    assert invoice_schema.validate(doc), invoice_schema.error_log
+    lines = {
+        Decimal(line.find("cbc:LineExtensionAmount", NS).text): (
+            line.find("cbc:InvoicedQuantity", NS).text,
+            line.find("cac:Price/cbc:PriceAmount", NS).text,
+        )
+        for line in doc.findall("cac:InvoiceLine", NS)
+    }
+    aandeel = (correction.maand * Decimal("0.5")).quantize(Decimal("0.01"))
+    assert lines == {
+        Decimal("-1600.00"): ("-1", "1600.00"),
+        Decimal("1600.00"): ("1", "1600.00"),
+        aandeel: ("1", f"{aandeel}"),
+    }
+    assert sum(lines) == mei.bedrag == aandeel
+    assert Decimal(doc.find("cac:LegalMonetaryTotal/cbc:PayableAmount", NS).text) == mei.bedrag
+
+
+def test_a_line_whose_dispute_was_upheld_leaves_the_e_invoice(correction):
+    """The gemeente disputes the month line and UWV upholds it: the claim drops by that line, and
+    so does the e-invoice (two lines left, adding up to the claim, now zero)."""
+    w, mei = correction, correction.mei
+    maandregel = mei.regels.get(prestatie__product_code="periode")
+    services.bezwaar_indienen(by=w.gem_amsterdam, vordering=mei, regel=maandregel, toelichting="Niet actief")
+    services.bezwaar_beoordelen(by=w.uwv_fin, regel=maandregel, besluit="toegewezen", toelichting="Terecht")
+    mei.refresh_from_db()
+    doc = etree.fromstring(xml_of(w, w.gem_amsterdam, mei).content)
+    amounts = [Decimal(x) for x in doc.xpath("cac:InvoiceLine/cbc:LineExtensionAmount/text()", namespaces=NS)]
+    assert sorted(amounts) == [Decimal("-1600.00"), Decimal("1600.00")]
+    assert sum(amounts) == mei.bedrag == 0
