@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.test import Client
 from lxml import etree
 
 from backoffice import documenten
@@ -347,3 +348,31 @@ def test_a_line_whose_dispute_was_upheld_leaves_the_e_invoice(correction):
     amounts = [Decimal(x) for x in doc.xpath("cac:InvoiceLine/cbc:LineExtensionAmount/text()", namespaces=NS)]
     assert sorted(amounts) == [Decimal("-1600.00"), Decimal("1600.00")]
     assert sum(amounts) == mei.bedrag == 0
+
+
+def _web(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_claim_pages_show_the_invoice_and_its_two_downloads(claims):
+    """The list shows the invoice number; the claim's page the number and both downloads for UWV
+    financieel and the gemeente; the PDF and the UBL file download; another gemeente gets 404."""
+    claim = claims.ams_claim
+    for user in (claims.uwv_fin, claims.gem_amsterdam):
+        web = _web(user)
+        assert "IPS-2026-000002" in web.get("/vorderingen/").content.decode()
+        page = web.get(f"/vorderingen/{claim.uuid}/").content.decode()
+        assert "IPS-2026-000002" in page and "Factuur (PDF)" in page and "E-factuur (UBL)" in page
+        document = Document.objects.get(object_uuid=claim.uuid, soort="factuur")
+        assert f"/documenten/{document.uuid}/document.pdf" in page
+        pdf = web.get(f"/documenten/{document.uuid}/document.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        xml = web.get(f"/vorderingen/{claim.uuid}/factuur.xml")
+        assert xml.status_code == 200 and xml["Content-Type"].startswith("application/xml")
+        assert etree.fromstring(xml.content).find("cbc:ID", NS).text == "IPS-2026-000002"
+    other = _web(claims.gem_utrecht)
+    assert "IPS-2026-000002" not in other.get("/vorderingen/").content.decode()
+    assert other.get(f"/vorderingen/{claim.uuid}/factuur.xml").status_code == 404
+    assert other.get(f"/vorderingen/{claim.uuid}/").status_code == 404
