@@ -6,6 +6,7 @@ With nothing set the service runs on SQLite with Celery tasks in-process (develo
 of ``manage.py check --deploy`` are on.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -328,6 +329,26 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Links in e-mails (the daily digest) point here.
 IPS_BASE_URL = os.environ.get("IPS_BASE_URL", "http://127.0.0.1:8000")
+
+# The seller on the co-financing invoice (declaraties/factuur.py, docs/declaraties.md "De vordering
+# als factuur"). PLACEHOLDERS until UWV's finance department supplies the real values: the address,
+# the OIN (Peppol scheme 0190), the KvK number (0106) and the bank account are examples, not UWV's.
+IPS_FACTUUR_VERKOPER = {
+    "naam": os.environ.get("IPS_FACTUUR_NAAM", "Uitvoeringsinstituut Werknemersverzekeringen (UWV)"),
+    "straat": os.environ.get("IPS_FACTUUR_STRAAT", "Postbus 00000 (placeholder)"),
+    "postcode": os.environ.get("IPS_FACTUUR_POSTCODE", "1000 AA"),
+    "plaats": os.environ.get("IPS_FACTUUR_PLAATS", "Amsterdam"),
+    "land": "NL",
+    "oin": os.environ.get("IPS_FACTUUR_OIN", "00000001000000000000"),
+    "kvk": os.environ.get("IPS_FACTUUR_KVK", "00000000"),
+    "iban": os.environ.get("IPS_FACTUUR_IBAN", "NL91ABNA0417164300"),
+    "bic": os.environ.get("IPS_FACTUUR_BIC", "ABNANL2A"),
+    "rekeninghouder": os.environ.get("IPS_FACTUUR_REKENINGHOUDER", "UWV"),
+    "email": os.environ.get("IPS_FACTUUR_EMAIL", "debiteuren@uwv.example"),
+}
+# The gemeenten as buyers, by CBS code, as JSON: {"0363": {"oin": "00000001...", "straat": "...",
+# "postcode": "...", "plaats": "..."}}. What is missing is a PLACEHOLDER (declaraties/factuur.py koper).
+IPS_GEMEENTE_FACTUURGEGEVENS = json.loads(os.environ.get("IPS_GEMEENTE_FACTUURGEGEVENS", "{}") or "{}")
 
 # Security headers on every response (docs/security.md). Inline script and style are refused: the
 # pages have none (the charts are SVG with presentation attributes); a nonce is available as

@@ -96,6 +96,9 @@ api_v1 = [
     path("vorderingen/<uuid:uuid>", vorderingen.VorderingDetail.as_view(), name="vordering"),
     path("vorderingen/<uuid:uuid>/regels", vorderingen.VorderingRegels.as_view(), name="vordering-regels"),
     path(
+        "vorderingen/<uuid:uuid>/factuur.xml", vorderingen.VorderingFactuurXml.as_view(), name="vordering-factuur-xml"
+    ),
+    path(
         "vorderingen/<uuid:uuid>/verzendingen", vorderingen.VorderingVerzending.as_view(), name="vordering-verzendingen"
     ),
     path("vorderingen/<uuid:uuid>/ontvangsten", vorderingen.VorderingOntvangst.as_view(), name="vordering-ontvangsten"),

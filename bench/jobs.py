@@ -142,10 +142,15 @@ WITH betaald AS (
 ), vordering AS (
     INSERT INTO declaraties_vordering
         (uuid, gemeente_id, periode, bedrag, ontvangen, status, verzonden_op, vervaldatum,
-         aantal_herinneringen, aangemaakt_op)
-    SELECT gen_random_uuid(), gemeente_id, %(periode)s, sum(bedrag), 0, 'verzonden', %(datum)s,
-           %(datum)s::date + %(termijn)s, 0, now()
-    FROM betaald GROUP BY gemeente_id
+         factuurnummer, factuurdatum, aantal_herinneringen, aangemaakt_op)
+    SELECT gen_random_uuid(), b.gemeente_id, %(periode)s, sum(b.bedrag), 0, 'verzonden', %(datum)s,
+           %(datum)s::date + %(termijn)s,
+           'IPS-' || to_char(%(datum)s::date, 'YYYY') || '-' || lpad((
+               (SELECT count(*) FROM declaraties_vordering v
+                WHERE v.factuurnummer LIKE 'IPS-' || to_char(%(datum)s::date, 'YYYY') || '-%%')
+               + row_number() OVER (ORDER BY min(gm.code)))::text, 6, '0'),
+           %(datum)s, 0, now()
+    FROM betaald b JOIN financiering_gemeente gm ON gm.id = b.gemeente_id GROUP BY b.gemeente_id
     RETURNING id, gemeente_id
 ), regels AS (
     INSERT INTO declaraties_vorderingregel

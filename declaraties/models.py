@@ -243,6 +243,10 @@ class Vordering(models.Model):
     status = models.CharField(max_length=15, choices=VorderingStatus.choices, default=VorderingStatus.CONCEPT)
     verzonden_op = models.DateField(null=True, blank=True)
     vervaldatum = models.DateField(null=True, blank=True)
+    # The claim is an invoice to the gemeente (domain.md 13): numbered when it is sent, one
+    # sequence per calendar year of the invoice date (services.vorderingen.factuurnummer_uitgeven).
+    factuurnummer = models.CharField(max_length=20, null=True, blank=True, unique=True, editable=False)
+    factuurdatum = models.DateField(null=True, blank=True, editable=False)
     herinnerd_op = models.DateField(null=True, blank=True)
     aantal_herinneringen = models.PositiveSmallIntegerField(default=0)
     aangemaakt_op = models.DateTimeField(auto_now_add=True)
@@ -257,6 +261,15 @@ class Vordering(models.Model):
             models.CheckConstraint(condition=_in("status", VorderingStatus), name="vordering_status_geldig"),
             models.CheckConstraint(
                 condition=Q(status="concept") | Q(vervaldatum__isnull=False), name="vordering_verzonden_met_vervaldatum"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="concept", factuurnummer__isnull=True, factuurdatum__isnull=True)
+                | (~Q(status="concept") & Q(factuurnummer__isnull=False, factuurdatum__isnull=False)),
+                name="vordering_verzonden_met_factuurnummer",
+            ),
+            models.CheckConstraint(
+                condition=Q(factuurnummer__isnull=True) | Q(factuurnummer__regex=r"^IPS-[0-9]{4}-[0-9]{6}$"),
+                name="vordering_factuurnummer_vorm",
             ),
         ]
 

@@ -9,14 +9,15 @@ from decimal import Decimal
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView
 
-from .. import downloads, selectors, services
+from .. import downloads, selectors, services, ubl
 from ..models import Ontvangst, Vordering, VorderingRegel, VorderingStatus
 from .betalingen import FORMAAT, formaat_of
 
@@ -99,6 +100,8 @@ class VorderingSerializer(ModelSerializer):
             "ontvangen",
             "openstaand",
             "status",
+            "factuurnummer",
+            "factuurdatum",
             "verzonden_op",
             "vervaldatum",
             "te_laat",
@@ -224,6 +227,16 @@ class VorderingVerzending(_VorderingView):
     def post(self, request, uuid):
         vordering = services.vordering_verzenden(by=request.user, vordering=self.vordering(uuid))
         return self.answer(vordering)
+
+
+class VorderingFactuurXml(_VorderingView):
+    """The claim as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0 / NLCIUS), `application/xml`;
+    a concept claim has no invoice yet (409 `factuur-niet-verzonden`). Lines by toewijzingNummer,
+    no personal data. UWV financieel and the claimed gemeente; another gemeente 404."""
+
+    @extend_schema(responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY), 409: None})
+    def get(self, request, uuid):
+        return ubl.factuur_response(self.vordering(uuid))
 
 
 class OntvangstWriteSerializer(serializers.Serializer):

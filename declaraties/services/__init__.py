@@ -9,7 +9,14 @@ from .betaalopdrachten import betaalopdracht_accorderen, betaalopdracht_bevestig
 from .bezwaren import bezwaar_beoordelen, bezwaar_indienen
 from .declaraties import DeclaratieInvoer, declaratie_submit
 from .eindverslag import eindverslag_submit
-from .vorderingen import ontvangst_registreren, vordering_verzenden, vorderingen_aanmaken, vorderingen_herinneren
+from .vorderingen import (
+    factuur_document_maken,
+    factuurnummers_uitgeven,
+    ontvangst_registreren,
+    vordering_verzenden,
+    vorderingen_aanmaken,
+    vorderingen_herinneren,
+)
 
 __all__ = [
     "BESLUITEN",
@@ -22,6 +29,8 @@ __all__ = [
     "bezwaar_indienen",
     "declaratie_submit",
     "eindverslag_submit",
+    "factuur_document_maken",
+    "factuurnummers_uitgeven",
     "ontvangst_registreren",
     "prestaties_beoordeling_check",
     "prestaties_beoordelen",

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import Case, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
 from backoffice.rules import weigeren
+from financiering.models import Gemeente
 from financiering.rules import money
 
 from .. import rules
@@ -55,6 +56,15 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     sends = instellingen.vordering_automatisch_verzenden
     gemeenten = {row[1] for row in rows}
     before = set(Vordering.objects.filter(periode=periode).values_list("pk", flat=True))
+    # The run lock above keeps another run out, so every gemeente without a claim for the month
+    # gets one now; sent at once, each gets the next invoice number, in the order of the CBS code.
+    bestaand_voor = set(Vordering.objects.filter(periode=periode).values_list("gemeente_id", flat=True))
+    nieuwe = sorted(
+        Gemeente.objects.filter(pk__in=gemeenten - bestaand_voor).values_list("pk", "code"), key=lambda g: g[1]
+    )
+    nummers = (
+        dict(zip([pk for pk, _ in nieuwe], factuurnummers_uitgeven(datum, len(nieuwe)), strict=True)) if sends else {}
+    )
     Vordering.objects.bulk_create(
         [
             Vordering(
@@ -64,8 +74,10 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
                 status="verzonden" if sends else "concept",
                 verzonden_op=datum if sends else None,
                 vervaldatum=datum + timedelta(days=instellingen.vordering_betaaltermijn_dagen) if sends else None,
+                factuurnummer=nummers.get(g),
+                factuurdatum=datum if sends else None,
             )
-            for g in gemeenten
+            for g, _ in nieuwe
         ],
         ignore_conflicts=True,
     )
@@ -102,7 +114,59 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
         reason=f"vordering over {maand} aangemaakt" + (" en verzonden" if sends else " (concept)"),
     )
     bulk_snapshot(Vordering, ids=bestaand, reason=f"regels over {maand} bijgeschreven (late betaling)")
+    if sends:
+        for vordering in Vordering.objects.filter(pk__in=nieuw).select_related("gemeente"):
+            factuur_document_maken(vordering, by=None)
     return {"vorderingen": len(nieuw), "regels": len(rows)}
+
+
+def factuurnummers_uitgeven(datum: date, aantal: int = 1) -> list[str]:
+    """The next ``aantal`` invoice numbers of ``datum``'s calendar year, ``IPS-<jaar>-<000123>``,
+    without gaps. An advisory lock held to the end of the transaction serialises every caller,
+    and the column is unique, so no number is ever given twice (docs/declaraties.md)."""
+    _advisory_lock("factuurnummer")
+    prefix = f"IPS-{datum.year}-"
+    laatste = Vordering.objects.filter(factuurnummer__startswith=prefix).aggregate(m=Max("factuurnummer"))["m"]
+    start = int(laatste.removeprefix(prefix)) if laatste else 0
+    return [f"{prefix}{n:06d}" for n in range(start + 1, start + 1 + aantal)]
+
+
+def factuur_document_maken(vordering: Vordering, *, by):
+    """The invoice PDF, made once when the claim is sent and kept unchanged (backoffice.documenten):
+    UWV as seller, the gemeente as buyer, the lines by toewijzingNummer, no personal data."""
+    from backoffice import documenten
+
+    from ..factuur import factuur
+
+    f = factuur(vordering)
+    return documenten.document_maken(
+        soort="factuur",
+        object=vordering,
+        template="declaraties/documenten/factuur.html",
+        context={
+            "factuur": f,
+            "vordering": vordering,
+            "kenmerk": f.nummer,
+            "afzender": {
+                "naam": f.verkoper["naam"],
+                "regels": [
+                    f.verkoper["straat"],
+                    f"{f.verkoper['postcode']} {f.verkoper['plaats']}",
+                    f.verkoper["email"],
+                ],
+            },
+            "ontvanger": {
+                "naam": f.koper["naam"],
+                "regels": [
+                    "t.a.v. de crediteurenadministratie",
+                    f.koper["straat"],
+                    f"{f.koper['postcode']} {f.koper['plaats']}",
+                ],
+            },
+        },
+        titel=f"Factuur {f.nummer}: cofinanciering {vordering.periode:%m-%Y}, gemeente {vordering.gemeente.naam}",
+        by=by,
+    )
 
 
 def _vorderingen_herbereken(ids: list[int]) -> None:
@@ -154,8 +218,11 @@ def vordering_verzenden(*, by, vordering: Vordering) -> Vordering:
     vordering.status = VORDERING.volgende("verzenden", vordering.status)
     vordering.verzonden_op = today
     vordering.vervaldatum = today + timedelta(days=Instellingen.get().vordering_betaaltermijn_dagen)
+    vordering.factuurnummer = factuurnummers_uitgeven(today)[0]
+    vordering.factuurdatum = today
     record(vordering, by=by, reason=f"vordering verzonden, te betalen vóór {vordering.vervaldatum:%d-%m-%Y}")
     vordering.save()
+    factuur_document_maken(vordering, by=by)
     return vordering
 
 

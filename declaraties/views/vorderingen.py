@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from backoffice import roles
+from backoffice import documenten, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from financiering import selectors as fin_selectors
 
-from .. import downloads, grafiek, permissions, selectors, services
+from .. import downloads, grafiek, permissions, selectors, services, ubl
 from ..forms import BezwaarBesluitForm, BezwaarForm, OntvangstForm, VorderingFilterForm
 from ..models import Vordering
 from .base import VORDERING_ROLES, confirm_page, confirmed, export_format, mag, paginate, require
@@ -102,10 +102,18 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
             OntvangstForm,
             initial={"datum": timezone.localdate()},
         ),
+        "factuur_pdf": _factuur_pdf(user, vordering),
         "verzend_fout": forms.get("verzenden"),
         "mag_verzenden": mag(permissions.can_verzenden, user, vordering),
         "historie": vordering.history.select_related("history_user").order_by("-history_date", "-history_id")[:20],
     }
+
+
+def _factuur_pdf(user, vordering):
+    """The invoice PDF made when the claim was sent (backoffice.documenten), or None."""
+    if not vordering.factuurnummer:
+        return None
+    return documenten.documenten_van(user, vordering.uuid).filter(soort="factuur").first()
 
 
 def _vordering_render(request, uuid, *, forms=None, status=200):
@@ -265,6 +273,19 @@ def vordering_regels(request, uuid, formaat):
     require(request.user, *VORDERING_ROLES)
     vordering = _vordering(request, uuid)
     return downloads.vordering_regels_export(export_format(formaat), vordering, selectors.vordering_regels(vordering))
+
+
+@login_required
+@require_GET
+def vordering_factuur_xml(request, uuid):
+    """The claim as a UBL e-invoice (the same file as the API's); a concept has none yet."""
+    require(request.user, *VORDERING_ROLES)
+    vordering = _vordering(request, uuid)
+    try:
+        return ubl.factuur_response(vordering)
+    except BusinessRuleError as exc:
+        messages.error(request, rule_message(exc))
+        return redirect("web-vordering", uuid=uuid)
 
 
 def vordering_diagram(rijen, *, label, titel) -> grafiek.Diagram:

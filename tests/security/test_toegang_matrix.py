@@ -139,6 +139,7 @@ ROUTES = {
     "betaalopdracht-bevestigingen": ("object", {"uuid": "betaalopdracht"}),
     "vordering": ("object", {"uuid": "vordering"}),
     "vordering-regels": ("object", {"uuid": "vordering"}),
+    "vordering-factuur-xml": ("object", {"uuid": "vordering"}),
     "vordering-verzendingen": ("object", {"uuid": "vordering"}),
     "vordering-ontvangsten": ("object", {"uuid": "vordering"}),
     "vordering-bezwaren": ("object", {"uuid": "vordering"}),
@@ -194,6 +195,7 @@ ROUTES = {
     "web-vordering-bezwaar": ("object", {"uuid": "vordering"}),
     "web-vordering-bezwaarbesluit": ("object", {"uuid": "vordering"}),
     "web-vordering-regels": ("object", {"uuid": "vordering"}),
+    "web-vordering-factuur-xml": ("object", {"uuid": "vordering"}),
     # pages: lists, forms without an object, exports
     "web-start": ("list", None),
     "web-aanvragen": ("list", None),

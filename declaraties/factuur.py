@@ -1,0 +1,118 @@
+"""The co-financing claim as an invoice to the gemeente (domain.md 8 and 13): the one set of data
+that both the PDF (template ``declaraties/documenten/factuur.html``) and the UBL e-invoice
+(``declaraties/ubl.py``) are made from, so the two can never disagree.
+
+No personal data: a line names the trajectory only by its ``toewijzingNummer`` (which the gemeente
+finds in its own beschikking), the product, the period and the amounts."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+from . import selectors
+from .models import ZERO, Vordering
+
+PRODUCTEN = {"start": "Start", "periode": "Periode", "plaatsing": "Plaatsing"}
+
+
+@dataclass(frozen=True)
+class Factuurregel:
+    nummer: int
+    toewijzing_nummer: int
+    product_code: str
+    product: str
+    regeling: str
+    begindatum: date
+    einddatum: date
+    debet_credit: str
+    betaald_bedrag: Decimal  # what UWV paid on the declaration line (negative for a credit)
+    aandeel: Decimal  # the gemeente's co-financing share, 0.00-1.00
+    bedrag: Decimal  # what is claimed: betaald_bedrag x aandeel (negative for a credit)
+
+    @property
+    def omschrijving(self) -> str:
+        return f"Traject {self.toewijzing_nummer}, {self.product} ({self.regeling})"
+
+
+@dataclass(frozen=True)
+class Factuur:
+    vordering: Vordering
+    nummer: str
+    datum: date
+    vervaldatum: date
+    periode: date
+    verkoper: dict
+    koper: dict
+    regels: list[Factuurregel]
+
+    @property
+    def totaal(self) -> Decimal:
+        return sum((r.bedrag for r in self.regels), start=ZERO)
+
+    @property
+    def totaal_betaald(self) -> Decimal:
+        return sum((r.betaald_bedrag for r in self.regels), start=ZERO)
+
+
+def verkoper() -> dict:
+    """UWV as the seller, from settings (placeholders until configured: docs/declaraties.md)."""
+    return dict(settings.IPS_FACTUUR_VERKOPER)
+
+
+def koper(gemeente) -> dict:
+    """The gemeente as the buyer: its name and CBS code, and from ``IPS_GEMEENTE_FACTUURGEGEVENS``
+    its OIN (Peppol scheme 0190) and postal address. What is not configured is a PLACEHOLDER
+    (``placeholder`` lists which): the OIN then is 20 digits made from the CBS code, which no real
+    OIN is, and the address says it is unknown."""
+    gegevens = settings.IPS_GEMEENTE_FACTUURGEGEVENS.get(gemeente.code, {})
+    standaard = {
+        "oin": f"00000001{'0' * 5}{gemeente.code}000",
+        "straat": "Adres onbekend (placeholder)",
+        "postcode": "0000 AA",
+        "plaats": gemeente.naam,
+    }
+    out = {"naam": f"Gemeente {gemeente.naam}", "code": gemeente.code, "land": "NL"}
+    out |= {k: gegevens.get(k) or v for k, v in standaard.items()}
+    out["placeholder"] = [k for k in standaard if not gegevens.get(k)]
+    return out
+
+
+def regels(vordering: Vordering) -> list[Factuurregel]:
+    """The claimed lines, by toewijzingNummer and period; a line whose dispute was upheld is no
+    longer claimed and is left out (so the lines add up to ``vordering.bedrag``)."""
+    out = []
+    for index, r in enumerate(selectors.vordering_regels(vordering).exclude(bezwaar="toegewezen"), start=1):
+        p = r.prestatie
+        teken = -1 if p.debet_credit == "C" else 1
+        out.append(
+            Factuurregel(
+                nummer=index,
+                toewijzing_nummer=p.toewijzing_nummer,
+                product_code=p.product_code,
+                product=PRODUCTEN.get(p.product_code, p.product_code),
+                regeling=r.regeling.code,
+                begindatum=p.begindatum,
+                einddatum=p.einddatum,
+                debet_credit=p.debet_credit,
+                betaald_bedrag=p.toegekend_bedrag * teken,
+                aandeel=r.aandeel,
+                bedrag=r.bedrag,
+            )
+        )
+    return out
+
+
+def factuur(vordering: Vordering) -> Factuur:
+    """The invoice of a sent claim (a concept claim has no invoice number yet: the caller checks)."""
+    return Factuur(
+        vordering=vordering,
+        nummer=vordering.factuurnummer,
+        datum=vordering.factuurdatum,
+        vervaldatum=vordering.vervaldatum,
+        periode=vordering.periode,
+        verkoper=verkoper(),
+        koper=koper(vordering.gemeente),
+        regels=regels(vordering),
+    )
