@@ -290,7 +290,10 @@ class InstellingenAdmin(HistoryAdmin):
 
     fieldsets = (
         ("Deelnemers", {"fields": ("minimum_leeftijd", "aow_leeftijd", "cmd_max_behandelduur_maanden")}),
-        ("Beslistermijnen", {"fields": ("beslistermijn_gemeente_dagen", "beslistermijn_uwv_dagen")}),
+        (
+            "Beslistermijnen",
+            {"fields": ("beslistermijn_gemeente_dagen", "beslistermijn_uwv_dagen", "bezwaar_beslistermijn_weken")},
+        ),
         ("Betalen", {"fields": ("vier_ogen_drempel",)}),
         (
             "Modeltrouw en caseload",
@@ -303,7 +306,7 @@ class InstellingenAdmin(HistoryAdmin):
                 )
             },
         ),
-        ("Signalen", {"fields": ("budget_signaal_procent", "eindverslag_termijn_dagen")}),
+        ("Signalen", {"fields": ("budget_signaal_procent", "eindverslag_termijn_dagen", "bezwaar_signaal_dagen")}),
         ("Privacy", {"fields": ("bewaartermijn_jaren", "kleine_aantallen_drempel")}),
     )
 

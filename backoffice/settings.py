@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "financiering",
     "trajecten",
     "declaraties",
+    "bezwaren",
 ]
 
 MIDDLEWARE = [

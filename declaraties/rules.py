@@ -27,6 +27,8 @@ PRESTATIE = Toestandsmachine(
         "crediteren": {"toegekend": "toegekend"},
         "in_betaalopdracht": {"toegekend": "toegekend"},
         "betalen": {"toegekend": "toegekend"},
+        "herroepen": {"toegekend": "in_behandeling", "afgewezen": "in_behandeling"},
+        "afwijzen_na_herroeping": {"in_behandeling": "afgewezen", "toegekend": "afgewezen"},
     },
     {
         "toekennen": "toekennen",
@@ -34,6 +36,8 @@ PRESTATIE = Toestandsmachine(
         "crediteren": "crediteren",
         "in_betaalopdracht": "in een betaalopdracht opnemen",
         "betalen": "als betaald boeken",
+        "herroepen": "herroepen",
+        "afwijzen_na_herroeping": "afwijzen na herroeping",
     },
 )
 BETAALOPDRACHT = Toestandsmachine(
@@ -138,6 +142,7 @@ RETOURCODES = {
     # renumbered the codes already stored.
     "IPS03": "De productperiode ligt (deels) in de toekomst.",
     "IPS04": "Het traject is vastgesteld (afgesloten); er kan niet meer op worden gedeclareerd.",
+    "IPS05": "Besluit herroepen na bezwaar: het besluit waarop deze regel rust, is herroepen.",
 }
 
 

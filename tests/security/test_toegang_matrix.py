@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from backoffice import crypto
 from backoffice.models import Notificatie, Signaal, Taakrun
+from bezwaren.services import bezwaar_indienen
 from declaraties.models import Declaratie, Vordering
 from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
 from tests.factories import TrajectbegeleiderFactory, budget
@@ -64,6 +65,7 @@ ENTITLED = {
     "notificatie": frozenset(),  # one user's own e-mail digest
     "taakrun": UWV | {"beheer"},  # job runs are the system's, not an organisation's
     "trajectbegeleider": UWV | {"beheer"},  # a provider's employment specialists: UWV and the beheerder see all
+    "bezwaar": frozenset(),  # Zuid's objection against Utrecht's decision: Zuid's and Utrecht's only
 }
 # Who owns each object (gets 200 on a GET, proving the foreign URL is real).
 OWNER = {
@@ -83,6 +85,7 @@ OWNER = {
     "notificatie": "ggz_zuid",
     "taakrun": "beheer",
     "trajectbegeleider": "ggz_zuid",
+    "bezwaar": "ggz_zuid",
 }
 
 # Every URL pattern outside the admin, by name: ("object", {kwarg: object}) for a route about one
@@ -144,6 +147,10 @@ ROUTES = {
     "vordering-ontvangsten": ("object", {"uuid": "vordering"}),
     "vordering-bezwaren": ("object", {"uuid": "vordering"}),
     "vordering-bezwaar-beoordelingen": ("object", {"uuid": "vordering", "regel_uuid": "vordering_regel"}),
+    "bezwaar": ("object", {"uuid": "bezwaar"}),
+    "bezwaar-beslissingen": ("object", {"uuid": "bezwaar"}),
+    "bezwaar-verdagingen": ("object", {"uuid": "bezwaar"}),
+    "bezwaar-intrekkingen": ("object", {"uuid": "bezwaar"}),
     # API: lists and exports
     "signalen": ("list", None),
     "taakruns": ("list", None),
@@ -168,6 +175,7 @@ ROUTES = {
     "vorderingen": ("list", None),
     "vorderingen-overzicht": ("list", None),
     "werkmonitor": ("list", None),
+    "bezwaren": ("list", None),
     "verwerkingen": ("list", None),  # the processing log: the FG only (tests/security/test_verwerkingslog.py)
     "verwerkingen-zoek": ("list", None),
     # pages: objects
@@ -341,6 +349,9 @@ def foreign(world, clock):
         verzonden_op=timezone.now(),
     )
     taakrun = Taakrun.objects.create(taak="nightly", datum=D(2026, 4, 1), gestart=timezone.now(), status="bezig")
+    bezwaar = bezwaar_indienen(
+        by=world.ggz_zuid, besluit_soort="aanvraag", object=traject_aanvraag, gronden="Te korte looptijd."
+    )
     bsns = [crypto.decrypt(d.bsn_versleuteld) for d in Deelnemer.objects.filter(aanbieder=world.zuid)]
     return {
         "traject": traject["uuid"],
@@ -358,6 +369,7 @@ def foreign(world, clock):
         "signaal": str(signaal.uuid),
         "notificatie": str(notificatie.uuid),
         "taakrun": str(taakrun.uuid),
+        "bezwaar": str(bezwaar.uuid),
         "regeling": str(world.gem_regeling.uuid),
         "perceel": str(world.gem_epa.uuid),
         "gemeente": str(world.utrecht.uuid),

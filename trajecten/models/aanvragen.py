@@ -154,13 +154,19 @@ class Besluit(models.Model):
     # for beschikkingen from before mandates were recorded.
     mandaat = models.ForeignKey(Mandaat, null=True, blank=True, on_delete=models.PROTECT, related_name="besluiten")
     op = models.DateTimeField(auto_now_add=True)
+    # Revoked after a well-founded objection (bezwaren; trajecten.services.herroepen): kept, no
+    # longer in force; the step may then be decided again.
+    herroepen_op = models.DateTimeField(null=True, blank=True)
+    herroepen_reden = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "besluiten"
         ordering = ["aanvraag", "id"]
         constraints = [
             limieten.lengte_check("besluit", "toelichting"),
-            models.UniqueConstraint(fields=["aanvraag", "stap"], name="een_besluit_per_stap"),
+            models.UniqueConstraint(
+                fields=["aanvraag", "stap"], condition=Q(herroepen_op__isnull=True), name="een_besluit_per_stap"
+            ),
             models.CheckConstraint(
                 condition=Q(besluit="akkoord") | ~Q(toelichting=""), name="besluit_afwijzing_met_reden"
             ),
