@@ -290,13 +290,16 @@ class InstellingenAdmin(HistoryAdmin):
 
     fieldsets = (
         ("Deelnemers", {"fields": ("minimum_leeftijd", "aow_leeftijd", "cmd_max_behandelduur_maanden")}),
-        ("Beslistermijnen", {"fields": ("beslistermijn_gemeente_dagen", "beslistermijn_uwv_dagen")}),
+        (
+            "Beslistermijnen",
+            {"fields": ("beslistermijn_gemeente_dagen", "beslistermijn_uwv_dagen", "bezwaar_beslistermijn_weken")},
+        ),
         ("Betalen", {"fields": ("vier_ogen_drempel",)}),
         (
             "Modeltrouw en caseload",
             {"fields": ("modeltrouw_geldig_maanden", "modeltrouw_handhaving", "caseload_norm_per_fte")},
         ),
-        ("Signalen", {"fields": ("budget_signaal_procent", "eindverslag_termijn_dagen")}),
+        ("Signalen", {"fields": ("budget_signaal_procent", "eindverslag_termijn_dagen", "bezwaar_signaal_dagen")}),
         ("Privacy", {"fields": ("bewaartermijn_jaren", "kleine_aantallen_drempel")}),
     )
 

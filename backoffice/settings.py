@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "financiering",
     "trajecten",
     "declaraties",
+    "bezwaren",
 ]
 
 MIDDLEWARE = [

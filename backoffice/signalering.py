@@ -46,6 +46,8 @@ OMSCHRIJVINGEN = {
     ),
     SignaalSoort.BUDGET_BIJNA_OP: "Het budget {ref} is voor meer dan {aantal}% gereserveerd of besteed.",
     SignaalSoort.VORDERING_TE_LAAT: "De vordering {ref} is niet op tijd betaald (vervaldatum {deadline}).",
+    SignaalSoort.BEZWAAR_TE_LAAT: "Op bezwaar {ref} is niet op tijd beslist (beslistermijn verstreken op {deadline}).",
+    SignaalSoort.BEZWAAR_TERMIJN_NADERT: "Op bezwaar {ref} moet uiterlijk {deadline} zijn beslist.",
 }
 
 # Which UWV roles may open the object a signal is about, per object type (the selectors of the

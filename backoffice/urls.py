@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
+from bezwaren import api as bezwaren_api
 from bezwaren import urls_web as bezwaren_web
 from declaraties import inzage
 from declaraties import views as declaraties_web
@@ -105,6 +106,12 @@ api_v1 = [
         name="vordering-bezwaar-beoordelingen",
     ),
     path("werkmonitor", Werkmonitor.as_view(), name="werkmonitor"),
+    # Awb objections against a decision (bezwaren; not the claim-line disputes above)
+    path("bezwaren", bezwaren_api.BezwaarList.as_view(), name="bezwaren"),
+    path("bezwaren/<uuid:uuid>", bezwaren_api.BezwaarDetail.as_view(), name="bezwaar"),
+    path("bezwaren/<uuid:uuid>/beslissingen", bezwaren_api.BezwaarBeslissing.as_view(), name="bezwaar-beslissingen"),
+    path("bezwaren/<uuid:uuid>/verdagingen", bezwaren_api.BezwaarVerdaging.as_view(), name="bezwaar-verdagingen"),
+    path("bezwaren/<uuid:uuid>/intrekkingen", bezwaren_api.BezwaarIntrekking.as_view(), name="bezwaar-intrekkingen"),
 ]
 
 api_auth = [

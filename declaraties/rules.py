@@ -27,6 +27,8 @@ PRESTATIE = Toestandsmachine(
         "crediteren": {"toegekend": "toegekend"},
         "in_betaalopdracht": {"toegekend": "toegekend"},
         "betalen": {"toegekend": "toegekend"},
+        "herroepen": {"toegekend": "in_behandeling", "afgewezen": "in_behandeling"},
+        "afwijzen_na_herroeping": {"in_behandeling": "afgewezen", "toegekend": "afgewezen"},
     },
     {
         "toekennen": "toekennen",
@@ -34,6 +36,8 @@ PRESTATIE = Toestandsmachine(
         "crediteren": "crediteren",
         "in_betaalopdracht": "in een betaalopdracht opnemen",
         "betalen": "als betaald boeken",
+        "herroepen": "herroepen",
+        "afwijzen_na_herroeping": "afwijzen na herroeping",
     },
 )
 BETAALOPDRACHT = Toestandsmachine(
@@ -134,6 +138,7 @@ RETOURCODES = {
     "IPS01": "Voorwaarde niet voldaan: geen plaatsing in regulier betaald werk van voldoende uren.",
     "IPS02": "Dit product is voor dit traject (of deze maand) al gedeclareerd.",
     "IPS03": "Het traject is vastgesteld (afgesloten); er kan niet meer op worden gedeclareerd.",
+    "IPS05": "Besluit herroepen na bezwaar: het besluit waarop deze regel rust, is herroepen.",
 }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("backoffice", "financiering", "trajecten", "declaraties")  # the bottom first
+APPS = ("backoffice", "financiering", "trajecten", "declaraties", "bezwaren")  # the bottom first
 RANG = {app: i for i, app in enumerate(APPS)}
 BEDRADING = {"backoffice/settings.py", "backoffice/urls.py", "backoffice/celery.py"}
 MAX_REGELS = 500

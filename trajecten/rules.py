@@ -34,6 +34,7 @@ AANVRAAG = Toestandsmachine(
         "uwv_akkoord": {"ingediend": "goedgekeurd", "gemeente_akkoord": "goedgekeurd"},
         "uwv_afwijzen": {"ingediend": "afgewezen", "gemeente_akkoord": "afgewezen"},
         "intrekken": {"ingediend": "ingetrokken"},
+        "herroepen": {"goedgekeurd": "ingediend", "afgewezen": "ingediend"},
     },
     {
         "indienen": "indienen",
@@ -42,6 +43,7 @@ AANVRAAG = Toestandsmachine(
         "uwv_akkoord": "goedkeuren",
         "uwv_afwijzen": "afwijzen",
         "intrekken": "intrekken",
+        "herroepen": "herroepen",
     },
 )
 TRAJECT = Toestandsmachine(
@@ -51,18 +53,34 @@ TRAJECT = Toestandsmachine(
         "looptijd_verstrijken": {"actief": "looptijd_verstreken"},
         "afsluiten": {"beeindigd": "afgesloten", "looptijd_verstreken": "afgesloten"},
         "verlengen": {"actief": "actief", "looptijd_verstreken": "actief"},
+        "herroepen": {"actief": "herroepen", "beeindigd": "herroepen", "looptijd_verstreken": "herroepen"},
+        "heropenen": {"afgesloten": ("beeindigd", "looptijd_verstreken")},
+        "verlenging_herroepen": {
+            "actief": "actief",
+            "beeindigd": "beeindigd",
+            "looptijd_verstreken": "looptijd_verstreken",
+        },
+        "herstarten": {"herroepen": "actief"},
     },
     {
         "stoppen": "stoppen",
         "looptijd_verstrijken": "laten verlopen",
         "afsluiten": "afsluiten met een eindverslag",
         "verlengen": "verlengen",
+        "herroepen": "herroepen",
+        "heropenen": "heropenen",
+        "verlenging_herroepen": "een verlenging van herroepen",
+        "herstarten": "opnieuw starten",
     },
 )
 VERLENGING = Toestandsmachine(
     "verlenging",
-    {"goedkeuren": {"aangevraagd": "goedgekeurd"}, "afwijzen": {"aangevraagd": "afgewezen"}},
-    {"goedkeuren": "goedkeuren", "afwijzen": "afwijzen"},
+    {
+        "goedkeuren": {"aangevraagd": "goedgekeurd"},
+        "afwijzen": {"aangevraagd": "afgewezen"},
+        "herroepen": {"goedgekeurd": "aangevraagd", "afgewezen": "aangevraagd"},
+    },
+    {"goedkeuren": "goedkeuren", "afwijzen": "afwijzen", "herroepen": "herroepen"},
 )
 AANVRAAG_TRANSITIES = AANVRAAG.transities
 TRAJECT_TRANSITIES = TRAJECT.transities

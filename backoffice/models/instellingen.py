@@ -21,6 +21,15 @@ class Instellingen(models.Model):
     aow_leeftijd = models.PositiveSmallIntegerField("AOW-leeftijd", default=67)
     beslistermijn_gemeente_dagen = models.PositiveSmallIntegerField("beslistermijn gemeente (dagen)", default=56)
     beslistermijn_uwv_dagen = models.PositiveSmallIntegerField("beslistermijn UWV (dagen)", default=14)
+    bezwaar_beslistermijn_weken = models.PositiveSmallIntegerField(
+        "beslistermijn bezwaar (weken na ontvangst)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="Awb 7:10: zes weken (twaalf met een adviescommissie); één keer te verdagen met zes weken.",
+    )
+    bezwaar_signaal_dagen = models.PositiveSmallIntegerField(
+        "signaal 'beslistermijn bezwaar nadert' (dagen vooraf)", default=7
+    )
     vier_ogen_drempel = models.DecimalField(
         "vier-ogendrempel betaalopdracht", max_digits=12, decimal_places=2, default=Decimal("100000.00")
     )

@@ -64,6 +64,8 @@ class SignaalSoort(models.TextChoices):
     ROL_AANGEVRAAGD = "rol_aangevraagd", "Rol aangevraagd: een tweede beheerder beslist"
     ROL_TOEGEKEND = "rol_toegekend", "Rol toegekend (vier ogen)"
     BSN_VEEL_GERAADPLEEGD = "bsn_veel_geraadpleegd", "Veel verschillende BSN's geraadpleegd door één gebruiker"
+    BEZWAAR_TE_LAAT = "bezwaar_te_laat", "Beslissing op bezwaar te laat"
+    BEZWAAR_TERMIJN_NADERT = "bezwaar_termijn_nadert", "Beslistermijn bezwaar nadert"
 
 
 class SignaalObject(models.TextChoices):
@@ -75,6 +77,7 @@ class SignaalObject(models.TextChoices):
     VORDERING = "vordering", "Vordering"
     ROLTOEKENNING = "roltoekenning", "Roltoekenning"
     GEBRUIKER = "gebruiker", "Gebruiker"
+    BEZWAAR = "bezwaar", "Bezwaar"
 
 
 class Signaal(models.Model):

@@ -25,6 +25,8 @@ def test_each_job_has_its_steps_in_order():
         "signalen.modeltrouw_verlopen",
         "signalen.budget_bijna_op",
         "signalen.vordering_te_laat",
+        "signalen.bezwaar_te_laat",  # bezwaren (40)
+        "signalen.bezwaar_termijn_nadert",
         "notificaties",
         "bewaartermijn",  # last
     ]

@@ -93,6 +93,7 @@ def test_every_model_with_a_status_has_its_table():
         "BETAALOPDRACHT",
         "VORDERING",
         "BEZWAAR",
+        "BEZWAARSCHRIFT",
     } <= names
 
 

@@ -149,13 +149,19 @@ class Besluit(models.Model):
     cofinanciering_bevestigd = models.BooleanField(default=False)
     door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     op = models.DateTimeField(auto_now_add=True)
+    # Revoked after a well-founded objection (bezwaren; trajecten.services.herroepen): kept, no
+    # longer in force; the step may then be decided again.
+    herroepen_op = models.DateTimeField(null=True, blank=True)
+    herroepen_reden = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "besluiten"
         ordering = ["aanvraag", "id"]
         constraints = [
             limieten.lengte_check("besluit", "toelichting"),
-            models.UniqueConstraint(fields=["aanvraag", "stap"], name="een_besluit_per_stap"),
+            models.UniqueConstraint(
+                fields=["aanvraag", "stap"], condition=Q(herroepen_op__isnull=True), name="een_besluit_per_stap"
+            ),
             models.CheckConstraint(
                 condition=Q(besluit="akkoord") | ~Q(toelichting=""), name="besluit_afwijzing_met_reden"
             ),

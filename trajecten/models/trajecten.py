@@ -29,6 +29,7 @@ class TrajectStatus(models.TextChoices):
     BEEINDIGD = "beeindigd", "Beëindigd (stopbericht)"
     LOOPTIJD_VERSTREKEN = "looptijd_verstreken", "Looptijd verstreken"
     AFGESLOTEN = "afgesloten", "Afgesloten"
+    HERROEPEN = "herroepen", "Herroepen (na bezwaar)"
 
 
 class Traject(models.Model):

@@ -22,6 +22,7 @@ from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
 from ..selectors import pending_budget_claims, samenloop
 from ._eigen import _own_aanbieder
 from .deelnemers import _deelnemer_create, _not_anonymised
+from .herroepen import traject_herstarten
 
 
 def aanvraag_met_deelnemer_submit(
@@ -290,6 +291,9 @@ def _traject_create(*, aanvraag: Aanvraag, by, today: date) -> Traject:
     start = max(today, aanvraag.gewenste_startdatum or today)
     if Traject.objects.filter(bsn_hash=aanvraag.bsn_hash, status="actief").exists():  # also the unique index
         raise rules.samenloop_weigering(rules.samenloop_meldingen(actief_traject=True, eerdere_aanvraag=False))
+    herroepen = Traject.objects.select_for_update().filter(aanvraag=aanvraag, status="herroepen").first()
+    if herroepen is not None:  # the earlier grant was revoked after an objection (services.herroepen)
+        return traject_herstarten(by=by, traject=herroepen, startdatum=start, aanvraag=aanvraag)
     return Traject.objects.create(
         toewijzing_nummer=Toewijzingsnummer.objects.create().pk,
         aanvraag=aanvraag,

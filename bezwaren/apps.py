@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class BezwarenConfig(AppConfig):
+    name = "bezwaren"
+    verbose_name = "Bezwaren (Awb)"
+
+    def ready(self):
+        """What bezwaren adds to the core (``backoffice.registry``): the signals of objections
+        past or near their decision term (after declaraties' causes, 30)."""
+        from backoffice import registry
+
+        from . import documenten, jobs
+
+        registry.register_signaal_oorzaken(jobs.signaal_oorzaken, order=40)
+        # who may see an objection's documents: whoever may see the objection
+        if hasattr(registry, "register_document_object"):  # TODO(w6): unconditional once w4 is merged
+            registry.register_document_object("bezwaar", documenten.zichtbaar)

@@ -1,0 +1,90 @@
+"""The objection's documents through the core's document service (``backoffice.documenten``):
+the acknowledgement of receipt (Awb 6:14) when it is filed and the decision on the objection
+(outcome, reasons, what changes and the appeal clause, Awb 7:12, 8:1, 6:7) when it is decided.
+Made inside the service's transaction, once per objection."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from . import rules
+from .models import Beslisorgaan, Bezwaarschrift
+
+BEROEPSTERMIJN = timedelta(weeks=6)  # Awb 6:7
+
+
+def orgaan_naam(bezwaar: Bezwaarschrift) -> str:
+    if bezwaar.beslisorgaan == Beslisorgaan.UWV:
+        return "UWV"
+    return f"het college van burgemeester en wethouders van {bezwaar.gemeente.naam}"
+
+
+def besluit_omschrijving(bezwaar: Bezwaarschrift) -> str:
+    """The decision objected to, in Dutch, as it was when the objection was filed."""
+    return bezwaar.besluit_omschrijving
+
+
+def _deelnemer_uuid(bezwaar: Bezwaarschrift):
+    zaak = bezwaar.aanvraag or bezwaar.traject
+    return getattr(getattr(zaak, "deelnemer", None), "uuid", None)
+
+
+def _context(bezwaar: Bezwaarschrift) -> dict:
+    ontvanger = bezwaar.aanbieder
+    return {
+        "bezwaar": bezwaar,
+        "kenmerk": bezwaar.nummer,
+        "afzender": {"naam": orgaan_naam(bezwaar)[:1].upper() + orgaan_naam(bezwaar)[1:], "regels": []},
+        "ontvanger": {"naam": ontvanger.naam, "regels": []},
+        "orgaan_naam": orgaan_naam(bezwaar),
+        "besluit_omschrijving": besluit_omschrijving(bezwaar),
+    }
+
+
+def _maken(**kwargs):
+    try:
+        from backoffice.documenten import document_maken
+    except ImportError:  # TODO(w6): until helper w4's document service is merged
+        return None
+    return document_maken(**kwargs)
+
+
+def ontvangstbevestiging(bezwaar: Bezwaarschrift, *, by):
+    return _maken(
+        soort="bezwaar_ontvangst",
+        object=bezwaar,
+        template="documenten/bezwaar_ontvangst.html",
+        context=_context(bezwaar),
+        titel=f"Ontvangstbevestiging bezwaar {bezwaar.nummer}",
+        by=by,
+        deelnemer_uuid=_deelnemer_uuid(bezwaar),
+    )
+
+
+def beslissing_op_bezwaar(bezwaar: Bezwaarschrift, *, by):
+    beslist = timezone.localdate(bezwaar.beslist_op)
+    return _maken(
+        soort="beslissing_op_bezwaar",
+        object=bezwaar,
+        template="documenten/beslissing_op_bezwaar.html",
+        context={
+            **_context(bezwaar),
+            "uitkomst_tekst": rules.UITKOMST_TEKST[bezwaar.status],
+            "gevolgen_tekst": bezwaar.gevolgen.get("tekst", []) if bezwaar.gevolgen else [],
+            "beslist_door_naam": by.get_full_name() or by.get_username(),
+            "beroep_uiterlijk": beslist + BEROEPSTERMIJN,
+        },
+        titel=f"Beslissing op bezwaar {bezwaar.nummer}",
+        by=by,
+        deelnemer_uuid=_deelnemer_uuid(bezwaar),
+    )
+
+
+def zichtbaar(user, uuid) -> bool:
+    """The documents of an objection: whoever may see the objection (``register_document_object``)."""
+    from .selectors import bezwaren_voor
+
+    return bezwaren_voor(user).filter(uuid=uuid).exists()
+
+
+__all__ = ["beslissing_op_bezwaar", "ontvangstbevestiging", "orgaan_naam", "zichtbaar"]
