@@ -17,6 +17,8 @@ Each app fills it in its ``AppConfig.ready()`` (``trajecten/apps.py``, ...):
   rendered by the app's own template; ``""`` for nothing) on a page of a lower app, shown where its
   template says ``{% blokken "<plek>" obj %}`` (``{% load ips %}``): a higher app adds its actions to
   a lower app's page (the objection on a decision, ``bezwaren``) without the lower app naming it.
+- ``register_document_object(object_soort, resolver)``: who may see the documents of an object
+  (``resolver(user, uuid) -> bool``, through the app's own scoped selector; ``backoffice.documenten``).
 
 Equal orders keep the order of registration. Registering the same function at the same order again replaces it, so
 a second ``ready()`` (some test runners) adds nothing twice."""
@@ -103,3 +105,19 @@ def register_pagina_blok(plek: str, factory: Callable, *, order: int) -> None:
 def pagina_blokken(plek: str) -> list[Callable]:
     """The block makers of the place ``plek`` on a page (``{% blokken plek obj %}``), in order."""
     return [entry.value for entry in _blokken.get(plek, ())]
+
+
+_document_objecten: dict[str, Callable] = {}
+
+
+def register_document_object(object_soort: str, resolver: Callable) -> None:
+    """The documents of an ``object_soort`` (``Document.Object``: aanvraag, traject, vordering,
+    betaalopdracht, bezwaar) are visible to ``user`` when ``resolver(user, uuid)`` is true: scoped
+    like the object. Registering the same soort again replaces the resolver."""
+    _document_objecten[object_soort] = resolver
+
+
+def document_object_zichtbaar(user, object_soort: str, object_uuid) -> bool:
+    """Whether ``user`` may see the object (and so its documents); an unregistered soort: nobody."""
+    resolver = _document_objecten.get(object_soort)
+    return bool(resolver is not None and resolver(user, object_uuid))

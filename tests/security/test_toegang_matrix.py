@@ -413,7 +413,16 @@ def test_every_route_as_every_role_against_another_organisations_objects(world, 
     markers = {key: foreign[key] for key in ENTITLED}
     names = {"aanvraag": SURNAMES["aanvraag"], "traject_deelnemer": SURNAMES["traject"]}
     failures = []
-    checked = {"owner": 0, "object": 0, "list": 0, "reference": 0, "public": 0, "requests": 0, "refused": 0, "entitled": 0}
+    checked = {
+        "owner": 0,
+        "object": 0,
+        "list": 0,
+        "reference": 0,
+        "public": 0,
+        "requests": 0,
+        "refused": 0,
+        "entitled": 0,
+    }
     patterns = url_patterns()
 
     for name, (route, pattern) in sorted(patterns.items()):

@@ -17,6 +17,7 @@ from financiering import selectors as fin_selectors
 from financiering import services as fin_services
 from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbegeleider
 
+from .. import documenten as aanvraag_documenten
 from .. import permissions, rules
 from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
 from ..selectors import pending_budget_claims, samenloop
@@ -275,7 +276,7 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
         aanvraag.beslis_deadline = None
     record(aanvraag, by=by, reason=BESLUIT_REDEN[action])
     aanvraag.save()
-    Besluit.objects.create(
+    vastgelegd = Besluit.objects.create(
         aanvraag=aanvraag,
         stap=stap,
         besluit=besluit,
@@ -283,6 +284,7 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
         cofinanciering_bevestigd=action == "gemeente_akkoord" and aanvraag.regeling.cofinanciering_aandeel > 0,
         door=by,
     )
+    aanvraag_documenten.besluit_vastleggen(besluit=vastgelegd, by=by)
     return aanvraag, traject
 
 
