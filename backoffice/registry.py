@@ -16,7 +16,7 @@ Each app fills it in its ``AppConfig.ready()`` (``trajecten/apps.py``, ...):
 - ``register_pagina_blok(plek, factory, order=)``: a block ``factory(request, obj) -> str`` (HTML,
   rendered by the app's own template; ``""`` for nothing) on a page of a lower app, shown where its
   template says ``{% blokken "<plek>" obj %}`` (``{% load ips %}``): a higher app adds its actions to
-  a lower app's page (the objection on a decision, ``bezwaren``) without the lower app naming it.
+  a lower app's page (the objection on a decision, ``bezwaren``) without the lower app naming it;
 - ``register_document_object(object_soort, resolver)``: who may see the documents of an object
   (``resolver(user, uuid) -> bool``, through the app's own scoped selector; ``backoffice.documenten``).
 

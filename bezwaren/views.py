@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
-from backoffice.forms import add_rule_error
+from backoffice.forms import add_rule_error, rule_message
 from declaraties.views.base import confirm_page, confirmed
 
 from . import permissions, rules, selectors, services, weergave
@@ -85,7 +85,7 @@ def _context(request, bezwaar, *, form=None, verdagen_form=None) -> dict:
         "besluit": weergave.besluit_van(bezwaar),
         "verlopen": weergave.beslistermijn_verlopen(bezwaar, today),
         "uitkomst": rules.UITKOMST_TEKST.get(bezwaar.status, ""),
-        "gevolgen": weergave.gevolgen_rijen(bezwaar),
+        "gevolgen": weergave.gevolgen_tekst(bezwaar),
         "form": form or (BeslissenForm() if mag_beslissen else None),
         "verdagen_form": verdagen_form or (VerdagenForm() if mag_verdagen else None),
         "mag_intrekken": permissions.can_intrekken(user, bezwaar)[0],
@@ -195,6 +195,6 @@ def bezwaar_intrekken(request, uuid):
         "bezwaar": bezwaar,
         "besluit": weergave.besluit_van(bezwaar),
         "form": form,
-        "mag": permissions.can_intrekken(request.user, bezwaar),
+        "weigering": rule_message(w) if (w := permissions.intrekken_weigering(request.user, bezwaar)) else "",
     }
     return render(request, "bezwaren/bezwaar_intrekken.html", context, status=status)

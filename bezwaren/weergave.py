@@ -41,20 +41,18 @@ def besluit_url(soort: str, obj) -> str:
     return reverse("web-traject", kwargs={"uuid": obj.uuid})
 
 
-def besluit_titel(soort: str, obj) -> str:
-    """The contested decision in a few words, never with the participant's name (UWV may read it
-    on the gemeente route, docs/privacy.md)."""
+def besluit_titel(soort: str, obj, *, met_status: bool = True) -> str:
+    """The decided object in a few words (with its state now), never with the participant's name
+    (UWV may read it on the gemeente route, docs/privacy.md)."""
+    status = f" ({obj.get_status_display().lower()})" if met_status and soort != "vaststelling" else ""
     if soort == "aanvraag":
-        return f"Aanvraag {obj.perceel.naam} van {obj.aanbieder.naam} ({obj.get_status_display().lower()})"
+        return f"Aanvraag {obj.perceel.naam} van {obj.aanbieder.naam}{status}"
     if soort == "verlenging":
-        return (
-            f"Verlenging met {obj.maanden} maanden van traject {obj.traject.toewijzing_nummer} "
-            f"({obj.get_status_display().lower()})"
-        )
+        return f"Verlenging met {obj.maanden} maanden van traject {obj.traject.toewijzing_nummer}{status}"
     if soort == "prestatie":
         return (
             f"Declaratieregel {obj.product_referentie} ({obj.product_code}, traject {obj.toewijzing_nummer}, "
-            f"{euro(obj.ingediend_bedrag)}): {obj.get_status_display().lower()}"
+            f"{euro(obj.ingediend_bedrag)}){status}"
         )
     return f"Vaststelling (eindafrekening) van traject {obj.toewijzing_nummer}"
 
@@ -63,7 +61,10 @@ def besluit_van(bezwaar: Bezwaarschrift) -> dict:
     obj = object_van(bezwaar)
     return {
         "soort": bezwaar.get_besluit_soort_display(),
-        "titel": besluit_titel(bezwaar.besluit_soort, obj),
+        # the decision as it was when the objection was filed; the object as it is now
+        "omschrijving": bezwaar.besluit_omschrijving,
+        "titel": besluit_titel(bezwaar.besluit_soort, obj, met_status=False),
+        "nu": besluit_titel(bezwaar.besluit_soort, obj),
         "url": besluit_url(bezwaar.besluit_soort, obj),
         "datum": bezwaar.datum_besluit,
     }
@@ -81,25 +82,31 @@ def beslistermijn_verlopen(bezwaar: Bezwaarschrift, today=None) -> bool:
 
 
 def _gegrond(bezwaar: Bezwaarschrift) -> list[str]:
-    """What revoking the contested decision undoes, in words (the services of the owning apps do it)."""
+    """What revoking the contested decision undoes, in words: what the revocation services of the
+    owning apps (``trajecten.services.herroepen``, ``declaraties.services.herroepen``) will do."""
     obj = object_van(bezwaar)
     soort = bezwaar.besluit_soort
     if soort == "aanvraag":
         if obj.status == "afgewezen":
             return [
-                "De afwijzing van de aanvraag wordt herroepen.",
-                "De aanvraag ligt daarna weer ter beoordeling: er volgt een nieuw besluit op de aanvraag.",
+                "De afwijzing van de aanvraag wordt herroepen; er beweegt geen geld.",
+                "De aanvraag ligt daarna weer ter beoordeling met een nieuwe beslistermijn: er volgt een nieuw "
+                "besluit op de aanvraag.",
             ]
         traject = bezwaar.traject or besluiten.feiten(soort, obj).traject
-        regels = [
-            "De toekenning van de aanvraag wordt herroepen.",
-            f"Traject {traject.toewijzing_nummer} vervalt; het gereserveerde bedrag komt vrij op het budget "
-            f"({euro(obj.bedrag)} bij de toekenning)."
-            if traject
-            else f"Het gereserveerde bedrag komt vrij op het budget ({euro(obj.bedrag)} bij de toekenning).",
-        ]
-        if traject is not None and traject.betaald:
-            regels.append(f"Al betaald ({euro(traject.betaald)}) wordt teruggevorderd; dat loopt buiten het loket.")
+        regels = ["De toekenning van de aanvraag wordt herroepen."]
+        if traject is not None:
+            vrij = max(traject.maximaal_bedrag - traject.betaald, 0) if obj.budget_id else 0
+            regels.append(
+                f"Traject {traject.toewijzing_nummer} wordt herroepen; de declaratieregels die nog niet betaald "
+                "zijn, worden afgewezen (retourcode IPS05)."
+            )
+            if vrij:
+                regels.append(f"De reservering van {euro(vrij)} op het budget van de gemeente valt vrij.")
+            if traject.betaald:
+                regels.append(
+                    f"Al betaald en terug te vorderen: {euro(traject.betaald)} (de terugvordering loopt buiten het loket)."
+                )
         regels.append("De aanvraag ligt daarna weer ter beoordeling: er volgt een nieuw besluit op de aanvraag.")
         return regels
     if soort == "verlenging":
@@ -110,25 +117,20 @@ def _gegrond(bezwaar: Bezwaarschrift) -> list[str]:
             ]
         return [
             f"De verlenging met {obj.maanden} maanden wordt herroepen: de einddatum van traject "
-            f"{obj.traject.toewijzing_nummer} gaat terug en {euro(obj.bedrag)} komt vrij op het budget.",
+            f"{obj.traject.toewijzing_nummer} gaat terug en de extra reservering ({euro(obj.bedrag)}) valt vrij.",
             "Het verzoek om verlenging ligt daarna weer ter beoordeling: er volgt een nieuw besluit.",
         ]
     if soort == "prestatie":
-        regels = [
+        return [
             f"De beoordeling van declaratieregel {obj.product_referentie} ({obj.get_status_display().lower()}) "
             "wordt herroepen.",
             "De regel gaat terug naar beoordeling bij UWV: er volgt een nieuw besluit op de regel.",
         ]
-        if obj.betaald_op:
-            regels.append(
-                f"Al betaald ({euro(obj.toegekend_bedrag)}) wordt teruggevorderd; dat loopt buiten het loket."
-            )
-        return regels
     return [
-        f"De vaststelling van traject {obj.toewijzing_nummer} wordt herroepen: het traject is niet meer afgesloten.",
-        "Wat bij de vaststelling op het budget vrijviel, wordt weer gereserveerd; de regels die bij de vaststelling "
-        "zijn afgewezen gaan terug naar beoordeling.",
-        "Daarna volgt een nieuwe vaststelling.",
+        f"De vaststelling van traject {obj.toewijzing_nummer} wordt herroepen: het traject is niet meer afgesloten "
+        "en het eindverslag vervalt.",
+        "Wat bij de vaststelling op het budget vrijviel, wordt opnieuw gereserveerd.",
+        "Een nieuw eindverslag van de aanbieder leidt tot een nieuwe vaststelling.",
     ]
 
 
@@ -146,24 +148,8 @@ def gevolg(bezwaar: Bezwaarschrift, uitkomst: str) -> list[str]:
     return regels
 
 
-GEVOLG_LABELS = {
-    "vrijgevallen": "Vrijgevallen op het budget",
-    "gereserveerd": "Opnieuw gereserveerd op het budget",
-    "regels_afgewezen": "Regels afgewezen",
-    "regels_terug": "Regels terug naar beoordeling",
-    "traject": "Traject",
-    "status": "Status daarna",
-}
-
-
-def gevolgen_rijen(bezwaar: Bezwaarschrift) -> list[tuple[str, str]]:
-    """What a gegrond decision changed (``Bezwaarschrift.gevolgen``), as label and value."""
-    rijen = []
-    for key, value in (bezwaar.gevolgen or {}).items():
-        label = GEVOLG_LABELS.get(key, key.replace("_", " ").capitalize())
-        if isinstance(value, bool):
-            value = "ja" if value else "nee"
-        rijen.append((label, str(value)))
-    if bezwaar.terug_te_vorderen:
-        rijen.append(("Terug te vorderen (al betaald, buiten het loket)", euro(bezwaar.terug_te_vorderen)))
-    return rijen
+def gevolgen_tekst(bezwaar: Bezwaarschrift) -> list[str]:
+    """What a gegrond decision changed, in the revocation service's own sentences
+    (``Bezwaarschrift.gevolgen["tekst"]``)."""
+    tekst = (bezwaar.gevolgen or {}).get("tekst") or []
+    return [str(t) for t in tekst] if isinstance(tekst, list) else [str(tekst)]

@@ -12,6 +12,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from backoffice import roles
 from bezwaren.models import Bezwaarschrift
 from tests.declaraties.geld_helpers import moment
 from tests.factories import EindverslagFactory, PrestatieFactory, TrajectFactory, VerlengingFactory
@@ -175,7 +176,7 @@ def _beslis(client, bezwaar, uitkomst="gegrond", toelichting="De gemeente had no
 def test_the_gemeente_lists_and_decides_gegrond_and_the_application_is_back(world):
     bezwaar = _bezwaar(world)
     # a colleague decides: who refused the application does not decide on the objection (Awb 7:5)
-    collega = world.f.make_user("gemeente", gemeenten=[world.amsterdam], username="gemeente-amsterdam-2")
+    collega = world.f.make_user(roles.GEMEENTE, gemeenten=[world.amsterdam], username="gemeente-amsterdam-2")
     gemeente = _client(collega)
 
     listing = _text(gemeente.get("/bezwaren/"))
@@ -190,7 +191,7 @@ def test_the_gemeente_lists_and_decides_gegrond_and_the_application_is_back(worl
 
     confirm = _text(_beslis(gemeente, bezwaar, bevestigd=False))
     assert f"Bevestig uw besluit op bezwaar {bezwaar.nummer}" in confirm
-    assert "De afwijzing van de aanvraag wordt herroepen." in confirm
+    assert "De afwijzing van de aanvraag wordt herroepen; er beweegt geen geld." in confirm
     assert "er volgt een nieuw besluit op de aanvraag" in confirm
     bezwaar.refresh_from_db()
     assert bezwaar.status == "ingediend"
@@ -222,7 +223,7 @@ def test_who_took_the_decision_sees_why_a_colleague_decides(world):
 
 def test_ongegrond_keeps_the_decision(world):
     bezwaar = _bezwaar(world)
-    collega = world.f.make_user("gemeente", gemeenten=[world.amsterdam], username="gemeente-amsterdam-2")
+    collega = world.f.make_user(roles.GEMEENTE, gemeenten=[world.amsterdam], username="gemeente-amsterdam-2")
     confirm = _text(_beslis(_client(collega), bezwaar, uitkomst="ongegrond", bevestigd=False))
     assert "blijft staan" in confirm and "herroepen" not in confirm
     assert _beslis(_client(collega), bezwaar, uitkomst="ongegrond").status_code == 302
@@ -259,7 +260,7 @@ def test_the_werkbak_shows_open_and_overdue_objections_to_the_body(world, clock)
     assert bezwaar.nummer in over
     listing = _text(_client(world.gem_amsterdam).get("/bezwaren/"))
     assert "termijn verlopen" in listing
-    assert "Bezwaren om te beslissen" not in _text(_client(world.uwv).get("/"))  # a gemeente decision
+    assert bezwaar.nummer not in _text(_client(world.uwv).get("/"))  # the gemeente's decision, not UWV's
 
 
 def test_the_menu_and_the_empty_lists(world):

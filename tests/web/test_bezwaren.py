@@ -56,14 +56,19 @@ def test_provider_objects_the_gemeente_decides_gegrond_and_the_application_is_ba
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bezwaar {bezwaar.nummer}")
     expect(page.get_by_text(f"Uw bezwaar {bezwaar.nummer} is ingediend")).to_be_visible()
     expect(page.locator(".kop-status .status")).to_have_text("Ingediend")
-    expect(page.get_by_role("link", name=re.compile("Aanvraag .* \\(afgewezen\\)"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Aanvraag .* van GGZ Noord$"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Het besluit van \d\d-\d\d-\d{4} op de aanvraag \(afgewezen\)"))
+    ).to_be_visible()
     documenten = page.locator("section.documenten")
     expect(documenten).to_contain_text("Ontvangstbevestiging")
     assert_accessible(page)
     screenshot(page, "bezwaar-ingediend")
 
     gemeente = page_as("gemeente-amsterdam-2")
-    werkbak = gemeente.locator("section", has=gemeente.get_by_role("heading", name=re.compile("Bezwaren om te beslissen")))
+    werkbak = gemeente.locator(
+        "section", has=gemeente.get_by_role("heading", name=re.compile("Bezwaren om te beslissen"))
+    )
     expect(werkbak).to_contain_text(bezwaar.nummer)
     gemeente.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Bezwaren").click()
     expect(gemeente.get_by_role("heading", level=1)).to_have_text("Bezwaren")
@@ -78,18 +83,18 @@ def test_provider_objects_the_gemeente_decides_gegrond_and_the_application_is_ba
     gemeente.get_by_role("button", name="Verder naar bevestigen").click()
 
     expect(gemeente.get_by_role("heading", level=1)).to_have_text(f"Bevestig uw besluit op bezwaar {bezwaar.nummer}")
-    expect(gemeente.get_by_text("De afwijzing van de aanvraag wordt herroepen.")).to_be_visible()
+    expect(gemeente.get_by_text("De afwijzing van de aanvraag wordt herroepen; er beweegt geen geld.")).to_be_visible()
     assert_accessible(gemeente)
     screenshot(gemeente, "bezwaar-bevestigen")
     gemeente.get_by_role("button", name="Ja, leg het besluit op bezwaar vast").click()
 
     expect(gemeente.get_by_role("heading", name="Besluit op bezwaar: gegrond")).to_be_visible()
     expect(gemeente.locator(".kop-status .status")).to_have_text("Gegrond")
-    expect(gemeente.locator("section.documenten")).to_contain_text("Besluit op bezwaar")
+    expect(gemeente.locator("section.documenten")).to_contain_text(f"Beslissing op bezwaar {bezwaar.nummer}")
     assert_accessible(gemeente)
     screenshot(gemeente, "bezwaar-gegrond")
     assert Aanvraag.objects.get(pk=aanvraag.pk).status == "ingediend"
 
-    gemeente.get_by_role("link", name=re.compile("naar aanvraag")).click()
+    gemeente.get_by_role("link", name=re.compile("^Naar aanvraag")).click()
     expect(gemeente.get_by_role("heading", name="Beschikking geven")).to_be_visible()
     assert_accessible(gemeente)
