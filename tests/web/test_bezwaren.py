@@ -95,6 +95,6 @@ def test_provider_objects_the_gemeente_decides_gegrond_and_the_application_is_ba
     screenshot(gemeente, "bezwaar-gegrond")
     assert Aanvraag.objects.get(pk=aanvraag.pk).status == "ingediend"
 
-    gemeente.get_by_role("link", name=re.compile("^Naar aanvraag")).click()
+    gemeente.get_by_role("link", name=re.compile("^Naar het nieuwe besluit: Aanvraag")).click()
     expect(gemeente.get_by_role("heading", name="Beschikking geven")).to_be_visible()
     assert_accessible(gemeente)
