@@ -4,6 +4,8 @@ document; a ``gegrond`` decision revokes the decision with all its effects throu
 app's revocation service (``trajecten.services.herroepen``, ``declaraties.services.herroepen``)
 in the same transaction."""
 
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,7 +26,7 @@ def _vergrendeld(besluit_soort: str, object):
     model = besluiten.MODELLEN.get(besluit_soort)
     if model is None or object is None:
         return None
-    return model.objects.select_for_update().filter(pk=object.pk).first()
+    return model.objects.select_for_update(of=("self",)).filter(pk=object.pk).first()
 
 
 @transaction.atomic
@@ -35,10 +37,9 @@ def bezwaar_indienen(
     ``Prestatie`` or, for ``vaststelling``, the ``Traject``), with its reasons (Awb 6:5), within
     six weeks of the decision or later with a reason for the delay (Awb 6:11). Makes the
     acknowledgement of receipt (Awb 6:14)."""
+    object = _vergrendeld(besluit_soort, object)  # read fresh: the state the decision is in now
     weigeren(permissions.indienen_weigering(by, besluit_soort, object))
-    object = _vergrendeld(besluit_soort, object)
     feiten = besluiten.feiten(besluit_soort, object)
-    weigeren(permissions.indienen_weigering(by, besluit_soort, object, feiten))
     if toelichting_ontbreekt(gronden):
         raise BusinessRuleError(
             code="gronden-verplicht",
@@ -140,7 +141,7 @@ def bezwaar_beslissen(*, by, bezwaar: Bezwaarschrift, uitkomst: str, toelichting
     if uitkomst == "gegrond":
         gevolgen = _herroepen(by=by, bezwaar=bezwaar)
         bezwaar.gevolgen = gevolgen
-        bezwaar.terug_te_vorderen = gevolgen.get("terug_te_vorderen", "0.00")
+        bezwaar.terug_te_vorderen = Decimal(gevolgen.get("terug_te_vorderen", "0.00"))
     bezwaar.beslissing_toelichting = toelichting.strip()
     bezwaar.beslist_door = by
     bezwaar.beslist_op = timezone.now()

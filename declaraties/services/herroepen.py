@@ -91,7 +91,9 @@ def prestatie_herroepen(*, by, prestatie: Prestatie, reden: str) -> dict:
     UWV beoordelaar (``prestaties_beoordelen``). An accepted line leaves ``gedeclareerd``; a line of
     a settled trajectory is committed again (a waiting line stays committed at settlement). A paid
     line is refused (``herroepen-regel-betaald``); one in an unpaid order waits for the payment."""
-    prestatie = Prestatie.objects.select_for_update().select_related("traject__aanvraag").get(pk=prestatie.pk)
+    prestatie = (
+        Prestatie.objects.select_for_update(of=("self",)).select_related("traject__aanvraag").get(pk=prestatie.pk)
+    )
     if prestatie.betaald_op is not None:
         raise BusinessRuleError(
             code="herroepen-regel-betaald",
