@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import registry, verwerkingslog
+from .errors import BusinessRuleError
 from .models import Document, DocumentObject, DocumentSoort
 
 logger = logging.getLogger(__name__)
@@ -171,9 +172,17 @@ def document_voor(user, document_uuid) -> Document | None:
 
 def pdf_van(document: Document) -> bytes:
     """The stored PDF bytes, unchanged; a document not rendered yet is rendered now (idempotent).
-    Reading a document about a participant is a processing of their data (the processing log)."""
+    Reading a document about a participant is a processing of their data (the processing log).
+    A document whose content the retention job removed: ``document-verwijderd`` (410)."""
+    if document.inhoud_verwijderd_op is not None:
+        raise BusinessRuleError(
+            code="document-verwijderd",
+            message=f"De inhoud van dit document is op {document.inhoud_verwijderd_op:%d-%m-%Y} verwijderd: "
+            "de bewaartermijn van de deelnemer is verstreken. De SHA-256 en de gegevens blijven bewaard.",
+            status=410,
+        )
     pdf = Document.objects.filter(pk=document.pk).values_list("pdf", flat=True).first()
-    if pdf is None and document.inhoud_verwijderd_op is None:
+    if pdf is None:
         pdf = renderen(document.pk).pdf
     if document.deelnemer_uuid:
         verwerkingslog.noteer_referentie(document.deelnemer_uuid)

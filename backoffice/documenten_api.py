@@ -67,7 +67,13 @@ class DocumentList(ListView):
 class DocumentInhoud(BaseView):
     """The PDF, exactly as it was stored when the decision was taken (``X-Sha256``: its hash)."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 404: None})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            404: None,
+            410: OpenApiResponse(description="document-verwijderd: de inhoud is verwijderd (bewaartermijn)"),
+        }
+    )
     def get(self, request, uuid):
         document = documenten.document_voor(request.user, uuid)
         if document is None:

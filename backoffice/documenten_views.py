@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from . import documenten
+from .errors import BusinessRuleError
 from .models import Document
 
 
@@ -21,7 +22,11 @@ def document_inhoud(request, uuid):
     document = documenten.document_voor(request.user, uuid)
     if document is None:
         raise Http404
-    return _pdf_response(document, documenten.pdf_van(document))
+    try:
+        pdf = documenten.pdf_van(document)
+    except BusinessRuleError as exc:  # the content was removed (retention)
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    return _pdf_response(document, pdf)
 
 
 web_urlpatterns = [

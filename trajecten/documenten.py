@@ -162,3 +162,134 @@ def besluit_vastleggen(*, besluit: Besluit, by=None) -> Document:
         sleutel=str(besluit.uuid),
         deelnemer_uuid=aanvraag.deelnemer.uuid,
     )
+
+
+# --- trajectories: extension, stop notice, end report ---------------------------------------------
+
+
+def _traject(traject_or_pk) -> Traject:
+    pk = getattr(traject_or_pk, "pk", traject_or_pk)
+    return Traject.objects.select_related(
+        "aanvraag__regeling", "perceel", "regeling", "gemeente", "aanbieder", "uitvoerder", "deelnemer"
+    ).get(pk=pk)
+
+
+def _traject_context(traject: Traject) -> dict:
+    return {
+        "traject": traject,
+        "aanvraag": traject.aanvraag,
+        "kenmerk": kenmerk_traject(traject),
+        "deelnemer_naam": deelnemer_naam(traject),
+        "maximaal_bedrag": traject.maximaal_bedrag,
+        # the provider's free text may name the person: not in a document UWV reads on the gemeente route
+        "vrije_tekst_tonen": traject.route != "gemeente",
+    }
+
+
+def verlenging_vastleggen(*, verlenging, by=None) -> Document:
+    """The decision on an extension request (approved or refused: months, new end date, reasons),
+    by the funder of the route, with the objection clause."""
+    traject = _traject(verlenging.traject_id)
+    stap = "gemeente" if traject.route == "gemeente" else "uwv"
+    orgaan = gemeente_orgaan(traject.gemeente) if stap == "gemeente" else UWV_NAAM
+    goedgekeurd = verlenging.status == "goedgekeurd"
+    titel = "Besluit op verlenging: " + ("goedgekeurd" if goedgekeurd else "afgewezen")
+    context = {
+        **_traject_context(traject),
+        "verlenging": verlenging,
+        "goedgekeurd": goedgekeurd,
+        "door": verlenging.besluit_door,
+        "orgaan_naam": orgaan,
+        "afzender": afzender(stap, traject.gemeente),
+        "ontvanger": ontvanger(traject.aanbieder),
+        **bezwaar(orgaan),
+    }
+    return document_maken(
+        soort=Document.Soort.VERLENGING_BESLUIT,
+        object=traject,
+        template="trajecten/documenten/verlenging_besluit.html",
+        context=context,
+        titel=titel,
+        by=by,
+        sleutel=str(verlenging.uuid),
+        deelnemer_uuid=traject.deelnemer.uuid,
+    )
+
+
+def stopbericht_vastleggen(*, stopbericht, by=None) -> list[Document]:
+    """The stop notice: part 1 from the provider to the funder (the gemeente on its route, UWV on
+    the UWV route); on the gemeente route also part 2, the gemeente passing it on to UWV (the
+    loket sends it at once, domain.md 4)."""
+    traject = _traject(stopbericht.traject_id)
+    gemeente_route = traject.route == "gemeente"
+    basis = {**_traject_context(traject), "stopbericht": stopbericht, "door": stopbericht.door}
+    aan_funder = (
+        {"naam": f"Gemeente {traject.gemeente.naam}", "regels": []}
+        if gemeente_route
+        else {"naam": UWV_NAAM, "regels": UWV_REGELS}
+    )
+    gemaakt = [
+        document_maken(
+            soort=Document.Soort.STOPBERICHT_DEEL1,
+            object=traject,
+            template="trajecten/documenten/stopbericht_deel1.html",
+            context={
+                **basis,
+                "afzender": {"naam": traject.aanbieder.naam, "regels": []},
+                "ontvanger": aan_funder,
+                "orgaan_naam": traject.aanbieder.naam,
+            },
+            titel="Stopbericht deel 1: voortijdige beëindiging IPS-traject",
+            by=by,
+            sleutel=str(stopbericht.uuid),
+            deelnemer_uuid=traject.deelnemer.uuid,
+        )
+    ]
+    if gemeente_route:
+        gemaakt.append(
+            document_maken(
+                soort=Document.Soort.STOPBERICHT_DEEL2,
+                object=traject,
+                template="trajecten/documenten/stopbericht_deel2.html",
+                context={
+                    **basis,
+                    "afzender": afzender("gemeente", traject.gemeente),
+                    "ontvanger": {"naam": UWV_NAAM, "regels": UWV_REGELS},
+                    "orgaan_naam": gemeente_orgaan(traject.gemeente),
+                },
+                titel="Stopbericht deel 2: de gemeente meldt de beëindiging aan UWV",
+                by=by,
+                sleutel=str(stopbericht.uuid),
+                deelnemer_uuid=traject.deelnemer.uuid,
+            )
+        )
+    return gemaakt
+
+
+def eindverslag_vastleggen(*, verslag, by=None) -> Document:
+    """The end report (beëindigingsverslag) from the provider to the funder of the route."""
+    traject = _traject(verslag.traject_id)
+    aan_funder = (
+        {"naam": f"Gemeente {traject.gemeente.naam}", "regels": []}
+        if traject.route == "gemeente"
+        else {"naam": UWV_NAAM, "regels": UWV_REGELS}
+    )
+    context = {
+        **_traject_context(traject),
+        "verslag": verslag,
+        "door": verslag.door,
+        "afzender": {"naam": traject.aanbieder.naam, "regels": []},
+        "ontvanger": aan_funder,
+        "orgaan_naam": traject.aanbieder.naam,
+        "plaatsingen": list(traject.plaatsingen.order_by("startdatum", "id")),
+    }
+    return document_maken(
+        soort=Document.Soort.EINDVERSLAG,
+        object=traject,
+        template="trajecten/documenten/eindverslag.html",
+        context=context,
+        titel="Beëindigingsverslag IPS-traject",
+        by=by,
+        sleutel=str(verslag.uuid),
+        deelnemer_uuid=traject.deelnemer.uuid,
+    )

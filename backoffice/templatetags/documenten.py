@@ -7,8 +7,9 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -63,8 +64,8 @@ def ondertekening_tekst(context) -> str:
         if not orgaan:
             afzender = context.get("afzender") or {}
             orgaan = afzender.get("naam", "") if isinstance(afzender, dict) else ""
-        tekst = "\n".join(regel for regel in (_volledige_naam(door), orgaan) if regel)
-    return linebreaks(tekst).removeprefix("<p>").removesuffix("</p>") if tekst else ""
+        tekst = "\n".join(regel for regel in (orgaan[:1].upper() + orgaan[1:], _volledige_naam(door)) if regel)
+    return mark_safe(linebreaksbr(tekst, autoescape=True)) if tekst else ""
 
 
 @register.inclusion_tag("backoffice/_documenten.html", takes_context=True)

@@ -52,6 +52,7 @@ def test_a_refusal_by_uwv_makes_one_document_with_reasons_and_objection_clause(w
     assert "binnen zes weken" in tekst and "artikel 6:7" in tekst
     assert "13-04-2026" in tekst  # the last day for an objection: six weeks after 02-03-2026
     assert "€ 8.000,00" in tekst
+    assert "Namens UWV: uwv" in tekst  # the signing line
     assert aanvraag.deelnemer.achternaam in tekst  # UWV route: named
     assert aanvraag.deelnemer.geboortedatum.strftime("%d-%m-%Y") not in tekst
 
@@ -71,7 +72,7 @@ def test_the_gemeente_beschikking_states_amounts_dates_and_no_person(
     assert "Startdatum 02-03-2026" in tekst
     assert "Geplande einddatum" in tekst
     assert "Gemeente Amsterdam" in tekst
-    assert "het college van burgemeester en wethouders van Amsterdam" in tekst
+    assert "Namens het college van burgemeester en wethouders van Amsterdam, krachtens mandaat" in tekst
     assert "artikel 6:7" in tekst
     deelnemer = aanvraag.deelnemer
     assert deelnemer.achternaam not in tekst  # gemeente route: only the numbers
@@ -87,3 +88,110 @@ def test_made_once_a_second_call_returns_the_same_document(world):
     assert td.besluit_vastleggen(besluit=besluit, by=world.uwv).pk == eerste.pk
     assert Document.objects.filter(object_uuid=aanvraag.uuid).count() == 1
     assert eerste.soort == "uwv_besluit"
+
+
+def _docs(obj) -> dict[str, Document]:
+    return {d.soort: d for d in Document.objects.filter(object_uuid=obj.uuid)}
+
+
+def test_an_approved_extension_states_months_the_new_end_and_the_clause(world):
+    from tests.factories import VerlengingFactory
+
+    verlenging = VerlengingFactory(goedgekeurd=True)
+    traject = verlenging.traject
+    traject.refresh_from_db()
+    document = _docs(traject)["verlenging_besluit"]
+    assert document.sleutel == str(verlenging.uuid)
+    tekst = _tekst(document)
+    assert "Besluit op verlenging: goedgekeurd" in tekst
+    assert "6 maanden" in tekst
+    assert f"Nieuwe geplande einddatum {traject.einddatum_gepland:%d-%m-%Y}" in tekst
+    assert "Werkt sinds kort, begeleiding nodig." in tekst  # the reason asked
+    assert "artikel 6:7" in tekst
+
+
+def test_a_refused_extension_gives_the_reasons(world):
+    from tests.factories import VerlengingFactory
+
+    verlenging = VerlengingFactory(afgewezen=True)
+    tekst = _tekst(_docs(verlenging.traject)["verlenging_besluit"])
+    assert "Besluit op verlenging: afgewezen" in tekst
+    assert "Waarom wij de verlenging afwijzen Niet nodig." in tekst
+    assert "artikel 6:7" in tekst
+
+
+def test_a_stop_on_the_gemeente_route_makes_both_parts_without_the_person(world):
+    from tests.factories import StopberichtFactory, TrajectFactory
+
+    traject = TrajectFactory(route="gemeente")
+    StopberichtFactory(traject=traject, reden="anders", toelichting="Mevrouw Jansen verhuist naar Spanje.")
+    docs = _docs(traject)
+    assert {"stopbericht_deel1", "stopbericht_deel2"} <= set(docs)
+    deel1, deel2 = _tekst(docs["stopbericht_deel1"]), _tekst(docs["stopbericht_deel2"])
+    assert "Stopbericht deel 1" in deel1 and f"Einddatum {date.today():%d-%m-%Y}" in deel1
+    assert "Stopbericht deel 2" in deel2 and "meldt UWV" in deel2
+    for tekst in (deel1, deel2):
+        assert str(traject.toewijzing_nummer) in tekst
+        assert traject.deelnemer.achternaam not in tekst
+        assert "Spanje" not in tekst  # the provider's free text stays out of what UWV reads
+
+
+def test_a_stop_on_the_uwv_route_is_part_1_to_uwv(world):
+    from tests.factories import StopberichtFactory
+
+    stop = StopberichtFactory()
+    docs = _docs(stop.traject)
+    assert "stopbericht_deel1" in docs and "stopbericht_deel2" not in docs  # part 2 is the gemeente's
+    tekst = _tekst(docs["stopbericht_deel1"])
+    assert "UWV" in tekst and "Deelnemer gestopt" in tekst
+
+
+def test_the_end_report_and_the_final_settlement(world):
+    from tests.factories import EindverslagFactory, TrajectFactory, start_regel
+
+    traject = TrajectFactory(route="gemeente")
+    start_regel(traject, "REF-1")
+    verslag = EindverslagFactory(traject=traject)
+    docs = _docs(traject)
+    assert {"eindverslag", "vaststellingsbeschikking"} <= set(docs)
+    eind = _tekst(docs["eindverslag"])
+    assert "Beëindigingsverslag" in eind and "Uitkomst Werk" in eind and "120" in eind
+    traject.refresh_from_db()
+    vast = _tekst(docs["vaststellingsbeschikking"])
+    assert "Vaststellingsbeschikking" in vast
+    assert f"Maximaal bedrag (trajectprijs) {_euro(traject.maximaal_bedrag)}" in vast
+    assert f"Goedgekeurd (netto) {_euro(traject.gedeclareerd)}" in vast
+    assert "Vrijgevallen in het budget van Amsterdam" in vast and _euro(verslag.vrijgevallen_bedrag) in vast
+    assert "artikel 6:7" in vast
+    assert traject.deelnemer.achternaam not in vast + eind
+
+
+def _euro(bedrag) -> str:
+    from backoffice.templatetags.documenten import euro
+
+    return euro(bedrag).replace("\u00a0", " ")
+
+
+def test_retention_blanks_the_content_and_keeps_the_hash(world):
+    from trajecten.services.anonimiseren import deelnemers_anonymise
+
+    aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    ander = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    document = documenten.renderen(Document.objects.get(object_uuid=aanvraag.uuid))
+    sha = document.sha256
+    deelnemers_anonymise(ids=[aanvraag.deelnemer_id], by_job="test", datum=DAG)
+
+    document.refresh_from_db()
+    assert (document.html, document.pdf, document.sha256) == ("", None, sha)
+    assert document.inhoud_verwijderd_op == DAG
+    assert Document.objects.get(object_uuid=ander.uuid).html != ""  # another person's stays
+    client = world.client(world.ggz_noord)
+    [item] = client.get(f"/api/v1/documenten?object={aanvraag.uuid}").json()["results"]
+    assert item["sha256"] == sha
+    response = client.get(f"/api/v1/documenten/{document.uuid}/inhoud")
+    assert response.status_code == 410
+    assert response.json()["code"] == "document-verwijderd"
+    # the nightly step does not bring it back
+    assert documenten.documenten_renderen()["documenten_gerenderd"] == 1  # only the other one
+    document.refresh_from_db()
+    assert document.pdf is None
