@@ -6,6 +6,7 @@ menu; refusals as Dutch messages, another organisation's objection a 404, a miss
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -14,9 +15,10 @@ from django.test import Client
 
 from backoffice import roles
 from bezwaren.models import Bezwaarschrift
+from financiering.models import Budget
 from tests.declaraties.geld_helpers import moment
 from tests.factories import EindverslagFactory, PrestatieFactory, TrajectFactory, VerlengingFactory
-from tests.trajecten.helpers import filed_aanvraag
+from tests.trajecten.helpers import approved_traject, filed_aanvraag
 from trajecten import services as zaak
 from trajecten.models import Aanvraag
 
@@ -301,3 +303,48 @@ def test_a_refused_extension_line_and_settlement_each_have_their_form(world):
     url = f"/trajecten/{traject.uuid}/vaststelling/bezwaar/"
     assert f'href="{url}"' in _text(provider.get(f"/trajecten/{traject.uuid}/"))
     assert 'name="gronden"' in _text(provider.get(url))
+
+
+def test_gegrond_against_a_grant_says_what_is_revoked_and_releases_the_budget(world):
+    traject = approved_traject(world, perceel="demo-gem-epa")  # Amsterdam's beschikking is the grant
+    aanvraag = Aanvraag.objects.get(traject__uuid=traject["uuid"])
+    budget = Budget.objects.get(pk=aanvraag.budget_id)
+    assert budget.gereserveerd == Decimal("8000.00")
+    bezwaar = _bezwaar(world, aanvraag)
+    collega = _client(world.f.make_user(roles.GEMEENTE, gemeenten=[world.amsterdam], username="gemeente-amsterdam-2"))
+
+    confirm = _text(_beslis(collega, bezwaar, bevestigd=False))
+    assert "De toekenning van de aanvraag wordt herroepen." in confirm
+    assert f"Traject {traject['toewijzingNummer']} wordt herroepen" in confirm
+    assert "De reservering van € 8.000,00 op het budget van de gemeente valt vrij." in confirm
+    assert "er volgt een nieuw besluit op de aanvraag" in confirm
+    budget.refresh_from_db()
+    assert budget.gereserveerd == Decimal("8000.00")  # nothing before the confirmation
+
+    assert _beslis(collega, bezwaar).status_code == 302
+    budget.refresh_from_db()
+    assert budget.gereserveerd == Decimal("0.00")
+    result = _text(collega.get(f"/bezwaren/{bezwaar.uuid}/"))
+    assert "Besluit op bezwaar: gegrond" in result
+    assert "De reservering van € 8.000,00 op het budget van de gemeente is vrijgevallen." in result
+
+
+def test_uwv_decides_an_objection_against_a_line_and_the_line_is_back_for_assessment(world):
+    regel = PrestatieFactory(traject=TrajectFactory(), afgewezen=True)
+    provider = _client(get_user_model().objects.get(pk=regel.traject.aanvraag.ingediend_door_id))
+    assert (
+        provider.post(
+            f"/declaraties/regels/{regel.uuid}/bezwaar/", {"gronden": "Wel een plaatsing.", "bevestigd": "on"}
+        ).status_code
+        == 302
+    )
+    bezwaar = Bezwaarschrift.objects.get(prestatie=regel)
+    assert _client(world.gem_amsterdam).get(f"/bezwaren/{bezwaar.uuid}/").status_code == 404  # UWV's decision
+    assert _client(world.uwv_fin).post(f"/bezwaren/{bezwaar.uuid}/beslissen/", {}).status_code == 403
+    uwv = _client(world.uwv)
+    assert bezwaar.nummer in _text(uwv.get("/"))  # werkbak
+    confirm = _text(_beslis(uwv, bezwaar, toelichting="De plaatsing stond er wel.", bevestigd=False))
+    assert "De regel gaat terug naar beoordeling bij UWV" in confirm
+    assert _beslis(uwv, bezwaar, toelichting="De plaatsing stond er wel.").status_code == 302
+    regel.refresh_from_db()
+    assert regel.status == "in_behandeling"
