@@ -20,6 +20,7 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Regels beoordelen", "web-prestaties-werkvoorraad", (r.UWV_BEOORDELAAR,)),
     ("Betaalopdrachten", "web-betaalopdrachten", (r.UWV_FINANCIEEL,)),
     ("Vorderingen", "web-vorderingen", (r.UWV_FINANCIEEL, r.GEMEENTE)),
+    ("Bezwaren", "web-bezwaren", (r.AANBIEDER, *r.UWV_ROLES, r.GEMEENTE)),
     ("Budgetten", "web-budgetten", (*r.UWV_ROLES, r.GEMEENTE, r.BEHEERDER)),
     ("Dashboard", "web-dashboard", (*r.UWV_ROLES, r.GEMEENTE)),
     ("Berichten", "web-berichten", ALLE),

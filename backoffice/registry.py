@@ -13,6 +13,10 @@ Each app fills it in its ``AppConfig.ready()`` (``trajecten/apps.py``, ...):
   (``factory(datum=, instellingen=) -> [Oorzaken, ...]``), made into the nightly signal steps;
 - ``register_werkbak_sectie(role, factory, order=)``: a section ``factory(user) -> dict`` of the
   start page's work queue for a role (``backoffice.werkbak.voor``);
+- ``register_pagina_blok(plek, factory, order=)``: a block ``factory(request, obj) -> str`` (HTML,
+  rendered by the app's own template; ``""`` for nothing) on a page of a lower app, shown where its
+  template says ``{% blokken "<plek>" obj %}`` (``{% load ips %}``): a higher app adds its actions to
+  a lower app's page (the objection on a decision, ``bezwaren``) without the lower app naming it;
 - ``register_document_object(object_soort, resolver)``: who may see the documents of an object
   (``resolver(user, uuid) -> bool``, through the app's own scoped selector; ``backoffice.documenten``).
 
@@ -41,6 +45,7 @@ _job_steps: dict[str, list[_Entry]] = {}
 _signaal_oorzaken: list[_Entry] = []
 _werkbak: dict[str, list[_Entry]] = {}
 _doelen: dict[str, str] = {}
+_blokken: dict[str, list[_Entry]] = {}
 
 
 def _key(func, order: int) -> str:
@@ -91,6 +96,15 @@ def register_werkbak_sectie(role: str, factory: Callable, *, order: int) -> None
 def werkbak_secties(role: str) -> list[Callable]:
     """The section makers of ``role``'s work queue, most urgent first."""
     return [entry.value for entry in _werkbak.get(role, ())]
+
+
+def register_pagina_blok(plek: str, factory: Callable, *, order: int) -> None:
+    _add(_blokken.setdefault(plek, []), _Entry(order, _key(factory, order), factory))
+
+
+def pagina_blokken(plek: str) -> list[Callable]:
+    """The block makers of the place ``plek`` on a page (``{% blokken plek obj %}``), in order."""
+    return [entry.value for entry in _blokken.get(plek, ())]
 
 
 _document_objecten: dict[str, Callable] = {}

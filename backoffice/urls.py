@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from bezwaren import api as bezwaren_api
+from bezwaren import urls_web as bezwaren_web
 from declaraties import inzage
 from declaraties import views as declaraties_web
 from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
@@ -137,6 +138,7 @@ urlpatterns = [
     path("", include(oidc.web_urlpatterns)),
     path("", include(trajecten_web.web_urlpatterns)),
     path("", include(declaraties_web.web_urlpatterns)),
+    path("", include(bezwaren_web.web_urlpatterns)),  # objections (Awb): filing, deciding, withdrawing
     path("", include(financiering_web.web_urlpatterns)),
     path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
     path("", include(verwerkingen_views.web_urlpatterns)),

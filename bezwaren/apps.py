@@ -13,6 +13,10 @@ class BezwarenConfig(AppConfig):
         from . import documenten, jobs
 
         registry.register_signaal_oorzaken(jobs.signaal_oorzaken, order=40)
+        from . import blokken, werkbak  # the web side (w7): blocks on the decisions' pages, werkbak sections
+
+        blokken.register()
+        werkbak.register()
         # who may see an objection's documents: whoever may see the objection
         if hasattr(registry, "register_document_object"):  # TODO(w6): unconditional once w4 is merged
             registry.register_document_object("bezwaar", documenten.zichtbaar)

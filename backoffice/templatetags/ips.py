@@ -1,6 +1,10 @@
 """Template helpers of the web pages: {% load ips %}."""
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from backoffice import registry
 
 register = template.Library()
 
@@ -38,3 +42,14 @@ def naam(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+@register.simple_tag(takes_context=True)
+def blokken(context, plek: str, obj) -> str:
+    """``{% blokken "aanvraag" aanvraag %}``: what the higher apps registered for this place on the
+    page (``registry.register_pagina_blok``), each block rendered by its own app for this request."""
+    request = context.get("request")
+    if request is None or obj is None:
+        return ""
+    html = [maker(request, obj) for maker in registry.pagina_blokken(plek)]
+    return format_html_join("", "{}", ((mark_safe(h),) for h in html if h))

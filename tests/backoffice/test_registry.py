@@ -54,10 +54,12 @@ def test_registering_again_adds_nothing_twice():
     before = [e.key for e in registry._job_steps["nightly"]]
     from django.apps import apps
 
-    for label in ("backoffice", "financiering", "trajecten", "declaraties"):
+    for label in ("backoffice", "financiering", "trajecten", "declaraties", "bezwaren"):
         apps.get_app_config(label).ready()
     assert [e.key for e in registry._job_steps["nightly"]] == before
     assert len(registry.werkbak_secties(roles.AANBIEDER)) == 4
+    # the objection's block on each decision's page (bezwaren/blokken.py), once
+    assert [len(registry.pagina_blokken(p)) for p in ("aanvraag", "verlenging", "traject", "declaratie")] == [1] * 4
 
 
 @pytest.mark.django_db
@@ -70,6 +72,8 @@ def test_a_user_with_every_role_sees_the_sections_of_each_role_in_a_fixed_order(
         "Aanvragen om te beslissen",
         "Verlengingen om te beslissen",
         "Declaratieregels in behandeling",
+        "Bezwaren over de beslistermijn",  # bezwaren (40-41)
+        "Bezwaren om te beslissen",
         # UWV financieel
         "Betaalopdrachten te accorderen",
         "Vorderingen over de vervaldatum",
@@ -77,6 +81,8 @@ def test_a_user_with_every_role_sees_the_sections_of_each_role_in_a_fixed_order(
         "Aanvragen om te beslissen",
         "Verlengingen om te beslissen",
         "Vorderingen om te betalen",
+        "Bezwaren over de beslistermijn",
+        "Bezwaren om te beslissen",
         # aanbieder
         "Trajecten die binnen 90 dagen eindigen",
         "Eindverslag ontbreekt",

@@ -33,8 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from backoffice import crypto
-from backoffice.models import Notificatie, Signaal, Taakrun
-from bezwaren.services import bezwaar_indienen
+from backoffice.models import Document, Notificatie, Signaal, Taakrun
+from bezwaren import services as bezwaar_services
 from declaraties.models import Declaratie, Vordering
 from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
 from tests.factories import TrajectbegeleiderFactory, budget
@@ -65,7 +65,9 @@ ENTITLED = {
     "notificatie": frozenset(),  # one user's own e-mail digest
     "taakrun": UWV | {"beheer"},  # job runs are the system's, not an organisation's
     "trajectbegeleider": UWV | {"beheer"},  # a provider's employment specialists: UWV and the beheerder see all
-    "bezwaar": frozenset(),  # Zuid's objection against Utrecht's decision: Zuid's and Utrecht's only
+    "prestatie": UWV,  # a declaration line: as the declaration
+    "bezwaar": frozenset(),  # an objection against Utrecht's decision: Zuid's and Utrecht's only, not UWV's
+    "document": UWV,  # the decision document of the approved application: as the application
 }
 # Who owns each object (gets 200 on a GET, proving the foreign URL is real).
 OWNER = {
@@ -85,7 +87,9 @@ OWNER = {
     "notificatie": "ggz_zuid",
     "taakrun": "beheer",
     "trajectbegeleider": "ggz_zuid",
+    "prestatie": "ggz_zuid",
     "bezwaar": "ggz_zuid",
+    "document": "ggz_zuid",
 }
 
 # Every URL pattern outside the admin, by name: ("object", {kwarg: object}) for a route about one
@@ -142,7 +146,6 @@ ROUTES = {
     "betaalopdracht-bevestigingen": ("object", {"uuid": "betaalopdracht"}),
     "vordering": ("object", {"uuid": "vordering"}),
     "vordering-regels": ("object", {"uuid": "vordering"}),
-    "vordering-factuur-xml": ("object", {"uuid": "vordering"}),
     "vordering-verzendingen": ("object", {"uuid": "vordering"}),
     "vordering-ontvangsten": ("object", {"uuid": "vordering"}),
     "vordering-bezwaren": ("object", {"uuid": "vordering"}),
@@ -151,6 +154,7 @@ ROUTES = {
     "bezwaar-beslissingen": ("object", {"uuid": "bezwaar"}),
     "bezwaar-verdagingen": ("object", {"uuid": "bezwaar"}),
     "bezwaar-intrekkingen": ("object", {"uuid": "bezwaar"}),
+    "document-inhoud": ("object", {"uuid": "document"}),
     # API: lists and exports
     "signalen": ("list", None),
     "taakruns": ("list", None),
@@ -176,6 +180,7 @@ ROUTES = {
     "vorderingen-overzicht": ("list", None),
     "werkmonitor": ("list", None),
     "bezwaren": ("list", None),
+    "documenten": ("list", None),
     "verwerkingen": ("list", None),  # the processing log: the FG only (tests/security/test_verwerkingslog.py)
     "verwerkingen-zoek": ("list", None),
     # pages: objects
@@ -203,7 +208,15 @@ ROUTES = {
     "web-vordering-bezwaar": ("object", {"uuid": "vordering"}),
     "web-vordering-bezwaarbesluit": ("object", {"uuid": "vordering"}),
     "web-vordering-regels": ("object", {"uuid": "vordering"}),
-    "web-vordering-factuur-xml": ("object", {"uuid": "vordering"}),
+    "web-bezwaar": ("object", {"uuid": "bezwaar"}),
+    "web-bezwaar-beslissen": ("object", {"uuid": "bezwaar"}),
+    "web-bezwaar-verdagen": ("object", {"uuid": "bezwaar"}),
+    "web-bezwaar-intrekken": ("object", {"uuid": "bezwaar"}),
+    "web-bezwaar-aanvraag": ("object", {"uuid": "aanvraag"}),  # filing: the provider of the decision only
+    "web-bezwaar-verlenging": ("object", {"uuid": "traject", "verlenging_uuid": "verlenging"}),
+    "web-bezwaar-prestatie": ("object", {"uuid": "prestatie"}),
+    "web-bezwaar-vaststelling": ("object", T),
+    "web-document-inhoud": ("object", {"uuid": "document"}),
     # pages: lists, forms without an object, exports
     "web-start": ("list", None),
     "web-aanvragen": ("list", None),
@@ -225,9 +238,15 @@ ROUTES = {
     "web-budgetten": ("list", None),
     "web-berichten": ("list", None),
     "web-verwerkingen": ("list", None),
+    "web-bezwaren": ("list", None),
 }
 # Decision pages belong to the one who decides, not to the provider.
-ROUTE_OWNER = {"web-verlenging-beoordeling": "gem_utrecht", "web-aanvraag-beoordeling": "gem_utrecht"}
+ROUTE_OWNER = {
+    "web-verlenging-beoordeling": "gem_utrecht",
+    "web-aanvraag-beoordeling": "gem_utrecht",
+    "web-bezwaar-beslissen": "gem_utrecht",
+    "web-bezwaar-verdagen": "gem_utrecht",
+}
 SKIPPED_PREFIXES = ("admin/",)  # own login (is_staff) and tests/backoffice/test_admin.py
 REFUSED = {403, 404}
 SURNAMES = {"aanvraag": "Zuidervaart-Onbeslist", "traject": "Zuidervaart-Actief"}
@@ -349,9 +368,12 @@ def foreign(world, clock):
         verzonden_op=timezone.now(),
     )
     taakrun = Taakrun.objects.create(taak="nightly", datum=D(2026, 4, 1), gestart=timezone.now(), status="bezig")
-    bezwaar = bezwaar_indienen(
-        by=world.ggz_zuid, besluit_soort="aanvraag", object=traject_aanvraag, gronden="Te korte looptijd."
+    # Zuid objects against Utrecht's decision on the approved application (bezwaren, Awb)
+    bezwaar = bezwaar_services.bezwaar_indienen(
+        by=world.ggz_zuid, besluit_soort="aanvraag", object=traject_aanvraag, gronden="Het besluit klopt niet."
     )
+    document = Document.objects.filter(object_uuid=traject_aanvraag.uuid).order_by("id").first()
+    assert document is not None, "de beschikking maakt een document (backoffice.documenten)"
     bsns = [crypto.decrypt(d.bsn_versleuteld) for d in Deelnemer.objects.filter(aanbieder=world.zuid)]
     return {
         "traject": traject["uuid"],
@@ -369,7 +391,9 @@ def foreign(world, clock):
         "signaal": str(signaal.uuid),
         "notificatie": str(notificatie.uuid),
         "taakrun": str(taakrun.uuid),
+        "prestatie": str(Declaratie.objects.get().prestaties.get().uuid),
         "bezwaar": str(bezwaar.uuid),
+        "document": str(document.uuid),
         "regeling": str(world.gem_regeling.uuid),
         "perceel": str(world.gem_epa.uuid),
         "gemeente": str(world.utrecht.uuid),
