@@ -303,7 +303,7 @@ class Command(BaseCommand):
                     mandaat = Mandaat.objects.create(
                         gemeente=gemeente,
                         naam=DEMO_MANDAAT,
-                        vindplaats=f"Gemeenteblad {today.year - 1} nr. {gemeente.code}01 (demo)",
+                        vindplaats=f"Gemeenteblad {today.year - 1} nr. {gemeente.code}01",
                         geldig_van=date(today.year - 1, 1, 1),
                     )
                     self.created.append(f"mandaat {gemeente.naam}")
