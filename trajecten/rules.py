@@ -178,7 +178,7 @@ def wachttijd_dagen(
 REINTEGRATIE = "reintegratie"
 INKOOPKADER_ZONDER_REINTEGRATIE = (
     "Het Inkoopkader IPS is voorbehouden aan ggz-instellingen (beide percelen) en RIBW's (alleen EPA): een "
-    "re-integratiebedrijf kan hier niet aanvragen of uitvoeren, wel in andere regelingen (domain.md 3)."
+    "re-integratiebedrijf kan hier niet aanvragen of uitvoeren, wel in andere regelingen."
 )
 
 
