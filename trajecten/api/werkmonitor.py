@@ -35,11 +35,12 @@ class WerkmonitorRijSerializer(serializers.Serializer):
     ooit_betaald_werk_incl_beschut = serializers.BooleanField(
         help_text="De ruimere maat (seed 000): regulier betaald werk of beschut werk bij een reguliere werkgever."
     )
-    periode_tot_eerste_baan = serializers.ChoiceField(
-        choices=[(b, b) for b in wm.BINS], allow_null=True, help_text="Dagen van start tot de eerste reguliere baan."
+    periode_tot_eerste_baan = serializers.CharField(
+        allow_null=True,
+        help_text="Dagen van de start tot de eerste reguliere baan, in klassen: " + ", ".join(wm.BINS) + ".",
     )
-    periode_tot_eerste_baan_incl_beschut = serializers.ChoiceField(
-        choices=[(b, b) for b in wm.BINS], allow_null=True, help_text="Idem, volgens de ruimere maat."
+    periode_tot_eerste_baan_incl_beschut = serializers.CharField(
+        allow_null=True, help_text="Idem, volgens de ruimere maat (ook beschut werk)."
     )
 
 
