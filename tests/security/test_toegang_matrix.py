@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from backoffice import crypto
-from backoffice.models import Notificatie, Signaal, Taakrun
+from backoffice.models import Document, Notificatie, Signaal, Taakrun
 from declaraties.models import Declaratie, Vordering
 from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
 from tests.factories import budget
@@ -63,6 +63,7 @@ ENTITLED = {
     "signaal": frozenset(),  # about the undecided application: Zuid's and Utrecht's only
     "notificatie": frozenset(),  # one user's own e-mail digest
     "taakrun": UWV | {"beheer"},  # job runs are the system's, not an organisation's
+    "document": UWV,  # the beschikking of the trajectory's application: scoped like the application
 }
 # Who owns each object (gets 200 on a GET, proving the foreign URL is real).
 OWNER = {
@@ -81,6 +82,7 @@ OWNER = {
     "signaal": "ggz_zuid",
     "notificatie": "ggz_zuid",
     "taakrun": "beheer",
+    "document": "ggz_zuid",
 }
 
 # Every URL pattern outside the admin, by name: ("object", {kwarg: object}) for a route about one
@@ -140,7 +142,9 @@ ROUTES = {
     "vordering-ontvangsten": ("object", {"uuid": "vordering"}),
     "vordering-bezwaren": ("object", {"uuid": "vordering"}),
     "vordering-bezwaar-beoordelingen": ("object", {"uuid": "vordering", "regel_uuid": "vordering_regel"}),
+    "document-inhoud": ("object", {"uuid": "document"}),
     # API: lists and exports
+    "documenten": ("list", None),
     "signalen": ("list", None),
     "taakruns": ("list", None),
     "notificaties": ("list", None),
@@ -192,6 +196,7 @@ ROUTES = {
     "web-vordering-bezwaarbesluit": ("object", {"uuid": "vordering"}),
     "web-vordering-regels": ("object", {"uuid": "vordering"}),
     "web-vordering-factuur-xml": ("object", {"uuid": "vordering"}),
+    "web-document-inhoud": ("object", {"uuid": "document"}),
     # pages: lists, forms without an object, exports
     "web-start": ("list", None),
     "web-aanvragen": ("list", None),
@@ -354,6 +359,7 @@ def foreign(world, clock):
         "signaal": str(signaal.uuid),
         "notificatie": str(notificatie.uuid),
         "taakrun": str(taakrun.uuid),
+        "document": str(Document.objects.get(object_uuid=traject_aanvraag.uuid, soort="beschikking").uuid),
         "regeling": str(world.gem_regeling.uuid),
         "perceel": str(world.gem_epa.uuid),
         "gemeente": str(world.utrecht.uuid),
