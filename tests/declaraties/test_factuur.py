@@ -287,6 +287,10 @@ def test_who_may_download_the_e_invoice(claims):
 def test_the_api_lists_the_invoice_number(claims):
     body = claims.client(claims.gem_amsterdam).get(f"/api/v1/vorderingen/{claims.ams_claim.uuid}").json()
     assert (body["factuurnummer"], body["factuurdatum"]) == ("IPS-2026-000002", "2026-04-01")
+    listed = claims.client(claims.gem_amsterdam).get(f"/api/v1/documenten?object={claims.ams_claim.uuid}").json()
+    assert [d["soort"] for d in listed["results"]] == ["factuur"]
+    other = claims.client(claims.gem_utrecht).get(f"/api/v1/documenten?object={claims.ams_claim.uuid}")
+    assert other.status_code == 404 or other.json()["results"] == []
 
 
 @pytest.fixture
