@@ -227,6 +227,11 @@ def fill_national(*, n: int, today: date, verbose: bool = True) -> dict:
                     "status": "'verzonden'",
                     "verzonden_op": "(claimmaand + interval '1 month')::date",
                     "vervaldatum": "(claimmaand + interval '1 month')::date + 30",
+                    # sent, so an invoice: numbered per year of the day sent (declaraties/services/vorderingen.py)
+                    "factuurdatum": "(claimmaand + interval '1 month')::date",
+                    "factuurnummer": "'IPS-' || to_char(claimmaand + interval '1 month', 'YYYY') || '-' || lpad(("
+                    "row_number() OVER (PARTITION BY to_char(claimmaand + interval '1 month', 'YYYY') "
+                    "ORDER BY claimmaand, gemeente_id))::text, 6, '0')",
                 },
                 f"FROM (SELECT gemeente_id, {claim} AS claimmaand, sum(round(bedrag * aandeel, 2)) AS s "
                 f"FROM bench_regel WHERE {claim} IS NOT NULL GROUP BY 1, 2) v",

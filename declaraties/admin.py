@@ -146,11 +146,20 @@ class OntvangstInline(ReadOnlyTabularInline):
 
 @admin.register(Vordering)
 class VorderingAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("periode", "gemeente", "bedrag", "ontvangen", "status", "vervaldatum", "aantal_herinneringen")
+    list_display = (
+        "periode",
+        "gemeente",
+        "factuurnummer",
+        "bedrag",
+        "ontvangen",
+        "status",
+        "vervaldatum",
+        "aantal_herinneringen",
+    )
     list_filter = ("status", "periode")
-    search_fields = ("gemeente__naam", "gemeente__code")
+    search_fields = ("gemeente__naam", "gemeente__code", "factuurnummer")
     list_select_related = ("gemeente",)
-    readonly_fields = ("uuid",)
+    readonly_fields = ("uuid", "factuurnummer", "factuurdatum")
     inlines = (VorderingRegelInline, OntvangstInline)
 
 

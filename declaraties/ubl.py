@@ -93,9 +93,12 @@ def factuur_xml(f: Factuur) -> bytes:
     _cbc(root, "Note", f"Cofinanciering IPS-trajecten over {f.periode:%m-%Y}, per toewijzingNummer.")
     _cbc(root, "DocumentCurrencyCode", CURRENCY)
     _cbc(root, "BuyerReference", f.koper["code"])
+    # The month UWV paid in, widened to the product periods of the lines: a line paid late can be
+    # about an earlier month, and a line's period lies within the invoice's (PEPPOL-EN16931-R110/R111).
+    begin, eind = month_bounds(f.periode)
     periode = _cac(root, "InvoicePeriod")
-    _cbc(periode, "StartDate", f.periode.isoformat())
-    _cbc(periode, "EndDate", month_bounds(f.periode)[1].isoformat())
+    _cbc(periode, "StartDate", min([begin, *(r.begindatum for r in f.regels)]).isoformat())
+    _cbc(periode, "EndDate", max([eind, *(r.einddatum for r in f.regels)]).isoformat())
     v, k = f.verkoper, f.koper
     _party(
         root,
@@ -176,13 +179,21 @@ def _line(root, r) -> None:
 
 def factuur_response(vordering) -> HttpResponse:
     """The e-invoice as a download, the same for the API and the web page. A concept claim has no
-    invoice yet: ``factuur-niet-verzonden`` (409), which each channel answers its own way."""
+    invoice yet: ``factuur-niet-verzonden`` (409), nor has a claim whose every line was dropped after
+    a dispute (``factuur-zonder-regels``); each channel answers those its own way."""
     if not vordering.factuurnummer:
         raise BusinessRuleError(
             code="factuur-niet-verzonden",
             message="Deze vordering is nog niet verzonden en heeft dus nog geen factuur.",
             status=409,
         )
-    response = HttpResponse(factuur_xml(factuur(vordering)), content_type="application/xml; charset=utf-8")
+    f = factuur(vordering)
+    if not f.regels:  # UBL needs at least one line; every line was dropped after a dispute
+        raise BusinessRuleError(
+            code="factuur-zonder-regels",
+            message="Alle regels van deze vordering zijn na bezwaar vervallen; er valt niets meer te factureren.",
+            status=409,
+        )
+    response = HttpResponse(factuur_xml(f), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="factuur-{vordering.factuurnummer}.xml"'
     return response

@@ -231,7 +231,8 @@ class VorderingVerzending(_VorderingView):
 
 class VorderingFactuurXml(_VorderingView):
     """The claim as a UBL 2.1 e-invoice (Peppol BIS Billing 3.0 / NLCIUS), `application/xml`;
-    a concept claim has no invoice yet (409 `factuur-niet-verzonden`). Lines by toewijzingNummer,
+    a concept claim has no invoice yet (409 `factuur-niet-verzonden`), nor one whose every line was
+    dropped after a dispute (409 `factuur-zonder-regels`). Lines by toewijzingNummer,
     no personal data. UWV financieel and the claimed gemeente; another gemeente 404."""
 
     @extend_schema(responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY), 409: None})

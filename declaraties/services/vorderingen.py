@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Case, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
+from backoffice import documenten
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
@@ -17,6 +18,7 @@ from financiering.models import Gemeente
 from financiering.rules import money
 
 from .. import rules
+from ..factuur import factuur
 from ..models import Ontvangst, Prestatie, Vordering, VorderingRegel
 from ..permissions import ontvangst_weigering, verzenden_weigering
 from ..rules import VORDERING
@@ -123,7 +125,7 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
 def factuurnummers_uitgeven(datum: date, aantal: int = 1) -> list[str]:
     """The next ``aantal`` invoice numbers of ``datum``'s calendar year, ``IPS-<jaar>-<000123>``,
     without gaps. An advisory lock held to the end of the transaction serialises every caller,
-    and the column is unique, so no number is ever given twice (docs/declaraties.md)."""
+    and the column is unique, so no number is ever given twice (docs/geldstroom.md)."""
     _advisory_lock("factuurnummer")
     prefix = f"IPS-{datum.year}-"
     laatste = Vordering.objects.filter(factuurnummer__startswith=prefix).aggregate(m=Max("factuurnummer"))["m"]
@@ -134,10 +136,6 @@ def factuurnummers_uitgeven(datum: date, aantal: int = 1) -> list[str]:
 def factuur_document_maken(vordering: Vordering, *, by):
     """The invoice PDF, made once when the claim is sent and kept unchanged (backoffice.documenten):
     UWV as seller, the gemeente as buyer, the lines by toewijzingNummer, no personal data."""
-    from backoffice import documenten
-
-    from ..factuur import factuur
-
     f = factuur(vordering)
     return documenten.document_maken(
         soort="factuur",

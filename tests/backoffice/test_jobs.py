@@ -185,6 +185,8 @@ def test_late_decisions_fidelity_caseload_budget_and_claims(wereld, clock):
         periode=dt.date(2026, 1, 1),
         bedrag=Decimal("100.00"),
         status="verzonden",
+        factuurnummer="IPS-2099-000001",
+        factuurdatum=dt.date(2025, 12, 1),
         vervaldatum=deadline,
     )
     day = deadline + D(2)
@@ -296,6 +298,8 @@ def test_weekly_monthly_and_quarterly(wereld, clock, settings, tmp_path):
         periode=dt.date(2026, 1, 1),
         bedrag=Decimal("10"),
         status="verzonden",
+        factuurnummer="IPS-2099-000001",
+        factuurdatum=dt.date(2025, 12, 1),
         vervaldatum=dt.date(2026, 2, 1),
     )
     monthly = run(clock, "monthly", dt.date(2026, 3, 1))

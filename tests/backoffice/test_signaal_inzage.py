@@ -23,6 +23,8 @@ def _late_claim(w, clock) -> Signaal:
         periode=dt.date(2025, 12, 1),
         bedrag=Decimal("100.00"),
         status="verzonden",
+        factuurnummer="IPS-2099-000001",
+        factuurdatum=dt.date(2025, 12, 1),
         vervaldatum=START,
     )
     mail.outbox.clear()

@@ -260,31 +260,37 @@ def test_the_e_invoice_holds_no_personal_data(claims):
         _assert_no_personal_data(claims, xml_of(claims, claims.uwv_fin, claim).content.decode())
 
 
-@pytest.mark.parametrize(
-    "user, claim, status",
-    [
-        ("uwv_fin", "ams_claim", 200),
-        ("uwv_fin", "utr_claim", 200),
-        ("gem_amsterdam", "ams_claim", 200),
-        ("gem_amsterdam", "utr_claim", 404),
-        ("gem_utrecht", "ams_claim", 404),
-        ("uwv", "ams_claim", 403),
-        ("ggz_noord", "ams_claim", 403),
-        ("auditor", "ams_claim", 403),
-    ],
-)
-def test_who_may_download_the_e_invoice(claims, user, claim, status):
+ACCESS = [
+    ("uwv_fin", "ams_claim", 200),
+    ("uwv_fin", "utr_claim", 200),
+    ("gem_amsterdam", "ams_claim", 200),
+    ("gem_amsterdam", "utr_claim", 404),
+    ("gem_utrecht", "ams_claim", 404),
+    ("uwv", "ams_claim", 403),
+    ("ggz_noord", "ams_claim", 403),
+    ("auditor", "ams_claim", 403),
+]
+
+
+def test_who_may_download_the_e_invoice(claims):
     """UWV financieel and the claimed gemeente; another gemeente's claim does not exist for it
-    (404); other roles are refused (403)."""
-    response = xml_of(claims, getattr(claims, user), getattr(claims, claim))
-    assert response.status_code == status
-    if status == 200:
-        assert etree.fromstring(response.content).find("cbc:ID", NS).text == getattr(claims, claim).factuurnummer
+    (404); other roles are refused (403). (One test: the claims are built once.)"""
+    for user, claim, status in ACCESS:
+        response = xml_of(claims, getattr(claims, user), getattr(claims, claim))
+        assert response.status_code == status, (user, claim, response.status_code)
+        if status == 200:
+            assert etree.fromstring(response.content).find("cbc:ID", NS).text == getattr(claims, claim).factuurnummer
+        else:
+            assert response["Content-Type"].startswith("application/problem+json"), (user, claim)
 
 
 def test_the_api_lists_the_invoice_number(claims):
     body = claims.client(claims.gem_amsterdam).get(f"/api/v1/vorderingen/{claims.ams_claim.uuid}").json()
     assert (body["factuurnummer"], body["factuurdatum"]) == ("IPS-2026-000002", "2026-04-01")
+    listed = claims.client(claims.gem_amsterdam).get(f"/api/v1/documenten?object={claims.ams_claim.uuid}").json()
+    assert [d["soort"] for d in listed["results"]] == ["factuur"]
+    other = claims.client(claims.gem_utrecht).get(f"/api/v1/documenten?object={claims.ams_claim.uuid}")
+    assert other.status_code == 404 or other.json()["results"] == []
 
 
 @pytest.fixture
@@ -333,6 +339,9 @@ def test_a_credit_line_is_a_negative_quantity_at_a_positive_price(correction, in
         aandeel: ("1", f"{aandeel}"),
     }
     assert sum(lines) == mei.bedrag == aandeel
+    # The claim is about April's payments, its lines about March: the invoice period covers both.
+    period = doc.find("cac:InvoicePeriod", NS)
+    assert (period.find("cbc:StartDate", NS).text, period.find("cbc:EndDate", NS).text) == ("2026-03-02", "2026-04-30")
     assert Decimal(doc.find("cac:LegalMonetaryTotal/cbc:PayableAmount", NS).text) == mei.bedrag
 
 
@@ -376,3 +385,17 @@ def test_the_claim_pages_show_the_invoice_and_its_two_downloads(claims):
     assert "IPS-2026-000002" not in other.get("/vorderingen/").content.decode()
     assert other.get(f"/vorderingen/{claim.uuid}/factuur.xml").status_code == 404
     assert other.get(f"/vorderingen/{claim.uuid}/").status_code == 404
+
+
+def test_a_claim_whose_only_line_was_dropped_has_no_e_invoice(clock, world):
+    """One line, disputed and upheld: nothing is left to invoice (UBL needs a line): 409."""
+    _paid_march(world, clock, utrecht=False)
+    Vordering.objects.all().delete()
+    clock.move_to(moment(D(2026, 4, 1)))
+    services.vorderingen_aanmaken(datum=D(2026, 4, 1))
+    claim = Vordering.objects.get()
+    for regel_ in claim.regels.order_by("id"):
+        services.bezwaar_indienen(by=world.gem_amsterdam, vordering=claim, regel=regel_, toelichting="Niet hier")
+        services.bezwaar_beoordelen(by=world.uwv_fin, regel=regel_, besluit="toegewezen", toelichting="Terecht")
+    response = xml_of(world, world.uwv_fin, claim)
+    assert response.status_code == 409 and response.json()["code"] == "factuur-zonder-regels"

@@ -216,6 +216,7 @@ ROUTES = {
     "web-bezwaar-verlenging": ("object", {"uuid": "traject", "verlenging_uuid": "verlenging"}),
     "web-bezwaar-prestatie": ("object", {"uuid": "prestatie"}),
     "web-bezwaar-vaststelling": ("object", T),
+    "web-vordering-factuur-xml": ("object", {"uuid": "vordering"}),
     "web-document-inhoud": ("object", {"uuid": "document"}),
     # pages: lists, forms without an object, exports
     "web-start": ("list", None),

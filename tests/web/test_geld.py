@@ -158,6 +158,13 @@ def test_gemeente_disputes_a_claim_line_and_uwv_resolves_it(world, clock, live_s
     assert_accessible(gemeente)
     gemeente.get_by_role("link", name="maart 2026").click()
     expect(gemeente.get_by_role("heading", level=1)).to_have_text("Vordering Amsterdam, maart 2026")
+    # The claim was sent as an invoice: its number, the PDF and the e-invoice to download.
+    expect(gemeente.get_by_text(f"verzonden als factuur {vordering.factuurnummer}")).to_be_visible()
+    expect(gemeente.get_by_role("link", name="Factuur (PDF)")).to_be_visible()
+    with gemeente.expect_download() as download:
+        gemeente.get_by_role("link", name="E-factuur (UBL)").click()
+    assert download.value.suggested_filename == f"factuur-{vordering.factuurnummer}.xml"
+    screenshot(gemeente, "vordering-factuur")
     assert_accessible(gemeente)
     gemeente.get_by_text("Betwist regel =1+2").click()
     gemeente.get_by_label("Reden van het bezwaar").fill("Deze deelnemer woont niet in Amsterdam.")

@@ -27,6 +27,8 @@ def test_the_late_claim_signal_shows_for_uwv_financieel_only(live_server, page_a
             periode=dt.date(2025, 12, 1),
             bedrag=Decimal("100.00"),
             status="verzonden",
+            factuurnummer="IPS-2099-000001",
+            factuurdatum=dt.date(2025, 12, 1),
             vervaldatum=dt.date(2026, 1, 5),
         )
         run(clock, "nightly", day)
