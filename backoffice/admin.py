@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles, rules, services
 from .errors import BusinessRuleError
-from .models import BsnRaadpleging, Instellingen, Notificatie, RolToekenning, Signaal, Taakrun, User
+from .models import BsnRaadpleging, Document, Instellingen, Notificatie, RolToekenning, Signaal, Taakrun, User
 
 _admin_login = admin.site.login
 
@@ -360,6 +360,30 @@ class BsnRaadplegingAdmin(ReadOnlyAdmin):
     date_hierarchy = "op"
     list_select_related = ("user",)
     readonly_fields = ("op", "user", "organisatie", "rollen", "kanaal", "bsn_hash", "aantal_gevonden")
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    """The generated documents: metadata only (the content may name a participant: read it where
+    it is scoped, on the object's page). Never changed: no add, change or delete."""
+
+    list_display = ("titel", "soort", "object_soort", "object_uuid", "aangemaakt_op", "sha256")
+    list_filter = ("soort", "object_soort")
+    search_fields = ("object_uuid", "uuid", "sha256")
+    date_hierarchy = "aangemaakt_op"
+    fields = readonly_fields = (
+        "uuid",
+        "soort",
+        "object_soort",
+        "object_uuid",
+        "sleutel",
+        "titel",
+        "sha256",
+        "aangemaakt_op",
+        "gerenderd_op",
+        "gemaakt_door",
+        "inhoud_verwijderd_op",
+    )
 
 
 from . import admin_tweestaps  # noqa: E402, F401  (two-factor devices and OpenID Connect accounts)

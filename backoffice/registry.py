@@ -12,7 +12,9 @@ Each app fills it in its ``AppConfig.ready()`` (``trajecten/apps.py``, ...):
 - ``register_signaal_oorzaken(factory, order=)``: the causes of signals an app knows
   (``factory(datum=, instellingen=) -> [Oorzaken, ...]``), made into the nightly signal steps;
 - ``register_werkbak_sectie(role, factory, order=)``: a section ``factory(user) -> dict`` of the
-  start page's work queue for a role (``backoffice.werkbak.voor``).
+  start page's work queue for a role (``backoffice.werkbak.voor``);
+- ``register_document_object(object_soort, resolver)``: who may see the documents of an object
+  (``resolver(user, uuid) -> bool``, through the app's own scoped selector; ``backoffice.documenten``).
 
 Equal orders keep the order of registration. Registering the same function at the same order again replaces it, so
 a second ``ready()`` (some test runners) adds nothing twice."""
@@ -89,3 +91,19 @@ def register_werkbak_sectie(role: str, factory: Callable, *, order: int) -> None
 def werkbak_secties(role: str) -> list[Callable]:
     """The section makers of ``role``'s work queue, most urgent first."""
     return [entry.value for entry in _werkbak.get(role, ())]
+
+
+_document_objecten: dict[str, Callable] = {}
+
+
+def register_document_object(object_soort: str, resolver: Callable) -> None:
+    """The documents of an ``object_soort`` (``Document.Object``: aanvraag, traject, vordering,
+    betaalopdracht, bezwaar) are visible to ``user`` when ``resolver(user, uuid)`` is true: scoped
+    like the object. Registering the same soort again replaces the resolver."""
+    _document_objecten[object_soort] = resolver
+
+
+def document_object_zichtbaar(user, object_soort: str, object_uuid) -> bool:
+    """Whether ``user`` may see the object (and so its documents); an unregistered soort: nobody."""
+    resolver = _document_objecten.get(object_soort)
+    return bool(resolver is not None and resolver(user, object_uuid))

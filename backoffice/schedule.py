@@ -47,11 +47,19 @@ def _signalen(datum: date) -> list[Step]:
     ]
 
 
+def _documenten_renderen(datum):
+    from .documenten import documenten_renderen
+
+    return documenten_renderen(datum=datum)
+
+
 def register_core_steps() -> None:
     """The core's own steps, between the apps' (their orders: see each app's ``apps.py``)."""
     # nightly: after the expiry of trajectories (10), so that the signals see today's states.
     registry.register_job_steps("nightly", _signalen, order=20)
     registry.register_job_step("nightly", "notificaties", lambda d: digests_send(datum=d), order=30)
+    # nightly: the documents whose PDF was not rendered after their decision (a lost task).
+    registry.register_job_step("nightly", "documenten_renderen", _documenten_renderen, order=80, doel="beheer")
     # monthly: the processing log's own retention (docs/privacy.md, "Verwerkingslog").
     registry.register_job_step(
         "monthly",

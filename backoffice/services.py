@@ -171,6 +171,7 @@ def rol_intrekken(*, by, toekenning: RolToekenning) -> RolToekenning:
 def _naam(user) -> str:
     return user.get_username() if user is not None else "(bestaand)"
 
+
 def bsn_gate(*, by, bsn_hash: str) -> None:
     """Refuse (429 ``te-veel-bsn``) a user who used more distinct BSNs in the last hour than
     ``Instellingen.bsn_per_uur`` allows (registering, applying and searching together). A BSN the

@@ -156,6 +156,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A job whose worker dies mid-run goes back to the queue (it is idempotent; docs/jobs.md).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The PDF of a generated document (docs/documenten.md) after the decision's commit: "celery" (the
+# task; eager without a broker), "direct" (in the process, after the commit) or "uit" (left to the
+# first read and the nightly step; the test suite, which makes thousands of decisions).
+IPS_DOCUMENT_RENDEREN = os.environ.get("IPS_DOCUMENT_RENDEREN", "celery")
 
 # django-axes' backend first: it refuses a locked-out account or address before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -309,6 +313,9 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # django-axes logs every login at INFO; failures and lockouts (WARNING) are enough
         "axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")},
+        # WeasyPrint (the documents) logs each rendering step at INFO, fontTools its subsetting
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

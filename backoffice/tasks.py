@@ -34,3 +34,18 @@ def run_job_task(self, name: str, datum: str | None = None) -> dict:
         self.request.args = (name, datum)
     run = run_job(name, date.fromisoformat(datum), bron="celery")
     return {"taakrun": str(run.uuid), "status": run.status, "counts": run.counts}
+
+
+@shared_task(
+    name="backoffice.document_renderen",
+    autoretry_for=TRANSIENT,
+    retry_backoff=10,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def document_renderen_task(pk: int) -> str:
+    """Render the PDF of document ``pk`` (``documenten.renderen``: idempotent, a retry adds nothing)."""
+    from .documenten import renderen
+
+    document = renderen(pk)
+    return document.sha256 if document is not None else ""

@@ -14,7 +14,7 @@ from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api.werkmonitor import Werkmonitor
 
-from . import jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
+from . import documenten_api, documenten_views, jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
 from . import views as backoffice_web
 from .auth import TokenLogin
 
@@ -111,6 +111,8 @@ api_v1 = [
     path("bezwaren/<uuid:uuid>/beslissingen", bezwaren_api.BezwaarBeslissing.as_view(), name="bezwaar-beslissingen"),
     path("bezwaren/<uuid:uuid>/verdagingen", bezwaren_api.BezwaarVerdaging.as_view(), name="bezwaar-verdagingen"),
     path("bezwaren/<uuid:uuid>/intrekkingen", bezwaren_api.BezwaarIntrekking.as_view(), name="bezwaar-intrekkingen"),
+    path("documenten", documenten_api.DocumentList.as_view(), name="documenten"),
+    path("documenten/<uuid:uuid>/inhoud", documenten_api.DocumentInhoud.as_view(), name="document-inhoud"),
 ]
 
 api_auth = [
@@ -132,7 +134,10 @@ urlpatterns = [
     path("", include(declaraties_web.web_urlpatterns)),
     path("", include(financiering_web.web_urlpatterns)),
     path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
-    path("", include(verwerkingen_views.web_urlpatterns)),  # the processing log, for the FG
+    path("", include(verwerkingen_views.web_urlpatterns)),
+    path(
+        "", include(documenten_views.web_urlpatterns)
+    ),  # the generated documents' PDF  # the processing log, for the FG
 ]
 
 handler400 = "backoffice.rest.bad_request"

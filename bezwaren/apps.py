@@ -14,5 +14,4 @@ class BezwarenConfig(AppConfig):
 
         registry.register_signaal_oorzaken(jobs.signaal_oorzaken, order=40)
         # who may see an objection's documents: whoever may see the objection
-        if hasattr(registry, "register_document_object"):  # TODO(w6): unconditional once w4 is merged
-            registry.register_document_object("bezwaar", documenten.zichtbaar)
+        registry.register_document_object("bezwaar", documenten.zichtbaar)

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from backoffice import roles
 from backoffice.admin import HistoryAdmin, ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyTabularInline, UserAdmin
 
 from . import rules
@@ -16,12 +17,14 @@ from .models import (
     Budget,
     Budgetmutatie,
     Gemeente,
+    Mandaat,
     Medewerker,
     Modeltrouwmeting,
     Perceel,
     Product,
     Raamovereenkomst,
     Regeling,
+    Samenwerkingsverband,
     SchaalItem,
     Schaalversie,
     Trajectbegeleider,
@@ -160,7 +163,10 @@ class RegelingAdmin(HistoryAdmin):
     readonly_fields = ("uuid",)
     fieldsets = (
         (None, {"fields": ("code", "naam", "uuid")}),
-        ("Routes en voorwaarden", {"fields": ("route_uwv", "route_gemeente", "raamovereenkomst_vereist")}),
+        (
+            "Routes en voorwaarden",
+            {"fields": ("route_uwv", "route_gemeente", "uwv_akkoord_na_beschikking", "raamovereenkomst_vereist")},
+        ),
         ("Aanvraagperiode", {"fields": ("aanvraag_vanaf", "aanvraag_tot")}),
         (
             "Quota en cofinanciering",
@@ -265,3 +271,61 @@ class BudgetmutatieAdmin(ReadOnlyAdmin):
     list_display = ("budget", "soort", "bedrag", "omschrijving", "door", "op")
     list_filter = ("soort", "budget__jaar", "budget__regeling")
     search_fields = ("budget__gemeente__naam", "omschrijving")
+
+
+# -- mandate and joint municipal bodies (domain.md 6) --------------------------------------------
+
+
+@admin.register(Samenwerkingsverband)
+class SamenwerkingsverbandAdmin(admin.ModelAdmin):
+    """A joint body: its staff take the beschikkingen of every member gemeente (and see their cases)."""
+
+    list_display = ("naam", "leden_lijst")
+    search_fields = ("naam", "leden__naam")
+    readonly_fields = ("uuid",)
+    autocomplete_fields = ("leden", "medewerkers")
+    fields = ("naam", "uuid", "leden", "medewerkers")
+
+    @admin.display(description="deelnemende gemeenten")
+    def leden_lijst(self, obj: Samenwerkingsverband) -> str:
+        return ", ".join(g.naam for g in obj.leden.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("leden")
+
+
+@admin.register(Mandaat)
+class MandaatAdmin(admin.ModelAdmin):
+    """A mandate decision: who may take beschikkingen on behalf of which college, from when to when."""
+
+    list_display = ("naam", "vindplaats", "mandaatgever", "geldig_van", "geldig_tot")
+    list_filter = ("geldig_van",)
+    search_fields = ("naam", "vindplaats", "gemeente__naam", "samenwerkingsverband__naam")
+    readonly_fields = ("uuid",)
+    autocomplete_fields = ("gemeente", "samenwerkingsverband")
+    filter_horizontal = ("gemandateerden",)
+    fieldsets = (
+        (None, {"fields": ("naam", "vindplaats", "uuid")}),
+        (
+            "Mandaatgever",
+            {
+                "fields": ("gemeente", "samenwerkingsverband"),
+                "description": "Het college van één gemeente, of een samenwerkingsverband (dan namens de colleges "
+                "van de deelnemende gemeenten). Vul er precies één in.",
+            },
+        ),
+        ("Geldigheid", {"fields": ("geldig_van", "geldig_tot")}),
+        ("Gemandateerde medewerkers", {"fields": ("gemandateerden",)}),
+    )
+
+    @admin.display(description="mandaatgever")
+    def mandaatgever(self, obj: Mandaat) -> str:
+        return str(obj.gemeente or obj.samenwerkingsverband)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("gemeente", "samenwerkingsverband")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "gemandateerden":
+            kwargs["queryset"] = User.objects.filter(groups__name=roles.GEMEENTE).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

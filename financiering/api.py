@@ -99,6 +99,7 @@ class RegelingSerializer(ModelSerializer):
             "quotum_gemeente",
             "max_per_gemeente",
             "cofinanciering_aandeel",
+            "uwv_akkoord_na_beschikking",
             "percelen",
         ]
 
@@ -147,6 +148,11 @@ class RegelingWriteSerializer(serializers.Serializer):
     max_per_gemeente = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     cofinanciering_aandeel = serializers.DecimalField(
         max_digits=3, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("1"), default=Decimal("0")
+    )
+    uwv_akkoord_na_beschikking = serializers.BooleanField(
+        default=False,
+        help_text="Gemeenteroute: false (standaard) = de beschikking van de gemeente is de toekenning en maakt het "
+        "traject; true = UWV beslist daarna nog (status gemeente_akkoord ertussen).",
     )
     percelen = PerceelWriteSerializer(many=True, required=False)
 

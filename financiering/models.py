@@ -121,6 +121,12 @@ class Regeling(models.Model):
         default=ZERO,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("1"))],
     )
+    uwv_akkoord_na_beschikking = models.BooleanField(
+        "UWV-akkoord na de beschikking",
+        default=False,
+        help_text="Uit: de beschikking van de gemeente is de toekenning (domain.md 6). Aan: UWV beslist daarna "
+        "nog (status 'akkoord gemeente' ertussen).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -426,3 +432,7 @@ class Budgetmutatie(models.Model):
         constraints = [
             models.CheckConstraint(condition=_in("soort", BudgetmutatieSoort), name="budgetmutatie_soort_geldig")
         ]
+
+
+# Mandate and joint municipal bodies (domain.md 6) live in their own module, re-exported here.
+from .mandaten import Mandaat, Samenwerkingsverband  # noqa: E402, F401

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from backoffice import roles
 
@@ -13,6 +13,7 @@ from .models import (
     Band,
     Budget,
     Gemeente,
+    Mandaat,
     Modeltrouwmeting,
     Perceel,
     Raamovereenkomst,
@@ -31,9 +32,32 @@ def user_gemeente_ids(user) -> list[int]:
     cached = getattr(user, "_ips_gemeenten", None)
     if cached is None:
         medewerker = getattr(user, "medewerker", None) if user.is_authenticated else None
-        cached = list(medewerker.gemeenten.values_list("id", flat=True)) if medewerker else []
+        cached = []
+        if medewerker:
+            # Its own gemeenten, and the member gemeenten of the joint bodies it works for (domain.md 6).
+            cached = sorted(
+                set(
+                    Gemeente.objects.filter(
+                        Q(medewerkers=medewerker) | Q(samenwerkingsverbanden__medewerkers=medewerker)
+                    ).values_list("id", flat=True)
+                )
+            )
         user._ips_gemeenten = cached
     return cached
+
+
+def geldig_mandaat(user, gemeente_id: int, dag: date) -> Mandaat | None:
+    """The mandate under which ``user`` may take a beschikking for ``gemeente_id`` on ``dag``: one
+    of that gemeente's college, or of a joint body that the gemeente is a member of (the
+    gemeente's own first, then the latest), or None."""
+    return (
+        Mandaat.objects.filter(gemandateerden=user, geldig_van__lte=dag)
+        .filter(Q(geldig_tot__isnull=True) | Q(geldig_tot__gte=dag))
+        .filter(Q(gemeente_id=gemeente_id) | Q(samenwerkingsverband__leden=gemeente_id))
+        .select_related("gemeente", "samenwerkingsverband")
+        .order_by(F("samenwerkingsverband").asc(nulls_first=True), "-geldig_van", "-id")
+        .first()
+    )
 
 
 def regelingen_list() -> QuerySet[Regeling]:

@@ -36,6 +36,7 @@ REGELING_FIELDS = (
     "quotum_gemeente",
     "max_per_gemeente",
     "cofinanciering_aandeel",
+    "uwv_akkoord_na_beschikking",
 )
 PERCEEL_FIELDS = ("naam", "doelgroep", "basisduur_maanden", "max_verlenging_maanden", "toegestane_aanbiedertypen")
 

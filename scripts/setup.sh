@@ -37,6 +37,25 @@ if [[ ! -f "$STAMP" ]] || [[ "$(cat "$STAMP")" != "$lock_hash" ]]; then
   printf '%s\n' "$lock_hash" > "$STAMP"
 fi
 
+# WeasyPrint (de PDF-documenten, docs/documenten.md) heeft pango en lettertypen van het systeem
+# nodig: libpango-1.0-0, libpangoft2-1.0-0 en fonts-dejavu-core. Installeer ze met apt-get als dat
+# kan (root of sudo), en stop anders met een duidelijke melding.
+pdf_ok() { "$VPY" -c 'import weasyprint' >/dev/null 2>&1 && { fc-list 2>/dev/null | grep -qi dejavu; }; }
+if ! pdf_ok; then
+  pkgs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig)
+  echo "==> systeempakketten voor de PDF-documenten installeren (apt): ${pkgs[*]}"
+  if [[ "$(id -u)" == 0 ]]; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"; } || true
+  elif command -v sudo >/dev/null 2>&1; then
+    { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"; } || true
+  fi
+  if ! pdf_ok; then
+    echo "FOUT: WeasyPrint kan geen PDF maken: pango of de lettertypen ontbreken. Installeer als root: apt-get install ${pkgs[*]}" >&2
+    echo "ERROR: WeasyPrint cannot make PDFs: pango or the fonts are missing. Install as root: apt-get install ${pkgs[*]}" >&2
+    exit 1
+  fi
+fi
+
 # PostgreSQL: maak de database aan als die nog niet bestaat (migrate doet dat niet zelf).
 if [[ "${DATABASE_URL:-}" =~ ^postgres(ql)?:// ]]; then
   "$VPY" - <<'PY'

@@ -24,6 +24,10 @@ def pytest_configure(config):
     # Every pytest-xdist worker gets its own cache keys: clearing them (below) must not touch the
     # other worker's keys, nor Celery's queues when the broker shares the Redis database.
     settings.CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    # Generated documents: no PDF after each of the suite's thousands of decisions (75 ms each);
+    # a test that reads one renders it (docs/documenten.md), tests/backoffice/test_documenten.py
+    # switches the task back on.
+    settings.IPS_DOCUMENT_RENDEREN = "uit"
     if os.environ.get("CI") == "true" or os.environ.get("IPS_REQUIRE_SERVICES") == "1":
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:

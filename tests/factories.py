@@ -179,12 +179,33 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_user(role: str, *, aanbieder: Aanbieder | None = None, gemeenten=(), username: str | None = None) -> User:
+    from backoffice import roles
+
     user = UserFactory(role=role, **({"username": username} if username else {}))
     if aanbieder or gemeenten:
         medewerker, _ = Medewerker.objects.get_or_create(user=user, defaults={"aanbieder": aanbieder})
         if gemeenten:
             medewerker.gemeenten.add(*gemeenten)
+            if role == roles.GEMEENTE:
+                for gemeente in gemeenten:
+                    mandaat_voor(gemeente).gemandateerden.add(user)
     return user
+
+
+def mandaat_voor(gemeente: Gemeente, **fields):
+    """The gemeente's mandate decision for the tests (a beschikking needs one, domain.md 6): made
+    once per gemeente, valid from 2000 without end; ``make_user(GEMEENTE, gemeenten=...)`` puts the
+    user in it."""
+    from financiering.models import Mandaat
+
+    mandaat = Mandaat.objects.filter(gemeente=gemeente, naam="Mandaatbesluit IPS").first()
+    return mandaat or Mandaat.objects.create(
+        gemeente=gemeente,
+        naam="Mandaatbesluit IPS",
+        vindplaats=f"Gemeenteblad 2025 nr. {gemeente.code}",
+        geldig_van=datetime.date(2000, 1, 1),
+        **fields,
+    )
 
 
 class DeelnemerFactory(factory.django.DjangoModelFactory):
@@ -222,8 +243,10 @@ def budget(gemeente: Gemeente, regeling: Regeling, toegekend: str = "100000.00",
 # fidelity audit, a UWV assessor, a gemeente user, a budget.
 #
 #   TrajectFactory()                                 an active trajectory on the UWV route
-#   TrajectFactory(route="gemeente")                 the gemeente's beschikking, then UWV's approval
-#   AanvraagFactory()                                submitted; gemeente_akkoord=True / afgewezen=True
+#   TrajectFactory(route="gemeente")                 the gemeente's beschikking (the grant; UWV's
+#                                                    consent after it where the scheme asks it)
+#   AanvraagFactory()                                submitted; goedgekeurd=True / afgewezen=True;
+#                                                    gemeente_akkoord=True: the gemeente's beschikking
 #   VerlengingFactory(traject=t)                     requested; goedgekeurd=True / afgewezen=True
 #   PlaatsingFactory(traject=t), StopberichtFactory(traject=t), EindverslagFactory(traject=t)
 #   DeclaratieFactory(trajecten=[t])                 one start line per trajectory, judged
@@ -354,13 +377,19 @@ class AanvraagFactory(factory.django.DjangoModelFactory):
             **fields,
         )
         if aanvraag.route == "gemeente" and (besluit_gemeente or besluit_uwv):
+            # Without UWV's consent step the beschikking decides: ``afgewezen=True`` is the gemeente's refusal.
+            if not besluit_gemeente and not perceel.regeling.uwv_akkoord_na_beschikking:
+                besluit_gemeente = besluit_uwv
             aanvraag, _ = services.aanvraag_decide(
                 by=gemeente_user(gemeente),
                 aanvraag=aanvraag,
                 besluit=besluit_gemeente or "akkoord",
                 toelichting="Geen budget." if besluit_gemeente == "afgewezen" else "",
             )
-        if besluit_uwv and aanvraag.status != "afgewezen":
+        # UWV decides on the UWV route, and on the gemeente route only where the scheme asks its
+        # consent after the beschikking (``uwv_akkoord_na_beschikking``): otherwise the beschikking
+        # was the grant and ``goedgekeurd=True`` is already true.
+        if besluit_uwv and aanvraag.status in ("ingediend", "gemeente_akkoord"):
             aanvraag, _ = services.aanvraag_decide(
                 by=uwv_beoordelaar(),
                 aanvraag=aanvraag,

@@ -10,6 +10,10 @@ user and the object.
 
 No writes; a few cheap queries at most (the user's organisation, an open extension request)."""
 
+from datetime import date
+
+from django.utils import timezone
+
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.rules import (
@@ -19,7 +23,8 @@ from backoffice.rules import (
     toestand_weigering,
 )
 from backoffice.rules import vier_ogen_weigering as _vier_ogen
-from financiering.selectors import user_aanbieder_id, user_gemeente_ids
+from financiering.models import Mandaat
+from financiering.selectors import geldig_mandaat, user_aanbieder_id, user_gemeente_ids
 
 from . import rules
 
@@ -58,9 +63,12 @@ def eigen_weigering(user, obj, noun: str) -> Weigering:
 
 def beslisser(user, aanvraag) -> tuple[str | None, Weigering]:
     """Which decision step the user's role gives on ``aanvraag`` ("gemeente": the beschikking on
-    the gemeente route; "uwv": UWV's decision), or the refusal: a gemeente user decides only the
-    gemeente route of its own gemeenten (404 otherwise), UWV waits for the gemeente's beschikking
-    (``wacht-op-gemeente``), anyone else lacks the role (``geen-rol``)."""
+    the gemeente route, which is the grant unless the scheme asks UWV's consent afterwards; "uwv":
+    UWV's decision on the UWV route, or its consent after such a beschikking), or the refusal: a
+    gemeente user decides only the gemeente route of its own gemeenten, or of the member gemeenten
+    of its samenwerkingsverband (404 otherwise), UWV waits for the gemeente's beschikking
+    (``wacht-op-gemeente``), anyone else lacks the role (``geen-rol``). Which transition the step
+    takes: ``rules.beslis_actie``; whether UWV still has a step: the state table."""
     if roles.has_role(user, roles.GEMEENTE):
         if aanvraag.route != "gemeente" or aanvraag.gemeente_id not in user_gemeente_ids(user):
             return None, niet_gevonden("Deze aanvraag")
@@ -75,13 +83,33 @@ def beslisser(user, aanvraag) -> tuple[str | None, Weigering]:
     return None, rol_weigering(user, roles.GEMEENTE, roles.UWV_BEOORDELAAR)
 
 
+def beschikking_mandaat(user, aanvraag, dag: date | None = None) -> tuple[Mandaat | None, Weigering]:
+    """The mandate a gemeente user's beschikking on ``aanvraag`` rests on (domain.md 6), or the
+    refusal ``geen-mandaat`` (403) when none is valid today for this user and the application's
+    gemeente (docs/decisions.md "Beschikking onder mandaat")."""
+    dag = dag or timezone.localdate()
+    mandaat = geldig_mandaat(user, aanvraag.gemeente_id, dag)
+    if mandaat is None:
+        return None, BusinessRuleError(
+            code="geen-mandaat",
+            message=f"U heeft op {dag:%d-%m-%Y} geen geldig mandaat om namens het college van "
+            f"{aanvraag.gemeente.naam} te beschikken. Vraag de beheerder uw mandaat vast te leggen.",
+            status=403,
+        )
+    return mandaat, None
+
+
 def aanvraag_beslissen_weigering(user, aanvraag) -> Weigering:
-    """Everything but the decision's own input (akkoord/afgewezen, the reason): step, four eyes, state."""
+    """Everything but the decision's own input (akkoord/afgewezen, the reason): step, four eyes,
+    state, and for the gemeente's beschikking the mandate."""
     stap, weigering = beslisser(user, aanvraag)
+    if weigering:
+        return weigering
+    actie = rules.beslis_actie(stap, "akkoord", uwv_akkoord_na_beschikking=aanvraag.regeling.uwv_akkoord_na_beschikking)
     return (
-        weigering
-        or vier_ogen_weigering(user, aanvraag.ingediend_door_id)
-        or toestand_weigering(rules.AANVRAAG, f"{stap}_akkoord", aanvraag.status)
+        vier_ogen_weigering(user, aanvraag.ingediend_door_id)
+        or toestand_weigering(rules.AANVRAAG, actie, aanvraag.status)
+        or (beschikking_mandaat(user, aanvraag)[1] if stap == "gemeente" else None)
     )
 
 

@@ -30,6 +30,7 @@ AANVRAAG = Toestandsmachine(
     {
         "indienen": {"concept": "ingediend"},
         "gemeente_akkoord": {"ingediend": "gemeente_akkoord"},
+        "gemeente_toekennen": {"ingediend": "goedgekeurd"},
         "gemeente_afwijzen": {"ingediend": "afgewezen"},
         "uwv_akkoord": {"ingediend": "goedgekeurd", "gemeente_akkoord": "goedgekeurd"},
         "uwv_afwijzen": {"ingediend": "afgewezen", "gemeente_akkoord": "afgewezen"},
@@ -39,6 +40,7 @@ AANVRAAG = Toestandsmachine(
     {
         "indienen": "indienen",
         "gemeente_akkoord": "een beschikking geven",
+        "gemeente_toekennen": "toekennen",
         "gemeente_afwijzen": "afwijzen",
         "uwv_akkoord": "goedkeuren",
         "uwv_afwijzen": "afwijzen",
@@ -85,6 +87,17 @@ VERLENGING = Toestandsmachine(
 AANVRAAG_TRANSITIES = AANVRAAG.transities
 TRAJECT_TRANSITIES = TRAJECT.transities
 VERLENGING_TRANSITIES = VERLENGING.transities
+
+
+def beslis_actie(stap: str, besluit: str, *, uwv_akkoord_na_beschikking: bool) -> str:
+    """The transition a decision takes (domain.md 6): on the gemeente route the beschikking is the
+    grant (``gemeente_toekennen``), unless the scheme asks UWV's consent afterwards
+    (``gemeente_akkoord``, then ``uwv_akkoord``); a refusal is ``<stap>_afwijzen``."""
+    if besluit != "akkoord":
+        return f"{stap}_afwijzen"
+    if stap == "gemeente" and not uwv_akkoord_na_beschikking:
+        return "gemeente_toekennen"
+    return f"{stap}_akkoord"
 
 
 # --- one rule in one place (docs/decisions.md "Eén regel op één plek") ----------------------------
@@ -262,17 +275,12 @@ def check_aanvraag(f: AanvraagFeiten) -> list[Overtreding]:
         out.append(Overtreding("dubbel-traject", "Voor de deelnemer loopt al een aanvraag van uw organisatie."))
     if f.trajectprijs is None:
         out.append(Overtreding("geen-trajectprijs", "Voor dit perceel is op deze datum geen trajectprijs vastgesteld."))
-    if f.quotum is not None and f.quotum_bezet >= f.quotum:
-        out.append(
-            Overtreding("quotum-bereikt", f"Het landelijke quotum voor deze route is bereikt ({f.quotum} trajecten).")
-        )
-    if f.max_per_gemeente is not None and f.gemeente_bezet >= f.max_per_gemeente:
-        out.append(
-            Overtreding(
-                "gemeentelimiet-bereikt",
-                f"De gemeente heeft het maximum van {f.max_per_gemeente} trajecten in deze regeling bereikt.",
-            )
-        )
+    out += ruimte_overtredingen(
+        quotum=f.quotum,
+        quotum_bezet=f.quotum_bezet,
+        max_per_gemeente=f.max_per_gemeente,
+        gemeente_bezet=f.gemeente_bezet,
+    )
     if f.budget_vereist and f.trajectprijs is not None:
         if f.budget_vrij is None:
             out.append(
@@ -291,6 +299,28 @@ def check_aanvraag(f: AanvraagFeiten) -> list[Overtreding]:
                     "(aanvragen in behandeling meegerekend).",
                 )
             )
+    return out
+
+
+def ruimte_overtredingen(
+    *, quotum: int | None, quotum_bezet: int, max_per_gemeente: int | None, gemeente_bezet: int
+) -> list[Overtreding]:
+    """The scheme's room (domain.md 4 and 6): the national quota of the route and the per-gemeente
+    cap, given the places already taken. At submission every open and approved application takes a
+    place (``Aanvraag.BEZET``); at the gemeente's beschikking only the granted ones and those
+    committed before UWV's consent (``Aanvraag.TOEGEKEND``), the application itself not counted."""
+    out = []
+    if quotum is not None and quotum_bezet >= quotum:
+        out.append(
+            Overtreding("quotum-bereikt", f"Het landelijke quotum voor deze route is bereikt ({quotum} trajecten).")
+        )
+    if max_per_gemeente is not None and gemeente_bezet >= max_per_gemeente:
+        out.append(
+            Overtreding(
+                "gemeentelimiet-bereikt",
+                f"De gemeente heeft het maximum van {max_per_gemeente} trajecten in deze regeling bereikt.",
+            )
+        )
     return out
 
 

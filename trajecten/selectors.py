@@ -103,7 +103,7 @@ def aanvragen_for(user) -> QuerySet[Aanvraag]:
     and gemeente-route applications only once the gemeente has given its beschikking."""
     qs = Aanvraag.objects.select_related(
         "deelnemer", "aanbieder", "uitvoerder", "perceel", "regeling", "gemeente", "trajectbegeleider"
-    ).prefetch_related("besluiten__door")
+    ).prefetch_related("besluiten__door", "besluiten__mandaat__samenwerkingsverband")
     # A user with several roles (four eyes make that a real case) sees the union of their scopes:
     # a provider who is also a UWV assessor still sees its own gemeente-route applications.
     scope = Q(pk__in=[])

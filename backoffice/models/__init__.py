@@ -1,8 +1,9 @@
 """The core's models, one module per subject: ``gebruikers`` (the user, role grants under four
 eyes, the identity-provider link), ``instellingen`` (the settings a beheerder changes),
-``taken`` (job runs, signals, notifications) and ``privacy`` (BSN look-ups, the processing log).
+``taken`` (job runs, signals, notifications) and ``privacy`` (BSN look-ups, the processing log) and ``documenten`` (the generated documents).
 Everything is importable from ``backoffice.models`` as before."""
 
+from .documenten import Document, DocumentObject, DocumentSoort
 from .gebruikers import OidcKoppeling, RolToekenning, RolToekenningStatus, User
 from .instellingen import BEWAARTERMIJN_MAX, BEWAARTERMIJN_MIN, DREMPEL_MAX, DREMPEL_MIN, Instellingen
 from .privacy import (
@@ -31,6 +32,9 @@ __all__ = [
     "DREMPEL_MIN",
     "BsnKanaal",
     "BsnRaadpleging",
+    "Document",
+    "DocumentObject",
+    "DocumentSoort",
     "Instellingen",
     "Notificatie",
     "NotificatieStatus",

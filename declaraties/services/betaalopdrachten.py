@@ -16,6 +16,7 @@ from financiering import services as fin_services
 from financiering.models import Aanbieder
 from trajecten import services as traject_services
 
+from .. import documenten
 from ..models import Betaalopdracht, Prestatie
 from ..permissions import accorderen_weigering, akkoord_actie, bevestigen_weigering
 from ..rules import BETAALOPDRACHT, PRESTATIE
@@ -149,4 +150,5 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
     opdracht.uitgevoerd_op, opdracht.bevestigd_door = datum, by
     record(opdracht, by=by, reason=f"betaling bevestigd op {datum:%d-%m-%Y}")
     opdracht.save()
+    documenten.betaalspecificatie_vastleggen(opdracht=opdracht, by=by)
     return opdracht

@@ -8,6 +8,7 @@ from financiering import services as fin_services
 from trajecten import services as traject_services
 from trajecten.models import Eindverslag, Traject
 
+from .. import documenten
 from ..models import Prestatie
 from ._common import ZERO
 
@@ -33,4 +34,5 @@ def eindverslag_submit(*, by, traject: Traject, **fields) -> Eindverslag:
         )
         verslag.vrijgevallen_bedrag = vrijval
         verslag.save(update_fields=["vrijgevallen_bedrag"])
+    documenten.vaststelling_vastleggen(verslag=verslag, by=by)
     return verslag

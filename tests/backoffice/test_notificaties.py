@@ -117,7 +117,11 @@ def test_the_messages_page_shows_a_user_their_own_mails_in_a_fixed_number_of_que
 
     for day in range(1, 6):  # more mails: the same number of queries
         Notificatie.objects.create(
-            user=w.ggz_noord, datum=mail.datum + D(day), aan=mail.aan, onderwerp=f"extra {day}", tekst="-",
+            user=w.ggz_noord,
+            datum=mail.datum + D(day),
+            aan=mail.aan,
+            onderwerp=f"extra {day}",
+            tekst="-",
             verzonden_op=mail.verzonden_op,
         )
     with CaptureQueriesContext(connection) as six:

@@ -28,6 +28,7 @@ def test_each_job_has_its_steps_in_order():
         "signalen.bezwaar_te_laat",  # bezwaren (40)
         "signalen.bezwaar_termijn_nadert",
         "notificaties",
+        "documenten_renderen",
         "bewaartermijn",  # last
     ]
     assert [name for name, _ in schedule.steps_for("weekly", DAG)] == ["betaalopdrachten"]

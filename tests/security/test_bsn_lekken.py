@@ -221,19 +221,22 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
             },
             format="json",
         ).json()
-        assert noord.post(
-            "/api/v1/aanvragen",
-            {
-                "deelnemer": late["uuid"],
-                "perceel": "demo-gem-epa",
-                "regiebehandelaar": "Dr. P. Jansen",
-                "inBehandelingSggz": True,
-                "toestemmingOp": str(timezone.localdate()),
-                "wensBetaaldWerk": True,
-                "geenOfKleinDienstverband": True,
-            },
-            format="json",
-        ).status_code == 201
+        assert (
+            noord.post(
+                "/api/v1/aanvragen",
+                {
+                    "deelnemer": late["uuid"],
+                    "perceel": "demo-gem-epa",
+                    "regiebehandelaar": "Dr. P. Jansen",
+                    "inBehandelingSggz": True,
+                    "toestemmingOp": str(timezone.localdate()),
+                    "wensBetaaldWerk": True,
+                    "geenOfKleinDienstverband": True,
+                },
+                format="json",
+            ).status_code
+            == 201
+        )
         # registration through the page: refused with an invalid BSN, then accepted
         web = _web(world.ggz_noord)
         form = {
@@ -259,20 +262,37 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
         duplicate = web.post("/aanvragen/nieuw/", {**form, "bsn": bsn_api})
         assert duplicate.status_code == 200
         accepted = web.post("/aanvragen/nieuw/", {**form, "bsn": bsn_web})
-        assert accepted.status_code == 302, re.sub(r"<[^>]+>", " ", accepted.content.decode().split("foutmelding", 1)[-1])[:400]
+        assert accepted.status_code == 302, re.sub(
+            r"<[^>]+>", " ", accepted.content.decode().split("foutmelding", 1)[-1]
+        )[:400]
         web.get(accepted["Location"])
         # both searches, by three roles
-        assert world.client(world.gem_amsterdam).post("/api/v1/deelnemers/_zoek", {"bsn": bsn_api}, format="json").json()["count"] == 1
+        assert (
+            world.client(world.gem_amsterdam)
+            .post("/api/v1/deelnemers/_zoek", {"bsn": bsn_api}, format="json")
+            .json()["count"]
+            == 1
+        )
         assert _web(world.gem_amsterdam).post("/deelnemers/zoeken/", {"bsn": bsn_web}).status_code == 200
         assert _web(world.ggz_noord).post("/deelnemers/zoeken/", {"bsn": bsn_wrong}).status_code == 200
         # decisions: the gemeente, then UWV
         for uuid in (filed["uuid"], accepted["Location"].rstrip("/").rsplit("/", 1)[1]):
-            assert world.client(world.gem_amsterdam).post(
-                f"/api/v1/aanvragen/{uuid}/beoordelingen", {"besluit": "akkoord", "cofinancieringBevestigd": True}, format="json"
-            ).status_code == 201
-            assert world.client(world.uwv).post(
-                f"/api/v1/aanvragen/{uuid}/beoordelingen", {"besluit": "akkoord"}, format="json"
-            ).status_code == 201
+            assert (
+                world.client(world.gem_amsterdam)
+                .post(
+                    f"/api/v1/aanvragen/{uuid}/beoordelingen",
+                    {"besluit": "akkoord", "cofinancieringBevestigd": True},
+                    format="json",
+                )
+                .status_code
+                == 201
+            )
+            assert (
+                world.client(world.uwv)
+                .post(f"/api/v1/aanvragen/{uuid}/beoordelingen", {"besluit": "akkoord"}, format="json")
+                .status_code
+                == 201
+            )
         trajecten = noord.get("/api/v1/trajecten").json()["results"]
         assert len(trajecten) == 2
         for traject in trajecten:
@@ -344,7 +364,11 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
     # URLs, redirects and links; answers and exports
     urls = 0
     for entry in recorded:
-        links = re.findall(r'(?:href|src|action)="([^"]*)"', entry["body"].decode("utf-8", "replace")) if "html" in entry["type"] else []
+        links = (
+            re.findall(r'(?:href|src|action)="([^"]*)"', entry["body"].decode("utf-8", "replace"))
+            if "html" in entry["type"]
+            else []
+        )
         for url in (entry["url"], entry["location"], *links):
             urls += 1
             assert not any(b in url for b in everything), f"BSN in een URL: {url}"

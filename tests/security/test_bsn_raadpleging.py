@@ -69,7 +69,10 @@ def test_the_web_lookup_is_recorded(world, filed):
 
 def test_an_invalid_bsn_is_no_lookup_and_no_role_no_lookup(world, filed):
     assert world.client(world.uwv).post("/api/v1/deelnemers/_zoek", {"bsn": "123"}, format="json").status_code == 400
-    assert world.client(world.auditor).post("/api/v1/deelnemers/_zoek", {"bsn": filed["bsn"]}, format="json").status_code == 403
+    assert (
+        world.client(world.auditor).post("/api/v1/deelnemers/_zoek", {"bsn": filed["bsn"]}, format="json").status_code
+        == 403
+    )
     assert _web(world.auditor).post("/deelnemers/zoeken/", {"bsn": filed["bsn"]}).status_code == 403
     assert not BsnRaadpleging.objects.exists()
 
@@ -89,7 +92,10 @@ def test_the_beheerder_sees_the_lookups_in_the_admin_read_only(world, filed):
     assert filed["bsn"] not in body
     row = BsnRaadpleging.objects.get()
     assert client.get(reverse("admin:backoffice_bsnraadpleging_change", args=(row.pk,))).status_code == 200
-    assert client.post(reverse("admin:backoffice_bsnraadpleging_delete", args=(row.pk,)), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:backoffice_bsnraadpleging_delete", args=(row.pk,)), {"post": "yes"}).status_code
+        == 403
+    )
     assert client.get(reverse("admin:backoffice_bsnraadpleging_add")).status_code == 403
     # other roles have no admin at all
     assert _web(world.gem_amsterdam).get(reverse("admin:backoffice_bsnraadpleging_changelist")).status_code == 302

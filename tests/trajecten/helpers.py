@@ -161,7 +161,8 @@ def decide(user, aanvraag_obj, besluit="akkoord", toelichting=""):
         decided, traject = services.aanvraag_decide(
             by=user, aanvraag=aanvraag_obj, besluit=besluit, toelichting=toelichting
         )
-        if aanvraag_obj.route == "uwv" or decided.status == "gemeente_akkoord":
+        gemeente_akkoord = decided.besluiten.filter(stap="gemeente", besluit="akkoord", door=user).exists()
+        if aanvraag_obj.route == "uwv" or gemeente_akkoord:
             log.noteer(decided.deelnemer)  # the answer shows the participant (UWV not on the gemeente route)
         return decided, traject
 
@@ -176,15 +177,18 @@ def approved_traject(
     gemeente="0363",
     gemeente_user=None,
 ) -> dict:
-    """An active trajectory: submitted by the provider, on the gemeente route first the gemeente's
-    beschikking (``gemeente_user``, default Amsterdam), then UWV's approval, through the services
+    """An active trajectory: submitted by the provider, on the gemeente route the gemeente's
+    beschikking (``gemeente_user``, default Amsterdam; UWV's consent after it only where the scheme
+    asks it), on the UWV route UWV's approval, through the services
     of those API calls. Returns the trajectory JSON as the provider sees it (``GET /trajecten/{uuid}``)."""
     filed = filed_aanvraag(
         world, provider_user=provider_user, perceel=perceel, uitkering=uitkering, doelgroep=doelgroep, gemeente=gemeente
     )
-    if filed.route == "gemeente":
-        filed, _ = decide(gemeente_user or world.gem_amsterdam, filed)
-    _, traject = decide(world.uwv, filed)
+    traject = None
+    if filed.route == "gemeente":  # the beschikking is the grant, unless the scheme asks UWV's consent
+        filed, traject = decide(gemeente_user or world.gem_amsterdam, filed)
+    if traject is None:
+        _, traject = decide(world.uwv, filed)
     assert traject is not None and traject.status == "actief"
     # as the provider sees it (UWV does not see the participant on the gemeente route)
     body = _get(world, provider_user or world.ggz_noord, f"/api/v1/trajecten/{traject.uuid}")

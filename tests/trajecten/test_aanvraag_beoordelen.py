@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 
 from backoffice import roles
 from backoffice.models import Instellingen
-from financiering.models import Budget, Budgetmutatie
+from financiering.models import Budget, Budgetmutatie, Regeling
 from tests.conftest import shared_world
 from tests.factories import make_user
 from trajecten.models import Aanvraag, Besluit, Traject
@@ -55,6 +55,11 @@ def get(world, user, aanvraag_uuid):
 
 def withdraw(world, user, aanvraag_uuid, **body):
     return world.client(user).post(f"/api/v1/aanvragen/{aanvraag_uuid}/intrekkingen", body, format="json")
+
+
+def met_uwv_akkoord(world) -> None:
+    """The demo gemeente scheme asks UWV's consent after the beschikking (the flow before issue 11)."""
+    Regeling.objects.filter(pk=world.gem_regeling.pk).update(uwv_akkoord_na_beschikking=True)
 
 
 def status(aanvraag_uuid) -> str:
@@ -260,7 +265,31 @@ def test_gemeente_rejection(world):
     assert (besluit["stap"], besluit["toelichting"]) == ("gemeente", "Geen inwoner van Amsterdam.")
 
 
-def test_gemeente_beschikking_commits_budget_then_uwv_approves(world):
+def test_gemeente_beschikking_is_the_grant(world):
+    """domain.md 6: the beschikking commits the budget and is the grant; the trajectory exists at
+    once and the answer carries it, as UWV's approval does on the UWV route."""
+    aanvraag = submitted(world, perceel="demo-gem-cmd")
+    body = decided(world, world.gem_amsterdam, aanvraag["uuid"])
+    assert body["aanvraag"]["status"] == "goedgekeurd"
+    assert body["cofinancieringBevestigd"] is True
+    traject = body["traject"]
+    assert (traject["route"], traject["status"], traject["startdatum"]) == ("gemeente", "actief", "2026-01-15")
+    assert traject["einddatumGepland"] == "2028-01-14"
+    assert body["aanvraag"]["traject"] == traject["uuid"]
+    assert budget_amsterdam(world).gereserveerd == Decimal("8000.00")
+    assert Budgetmutatie.objects.filter(budget=world.budget_amsterdam, soort="reservering").count() == 1
+
+    # one beschikking; UWV has no step left and decides nothing
+    assert_problem(decide(world, world.gem_amsterdam, aanvraag["uuid"]), 409, "ongeldige-status")
+    assert_problem(decide(world, world.uwv, aanvraag["uuid"]), 409, "ongeldige-status")
+    assert budget_amsterdam(world).gereserveerd == Decimal("8000.00")
+    assert Traject.objects.filter(aanvraag__uuid=aanvraag["uuid"]).count() == 1
+    besluiten = get(world, world.ggz_noord, aanvraag["uuid"]).json()["besluiten"]
+    assert [(b["stap"], b["besluit"], b["door"]) for b in besluiten] == [("gemeente", "akkoord", "gemeente-amsterdam")]
+
+
+def test_with_uwv_consent_the_beschikking_commits_budget_then_uwv_approves(world):
+    met_uwv_akkoord(world)
     aanvraag = submitted(world, perceel="demo-gem-cmd")
     body = decided(world, world.gem_amsterdam, aanvraag["uuid"])
     assert body["aanvraag"]["status"] == "gemeente_akkoord"
@@ -284,6 +313,7 @@ def test_gemeente_beschikking_commits_budget_then_uwv_approves(world):
 
 
 def test_uwv_rejection_after_the_beschikking_releases_the_budget(world):
+    met_uwv_akkoord(world)
     aanvraag = submitted(world, perceel="demo-gem-epa")
     decided(world, world.gem_amsterdam, aanvraag["uuid"])
     assert budget_amsterdam(world).gereserveerd == Decimal("8000.00")
@@ -406,8 +436,14 @@ def test_no_withdrawal_after_the_beschikking(world):
     aanvraag = submitted(world, perceel="demo-gem-epa")
     decided(world, world.gem_amsterdam, aanvraag["uuid"])
     assert_problem(withdraw(world, world.ggz_noord, aanvraag["uuid"]), 409, "ongeldige-status")
-    assert status(aanvraag["uuid"]) == "gemeente_akkoord"
+    assert status(aanvraag["uuid"]) == "goedgekeurd"
     assert budget_amsterdam(world).gereserveerd == Decimal("8000.00")
+    # also while it waits for UWV's consent
+    met_uwv_akkoord(world)
+    aanvraag = submitted(world, perceel="demo-gem-epa", deelnemer_obj=gemeentelijk(world))
+    decided(world, world.gem_amsterdam, aanvraag["uuid"])
+    assert_problem(withdraw(world, world.ggz_noord, aanvraag["uuid"]), 409, "ongeldige-status")
+    assert status(aanvraag["uuid"]) == "gemeente_akkoord"
 
 
 def test_another_provider_cannot_withdraw(world):
@@ -426,7 +462,16 @@ def test_only_the_provider_withdraws(world, user):
 # --- waiting time and deadlines -----------------------------------------------------------------
 
 
+def test_waiting_time_ends_at_the_beschikking_that_grants(world, clock):
+    aanvraag = submitted(world, perceel="demo-gem-epa")
+    on(clock, TODAY + timedelta(days=20))
+    assert decided(world, world.gem_amsterdam, aanvraag["uuid"])["aanvraag"]["wachttijdDagen"] == 20
+    on(clock, TODAY + timedelta(days=60))
+    assert get(world, world.gem_amsterdam, aanvraag["uuid"]).json()["wachttijdDagen"] == 20
+
+
 def test_waiting_time_grows_until_the_final_decision(world, clock):
+    met_uwv_akkoord(world)
     aanvraag = submitted(world, perceel="demo-gem-epa")
     assert aanvraag["wachttijdDagen"] == 0
 
@@ -457,7 +502,17 @@ def test_uwv_route_deadline_is_two_weeks(world):
     assert aanvraag["beslisDeadline"] == "2026-01-29"
 
 
+def test_gemeente_route_deadline_is_eight_weeks_and_ends_with_the_beschikking(world, clock):
+    aanvraag = submitted(world, perceel="demo-gem-epa")
+    assert aanvraag["beslisDeadline"] == "2026-03-12"  # 15 January + 56 days (Awb 4:13)
+    on(clock, date(2026, 2, 4))
+    body = decided(world, world.gem_amsterdam, aanvraag["uuid"])
+    assert body["aanvraag"]["beslisDeadline"] is None  # no UWV term after a beschikking that is the grant
+    assert get(world, world.uwv, aanvraag["uuid"]).json()["beslisDeadline"] is None
+
+
 def test_gemeente_route_deadline_is_eight_weeks_then_two_weeks_for_uwv(world, clock):
+    met_uwv_akkoord(world)
     aanvraag = submitted(world, perceel="demo-gem-epa")
     assert aanvraag["beslisDeadline"] == "2026-03-12"  # 15 January + 56 days
 

@@ -97,7 +97,7 @@ def test_last_place_under_the_per_gemeente_cap(world):
 
 def test_last_euros_of_a_budget(world):
     """Two Amsterdam employees give their beschikking at once on two applications; the budget
-    holds one more trajectory."""
+    holds one more trajectory. The beschikking is the grant: one trajectory comes out."""
     second_employee = make_user(roles.GEMEENTE, gemeenten=[world.amsterdam], username="gemeente-amsterdam-2")
     for round_ in range(ROUNDS):
         # file two applications while there is room for both ...
@@ -113,7 +113,8 @@ def test_last_euros_of_a_budget(world):
             (second_employee, f"/api/v1/aanvragen/{second['uuid']}/beoordelingen", {"besluit": "akkoord"}),
         )
         winner, _ = one_won(results, "budget-ontoereikend")
-        assert winner["aanvraag"]["status"] == "gemeente_akkoord"
+        assert winner["aanvraag"]["status"] == "goedgekeurd"
+        assert winner["traject"]["aanvraag"] == winner["aanvraag"]["uuid"]
 
         budget.refresh_from_db()
         assert budget.gereserveerd == Decimal("8000.00") * (round_ + 1)
@@ -123,7 +124,8 @@ def test_last_euros_of_a_budget(world):
         statuses = sorted(
             Aanvraag.objects.filter(uuid__in=[first["uuid"], second["uuid"]]).values_list("status", flat=True)
         )
-        assert statuses == ["gemeente_akkoord", "ingediend"]
+        assert statuses == ["goedgekeurd", "ingediend"]
+        assert Traject.objects.filter(aanvraag__uuid__in=[first["uuid"], second["uuid"]]).count() == 1
 
         # make room for the next round
         Budget.objects.filter(pk=budget.pk).update(toegekend=Decimal("100000.00"))
@@ -131,6 +133,35 @@ def test_last_euros_of_a_budget(world):
         response = world.client(world.ggz_noord if loser is first else world.ggz_zuid).post(
             f"/api/v1/aanvragen/{loser['uuid']}/intrekkingen", {}, format="json"
         )
+        assert response.status_code == 201, response.json()
+
+
+def test_last_national_place_for_two_beschikkingen(world):
+    """Utrecht and Amsterdam give their beschikking at once when the scheme's national room on
+    the gemeente route holds one more granted trajectory (``quotumGemeente``)."""
+    world.f.budget(world.utrecht, world.gem_regeling)
+    for round_ in range(ROUNDS):
+        at_amsterdam = submitted(world, world.ggz_noord, "demo-gem-epa")
+        at_utrecht = submitted(
+            world, world.ggz_zuid, "demo-gem-epa", deelnemer_obj=gemeentelijk(world, world.zuid, gemeente=world.utrecht)
+        )
+        granted = Aanvraag.objects.filter(regeling=world.gem_regeling, status__in=Aanvraag.TOEGEKEND).count()
+        world.gem_regeling.quotum_gemeente = granted + 1
+        world.gem_regeling.save()
+
+        results = parallel(
+            (world.gem_amsterdam, f"/api/v1/aanvragen/{at_amsterdam['uuid']}/beoordelingen", {"besluit": "akkoord"}),
+            (world.gem_utrecht, f"/api/v1/aanvragen/{at_utrecht['uuid']}/beoordelingen", {"besluit": "akkoord"}),
+        )
+        winner, _ = one_won(results, "quotum-bereikt")
+        assert winner["traject"] is not None
+        assert Aanvraag.objects.filter(regeling=world.gem_regeling, status="goedgekeurd").count() == granted + 1, round_
+        loser = at_amsterdam if winner["aanvraag"]["uuid"] == at_utrecht["uuid"] else at_utrecht
+        assert Aanvraag.objects.get(uuid=loser["uuid"]).budget_id is None  # nothing committed for the loser
+        world.gem_regeling.quotum_gemeente = None
+        world.gem_regeling.save()
+        provider = world.ggz_noord if loser is at_amsterdam else world.ggz_zuid
+        response = world.client(provider).post(f"/api/v1/aanvragen/{loser['uuid']}/intrekkingen", {}, format="json")
         assert response.status_code == 201, response.json()
 
 

@@ -160,7 +160,9 @@ def test_the_dashboard_shows_less_than_5_and_the_footnote(gevuld):
     assert "Werkmonitor 2026-Q1" in page
     assert "11 trajecten actief in het kwartaal" in page
     assert '<td class="getal onderdrukt">&lt; 5<sup>' in page  # the gemeente route, 1 trajectory
-    assert '<td class="getal onderdrukt">*<sup><a href="#voetnoot-aanvullend">2' in page  # the UWV route: secondary suppression
+    assert (
+        '<td class="getal onderdrukt">*<sup><a href="#voetnoot-aanvullend">2' in page
+    )  # the UWV route: secondary suppression
     assert f'<li id="voetnoot-klein">{NOTE}' in page
 
     _drempel(20)

@@ -131,7 +131,9 @@ def test_provider_works_on_a_trajectory_to_the_end_report(world, live_server, pa
     verlenging = page.locator("#verlenging")
     verlenging.get_by_text("Verlenging aanvragen").first.click()
     verlenging.get_by_label("Aantal maanden verlenging").fill("6")
-    verlenging.get_by_label("Waarom is verlenging nodig?").fill("De deelnemer is net begonnen en wil begeleiding houden.")
+    verlenging.get_by_label("Waarom is verlenging nodig?").fill(
+        "De deelnemer is net begonnen en wil begeleiding houden."
+    )
     verlenging.get_by_role("button", name="Verlenging aanvragen").click()
     expect(page.get_by_text("Het verzoek om verlenging is verstuurd.")).to_be_visible()
     expect(page.get_by_text("Er loopt een verzoek om 6 maanden verlenging")).to_be_visible()

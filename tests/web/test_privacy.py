@@ -66,4 +66,6 @@ def test_the_provider_prints_the_inzage_and_the_fg_finds_it_in_the_log(world, li
 
     fg.get_by_label("Doel", exact=True).select_option(label="Inzage door de betrokkene (AVG art. 15)")
     fg.get_by_role("button", name="Filteren").click()
-    expect(fg.get_by_role("heading", name=re.compile("Verwerkingen van de deelnemer met het gezochte BSN: 1"))).to_be_visible()
+    expect(
+        fg.get_by_role("heading", name=re.compile("Verwerkingen van de deelnemer met het gezochte BSN: 1"))
+    ).to_be_visible()

@@ -109,7 +109,9 @@ def test_csrf_is_enforced_on_the_pages(world):
     )
     assert response.status_code == 403
     assert not Traject.objects.get(uuid=traject["uuid"]).verlengingen.exists()
-    login = Client(enforce_csrf_checks=True).post("/inloggen", {"username": "ggz-noord", "password": "geheim-wachtwoord"})
+    login = Client(enforce_csrf_checks=True).post(
+        "/inloggen", {"username": "ggz-noord", "password": "geheim-wachtwoord"}
+    )
     assert login.status_code == 403
 
 
@@ -127,7 +129,10 @@ def test_an_idle_session_ends(world, settings):
 
 @pytest.mark.parametrize("username", ["ggz-noord", "gemeente-amsterdam", "uwv", "uwv-financieel", "auditor", "beheer"])
 def test_the_werkbak_costs_the_same_queries_whatever_the_data(world, username):
-    user = {u.username: u for u in (world.ggz_noord, world.gem_amsterdam, world.uwv, world.uwv_fin, world.auditor, world.beheer)}[username]
+    user = {
+        u.username: u
+        for u in (world.ggz_noord, world.gem_amsterdam, world.uwv, world.uwv_fin, world.auditor, world.beheer)
+    }[username]
     client = _client(user)
     with CaptureQueriesContext(connection) as before:
         assert client.get("/").status_code == 200
@@ -160,4 +165,6 @@ def test_provider_withdraws_an_application_only_after_confirming(world):
     assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "ingetrokken"
     # Not for the gemeente or another provider
     assert "/intrekken/" not in _client(world.uwv).get(f"/aanvragen/{filed['uuid']}/").content.decode()
-    assert _client(world.ggz_zuid).post(f"/aanvragen/{filed['uuid']}/intrekken/", {"bevestigd": "on"}).status_code == 404
+    assert (
+        _client(world.ggz_zuid).post(f"/aanvragen/{filed['uuid']}/intrekken/", {"bevestigd": "on"}).status_code == 404
+    )

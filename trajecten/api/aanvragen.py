@@ -33,10 +33,30 @@ from .trajecten import TrajectSerializer
 
 class BesluitSerializer(ModelSerializer):
     door = serializers.CharField(source="door.username", read_only=True)
+    mandaat = serializers.SerializerMethodField(
+        help_text="Het mandaatbesluit waarop de beschikking van de gemeente rust (naam en vindplaats); null bij "
+        "UWV en bij beschikkingen van vóór de registratie van mandaten."
+    )
+    ondertekening = serializers.CharField(
+        read_only=True, help_text="Namens wie, krachtens welk mandaat en door wie besloten is (domain.md 6)."
+    )
 
     class Meta:
         model = Besluit
-        fields = ["uuid", "stap", "besluit", "toelichting", "cofinanciering_bevestigd", "door", "op"]
+        fields = [
+            "uuid",
+            "stap",
+            "besluit",
+            "toelichting",
+            "cofinanciering_bevestigd",
+            "door",
+            "mandaat",
+            "ondertekening",
+            "op",
+        ]
+
+    def get_mandaat(self, besluit) -> str | None:
+        return besluit.mandaat.verwijzing if besluit.mandaat_id else None
 
 
 class AanvraagSerializer(PersonalDataMixin, ZaakVelden, ModelSerializer):
@@ -198,7 +218,11 @@ class AanvraagBeoordeling(BaseView):
         write = BeoordelingWriteSerializer(data=request.data)
         write.is_valid(raise_exception=True)
         aanvraag, traject = services.aanvraag_decide(by=request.user, aanvraag=aanvraag, **write.validated_data)
-        besluit = aanvraag.besluiten.select_related("door").order_by("-id").first()
+        besluit = (
+            aanvraag.besluiten.select_related("door", "mandaat__samenwerkingsverband", "aanvraag__gemeente")
+            .order_by("-id")
+            .first()
+        )
         body = BesluitSerializer(besluit).data
         context = self.get_serializer_context()
         body["aanvraag"] = AanvraagSerializer(_aanvragen(request.user).get(pk=aanvraag.pk), context=context).data

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from backoffice import limieten
 from backoffice.history import TaakHistorie
-from financiering.models import Aanbieder, Budget, Gemeente, Perceel, Regeling, Route, Trajectbegeleider
+from financiering.models import Aanbieder, Budget, Gemeente, Mandaat, Perceel, Regeling, Route, Trajectbegeleider
 
 from ._gedeeld import AMSTERDAM, _in
 from .deelnemers import Deelnemer
@@ -31,6 +31,8 @@ class Aanvraag(models.Model):
     OPEN = (Status.INGEDIEND, Status.GEMEENTE_AKKOORD)
     # What occupies a place under a quota or cap: open and approved applications.
     BEZET = (Status.INGEDIEND, Status.GEMEENTE_AKKOORD, Status.GOEDGEKEURD)
+    # What a beschikking counts against the room: granted, or committed and waiting for UWV's consent.
+    TOEGEKEND = (Status.GEMEENTE_AKKOORD, Status.GOEDGEKEURD)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     deelnemer = models.ForeignKey(Deelnemer, on_delete=models.PROTECT, related_name="aanvragen")
@@ -148,6 +150,9 @@ class Besluit(models.Model):
     toelichting = models.TextField(blank=True, max_length=limieten.TOELICHTING)
     cofinanciering_bevestigd = models.BooleanField(default=False)
     door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The mandate the gemeente's beschikking rests on (domain.md 6); None for UWV's decisions and
+    # for beschikkingen from before mandates were recorded.
+    mandaat = models.ForeignKey(Mandaat, null=True, blank=True, on_delete=models.PROTECT, related_name="besluiten")
     op = models.DateTimeField(auto_now_add=True)
     # Revoked after a well-founded objection (bezwaren; trajecten.services.herroepen): kept, no
     # longer in force; the step may then be decided again.
@@ -168,3 +173,26 @@ class Besluit(models.Model):
             models.CheckConstraint(condition=_in("stap", BesluitStap), name="besluit_stap_geldig"),
             models.CheckConstraint(condition=_in("besluit", BesluitUitkomst), name="besluit_uitkomst_geldig"),
         ]
+
+    @property
+    def orgaan_naam(self) -> str:
+        """The body in whose name the decision is taken: "UWV", or "het college van burgemeester en
+        wethouders van Amsterdam" (also when a samenwerkingsverband decided for that member gemeente)."""
+        if self.stap == BesluitStap.UWV:
+            return "UWV"
+        return f"het college van burgemeester en wethouders van {self.aanvraag.gemeente.naam}"
+
+    @property
+    def ondertekening(self) -> str:
+        """The Dutch signing line of the decision document: on whose behalf, under which mandate, by whom.
+
+        "Namens het college van burgemeester en wethouders van Amsterdam, krachtens mandaat
+        (Mandaatbesluit Participatiewet 2025, Gemeenteblad 2025 nr. 12345): J. Jansen"; a joint
+        body adds itself ("krachtens mandaat aan Samenwerkingsverband X (...)"); UWV: "Namens UWV: J. Jansen"."""
+        naam = self.door.get_full_name() or self.door.get_username()
+        namens = f"Namens {self.orgaan_naam}"
+        if self.mandaat_id is None:
+            return f"{namens}: {naam}"
+        mandaat = self.mandaat
+        aan = f" aan {mandaat.samenwerkingsverband.naam}" if mandaat.samenwerkingsverband_id else ""
+        return f"{namens}, krachtens mandaat{aan} ({mandaat.verwijzing}): {naam}"

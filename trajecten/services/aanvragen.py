@@ -1,5 +1,5 @@
 """Applications: file (with or without registering the participant in the same step), the
-gemeente's beschikking and UWV's decision (which creates the trajectory), withdraw."""
+gemeente's beschikking (the grant, which creates the trajectory) and UWV's decision, withdraw."""
 
 from datetime import date, timedelta
 
@@ -17,6 +17,7 @@ from financiering import selectors as fin_selectors
 from financiering import services as fin_services
 from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbegeleider
 
+from .. import documenten as aanvraag_documenten
 from .. import permissions, rules
 from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
 from ..selectors import pending_budget_claims, samenloop
@@ -210,6 +211,7 @@ def _aanvraag_submit(
 # The reason in the application's history (who: the user). Not the decision table's own words
 # ("Beschikking gemeente", "Akkoord") nor the explanation: the page shows those in the decisions.
 BESLUIT_REDEN = {
+    "gemeente_toekennen": "toegekend bij beschikking van de gemeente",
     "gemeente_akkoord": "beschikking gegeven door de gemeente",
     "gemeente_afwijzen": "afgewezen door de gemeente",
     "uwv_akkoord": "goedgekeurd door UWV",
@@ -219,10 +221,14 @@ BESLUIT_REDEN = {
 
 @transaction.atomic
 def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = "") -> tuple[Aanvraag, Traject | None]:
-    """The gemeente's beschikking (gemeente route, first step) or UWV's decision (final step).
+    """The gemeente's beschikking (gemeente route) or UWV's decision (UWV route, or UWV's consent
+    after a beschikking when the scheme asks it: ``Regeling.uwv_akkoord_na_beschikking``).
 
-    On the gemeente route the beschikking commits the gemeente's budget (and, for co-financed
-    schemes, confirms its share); UWV's approval creates the trajectory."""
+    On the gemeente route the beschikking is taken under a mandate (recorded in the decision),
+    checks the scheme's room (national quota of the route, per-gemeente cap) and the gemeente's
+    budget and commits it, all under the locks of the application, the scheme and the budget; for
+    co-financed schemes it confirms the gemeente's share. It is the grant: the application is
+    ``goedgekeurd`` and the trajectory exists at once, as after UWV's approval on the UWV route."""
     aanvraag = (
         Aanvraag.objects.select_for_update().select_related("regeling", "perceel", "gemeente").get(pk=aanvraag.pk)
     )
@@ -234,35 +240,25 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
         )
     toelichting_vereist(toelichting, vereist=besluit == "afgewezen", message="Een afwijzing vraagt een toelichting.")
     weigeren(permissions.vier_ogen_weigering(by, aanvraag.ingediend_door_id))
-    action = f"{stap}_{'akkoord' if besluit == 'akkoord' else 'afwijzen'}"
+    action = rules.beslis_actie(stap, besluit, uwv_akkoord_na_beschikking=aanvraag.regeling.uwv_akkoord_na_beschikking)
     aanvraag.status = rules.AANVRAAG.volgende(action, aanvraag.status)
+    today = timezone.localdate()
+    mandaat = None
+    if stap == "gemeente":
+        mandaat, weigering = permissions.beschikking_mandaat(by, aanvraag, today)
+        weigeren(weigering)
     if besluit == "akkoord":
         # One trajectory per person, across providers: the funder learns it here, with the reason.
         meldingen = samenloop(aanvraag)
         if meldingen:
             raise rules.samenloop_weigering(meldingen)
-    today = timezone.localdate()
     traject = None
 
-    if action == "gemeente_akkoord":
-        budget = Budget.objects.filter(gemeente=aanvraag.gemeente, regeling=aanvraag.regeling, jaar=today.year).first()
-        if budget is None:
-            raise BusinessRuleError(
-                code="budget-ontoereikend",
-                message=f"{aanvraag.gemeente.naam} heeft voor {aanvraag.regeling.naam} in {today.year} geen budget.",
-            )
-        fin_services.budget_commit(
-            budget_id=budget.pk,
-            bedrag=aanvraag.bedrag,
-            by=by,
-            omschrijving="Beschikking aanvraag",
-            object_uuid=aanvraag.uuid,
-        )
-        aanvraag.budget = budget
-        aanvraag.beslis_deadline = _decision_deadline("uwv", today, Instellingen.get())
-    elif action == "uwv_akkoord":
-        traject = _traject_create(aanvraag=aanvraag, by=by, today=today)
-    elif aanvraag.budget_id:  # rejected by UWV after the beschikking: release the commitment
+    if action in ("gemeente_toekennen", "gemeente_akkoord"):
+        _beschikking_commit(aanvraag=aanvraag, by=by, today=today)
+        if action == "gemeente_akkoord":  # the scheme asks UWV's consent: UWV's term starts now
+            aanvraag.beslis_deadline = _decision_deadline("uwv", today, Instellingen.get())
+    elif action == "uwv_afwijzen" and aanvraag.budget_id:  # refused after the beschikking: release it
         fin_services.budget_release(
             budget_id=aanvraag.budget_id,
             bedrag=aanvraag.bedrag,
@@ -270,20 +266,65 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
             omschrijving="Afwijzing UWV",
             object_uuid=aanvraag.uuid,
         )
+    if aanvraag.status == "goedgekeurd":
+        traject = _traject_create(aanvraag=aanvraag, by=by, today=today)
     if aanvraag.status in ("goedgekeurd", "afgewezen"):
         aanvraag.afgehandeld_op = timezone.now()
         aanvraag.beslis_deadline = None
     record(aanvraag, by=by, reason=BESLUIT_REDEN[action])
     aanvraag.save()
-    Besluit.objects.create(
+    vastgelegd = Besluit.objects.create(
         aanvraag=aanvraag,
         stap=stap,
         besluit=besluit,
         toelichting=toelichting.strip(),
-        cofinanciering_bevestigd=action == "gemeente_akkoord" and aanvraag.regeling.cofinanciering_aandeel > 0,
+        cofinanciering_bevestigd=action in ("gemeente_toekennen", "gemeente_akkoord")
+        and aanvraag.regeling.cofinanciering_aandeel > 0,
         door=by,
+        mandaat=mandaat,
     )
+    aanvraag_documenten.besluit_vastleggen(besluit=vastgelegd, by=by)
     return aanvraag, traject
+
+
+def _beschikking_commit(*, aanvraag: Aanvraag, by, today: date) -> None:
+    """The gemeente's akkoord: the scheme's room and the gemeente's budget checked and committed in
+    this transaction. The scheme's row is locked first (as at submission), so two beschikkingen
+    for the last place are judged one after the other; the budget's row lock does the same for
+    the last euros (``budget_commit``), with the check constraint as the last defence."""
+    regeling = Regeling.objects.select_for_update().get(pk=aanvraag.regeling_id)
+    toegekend = Aanvraag.objects.filter(regeling=regeling, route="gemeente", status__in=Aanvraag.TOEGEKEND).exclude(
+        pk=aanvraag.pk
+    )
+    quotum, max_per_gemeente = regeling.quotum_gemeente, regeling.max_per_gemeente
+    violations = rules.ruimte_overtredingen(
+        quotum=quotum,
+        quotum_bezet=toegekend.count() if quotum is not None else 0,
+        max_per_gemeente=max_per_gemeente,
+        gemeente_bezet=toegekend.filter(gemeente_id=aanvraag.gemeente_id).count()
+        if max_per_gemeente is not None
+        else 0,
+    )
+    if violations:
+        raise BusinessRuleError(
+            code=violations[0].code,
+            message=violations[0].reden,
+            rules=[{"code": v.code, "reden": v.reden} for v in violations],
+        )
+    budget = Budget.objects.filter(gemeente=aanvraag.gemeente, regeling=regeling, jaar=today.year).first()
+    if budget is None:
+        raise BusinessRuleError(
+            code="budget-ontoereikend",
+            message=f"{aanvraag.gemeente.naam} heeft voor {regeling.naam} in {today.year} geen budget.",
+        )
+    fin_services.budget_commit(
+        budget_id=budget.pk,
+        bedrag=aanvraag.bedrag,
+        by=by,
+        omschrijving="Beschikking aanvraag",
+        object_uuid=aanvraag.uuid,
+    )
+    aanvraag.budget = budget
 
 
 def _traject_create(*, aanvraag: Aanvraag, by, today: date) -> Traject:

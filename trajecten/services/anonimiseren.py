@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from backoffice import verwerkingslog
 from backoffice.history import bulk_snapshot
+from backoffice.models import Document
 
 from ..models import Aanvraag, Besluit, Deelnemer, Eindverslag, Plaatsing, Stopbericht, Traject, Verlenging
 
@@ -41,8 +42,8 @@ def deelnemers_anonymise(*, ids, by_job: str | None = None, datum: date | None =
     Removed or replaced: BSN (encrypted value and its hash, also on applications and trajectories),
     initials and surname, date of birth (to its five-year class), main diagnosis group, education,
     work experience, sex and marital status, the regiebehandelaar, the employer of every placement,
-    the free texts of decisions, extensions, stop notices and end reports, and the names in the
-    admin's log. Kept: provider, gemeente, benefit type and target group, the trajectories' dates,
+    the free texts of decisions, extensions, stop notices and end reports, the content (HTML and
+    PDF) of the generated documents about them, and the names in the admin's log. Kept: provider, gemeente, benefit type and target group, the trajectories' dates,
     lot, route, status and amounts, the placements' anonymous fields, the outcomes, every declaration
     line, payment order and claim."""
     datum = datum or timezone.localdate()
@@ -109,6 +110,10 @@ def _anonymise_chunk(ids: list[int], *, datum: date, reden: str) -> None:
             model.objects.filter(traject_id__in=trajecten).update(werkgever=GEANONIMISEERD)
         Stopbericht.objects.filter(traject_id__in=trajecten).update(toelichting=_vrije_tekst("toelichting"))
         Eindverslag.objects.filter(traject_id__in=trajecten).update(toelichting=_vrije_tekst("toelichting"))
+    # the generated documents about them: the content goes, the hash and the metadata stay
+    Document.objects.filter(
+        deelnemer_uuid__in=Deelnemer.objects.filter(pk__in=ids).values("uuid"), inhoud_verwijderd_op__isnull=True
+    ).update(html="", pdf=None, inhoud_verwijderd_op=datum)
     LogEntry.objects.filter(
         content_type__app_label=Deelnemer._meta.app_label,
         content_type__model=Deelnemer._meta.model_name,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from backoffice.errors import BusinessRuleError
 from backoffice.rules import toelichting_vereist, weigeren
 
+from .. import documenten as traject_documenten
 from .. import permissions, rules
 from ..models import Eindverslag, Plaatsing, Stopbericht, Traject
 from ._eigen import _lock_own_traject
@@ -77,9 +78,11 @@ def traject_stop(*, by, traject: Traject, einddatum: date, reden: str, toelichti
     )
     traject.einddatum = einddatum
     traject.save()
-    return Stopbericht.objects.create(
+    stopbericht = Stopbericht.objects.create(
         traject=traject, einddatum=einddatum, reden=reden, toelichting=toelichting, door=by
     )
+    traject_documenten.stopbericht_vastleggen(stopbericht=stopbericht, by=by)
+    return stopbericht
 
 
 @transaction.atomic
@@ -94,10 +97,12 @@ def traject_close(
     if traject.einddatum is None:
         traject.einddatum = traject.einddatum_gepland
     traject.save()
-    return Eindverslag.objects.create(
+    verslag = Eindverslag.objects.create(
         traject=traject,
         uitkomst=uitkomst,
         toelichting=toelichting,
         uren_besteed=uren_besteed,
         door=by,
     )
+    traject_documenten.eindverslag_vastleggen(verslag=verslag, by=by)
+    return verslag

@@ -14,6 +14,7 @@ from financiering import rules as fin
 from financiering import selectors as fin_selectors
 from financiering import services as fin_services
 
+from .. import documenten as traject_documenten
 from .. import permissions, rules
 from ..models import Traject, Verlenging
 from ._eigen import _lock_own_traject
@@ -80,6 +81,7 @@ def verlenging_decide(*, by, verlenging: Verlenging, besluit: str, toelichting: 
     verlenging.besluit_op = timezone.now()
     verlenging.besluit_toelichting = toelichting.strip()
     verlenging.save()
+    traject_documenten.verlenging_vastleggen(verlenging=verlenging, by=by)
     return verlenging
 
 

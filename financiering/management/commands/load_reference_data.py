@@ -47,6 +47,8 @@ BEHEERDER_BEWERKT = {
         "schaalitem",
         "band",
         "medewerker",
+        "samenwerkingsverband",  # domain.md 6: a joint body decides for its member gemeenten
+        "mandaat",
     ],
     # roltoekenning: requesting and deciding a role, four eyes (docs/security.md "Vier ogen op rollen")
     "backoffice": ["instellingen", "user", "roltoekenning"],

@@ -1,0 +1,192 @@
+"""Generated documents (domain.md 13, docs/documenten.md): made once, when the decision is taken,
+kept unchanged with their SHA-256, listed and downloaded scoped like their object.
+
+- :func:`document_maken` is called by the service that takes the decision, inside its
+  transaction: it renders the Dutch Django template to HTML there (so the document says what the
+  decision says) and stores the row; a second call for the same object, soort and ``sleutel``
+  returns the existing row and makes nothing new (a retried decision).
+- The PDF (WeasyPrint, ~75 ms) is rendered after the commit by a Celery task
+  (``backoffice.document_renderen``: eager in the embedded default, the worker in production),
+  idempotent: a document that has its PDF is never rendered again. The nightly step
+  ``documenten_renderen`` renders whatever is still without PDF (a lost task), and reading the
+  content of such a document renders it in the request (:func:`pdf_van`).
+- Who may see a document: whoever may see its object (``registry.register_document_object``).
+"""
+
+import hashlib
+import logging
+import uuid as uuidlib
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import registry, verwerkingslog
+from .errors import BusinessRuleError
+from .models import Document, DocumentObject, DocumentSoort
+
+logger = logging.getLogger(__name__)
+
+BASIS = "documenten/basis.html"
+_OBJECT_SOORTEN = set(DocumentObject.values)
+
+
+def object_soort_van(obj) -> str:
+    """The ``Document.Object`` of a model instance: its model name (Aanvraag -> ``aanvraag``), or
+    the model's own ``document_object`` where the names differ (``Bezwaarschrift`` -> ``bezwaar``)."""
+    soort = getattr(obj, "document_object", obj._meta.model_name)
+    if soort not in _OBJECT_SOORTEN:
+        raise ValueError(f"Geen documentobject: {soort}")
+    return soort
+
+
+def document_maken(
+    *,
+    soort: str,
+    object,
+    template: str,
+    context: dict,
+    titel: str,
+    by=None,
+    sleutel: str = "",
+    deelnemer_uuid=None,
+) -> Document:
+    """Make the document ``soort`` of ``object`` (an Aanvraag, Traject, Vordering, Betaalopdracht
+    or Bezwaar) from ``template`` (which extends ``documenten/basis.html``) with ``context``, once:
+    the same object, soort and ``sleutel`` again returns the existing document unchanged.
+    Call it inside the decision's transaction; the PDF follows after the commit.
+    ``deelnemer_uuid``: the participant the document is about (the processing log and retention)."""
+    if soort not in DocumentSoort.values:
+        raise ValueError(f"Onbekende documentsoort: {soort}")
+    object_soort = object_soort_van(object)
+    sleutel = str(sleutel or "")
+    bestaand = Document.objects.filter(object_uuid=object.uuid, soort=soort, sleutel=sleutel).first()
+    if bestaand is not None:
+        return bestaand
+    vandaag = timezone.localdate()
+    html = render_to_string(
+        template,
+        {"titel": titel, "datum": vandaag, "soort": soort, "object": object, **context},
+    )
+    with transaction.atomic():  # a savepoint: a concurrent twin hits the unique constraint, not the caller
+        document, aangemaakt = Document.objects.get_or_create(
+            object_uuid=object.uuid,
+            soort=soort,
+            sleutel=sleutel,
+            defaults={
+                "object_soort": object_soort,
+                "titel": titel[:200],
+                "html": html,
+                "gemaakt_door": by if getattr(by, "pk", None) else None,
+                "deelnemer_uuid": deelnemer_uuid,
+            },
+        )
+    if aangemaakt:
+        pk = document.pk
+        transaction.on_commit(lambda: _render_later(pk))
+    return document
+
+
+def _render_later(pk: int) -> None:
+    wijze = getattr(settings, "IPS_DOCUMENT_RENDEREN", "celery")
+    if wijze == "uit":
+        return
+    if wijze == "direct":
+        renderen(pk)
+        return
+    from .tasks import document_renderen_task
+
+    try:
+        document_renderen_task.delay(pk)
+    except Exception:  # the broker is away: the nightly step or the first read renders it
+        logger.warning("Document %s: renderen niet in de wachtrij gezet", pk, exc_info=True)
+
+
+def html_naar_pdf(html: str) -> bytes:
+    """The PDF of ``html`` (WeasyPrint; needs pango and fonts, see docs/decisions.md)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+def renderen(document_or_pk) -> Document | None:
+    """Render the PDF of a document that has none yet and store it with its SHA-256. Idempotent:
+    a document with a PDF (or whose content was removed) is left alone; two renders at once store
+    one (the update is conditional)."""
+    pk = getattr(document_or_pk, "pk", document_or_pk)
+    document = Document.objects.filter(pk=pk).first()
+    if document is None or document.pdf is not None or document.inhoud_verwijderd_op is not None:
+        return document
+    pdf = html_naar_pdf(document.html)
+    sha = hashlib.sha256(pdf).hexdigest()
+    Document.objects.filter(pk=pk, pdf__isnull=True, inhoud_verwijderd_op__isnull=True).update(
+        pdf=pdf, sha256=sha, gerenderd_op=timezone.now()
+    )
+    return Document.objects.get(pk=pk)
+
+
+def documenten_renderen(*, datum: date | None = None, limiet: int = 500) -> dict[str, int]:
+    """The nightly step: render the documents still without PDF (a task lost with the broker)."""
+    pks = list(
+        Document.objects.filter(pdf__isnull=True, inhoud_verwijderd_op__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limiet]
+    )
+    for pk in pks:
+        renderen(pk)
+    return {"documenten_gerenderd": len(pks)}
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def zichtbaar(user, document: Document) -> bool:
+    return registry.document_object_zichtbaar(user, document.object_soort, document.object_uuid)
+
+
+def documenten_van(user, object_uuid) -> QuerySet[Document]:
+    """The documents of the object ``object_uuid`` when ``user`` may see it; otherwise none (the
+    same answer as for an object that does not exist)."""
+    qs = Document.objects.filter(object_uuid=object_uuid).defer("html", "pdf").order_by("aangemaakt_op", "id")
+    eerste = qs.values_list("object_soort", flat=True).first()
+    if eerste is None or not registry.document_object_zichtbaar(user, eerste, object_uuid):
+        return Document.objects.none()
+    return qs
+
+
+def document_voor(user, document_uuid) -> Document | None:
+    """One document by uuid when ``user`` may see its object; otherwise None (a 404)."""
+    try:
+        document_uuid = uuidlib.UUID(str(document_uuid))
+    except ValueError:
+        return None
+    document = Document.objects.filter(uuid=document_uuid).defer("html", "pdf").first()
+    if document is None or not zichtbaar(user, document):
+        return None
+    return document
+
+
+def pdf_van(document: Document) -> bytes:
+    """The stored PDF bytes, unchanged; a document not rendered yet is rendered now (idempotent).
+    Reading a document about a participant is a processing of their data (the processing log).
+    A document whose content the retention job removed: ``document-verwijderd`` (410)."""
+    if document.inhoud_verwijderd_op is not None:
+        raise BusinessRuleError(
+            code="document-verwijderd",
+            message=f"De inhoud van dit document is op {document.inhoud_verwijderd_op:%d-%m-%Y} verwijderd: "
+            "de bewaartermijn van de deelnemer is verstreken. De SHA-256 en de gegevens blijven bewaard.",
+            status=410,
+        )
+    pdf = Document.objects.filter(pk=document.pk).values_list("pdf", flat=True).first()
+    if pdf is None:
+        pdf = renderen(document.pk).pdf
+    if document.deelnemer_uuid:
+        verwerkingslog.noteer_referentie(document.deelnemer_uuid)
+    return bytes(pdf) if pdf is not None else b""
+
+
+def korte_hash(sha256: str) -> str:
+    return sha256[:12]
