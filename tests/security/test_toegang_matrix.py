@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from backoffice import crypto
-from backoffice.models import Notificatie, Signaal, Taakrun
+from backoffice.models import Document, Notificatie, Signaal, Taakrun
 from bezwaren.services import bezwaar_indienen
 from declaraties.models import Declaratie, Vordering
 from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
@@ -65,6 +65,7 @@ ENTITLED = {
     "notificatie": frozenset(),  # one user's own e-mail digest
     "taakrun": UWV | {"beheer"},  # job runs are the system's, not an organisation's
     "bezwaar": frozenset(),  # Zuid's objection against Utrecht's decision: Zuid's and Utrecht's only
+    "document": UWV,  # the beschikking of the trajectory's application: scoped like the application
 }
 # Who owns each object (gets 200 on a GET, proving the foreign URL is real).
 OWNER = {
@@ -84,6 +85,7 @@ OWNER = {
     "notificatie": "ggz_zuid",
     "taakrun": "beheer",
     "bezwaar": "ggz_zuid",
+    "document": "ggz_zuid",
 }
 
 # Every URL pattern outside the admin, by name: ("object", {kwarg: object}) for a route about one
@@ -146,7 +148,9 @@ ROUTES = {
     "bezwaar-beslissingen": ("object", {"uuid": "bezwaar"}),
     "bezwaar-verdagingen": ("object", {"uuid": "bezwaar"}),
     "bezwaar-intrekkingen": ("object", {"uuid": "bezwaar"}),
+    "document-inhoud": ("object", {"uuid": "document"}),
     # API: lists and exports
+    "documenten": ("list", None),
     "signalen": ("list", None),
     "taakruns": ("list", None),
     "notificaties": ("list", None),
@@ -198,6 +202,7 @@ ROUTES = {
     "web-vordering-bezwaar": ("object", {"uuid": "vordering"}),
     "web-vordering-bezwaarbesluit": ("object", {"uuid": "vordering"}),
     "web-vordering-regels": ("object", {"uuid": "vordering"}),
+    "web-document-inhoud": ("object", {"uuid": "document"}),
     # pages: lists, forms without an object, exports
     "web-start": ("list", None),
     "web-aanvragen": ("list", None),
@@ -364,6 +369,7 @@ def foreign(world, clock):
         "notificatie": str(notificatie.uuid),
         "taakrun": str(taakrun.uuid),
         "bezwaar": str(bezwaar.uuid),
+        "document": str(Document.objects.get(object_uuid=traject_aanvraag.uuid, soort="beschikking").uuid),
         "regeling": str(world.gem_regeling.uuid),
         "perceel": str(world.gem_epa.uuid),
         "gemeente": str(world.utrecht.uuid),
