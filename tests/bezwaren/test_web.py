@@ -348,3 +348,15 @@ def test_uwv_decides_an_objection_against_a_line_and_the_line_is_back_for_assess
     assert _beslis(uwv, bezwaar, toelichting="De plaatsing stond er wel.").status_code == 302
     regel.refresh_from_db()
     assert regel.status == "in_behandeling"
+
+
+def test_a_decision_on_a_withdrawn_objection_is_refused_on_the_form(world):
+    bezwaar = _bezwaar(world)
+    collega = _client(world.f.make_user(roles.GEMEENTE, gemeenten=[world.amsterdam], username="gemeente-amsterdam-2"))
+    assert "Beslissen op het bezwaar" in _text(collega.get(f"/bezwaren/{bezwaar.uuid}/"))
+    _client(world.ggz_noord).post(f"/bezwaren/{bezwaar.uuid}/intrekken/", {"bevestigd": "on"})
+    response = _beslis(collega, bezwaar)  # the form was still open in another tab
+    assert response.status_code == 409
+    assert "ongeldige-status" in _text(response) and "Dit kan niet" in _text(response)
+    bezwaar.refresh_from_db()
+    assert bezwaar.status == "ingetrokken"
