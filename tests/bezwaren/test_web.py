@@ -360,3 +360,17 @@ def test_a_decision_on_a_withdrawn_objection_is_refused_on_the_form(world):
     assert "ongeldige-status" in _text(response) and "Dit kan niet" in _text(response)
     bezwaar.refresh_from_db()
     assert bezwaar.status == "ingetrokken"
+
+
+def test_the_body_extends_the_decision_term_once_with_a_reason(world):
+    bezwaar = _bezwaar(world)
+    gemeente = _client(world.gem_amsterdam)  # extending is not deciding: who refused may do it
+    assert "Beslistermijn verdagen" in _text(gemeente.get(f"/bezwaren/{bezwaar.uuid}/"))
+    zonder = gemeente.post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": ""})
+    assert zonder.status_code == 400 and "toelichting-verplicht" in _text(zonder)
+    response = gemeente.post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": "Advies van de commissie nodig."})
+    assert response.status_code == 302
+    page = _text(gemeente.get(f"/bezwaren/{bezwaar.uuid}/"))
+    assert "Beslissen vóór 25-05-2026" in page and "Advies van de commissie nodig." in page
+    assert "Beslistermijn verdagen" not in page  # once
+    assert _client(world.ggz_noord).post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": "x"}).status_code == 403
