@@ -32,13 +32,12 @@ logger = logging.getLogger(__name__)
 
 BASIS = "documenten/basis.html"
 _OBJECT_SOORTEN = set(DocumentObject.values)
-# model names that are not the object's name (bezwaren's model is ``Bezwaarschrift``; w7, at the merge of w4 and w6)
-_ALIASSEN = {"bezwaarschrift": "bezwaar"}
 
 
 def object_soort_van(obj) -> str:
-    """The ``Document.Object`` of a model instance: its model name (Aanvraag -> ``aanvraag``)."""
-    soort = _ALIASSEN.get(obj._meta.model_name, obj._meta.model_name)
+    """The ``Document.Object`` of a model instance: its model name (Aanvraag -> ``aanvraag``), or
+    the model's own ``document_object`` where the names differ (``Bezwaarschrift`` -> ``bezwaar``)."""
+    soort = getattr(obj, "document_object", obj._meta.model_name)
     if soort not in _OBJECT_SOORTEN:
         raise ValueError(f"Geen documentobject: {soort}")
     return soort

@@ -8,8 +8,9 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView
+from backoffice.rules import weigeren
 
-from . import besluiten, rules, selectors, services
+from . import permissions, rules, selectors, services
 from .models import Beslisorgaan, BesluitSoort, Bezwaarschrift, BezwaarschriftStatus
 
 ROLLEN = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
@@ -85,6 +86,13 @@ class BezwaarIndienenSerializer(serializers.Serializer):
         help_text="Verplicht na het einde van de bezwaartermijn (6 weken na het besluit, Awb 6:7, 6:11)",
     )
 
+    def validate(self, attrs):
+        user = self.context["request"].user
+        attrs["object"] = permissions.eigen_besluit_object(user, attrs["besluit_soort"], attrs["object"])
+        if attrs["object"] is None:  # a reference in the body, as ScopedUuidField: unknown or another's
+            raise serializers.ValidationError({"object": "Onbekend, of niet van uw organisatie."})
+        return attrs
+
 
 class BeslissingSerializer(serializers.Serializer):
     uitkomst = serializers.ChoiceField(choices=[(u, rules.UITKOMST_TEKST[u]) for u in rules.UITKOMSTEN])
@@ -120,13 +128,14 @@ class BezwaarList(ListView):
 
     @extend_schema(request=BezwaarIndienenSerializer, responses={201: BezwaarschriftSerializer})
     def post(self, request):
-        write = BezwaarIndienenSerializer(data=request.data)
+        weigeren(permissions.aanbieder_weigering(request.user))  # 403 before the body is judged
+        write = BezwaarIndienenSerializer(data=request.data, context=self.get_serializer_context())
         write.is_valid(raise_exception=True)
         data = write.validated_data
         bezwaar = services.bezwaar_indienen(
             by=request.user,
             besluit_soort=data["besluit_soort"],
-            object=besluiten.object_zoeken(data["besluit_soort"], data["object"]),
+            object=data["object"],
             gronden=data["gronden"],
             reden_termijnoverschrijding=data["reden_termijnoverschrijding"],
         )

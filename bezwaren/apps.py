@@ -18,5 +18,4 @@ class BezwarenConfig(AppConfig):
         blokken.register()
         werkbak.register()
         # who may see an objection's documents: whoever may see the objection
-        if hasattr(registry, "register_document_object"):  # TODO(w6): unconditional once w4 is merged
-            registry.register_document_object("bezwaar", documenten.zichtbaar)
+        registry.register_document_object("bezwaar", documenten.zichtbaar)

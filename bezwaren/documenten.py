@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from backoffice.documenten import document_maken
+
 from . import rules
 from .models import Beslisorgaan, Bezwaarschrift
 
@@ -42,10 +44,6 @@ def _context(bezwaar: Bezwaarschrift) -> dict:
 
 
 def _maken(**kwargs):
-    try:
-        from backoffice.documenten import document_maken
-    except ImportError:  # TODO(w6): until helper w4's document service is merged
-        return None
     return document_maken(**kwargs)
 
 
@@ -80,6 +78,28 @@ def beslissing_op_bezwaar(bezwaar: Bezwaarschrift, *, by):
     )
 
 
+def herroeping(bezwaar: Bezwaarschrift, *, by):
+    """A gegrond decision: the revocation, also among the documents of the revoked decision's case
+    (the application, or the trajectory of an extension, line or settlement)."""
+    zaak = bezwaar.aanvraag if bezwaar.besluit_soort == "aanvraag" else bezwaar.traject
+    if zaak is None:  # a line without a trajectory: the decision on the objection says it all
+        return None
+    return _maken(
+        soort="herroeping",
+        object=zaak,
+        template="documenten/herroeping.html",
+        context={
+            **_context(bezwaar),
+            "gevolgen_tekst": bezwaar.gevolgen.get("tekst", []),
+            "beslist_door_naam": by.get_full_name() or by.get_username(),
+        },
+        titel=f"Herroeping na bezwaar {bezwaar.nummer}",
+        by=by,
+        sleutel=str(bezwaar.uuid),
+        deelnemer_uuid=_deelnemer_uuid(bezwaar),
+    )
+
+
 def zichtbaar(user, uuid) -> bool:
     """The documents of an objection: whoever may see the objection (``register_document_object``)."""
     from .selectors import bezwaren_voor
@@ -87,4 +107,4 @@ def zichtbaar(user, uuid) -> bool:
     return bezwaren_voor(user).filter(uuid=uuid).exists()
 
 
-__all__ = ["beslissing_op_bezwaar", "ontvangstbevestiging", "orgaan_naam", "zichtbaar"]
+__all__ = ["herroeping", "beslissing_op_bezwaar", "ontvangstbevestiging", "orgaan_naam", "zichtbaar"]

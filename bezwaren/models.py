@@ -53,6 +53,7 @@ class Bezwaarschrift(models.Model):
     Soort = BesluitSoort
     Orgaan = Beslisorgaan
     Status = BezwaarschriftStatus
+    document_object = "bezwaar"  # its documents' object kind (backoffice.documenten)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     besluit_soort = models.CharField(max_length=12, choices=BesluitSoort.choices)

@@ -27,7 +27,7 @@ def niet_gevonden(noun: str = "Dit besluit") -> BusinessRuleError:
     )
 
 
-def _aanbieder_weigering(user) -> Weigering:
+def aanbieder_weigering(user) -> Weigering:
     weigering = rol_weigering(user, roles.AANBIEDER)
     if weigering is None and user_aanbieder_id(user) is None:
         weigering = BusinessRuleError(
@@ -39,9 +39,19 @@ def _aanbieder_weigering(user) -> Weigering:
 # --- filing ---------------------------------------------------------------------------------------
 
 
+def eigen_besluit_object(user, besluit_soort: str, uuid):
+    """The decided object ``uuid`` of kind ``besluit_soort`` when it concerns the user's provider,
+    else None (unknown and another's alike): for a reference in a request body."""
+    obj = besluiten.object_zoeken(besluit_soort, uuid)
+    aanbieder_id = user_aanbieder_id(user)
+    if obj is None or aanbieder_id is None or besluiten.feiten(besluit_soort, obj).aanbieder_id != aanbieder_id:
+        return None
+    return obj
+
+
 def indienen_weigering(user, besluit_soort: str, object, feiten=None) -> Weigering:
     """Everything but the objection's own input (the reasons, a reason for a late filing)."""
-    weigering = _aanbieder_weigering(user)
+    weigering = aanbieder_weigering(user)
     if weigering is not None:
         return weigering
     if besluit_soort not in rules.SOORTEN:
@@ -123,7 +133,7 @@ def can_verdagen(user, bezwaar: Bezwaarschrift) -> tuple[bool, str]:
 
 
 def intrekken_weigering(user, bezwaar: Bezwaarschrift) -> Weigering:
-    weigering = _aanbieder_weigering(user)
+    weigering = aanbieder_weigering(user)
     if weigering is None and bezwaar.aanbieder_id != user_aanbieder_id(user):
         weigering = niet_gevonden("Dit bezwaar")
     return weigering or toestand_weigering(rules.BEZWAARSCHRIFT, "intrekken", bezwaar.status)

@@ -148,6 +148,8 @@ def bezwaar_beslissen(*, by, bezwaar: Bezwaarschrift, uitkomst: str, toelichting
     record(bezwaar, by=by, reason=f"bezwaar {rules.UITKOMST_TEKST[uitkomst]} verklaard")
     bezwaar.save()
     documenten.beslissing_op_bezwaar(bezwaar, by=by)
+    if uitkomst == "gegrond":
+        documenten.herroeping(bezwaar, by=by)
     return bezwaar
 
 

@@ -38,7 +38,9 @@ def test_file_list_read_and_decide_an_objection_through_the_api(w):
     assert body["gevolgen"] == [] and "besluit" in body and body["aanbieder"] == str(w.noord.uuid)
     uuid = body["uuid"]
 
-    again = post(w, w.ggz_noord, "/bezwaren", {"besluitSoort": "aanvraag", "object": str(aanvraag.uuid), "gronden": "x"})
+    again = post(
+        w, w.ggz_noord, "/bezwaren", {"besluitSoort": "aanvraag", "object": str(aanvraag.uuid), "gronden": "x"}
+    )
     assert again.status_code == 409 and again.json()["code"] == "bezwaar-loopt-al"
     assert again["Content-Type"].startswith("application/problem+json")
 
@@ -54,7 +56,9 @@ def test_file_list_read_and_decide_an_objection_through_the_api(w):
     refused = post(w, w.gem_amsterdam, f"/bezwaren/{uuid}/beslissingen", {"uitkomst": "gegrond", "toelichting": "x"})
     assert (refused.status_code, refused.json()["code"]) == (403, "vier-ogen")
     assert post(w, w.ggz_zuid, f"/bezwaren/{uuid}/intrekkingen", {}).status_code == 404
-    assert post(w, w.gem2, f"/bezwaren/{uuid}/beslissingen", {"uitkomst": "half", "toelichting": "x"}).status_code == 400
+    assert (
+        post(w, w.gem2, f"/bezwaren/{uuid}/beslissingen", {"uitkomst": "half", "toelichting": "x"}).status_code == 400
+    )
     decided = post(w, w.gem2, f"/bezwaren/{uuid}/beslissingen", {"uitkomst": "gegrond", "toelichting": "Klopt."})
     assert decided.status_code == 201, decided.json()
     body = decided.json()
@@ -81,7 +85,10 @@ def test_late_objection_and_withdrawal_through_the_api(w, clock):
     gone = post(w, w.ggz_noord, f"/bezwaren/{ok.json()['uuid']}/intrekkingen", {})
     assert gone.status_code == 201 and gone.json()["status"] == "ingetrokken"
     unknown = post(w, w.ggz_noord, "/bezwaren", {**body, "object": "00000000-0000-0000-0000-000000000000"})
-    assert unknown.status_code == 404
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "ongeldige-invoer")  # a body reference
+    foreign = post(w, w.ggz_zuid, "/bezwaren", body)
+    assert (foreign.status_code, foreign.json()["code"]) == (400, "ongeldige-invoer")  # the same answer
+    assert post(w, w.gem_amsterdam, "/bezwaren", body).status_code == 403
 
 
 def test_the_schema_describes_the_objection_routes(w):

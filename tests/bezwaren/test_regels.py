@@ -86,18 +86,26 @@ def test_after_six_weeks_only_with_a_reason_for_the_delay(w, clock):
 def test_the_body_that_decided_decides_but_not_who_took_the_decision(w):
     bezwaar = indienen(w, "aanvraag", afgewezen_aanvraag(w))
     assert bezwaar.besluit_genomen_door == w.gem_amsterdam
-    zelfde = refusal(services.bezwaar_beslissen, by=w.gem_amsterdam, bezwaar=bezwaar, uitkomst="gegrond", toelichting="x")
+    zelfde = refusal(
+        services.bezwaar_beslissen, by=w.gem_amsterdam, bezwaar=bezwaar, uitkomst="gegrond", toelichting="x"
+    )
     assert (zelfde.code, zelfde.status) == ("vier-ogen", 403)
     assert "Awb 7:5" in zelfde.message
     uwv = refusal(services.bezwaar_beslissen, by=w.uwv, bezwaar=bezwaar, uitkomst="gegrond", toelichting="x")
     assert (uwv.code, uwv.status) == ("geen-rol", 403)  # UWV did not take the gemeente's decision
-    utrecht = refusal(services.bezwaar_beslissen, by=w.gem_utrecht, bezwaar=bezwaar, uitkomst="gegrond", toelichting="x")
+    utrecht = refusal(
+        services.bezwaar_beslissen, by=w.gem_utrecht, bezwaar=bezwaar, uitkomst="gegrond", toelichting="x"
+    )
     assert utrecht.status == 404
-    aanbieder = refusal(services.bezwaar_beslissen, by=w.ggz_noord, bezwaar=bezwaar, uitkomst="gegrond", toelichting="x")
+    aanbieder = refusal(
+        services.bezwaar_beslissen, by=w.ggz_noord, bezwaar=bezwaar, uitkomst="gegrond", toelichting="x"
+    )
     assert aanbieder.status == 403
     motivering = refusal(services.bezwaar_beslissen, by=w.gem2, bezwaar=bezwaar, uitkomst="gegrond", toelichting="")
     assert motivering.code == "toelichting-verplicht"
-    assert refusal(services.bezwaar_beslissen, by=w.gem2, bezwaar=bezwaar, uitkomst="half", toelichting="x").status == 400
+    assert (
+        refusal(services.bezwaar_beslissen, by=w.gem2, bezwaar=bezwaar, uitkomst="half", toelichting="x").status == 400
+    )
     assert permissions.can_beslissen(w.gem2, bezwaar) == (True, "")
     assert not permissions.can_beslissen(w.gem_amsterdam, bezwaar)[0]
 
@@ -130,7 +138,9 @@ def test_the_provider_withdraws_its_own_objection(w):
     assert refusal(services.bezwaar_intrekken, by=w.gem2, bezwaar=bezwaar).status == 403
     bezwaar = services.bezwaar_intrekken(by=w.ggz_noord, bezwaar=bezwaar)
     assert (bezwaar.status, bezwaar.ingetrokken_door) == ("ingetrokken", w.ggz_noord)
-    reasons = list(bezwaar.history.order_by("history_date", "history_id").values_list("history_change_reason", "status"))
+    reasons = list(
+        bezwaar.history.order_by("history_date", "history_id").values_list("history_change_reason", "status")
+    )
     assert reasons == [
         ("bezwaar ingediend door de aanbieder", "ingediend"),
         ("bezwaar ingetrokken door de aanbieder", "ingetrokken"),

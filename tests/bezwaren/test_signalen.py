@@ -26,7 +26,9 @@ def nachtelijk(datum: D) -> dict[str, dict[str, int]]:
 
 def open_signalen():
     return list(
-        Signaal.objects.filter(afgehandeld=False).values_list("soort", "deadline", "gemeente_id", "uwv_rol", "omschrijving")
+        Signaal.objects.filter(afgehandeld=False).values_list(
+            "soort", "deadline", "gemeente_id", "uwv_rol", "omschrijving"
+        )
     )
 
 
