@@ -359,6 +359,6 @@ def test_query_count_does_not_grow_with_the_number_of_participants(world, clock)
     with CaptureQueriesContext(connection) as large:
         assert declaraties_jobs.bewaartermijn_toepassen(datum=day) == {"bewaartermijn.deelnemers_geanonimiseerd": 30}
     print(f"retention queries: 3 participants {len(small)}, 30 participants {len(large)}")
-    assert len(small) == len(large) <= 25
+    assert len(small) == len(large) <= 27  # with one UPDATE for the documents (docs/documenten.md)
     assert not Deelnemer.objects.filter(~Q(achternaam="(geanonimiseerd)")).exists()
     assert set(Plaatsing.objects.values_list("werkgever", flat=True)) == {"(geanonimiseerd)"}

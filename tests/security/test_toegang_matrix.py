@@ -152,6 +152,7 @@ ROUTES = {
     "bezwaar-intrekkingen": ("object", {"uuid": "bezwaar"}),
     "document-inhoud": ("object", {"uuid": "document"}),
     # API: lists and exports
+    "documenten": ("list", None),
     "signalen": ("list", None),
     "taakruns": ("list", None),
     "notificaties": ("list", None),
@@ -176,7 +177,6 @@ ROUTES = {
     "vorderingen-overzicht": ("list", None),
     "werkmonitor": ("list", None),
     "bezwaren": ("list", None),
-    "documenten": ("list", None),
     "verwerkingen": ("list", None),  # the processing log: the FG only (tests/security/test_verwerkingslog.py)
     "verwerkingen-zoek": ("list", None),
     # pages: objects
@@ -368,8 +368,6 @@ def foreign(world, clock):
     bezwaar = bezwaar_services.bezwaar_indienen(
         by=world.ggz_zuid, besluit_soort="aanvraag", object=traject_aanvraag, gronden="Het besluit klopt niet."
     )
-    document = Document.objects.filter(object_uuid=traject_aanvraag.uuid).order_by("id").first()
-    assert document is not None, "de beschikking maakt een document (backoffice.documenten)"
     bsns = [crypto.decrypt(d.bsn_versleuteld) for d in Deelnemer.objects.filter(aanbieder=world.zuid)]
     return {
         "traject": traject["uuid"],
@@ -389,7 +387,7 @@ def foreign(world, clock):
         "taakrun": str(taakrun.uuid),
         "prestatie": str(Declaratie.objects.get().prestaties.get().uuid),
         "bezwaar": str(bezwaar.uuid),
-        "document": str(document.uuid),
+        "document": str(Document.objects.get(object_uuid=traject_aanvraag.uuid, soort="beschikking").uuid),
         "regeling": str(world.gem_regeling.uuid),
         "perceel": str(world.gem_epa.uuid),
         "gemeente": str(world.utrecht.uuid),
