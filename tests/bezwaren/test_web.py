@@ -374,3 +374,28 @@ def test_the_body_extends_the_decision_term_once_with_a_reason(world):
     assert "Beslissen vóór 25-05-2026" in page and "Advies van de commissie nodig." in page
     assert "Beslistermijn verdagen" not in page  # once
     assert _client(world.ggz_noord).post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": "x"}).status_code == 403
+
+
+def test_the_list_and_the_werkbak_ask_the_same_number_of_queries_for_more_objections(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    uwv = _client(world.uwv)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert uwv.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def regel_bezwaar(n):
+        regel = PrestatieFactory(traject=TrajectFactory(), afgewezen=True)
+        provider = _client(get_user_model().objects.get(pk=regel.traject.aanvraag.ingediend_door_id))
+        url = f"/declaraties/regels/{regel.uuid}/bezwaar/"
+        assert provider.post(url, {"gronden": f"Grond {n}.", "bevestigd": "on"}).status_code == 302
+
+    regel_bezwaar(1)
+    queries("/")  # the session's first request writes it
+    een = (queries("/bezwaren/"), queries("/"))
+    regel_bezwaar(2)
+    regel_bezwaar(3)
+    assert (queries("/bezwaren/"), queries("/")) == een
