@@ -231,6 +231,10 @@ def test_ongegrond_keeps_the_decision(world):
     assert _beslis(_client(collega), bezwaar, uitkomst="ongegrond").status_code == 302
     assert Aanvraag.objects.get(pk=bezwaar.aanvraag_id).status == "afgewezen"
     assert "Besluit op bezwaar: ongegrond" in _text(_client(world.ggz_noord).get(f"/bezwaren/{bezwaar.uuid}/"))
+    # no second objection against the same decision: the provider reads why (appeal is the next step)
+    page = _text(_client(world.ggz_noord).get(f"/aanvragen/{bezwaar.aanvraag.uuid}/"))
+    assert "Op een bezwaar tegen dit besluit is al beslist" in page
+    assert f'href="/aanvragen/{bezwaar.aanvraag.uuid}/bezwaar/"' not in page
 
 
 def test_withdrawing_needs_the_box_and_ends_the_objection(world):
