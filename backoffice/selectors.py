@@ -37,7 +37,8 @@ def signalen_for(user) -> QuerySet[Signaal]:
     """Provider: the signals of its own organisation. Gemeente: those of its gemeente(n). UWV: all
     about objects its role may open (``signalering.UWV_INZAGE``: a co-financing claim only UWV
     financieel; no signal about a user or a role grant), except a late beschikking on the gemeente
-    route (UWV does not see an application before the gemeente's decision). Beheerder: the signals
+    route (UWV does not see an application before the gemeente's decision) and an objection against
+    a gemeente's decision (``bezwaren.selectors``: UWV sees objections against UWV's decisions only). Beheerder: the signals
     about a user (too many distinct BSNs, ``backoffice.services.bsn_gate``) and about role grants.
     Auditor: none. A user with several roles sees the union."""
     scope = Q(pk__in=[])
@@ -46,7 +47,8 @@ def signalen_for(user) -> QuerySet[Signaal]:
         gesloten = [
             object_type for object_type in UWV_INZAGE if not any(uwv_mag_openen(rol, object_type) for rol in uwv_rollen)
         ]
-        scope |= (~Q(object_type="aanvraag") | ~Q(uwv_rol="")) & ~Q(object_type__in=gesloten)
+        # an application, or an objection, that only the gemeente acts on: not UWV's to see
+        scope |= (~Q(object_type__in=("aanvraag", "bezwaar")) | ~Q(uwv_rol="")) & ~Q(object_type__in=gesloten)
     if roles.has_role(user, roles.BEHEERDER):
         scope |= Q(object_type__in=["gebruiker", "roltoekenning"])
     if roles.has_role(user, roles.GEMEENTE):

@@ -238,3 +238,26 @@ def test_ongegrond_keeps_the_decision(w):
     aanvraag.refresh_from_db()
     assert (bezwaar.status, aanvraag.status, bezwaar.gevolgen) == ("ongegrond", "afgewezen", {})
     assert decide  # the helpers decide through the services the API calls
+
+
+def test_an_approval_by_uwv_revoked_and_decided_again_by_another_beoordelaar(w):
+    traject = Traject.objects.get(uuid=approved_traject(w, perceel="uwv-ips-epa")["uuid"])
+    aanvraag = Aanvraag.objects.get(pk=traject.aanvraag_id)
+    bezwaar = indienen(w, "aanvraag", aanvraag)
+    assert (bezwaar.beslisorgaan, bezwaar.besluit_genomen_door) == ("uwv", w.uwv)
+    with pytest.raises(BusinessRuleError) as exc:
+        beslissen(w.uwv, bezwaar)
+    assert exc.value.code == "vier-ogen"
+    bezwaar = beslissen(w.uwv2, bezwaar)
+    traject.refresh_from_db()
+    aanvraag.refresh_from_db()
+    assert (traject.status, aanvraag.status, bezwaar.gevolgen["vrijgevallen"]) == ("herroepen", "ingediend", "0.00")
+    assert aanvraag.beslis_deadline == D(2026, 3, 16)  # UWV's 14 days from today
+    reden = traject.history.order_by("-history_date", "-history_id").first().history_change_reason
+    assert reden == f"herroepen na gegrond bezwaar {bezwaar.nummer}"
+    decide(w.uwv2, aanvraag, "afgewezen", "Bij nader inzien geen IPS-indicatie.")
+    aanvraag.refresh_from_db()
+    assert aanvraag.status == "afgewezen"
+    # the new refusal is a new decision: a new objection may be filed against it
+    nieuw = indienen(w, "aanvraag", aanvraag)
+    assert nieuw.besluit_ref != bezwaar.besluit_ref and nieuw.besluit_genomen_door == w.uwv2

@@ -8,6 +8,7 @@ import pytest
 
 from backoffice import roles
 from backoffice.models import Instellingen, Signaal
+from backoffice.selectors import signalen_for
 from backoffice.signalering import signalen_bijwerken
 from bezwaren import jobs, services
 
@@ -58,6 +59,10 @@ def test_late_and_nearly_late_objections_are_signalled_once_for_the_deciding_bod
     assert nachtelijk(D(2026, 4, 15))["bezwaar_te_laat"] == {"nieuw": 0, "afgehandeld": 0}
     assert [s[0] for s in open_signalen()] == ["bezwaar_te_laat"]
     assert Signaal.objects.get(afgehandeld=False).object_type == "bezwaar"
+    # listed for whoever may open the objection: the gemeente, not UWV, not another gemeente
+    assert [s.soort for s in signalen_for(w.gem2).filter(afgehandeld=False)] == ["bezwaar_te_laat"]
+    for user in (w.uwv, w.uwv_fin, w.gem_utrecht):
+        assert not signalen_for(user).filter(soort__startswith="bezwaar").exists(), user
 
     # extending the term resolves the late signal (the term is part of the cause)
     services.bezwaar_verdagen(by=w.gem2, bezwaar=bezwaar, reden="Advies nodig.")
@@ -76,3 +81,5 @@ def test_an_objection_against_uwv_is_signalled_to_the_uwv_beoordelaar(w):
     indienen(w, "aanvraag", aanvraag)
     nachtelijk(D(2026, 4, 14))
     assert [(s[0], s[2], s[3]) for s in open_signalen()] == [("bezwaar_te_laat", None, roles.UWV_BEOORDELAAR)]
+    assert signalen_for(w.uwv).filter(soort="bezwaar_te_laat").count() == 1
+    assert not signalen_for(w.gem_amsterdam).filter(soort="bezwaar_te_laat").exists()

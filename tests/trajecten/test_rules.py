@@ -316,12 +316,15 @@ def test_facts_are_not_changed_by_a_passing_check():
 AANVRAAG_ALLOWED = [
     ("indienen", "concept", "ingediend"),
     ("gemeente_akkoord", "ingediend", "gemeente_akkoord"),
+    ("gemeente_toekennen", "ingediend", "goedgekeurd"),
     ("gemeente_afwijzen", "ingediend", "afgewezen"),
     ("uwv_akkoord", "ingediend", "goedgekeurd"),
     ("uwv_akkoord", "gemeente_akkoord", "goedgekeurd"),
     ("uwv_afwijzen", "ingediend", "afgewezen"),
     ("uwv_afwijzen", "gemeente_akkoord", "afgewezen"),
     ("intrekken", "ingediend", "ingetrokken"),
+    ("herroepen", "goedgekeurd", "ingediend"),  # after a well-founded objection (bezwaren)
+    ("herroepen", "afgewezen", "ingediend"),
 ]
 AANVRAAG_STATES = ["concept", "ingediend", "gemeente_akkoord", "goedgekeurd", "afgewezen", "ingetrokken"]
 
@@ -349,9 +352,10 @@ def test_aanvraag_every_other_transition_is_refused(action, current):
 
 
 def test_final_states_have_no_way_out():
+    """Only a well-founded objection revokes a decision (``herroepen``, bezwaren); a withdrawal is final."""
     for final in ("goedgekeurd", "afgewezen", "ingetrokken"):
-        for table in rules.AANVRAAG_TRANSITIES.values():
-            assert final not in table
+        for actie, table in rules.AANVRAAG_TRANSITIES.items():
+            assert final not in table or (actie == "herroepen" and final != "ingetrokken"), (actie, final)
 
 
 def test_gemeente_cannot_approve_finally_and_withdrawal_is_before_any_decision():
@@ -371,6 +375,11 @@ def test_gemeente_cannot_approve_finally_and_withdrawal_is_before_any_decision()
         ("afsluiten", "looptijd_verstreken", "afgesloten"),
         ("verlengen", "actief", "actief"),
         ("verlengen", "looptijd_verstreken", "actief"),
+        # after a well-founded objection (bezwaren, trajecten.services.herroepen)
+        ("herroepen", "actief", "herroepen"),
+        ("herroepen", "beeindigd", "herroepen"),
+        ("verlenging_herroepen", "beeindigd", "beeindigd"),
+        ("herstarten", "herroepen", "actief"),
     ],
 )
 def test_traject_allowed_transitions(action, current, new):
@@ -389,6 +398,9 @@ def test_traject_allowed_transitions(action, current, new):
         ("looptijd_verstrijken", "looptijd_verstreken"),
         ("verlengen", "beeindigd"),
         ("verlengen", "afgesloten"),
+        ("herroepen", "afgesloten"),  # a settled trajectory: first an objection against the settlement
+        ("verlengen", "herroepen"),
+        ("stoppen", "herroepen"),
     ],
 )
 def test_traject_refused_transitions(action, current):
@@ -400,7 +412,12 @@ def test_traject_refused_transitions(action, current):
 
 @pytest.mark.parametrize(
     ("action", "current", "new"),
-    [("goedkeuren", "aangevraagd", "goedgekeurd"), ("afwijzen", "aangevraagd", "afgewezen")],
+    [
+        ("goedkeuren", "aangevraagd", "goedgekeurd"),
+        ("afwijzen", "aangevraagd", "afgewezen"),
+        ("herroepen", "goedgekeurd", "aangevraagd"),
+        ("herroepen", "afgewezen", "aangevraagd"),
+    ],
 )
 def test_verlenging_allowed_transitions(action, current, new):
     assert rules.VERLENGING.volgende(action, current) == new
@@ -513,3 +530,10 @@ def test_stop_dates_that_pass():
 )
 def test_stop_refused(einddatum, today, text):
     assert text in stop(einddatum, today=today)
+
+
+def test_a_settlement_reopens_to_the_state_it_was_closed_from():
+    assert rules.TRAJECT.uitkomsten("heropenen", "afgesloten") == ("beeindigd", "looptijd_verstreken")
+    assert rules.TRAJECT.volgende("heropenen", "afgesloten", naar="beeindigd") == "beeindigd"
+    with pytest.raises(BusinessRuleError):
+        rules.TRAJECT.volgende("heropenen", "afgesloten", naar="actief")
