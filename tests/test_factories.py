@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from financiering.models import Regeling
 from tests import factories as f
 from tests.declaraties.geld_helpers import assert_budget_matches_raw_tables, moment
 
@@ -37,9 +38,9 @@ def test_trajectories_on_both_routes(world):
     gemeente = f.TrajectFactory(route="gemeente", goedgekeurd=True)
     assert (gemeente.route, gemeente.gemeente, gemeente.perceel) == ("gemeente", world.amsterdam, world.gem_epa)
     assert gemeente.aanvraag.besluiten.values_list("stap", "door__username").order_by("id")[::1] == [
-        ("gemeente", "gemeente-amsterdam"),
-        ("uwv", "uwv"),
+        ("gemeente", "gemeente-amsterdam"),  # the beschikking is the grant
     ]
+    assert gemeente.goedgekeurd_door == world.gem_amsterdam
     world.budget_amsterdam.refresh_from_db()
     assert world.budget_amsterdam.gereserveerd == gemeente.trajectprijs == Decimal("8000.00")
     assert_budget_matches_raw_tables(world.budget_amsterdam)
@@ -48,9 +49,16 @@ def test_trajectories_on_both_routes(world):
 
 def test_applications_and_their_decisions(world):
     assert f.AanvraagFactory().status == "ingediend"
-    assert f.AanvraagFactory(gemeente_akkoord=True).status == "gemeente_akkoord"
+    assert f.AanvraagFactory(gemeente_akkoord=True).status == "goedgekeurd"  # the beschikking grants
     refused = f.AanvraagFactory(afgewezen=True)
     assert refused.status == "afgewezen" and not hasattr(refused, "traject")
+    by_gemeente = f.AanvraagFactory(route="gemeente", afgewezen=True)
+    assert by_gemeente.besluiten.get().stap == "gemeente" and by_gemeente.status == "afgewezen"
+    # a scheme that asks UWV's consent after the beschikking: the two steps
+    Regeling.objects.filter(pk=world.gem_regeling.pk).update(uwv_akkoord_na_beschikking=True)
+    assert f.AanvraagFactory(gemeente_akkoord=True).status == "gemeente_akkoord"
+    two_steps = f.TrajectFactory(route="gemeente")
+    assert two_steps.aanvraag.besluiten.values_list("stap", flat=True).order_by("id")[::1] == ["gemeente", "uwv"]
 
 
 def test_extension_placement_stop_and_end_report(world):

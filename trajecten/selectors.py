@@ -92,7 +92,9 @@ def einddatum_verstreken_q(today: date) -> Q:
 def wacht_op_besluit_q(stap: str) -> Q:
     """The queryset twin of ``permissions.beslisser`` and the state table: the applications that
     wait for the gemeente's beschikking (``stap="gemeente"``) or for UWV's decision (``"uwv"``:
-    on the gemeente route only after the beschikking). For the werkbak and the nightly signal."""
+    on the gemeente route only in ``gemeente_akkoord``, where the scheme asks UWV's consent after
+    the beschikking; a beschikking that is the grant leaves UWV nothing). For the werkbak and the
+    nightly signal."""
     if stap == "gemeente":
         return Q(route="gemeente", status__in=rules.AANVRAAG.van("gemeente_akkoord"))
     return Q(status__in=rules.AANVRAAG.van("uwv_akkoord")) & ~Q(route="gemeente", status="ingediend")

@@ -89,9 +89,14 @@ def aanvraag_list(request):
 
 def _gevolg_aanvraag(stap: str | None, aanvraag: Aanvraag) -> str:
     if stap == "gemeente":
+        vervolg = (
+            "gaat de aanvraag naar UWV voor akkoord"
+            if aanvraag.regeling.uwv_akkoord_na_beschikking
+            else "is de aanvraag toegekend: het loket maakt het traject aan en UWV betaalt de aanbieder"
+        )
         return (
             f"Bij akkoord wordt EUR {euro(aanvraag.bedrag)} gereserveerd op het budget van {aanvraag.gemeente.naam} "
-            "en gaat de aanvraag naar UWV; bij afwijzen ziet de aanbieder uw toelichting."
+            f"en {vervolg}; bij afwijzen ziet de aanbieder uw toelichting."
         )
     return (
         "Bij akkoord maakt het loket het traject aan en betaalt UWV de aanbieder volgens het betaalplan; "
@@ -123,6 +128,7 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
         "verlopen": rules.termijn_verlopen(aanvraag.status, aanvraag.beslis_deadline, today),
         "stap": stap,
         "form": form or (BeoordelingForm() if stap else None),
+        "beslis_weigering": _mandaat_ontbreekt(user, aanvraag) if stap is None else None,
         "budget": budget,
         "budget_na": budget.vrij - aanvraag.bedrag if budget else None,
         "gevolg": _gevolg_aanvraag(stap, aanvraag),
@@ -132,6 +138,12 @@ def _detail_context(request, aanvraag: Aanvraag, form: BeoordelingForm | None = 
         "mag_intrekken": permissions.can_aanvraag_intrekken(user, aanvraag)[0],
         "today": today,
     }
+
+
+def _mandaat_ontbreekt(user, aanvraag: Aanvraag) -> str | None:
+    """Why a gemeente user who would decide may not: no valid mandate (shown instead of the form)."""
+    weigering = permissions.aanvraag_beslissen_weigering(user, aanvraag)
+    return weigering.message if weigering is not None and weigering.code == "geen-mandaat" else None
 
 
 @login_required
@@ -167,9 +179,18 @@ def aanvraag_beoordeling(request, uuid):
         return render(request, "trajecten/aanvraag_detail.html", context, status=exc.status)
 
     if traject is not None:
+        gereserveerd = ""
+        if aanvraag.budget_id and traject.route == "gemeente":
+            budget = fin_selectors.budgetten_for(request.user).filter(pk=aanvraag.budget_id).first()
+            if budget:
+                gereserveerd = (
+                    f" EUR {euro(aanvraag.bedrag)} is gereserveerd op het budget van {aanvraag.gemeente.naam}; "
+                    f"vrij budget nu: EUR {euro(budget.vrij)}."
+                )
         messages.success(
             request,
-            f"De aanvraag is goedgekeurd. Het traject is aangemaakt met toewijzingnummer {traject.toewijzing_nummer}.",
+            f"De aanvraag is goedgekeurd.{gereserveerd} Het traject is aangemaakt met toewijzingnummer "
+            f"{traject.toewijzing_nummer}.",
         )
         return redirect(traject_url(traject))
     if aanvraag.status == "gemeente_akkoord":

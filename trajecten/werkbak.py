@@ -70,7 +70,8 @@ def _verlengingen(user, route: str) -> dict:
     )
 
 
-# --- UWV beoordelaar (the UWV route; the gemeente route after the beschikking) ---------------------
+# --- UWV beoordelaar (the UWV route; the gemeente route only in gemeente_akkoord) -----------------
+# Where the scheme asks UWV's consent after the beschikking, and applications from before issue 11.
 
 
 def uwv_aanvragen(user) -> dict:

@@ -127,7 +127,7 @@ def test_uwv_sees_gemeente_route_application_only_after_the_beschikking(world):
 
     assert beoordeel(world, world.gem_amsterdam, filed["uuid"]).status_code == 201
     assert uwv.get(detail).status_code == 200
-    assert uwv.get(detail).json()["status"] == "gemeente_akkoord"
+    assert uwv.get(detail).json()["status"] == "goedgekeurd"  # the beschikking is the grant; UWV pays it
     assert filed["uuid"] in [a["uuid"] for a in uwv.get("/api/v1/aanvragen").json()["results"]]
     # ... but never the person: on the gemeente route the participant is not UWV's client
     assert uwv.get(detail).json()["deelnemer"] is None

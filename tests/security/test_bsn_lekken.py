@@ -33,6 +33,7 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from backoffice import crypto
 from declaraties.models import Vordering
+from financiering.models import Regeling
 from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
 from trajecten.models import Deelnemer
 
@@ -275,24 +276,23 @@ def test_the_bsn_is_nowhere_in_plain_text(clock, world, recorded, logs, request)
         )
         assert _web(world.gem_amsterdam).post("/deelnemers/zoeken/", {"bsn": bsn_web}).status_code == 200
         assert _web(world.ggz_noord).post("/deelnemers/zoeken/", {"bsn": bsn_wrong}).status_code == 200
-        # decisions: the gemeente, then UWV
-        for uuid in (filed["uuid"], accepted["Location"].rstrip("/").rsplit("/", 1)[1]):
-            assert (
-                world.client(world.gem_amsterdam)
-                .post(
-                    f"/api/v1/aanvragen/{uuid}/beoordelingen",
-                    {"besluit": "akkoord", "cofinancieringBevestigd": True},
-                    format="json",
+        # decisions: the gemeente's beschikking (the grant), and UWV on the one that is left for it
+        for index, uuid in enumerate((filed["uuid"], accepted["Location"].rstrip("/").rsplit("/", 1)[1])):
+            if index == 1:
+                Regeling.objects.filter(code="demo-gem").update(uwv_akkoord_na_beschikking=True)
+            response = world.client(world.gem_amsterdam).post(
+                f"/api/v1/aanvragen/{uuid}/beoordelingen",
+                {"besluit": "akkoord", "cofinancieringBevestigd": True},
+                format="json",
+            )
+            assert response.status_code == 201
+            if response.json()["traject"] is None:
+                assert (
+                    world.client(world.uwv)
+                    .post(f"/api/v1/aanvragen/{uuid}/beoordelingen", {"besluit": "akkoord"}, format="json")
+                    .status_code
+                    == 201
                 )
-                .status_code
-                == 201
-            )
-            assert (
-                world.client(world.uwv)
-                .post(f"/api/v1/aanvragen/{uuid}/beoordelingen", {"besluit": "akkoord"}, format="json")
-                .status_code
-                == 201
-            )
         trajecten = noord.get("/api/v1/trajecten").json()["results"]
         assert len(trajecten) == 2
         for traject in trajecten:

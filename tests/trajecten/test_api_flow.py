@@ -78,7 +78,7 @@ def test_uwv_route_from_application_to_trajectory(world):
     assert world.client(world.ggz_zuid).get(f"/api/v1/trajecten/{traject['uuid']}").status_code == 404
 
 
-def test_gemeente_route_commits_budget_then_uwv_approves(world):
+def test_gemeente_route_beschikking_commits_budget_and_grants(world):
     provider = world.client(world.ggz_noord)
     deelnemer = _deelnemer(provider, uitkering="participatiewet")
     response = provider.post(
@@ -97,16 +97,17 @@ def test_gemeente_route_commits_budget_then_uwv_approves(world):
         f"/api/v1/aanvragen/{aanvraag['uuid']}/beoordelingen", {"besluit": "akkoord"}, format="json"
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["aanvraag"]["status"] == "gemeente_akkoord"
+    assert response.json()["aanvraag"]["status"] == "goedgekeurd"
     assert response.json()["cofinancieringBevestigd"] is True
+    assert response.json()["traject"]["route"] == "gemeente"
     world.budget_amsterdam.refresh_from_db()
     assert str(world.budget_amsterdam.gereserveerd) == "8000.00"
-
+    # UWV, which pays it, now sees the application and has no decision left to take
+    assert world.client(world.uwv).get(f"/api/v1/aanvragen/{aanvraag['uuid']}").status_code == 200
     response = world.client(world.uwv).post(
         f"/api/v1/aanvragen/{aanvraag['uuid']}/beoordelingen", {"besluit": "akkoord"}, format="json"
     )
-    assert response.status_code == 201, response.json()
-    assert response.json()["traject"]["route"] == "gemeente"
+    assert response.status_code == 409, response.json()
 
 
 def test_errors_are_problem_json_with_all_fields(world):

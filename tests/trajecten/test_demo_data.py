@@ -22,6 +22,7 @@ from financiering.models import (
     Budget,
     Budgetmutatie,
     Gemeente,
+    Mandaat,
     Medewerker,
     Modeltrouwmeting,
     Perceel,
@@ -86,6 +87,8 @@ def snapshot() -> dict:
         Budget,
         Budgetmutatie,
         Gemeente,
+        Mandaat,
+        Mandaat.gemandateerden.through,
     ]
     counts = {m.__name__: m.objects.count() for m in models}
     for model in (Aanbieder, Raamovereenkomst, Modeltrouwmeting, Trajectbegeleider, Regeling, Budget):
@@ -119,6 +122,19 @@ def test_gemeente_accounts_see_their_own_gemeente(demo):
     ]
     for username in ("uwv", "uwv-financieel", "uwv-financieel-2", "auditor", "beheer"):
         assert not Medewerker.objects.filter(user__username=username, aanbieder__isnull=False).exists()
+
+
+def test_gemeente_accounts_decide_under_their_gemeentes_mandate(demo):
+    """domain.md 6: a beschikking rests on a mandate; the demo accounts have a valid one."""
+    today = timezone.localdate()
+    for username, code in (("gemeente-amsterdam", "0363"), ("gemeente-utrecht", "0344")):
+        user = User.objects.get(username=username)
+        mandaat = selectors.geldig_mandaat(user, Gemeente.objects.get(code=code).pk, today)
+        assert mandaat is not None and mandaat.gemeente.code == code, username
+        assert mandaat.naam == "Mandaatbesluit Participatiewet (demo)"
+    # the demo scheme follows the default: the beschikking is the grant
+    assert Regeling.objects.get(code="demo-gemeente-cofinanciering").uwv_akkoord_na_beschikking is False
+    assert not Regeling.objects.filter(uwv_akkoord_na_beschikking=True).exists()
 
 
 def test_three_providers_with_valid_identifiers(demo):

@@ -12,6 +12,7 @@ from django.test import Client
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from financiering import permissions as fin_permissions
+from financiering.models import Regeling
 from tests.conftest import World
 from tests.trajecten.helpers import aanvraag, approved_traject, beoordeel
 from trajecten import permissions, services
@@ -50,7 +51,8 @@ def _assert_agree(can, call, expected: tuple[str, int] | None):
 
 def _aanvraag(world, route: str, status: str | None = None) -> Aanvraag:
     filed = aanvraag(world, perceel="demo-gem-epa" if route == "gemeente" else "uwv-ips-cmd")
-    if status == "gemeente_akkoord":
+    if status == "gemeente_akkoord":  # only where the scheme asks UWV's consent after the beschikking
+        Regeling.objects.filter(pk=world.gem_regeling.pk).update(uwv_akkoord_na_beschikking=True)
         assert beoordeel(world, world.gem_amsterdam, filed["uuid"]).status_code == 201
     elif status:
         Aanvraag.objects.filter(uuid=filed["uuid"]).update(status=status)
@@ -68,6 +70,8 @@ BESLISSEN = [
     ("uwv", "uwv", "ingediend", None),
     ("uwv", "gemeente", "ingediend", ("wacht-op-gemeente", 409)),
     ("uwv", "gemeente", "gemeente_akkoord", None),
+    ("uwv", "gemeente", "goedgekeurd", ("ongeldige-status", 409)),  # the beschikking was the grant
+    ("gem_amsterdam", "gemeente", "goedgekeurd", ("ongeldige-status", 409)),
     ("uwv", "uwv", "afgewezen", ("ongeldige-status", 409)),
     ("uwv", "uwv", "ingetrokken", ("ongeldige-status", 409)),
     ("ggz_noord", "uwv", "ingediend", ("geen-rol", 403)),
@@ -295,7 +299,8 @@ def test_decision_form_shows_exactly_when_allowed(world):
     assert "Besluit vastleggen" not in _page(world.ggz_noord, f"/aanvragen/{uwv.uuid}/")
     assert beoordeel(world, world.gem_amsterdam, gem.uuid).status_code == 201
     assert "Besluit vastleggen" not in _page(world.gem_amsterdam, f"/aanvragen/{gem.uuid}/")  # decided
-    assert "Besluit vastleggen" in _page(world.uwv, f"/aanvragen/{gem.uuid}/")  # now UWV's turn
+    # the beschikking was the grant: UWV sees it (it pays) but has no step to take
+    assert "Besluit vastleggen" not in _page(world.uwv, f"/aanvragen/{gem.uuid}/")
 
 
 def test_withdraw_link_shows_exactly_when_allowed(world):

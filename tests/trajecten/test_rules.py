@@ -316,6 +316,7 @@ def test_facts_are_not_changed_by_a_passing_check():
 AANVRAAG_ALLOWED = [
     ("indienen", "concept", "ingediend"),
     ("gemeente_akkoord", "ingediend", "gemeente_akkoord"),
+    ("gemeente_toekennen", "ingediend", "goedgekeurd"),
     ("gemeente_afwijzen", "ingediend", "afgewezen"),
     ("uwv_akkoord", "ingediend", "goedgekeurd"),
     ("uwv_akkoord", "gemeente_akkoord", "goedgekeurd"),

@@ -622,6 +622,9 @@ def test_every_change_is_kept_in_history(world):
 
 
 def test_decisions_record_who_when_and_why(world):
+    from financiering.models import Regeling
+
+    Regeling.objects.filter(pk=world.gem_regeling.pk).update(uwv_akkoord_na_beschikking=True)  # two decisions
     filed = aanvraag(world, perceel="demo-gem-epa")
     assert beoordeel(world, world.gem_amsterdam, filed["uuid"]).status_code == 201
     response = beoordeel(world, world.uwv, filed["uuid"], "afgewezen", "Deelnemer heeft al werk.")

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from financiering.models import Budget
+from financiering.models import Budget, Regeling
 from tests.trajecten.helpers import aanvraag, beoordeel
 from trajecten.models import Aanvraag, Traject
 
@@ -51,13 +51,26 @@ def test_gemeente_gives_the_beschikking_and_sees_the_budget_committed(world, liv
     page.get_by_label("Akkoord").check()
     page.get_by_label("Ik bevestig dit besluit").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
+    # the beschikking is the grant: the gemeente lands on the new trajectory
+    traject = Traject.objects.get(aanvraag__uuid=filed["uuid"])
+    expect(page).to_have_url(re.compile(str(traject.uuid)))
     expect(page.get_by_text(re.compile(r"8\.000,00 is gereserveerd op het budget van Amsterdam"))).to_be_visible()
-    expect(page.get_by_role("cell", name="Beschikking gemeente")).to_be_visible()
+    expect(page.get_by_text(f"toewijzingnummer {traject.toewijzing_nummer}")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "beschikking-traject")
     assert Budget.objects.get(pk=world.budget_amsterdam.pk).gereserveerd == Decimal("8000.00")
+    page.goto(f"{live_server.url}/aanvragen/{filed['uuid']}/")
+    expect(page.get_by_role("cell", name="Beschikking gemeente")).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile("Namens het college van burgemeester en wethouders van Amsterdam, krachtens mandaat")
+        )
+    ).to_be_visible()
 
 
 def test_uwv_decides_and_lands_on_the_trajectory(world, live_server, page_as, assert_accessible):
+    """A scheme that asks UWV's consent after the beschikking (``uwvAkkoordNaBeschikking``)."""
+    Regeling.objects.filter(pk=world.gem_regeling.pk).update(uwv_akkoord_na_beschikking=True)
     filed = aanvraag(world, perceel="demo-gem-epa")
     assert beoordeel(world, world.gem_amsterdam, filed["uuid"]).status_code == 201
     page = page_as("uwv")

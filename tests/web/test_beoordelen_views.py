@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from backoffice import roles
-from financiering.models import Budget
+from financiering.models import Budget, Regeling
 from tests.trajecten.helpers import aanvraag, approved_traject, beoordeel, deelnemer
 from trajecten.models import Aanvraag, Traject, Verlenging
 
@@ -95,7 +95,7 @@ def test_a_decision_needs_the_csrf_token(world):
         {"besluit": "akkoord", "bevestigd": "on", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
-    assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "gemeente_akkoord"
+    assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "goedgekeurd"
 
 
 # --- deciding ---------------------------------------------------------------------------------
@@ -106,6 +106,7 @@ def test_gemeente_confirms_then_the_budget_is_committed(world):
     client = _client(world.gem_amsterdam)
     page = client.get(f"/aanvragen/{filed['uuid']}/").content.decode()
     assert "Beschikking geven" in page
+    assert "Uw beschikking is de toekenning" in page
     assert "100.000,00" in page  # the free budget
     assert "92.000,00" in page  # free after the commitment of 8.000,00
 
@@ -115,12 +116,17 @@ def test_gemeente_confirms_then_the_budget_is_committed(world):
     assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "ingediend"  # nothing happened yet
 
     done = _beslis(client, filed["uuid"])
-    assert done.status_code == 302 and done["Location"] == f"/aanvragen/{filed['uuid']}/"
-    assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "gemeente_akkoord"
+    traject = Traject.objects.get(aanvraag__uuid=filed["uuid"])  # the beschikking is the grant
+    assert done.status_code == 302 and done["Location"] == f"/trajecten/{traject.uuid}/"
+    assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "goedgekeurd"
     assert Budget.objects.get(pk=world.budget_amsterdam.pk).gereserveerd == Decimal("8000.00")
     after = client.get(done["Location"]).content.decode()
     assert "gereserveerd op het budget van Amsterdam" in after
-    assert "cofinanciering bevestigd" in after
+    assert str(traject.toewijzing_nummer) in after
+    detail = client.get(f"/aanvragen/{filed['uuid']}/").content.decode()
+    assert "cofinanciering bevestigd" in detail
+    assert "krachtens mandaat (Mandaatbesluit IPS, Gemeenteblad 2025 nr. 0363)" in detail
+    assert "Besluit vastleggen" not in detail
 
 
 def test_rejection_without_toelichting_is_an_error_on_that_field(world):
@@ -145,6 +151,7 @@ def test_a_refusal_of_the_service_shows_its_code(world):
 
 
 def test_uwv_approval_lands_on_the_new_trajectory(world):
+    Regeling.objects.filter(pk=world.gem_regeling.pk).update(uwv_akkoord_na_beschikking=True)
     filed = _gemeente_aanvraag(world)
     assert beoordeel(world, world.gem_amsterdam, filed["uuid"]).status_code == 201
     client = _client(world.uwv)

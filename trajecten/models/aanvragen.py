@@ -19,7 +19,7 @@ from .deelnemers import Deelnemer
 class AanvraagStatus(models.TextChoices):
     CONCEPT = "concept", "Concept"
     INGEDIEND = "ingediend", "Ingediend"
-    GEMEENTE_AKKOORD = "gemeente_akkoord", "Akkoord gemeente (beschikking)"
+    GEMEENTE_AKKOORD = "gemeente_akkoord", "Beschikking gemeente, wacht op UWV"
     GOEDGEKEURD = "goedgekeurd", "Goedgekeurd"
     AFGEWEZEN = "afgewezen", "Afgewezen"
     INGETROKKEN = "ingetrokken", "Ingetrokken"

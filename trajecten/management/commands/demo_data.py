@@ -23,6 +23,7 @@ from financiering.models import (
     Aanbieder,
     Budget,
     Gemeente,
+    Mandaat,
     Medewerker,
     Modeltrouwmeting,
     Perceel,
@@ -40,6 +41,7 @@ SCHAAL = "ips-25"
 DEMO_REGELING = "demo-gemeente-cofinanciering"
 DEMO_BUDGET = Decimal("100000.00")
 DEMO_GEMEENTEN = ("0363", "0344")
+DEMO_MANDAAT = "Mandaatbesluit Participatiewet (demo)"
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class Command(BaseCommand):
                 self._begeleiders(aanbieder, spec)
             self._demo_regeling(by=users["beheer"], today=today)
             self._budgets(by=users["uwv-financieel"], year=today.year)
+            self._mandaten(users, today=today)
         if self.created:
             self.stdout.write("Aangemaakt: " + "; ".join(self.created) + ".")
         else:
@@ -277,6 +280,25 @@ class Command(BaseCommand):
                 self.created.append(f"budget {gemeente.naam} {year}")
 
     # -- output --------------------------------------------------------------------------------
+
+    def _mandaten(self, users: dict, *, today: date) -> None:
+        """Each demo gemeente account decides under its gemeente's mandate (domain.md 6): without
+        one a beschikking is refused (``geen-mandaat``). Found by gemeente and name."""
+        for username, (role, _first, _last, codes) in ACCOUNTS.items():
+            if role != roles.GEMEENTE:
+                continue
+            for gemeente in Gemeente.objects.filter(code__in=codes):
+                mandaat = Mandaat.objects.filter(gemeente=gemeente, naam=DEMO_MANDAAT).first()
+                if mandaat is None:
+                    mandaat = Mandaat.objects.create(
+                        gemeente=gemeente,
+                        naam=DEMO_MANDAAT,
+                        vindplaats=f"Gemeenteblad {today.year - 1} nr. {gemeente.code}01",
+                        geldig_van=date(today.year - 1, 1, 1),
+                    )
+                    self.created.append(f"mandaat {gemeente.naam}")
+                if not mandaat.gemandateerden.filter(pk=users[username].pk).exists():
+                    mandaat.gemandateerden.add(users[username])
 
     def _print_accounts(self, users: dict) -> None:
         rows = [("gebruikersnaam", "rol", "organisatie")]
