@@ -90,6 +90,9 @@ class Document(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.titel} ({self.aangemaakt_op:%d-%m-%Y})" if self.aangemaakt_op else self.titel
+
     def save(self, *args, **kwargs):
         """Only the first save: a document is never changed afterwards (the PDF is set once by a
         conditional ``update`` in ``backoffice.documenten.renderen``, the retention job blanks it
@@ -97,9 +100,6 @@ class Document(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Een document wordt nooit gewijzigd (docs/documenten.md).")
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.titel} ({self.aangemaakt_op:%d-%m-%Y})" if self.aangemaakt_op else self.titel
 
     @property
     def bestandsnaam(self) -> str:
