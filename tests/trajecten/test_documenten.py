@@ -79,6 +79,15 @@ def test_the_gemeente_beschikking_states_amounts_dates_and_no_person(
     assert str(aanvraag.uuid) in tekst
 
 
+def test_a_retried_decision_makes_no_second_document(world):
+    from backoffice.errors import BusinessRuleError
+
+    aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    with pytest.raises(BusinessRuleError):
+        services.aanvraag_decide(by=world.uwv, aanvraag=aanvraag, besluit="afgewezen", toelichting="Nogmaals.")
+    assert Document.objects.filter(object_uuid=aanvraag.uuid).count() == 1
+
+
 def test_made_once_a_second_call_returns_the_same_document(world):
     aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, goedgekeurd=True)
     besluit = aanvraag.besluiten.get()
