@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 BASIS = "documenten/basis.html"
 _OBJECT_SOORTEN = set(DocumentObject.values)
-# model names that are not the object's name (bezwaren's model is ``Bezwaarschrift``; w7, at the merge of w4 and w6)
-_ALIASSEN = {"bezwaarschrift": "bezwaar"}
 
 
 def object_soort_van(obj) -> str:
@@ -73,22 +71,20 @@ def document_maken(
         template,
         {"titel": titel, "datum": vandaag, "soort": soort, "object": object, **context},
     )
-    with transaction.atomic():  # a savepoint: a concurrent twin hits the unique constraint, not the caller
-        document, aangemaakt = Document.objects.get_or_create(
-            object_uuid=object.uuid,
-            soort=soort,
-            sleutel=sleutel,
-            defaults={
-                "object_soort": object_soort,
-                "titel": titel[:200],
-                "html": html,
-                "gemaakt_door": by if getattr(by, "pk", None) else None,
-                "deelnemer_uuid": deelnemer_uuid,
-            },
-        )
-    if aangemaakt:
-        pk = document.pk
-        transaction.on_commit(lambda: _render_later(pk))
+    # No savepoint: the deciding service holds the lock on its object, so a twin cannot race here;
+    # if one did, the unique constraint fails the whole decision, which is what it should do.
+    document = Document.objects.create(
+        object_uuid=object.uuid,
+        soort=soort,
+        sleutel=sleutel,
+        object_soort=object_soort,
+        titel=titel[:200],
+        html=html,
+        gemaakt_door=by if getattr(by, "pk", None) else None,
+        deelnemer_uuid=deelnemer_uuid,
+    )
+    pk = document.pk
+    transaction.on_commit(lambda: _render_later(pk))
     return document
 
 

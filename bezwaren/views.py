@@ -50,7 +50,7 @@ def bezwaar_list(request):
     today = timezone.localdate()
     filter_ = request.GET.get("status", "open")
     filter_ = filter_ if filter_ in FILTERS else "open"
-    qs = selectors.bezwaren_voor(request.user)
+    qs = selectors.bezwaren_voor(request.user).select_related(*weergave.BESLUIT_VELDEN)
     if filter_ == "open":
         qs = qs.filter(status__in=rules.OPEN)
     elif filter_ == "beslist":

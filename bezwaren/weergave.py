@@ -20,6 +20,16 @@ def euro(bedrag) -> str:
     return f"{'-' if (bedrag or 0) < 0 else ''}€\u00a0{'.'.join(groepen)},{cent}"
 
 
+# What ``besluit_van`` reads of each objection: with these, a list of objections is one query.
+BESLUIT_VELDEN = (
+    "aanvraag__perceel",
+    "aanvraag__aanbieder",
+    "verlenging__traject",
+    "prestatie__declaratie",
+    "traject",
+)
+
+
 def object_van(bezwaar: Bezwaarschrift):
     """The decided object of an objection (application, extension, line or trajectory)."""
     return {

@@ -26,7 +26,7 @@ def _open(user, orgaan: str):
     return (
         selectors.bezwaren_voor(user)
         .filter(status__in=rules.OPEN, beslisorgaan=orgaan)
-        .select_related("aanvraag__perceel", "aanvraag__aanbieder", "verlenging__traject", "prestatie")
+        .select_related(*weergave.BESLUIT_VELDEN)
         .order_by(F("beslistermijn").asc(), "ingediend_op", "id")
     )
 

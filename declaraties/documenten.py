@@ -110,7 +110,6 @@ def betaalspecificatie_vastleggen(*, opdracht, by=None) -> Document:
     """The payment specification of a payment order for the provider, when the bank's execution
     is confirmed: which lines were paid (declaratieNummer, productReferentie, toewijzingNummer,
     period, amount), the totals and the masked IBAN. No personal data: the numbers only."""
-    opdracht = Betaalopdracht.objects.select_related("aanbieder").get(pk=opdracht.pk)
     regels = list(
         Prestatie.objects.filter(betaalopdracht=opdracht)
         .select_related("declaratie")

@@ -93,6 +93,14 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.titel} ({self.aangemaakt_op:%d-%m-%Y})" if self.aangemaakt_op else self.titel
 
+    def save(self, *args, **kwargs):
+        """Only the first save: a document is never changed afterwards (the PDF is set once by a
+        conditional ``update`` in ``backoffice.documenten.renderen``, the retention job blanks it
+        set-based)."""
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Een document wordt nooit gewijzigd (docs/documenten.md).")
+        super().save(*args, **kwargs)
+
     @property
     def bestandsnaam(self) -> str:
         """A Dutch file name: ``beschikking-2026-12-01-1a2b3c4d.pdf``."""

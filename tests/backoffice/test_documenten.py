@@ -123,3 +123,11 @@ def test_the_nightly_step_renders_what_is_left(world, beschikt):
 def test_an_unknown_kind_is_refused(world, beschikt):
     with pytest.raises(ValueError):
         documenten.document_maken(soort="brief", object=beschikt, template="x.html", context={}, titel="x")
+
+
+def test_a_document_is_never_changed_through_the_model(world, beschikt):
+    document = Document.objects.get(object_uuid=beschikt.uuid)
+    document.html = "<p>anders</p>"
+    with pytest.raises(ValueError):
+        document.save()
+    assert Document.objects.get(pk=document.pk).html != "<p>anders</p>"

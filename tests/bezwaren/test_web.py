@@ -231,6 +231,10 @@ def test_ongegrond_keeps_the_decision(world):
     assert _beslis(_client(collega), bezwaar, uitkomst="ongegrond").status_code == 302
     assert Aanvraag.objects.get(pk=bezwaar.aanvraag_id).status == "afgewezen"
     assert "Besluit op bezwaar: ongegrond" in _text(_client(world.ggz_noord).get(f"/bezwaren/{bezwaar.uuid}/"))
+    # no second objection against the same decision: the provider reads why (appeal is the next step)
+    page = _text(_client(world.ggz_noord).get(f"/aanvragen/{bezwaar.aanvraag.uuid}/"))
+    assert "Op een bezwaar tegen dit besluit is al beslist" in page
+    assert f'href="/aanvragen/{bezwaar.aanvraag.uuid}/bezwaar/"' not in page
 
 
 def test_withdrawing_needs_the_box_and_ends_the_objection(world):
@@ -348,3 +352,54 @@ def test_uwv_decides_an_objection_against_a_line_and_the_line_is_back_for_assess
     assert _beslis(uwv, bezwaar, toelichting="De plaatsing stond er wel.").status_code == 302
     regel.refresh_from_db()
     assert regel.status == "in_behandeling"
+
+
+def test_a_decision_on_a_withdrawn_objection_is_refused_on_the_form(world):
+    bezwaar = _bezwaar(world)
+    collega = _client(world.f.make_user(roles.GEMEENTE, gemeenten=[world.amsterdam], username="gemeente-amsterdam-2"))
+    assert "Beslissen op het bezwaar" in _text(collega.get(f"/bezwaren/{bezwaar.uuid}/"))
+    _client(world.ggz_noord).post(f"/bezwaren/{bezwaar.uuid}/intrekken/", {"bevestigd": "on"})
+    response = _beslis(collega, bezwaar)  # the form was still open in another tab
+    assert response.status_code == 409
+    assert "ongeldige-status" in _text(response) and "Dit kan niet" in _text(response)
+    bezwaar.refresh_from_db()
+    assert bezwaar.status == "ingetrokken"
+
+
+def test_the_body_extends_the_decision_term_once_with_a_reason(world):
+    bezwaar = _bezwaar(world)
+    gemeente = _client(world.gem_amsterdam)  # extending is not deciding: who refused may do it
+    assert "Beslistermijn verdagen" in _text(gemeente.get(f"/bezwaren/{bezwaar.uuid}/"))
+    zonder = gemeente.post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": ""})
+    assert zonder.status_code == 400 and "toelichting-verplicht" in _text(zonder)
+    response = gemeente.post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": "Advies van de commissie nodig."})
+    assert response.status_code == 302
+    page = _text(gemeente.get(f"/bezwaren/{bezwaar.uuid}/"))
+    assert "Beslissen vóór 25-05-2026" in page and "Advies van de commissie nodig." in page
+    assert "Beslistermijn verdagen" not in page  # once
+    assert _client(world.ggz_noord).post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": "x"}).status_code == 403
+
+
+def test_the_list_and_the_werkbak_ask_the_same_number_of_queries_for_more_objections(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    uwv = _client(world.uwv)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert uwv.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def regel_bezwaar(n):
+        regel = PrestatieFactory(traject=TrajectFactory(), afgewezen=True)
+        provider = _client(get_user_model().objects.get(pk=regel.traject.aanvraag.ingediend_door_id))
+        url = f"/declaraties/regels/{regel.uuid}/bezwaar/"
+        assert provider.post(url, {"gronden": f"Grond {n}.", "bevestigd": "on"}).status_code == 302
+
+    regel_bezwaar(1)
+    queries("/")  # the session's first request writes it
+    een = (queries("/bezwaren/"), queries("/"))
+    regel_bezwaar(2)
+    regel_bezwaar(3)
+    assert (queries("/bezwaren/"), queries("/")) == een

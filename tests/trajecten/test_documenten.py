@@ -79,6 +79,15 @@ def test_the_gemeente_beschikking_states_amounts_dates_and_no_person(
     assert str(aanvraag.uuid) in tekst
 
 
+def test_a_retried_decision_makes_no_second_document(world):
+    from backoffice.errors import BusinessRuleError
+
+    aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    with pytest.raises(BusinessRuleError):
+        services.aanvraag_decide(by=world.uwv, aanvraag=aanvraag, besluit="afgewezen", toelichting="Nogmaals.")
+    assert Document.objects.filter(object_uuid=aanvraag.uuid).count() == 1
+
+
 def test_made_once_a_second_call_returns_the_same_document(world):
     aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, goedgekeurd=True)
     besluit = aanvraag.besluiten.get()
@@ -195,3 +204,28 @@ def test_retention_blanks_the_content_and_keeps_the_hash(world):
     assert documenten.documenten_renderen()["documenten_gerenderd"] == 1  # only the other one
     document.refresh_from_db()
     assert document.pdf is None
+
+
+def test_with_uwv_consent_after_the_beschikking_both_decisions_have_their_document(world):
+    from financiering.models import Regeling
+
+    Regeling.objects.filter(pk=world.gem_regeling.pk).update(uwv_akkoord_na_beschikking=True)
+    aanvraag = AanvraagFactory(route="gemeente", gemeente=world.amsterdam, goedgekeurd=True)
+    docs = _docs(aanvraag)
+    assert set(docs) == {"beschikking", "uwv_besluit"}
+    beschikking = _tekst(docs["beschikking"])
+    assert "UWV geeft hierna nog zijn akkoord" in beschikking
+    uwv = _tekst(docs["uwv_besluit"])
+    assert "Besluit UWV: akkoord op de beschikking" in uwv
+    assert "Namens UWV: uwv" in uwv and "artikel 6:7" in uwv
+    assert f"Toewijzingnummer {aanvraag.traject.toewijzing_nummer}" in uwv
+    assert aanvraag.deelnemer.achternaam not in beschikking + uwv
+
+
+def test_the_gemeente_refusal_states_its_reason(world):
+    aanvraag = AanvraagFactory(route="gemeente", gemeente=world.amsterdam, afgewezen=True)
+    docs = _docs(aanvraag)
+    assert set(docs) == {"afwijzing"}
+    tekst = _tekst(docs["afwijzing"])
+    assert "Gemeente Amsterdam" in tekst and "af te wijzen" in tekst and "Geen budget." in tekst
+    assert "Namens het college van burgemeester en wethouders van Amsterdam" in tekst

@@ -35,6 +35,8 @@ def test_provider_objects_the_gemeente_decides_gegrond_and_the_application_is_ba
 
     page = page_as("ggz-noord")
     page.goto(f"{live_server.url}/aanvragen/{aanvraag.uuid}/")
+    expect(page.get_by_role("heading", name="Bezwaar", exact=True)).to_be_visible()
+    screenshot(page, "bezwaar-op-de-aanvraag")
     page.get_by_role("link", name="Bezwaar maken").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bezwaar maken")
     expect(page.locator("#termijn")).to_contain_text(
@@ -73,6 +75,7 @@ def test_provider_objects_the_gemeente_decides_gegrond_and_the_application_is_ba
     gemeente.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Bezwaren").click()
     expect(gemeente.get_by_role("heading", level=1)).to_have_text("Bezwaren")
     assert_accessible(gemeente)
+    screenshot(gemeente, "bezwaren-lijst")
     gemeente.get_by_role("link", name=bezwaar.nummer).click()
     expect(gemeente.get_by_role("heading", name="Beslissen op het bezwaar")).to_be_visible()
     expect(gemeente.get_by_text("Er was nog budget")).to_be_visible()
