@@ -20,7 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BinaryField, Case, CharField, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -125,16 +125,28 @@ def renderen(document_or_pk) -> Document | None:
     return Document.objects.get(pk=pk)
 
 
-def documenten_renderen(*, datum: date | None = None, limiet: int = 500) -> dict[str, int]:
-    """The nightly step: render the documents still without PDF (a task lost with the broker)."""
+def documenten_renderen(*, datum: date | None = None, limiet: int = 500, blok: int = 50) -> dict[str, int]:
+    """The nightly step: render the documents still without PDF (a task lost with the broker).
+    A fixed number of queries per block of ``blok`` documents: one read, one conditional update
+    (a document rendered meanwhile is left as it is; the rendering is deterministic anyway)."""
     pks = list(
         Document.objects.filter(pdf__isnull=True, inhoud_verwijderd_op__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[:limiet]
     )
-    for pk in pks:
-        renderen(pk)
-    return {"documenten_gerenderd": len(pks)}
+    gedaan = 0
+    for start in range(0, len(pks), blok):
+        rijen = list(Document.objects.filter(pk__in=pks[start : start + blok]).values_list("pk", "html"))
+        pdfs = {pk: html_naar_pdf(html) for pk, html in rijen}
+        gedaan += Document.objects.filter(pk__in=pdfs, pdf__isnull=True, inhoud_verwijderd_op__isnull=True).update(
+            pdf=Case(*[When(pk=pk, then=Value(pdf)) for pk, pdf in pdfs.items()], output_field=BinaryField()),
+            sha256=Case(
+                *[When(pk=pk, then=Value(hashlib.sha256(pdf).hexdigest())) for pk, pdf in pdfs.items()],
+                output_field=CharField(),
+            ),
+            gerenderd_op=timezone.now(),
+        )
+    return {"documenten_gerenderd": gedaan}
 
 
 # --- reading -----------------------------------------------------------------------------------

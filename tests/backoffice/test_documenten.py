@@ -117,6 +117,9 @@ def test_the_nightly_step_renders_what_is_left(world, beschikt):
     run = schedule.run_job("nightly", DAG)
     assert run.counts["documenten_gerenderd"] == 1, run.fouten
     assert Document.objects.filter(pdf__isnull=True).count() == 0
+    document = Document.objects.get(object_uuid=beschikt.uuid)
+    assert document.sha256 == hashlib.sha256(bytes(document.pdf)).hexdigest()
+    assert "Beschikking" in pdf_tekst(document.pdf)
     assert schedule.run_job("nightly", DAG).counts["documenten_gerenderd"] == 0
 
 
