@@ -34,9 +34,14 @@ BASIS = "documenten/basis.html"
 _OBJECT_SOORTEN = set(DocumentObject.values)
 
 
+# model names that are not the object's soort themselves
+_MODEL_SOORTEN = {"bezwaarschrift": DocumentObject.BEZWAAR}
+
+
 def object_soort_van(obj) -> str:
-    """The ``Document.Object`` of a model instance: its model name (Aanvraag -> ``aanvraag``)."""
-    soort = obj._meta.model_name
+    """The ``Document.Object`` of a model instance: its model name (Aanvraag -> ``aanvraag``;
+    Bezwaarschrift -> ``bezwaar``)."""
+    soort = _MODEL_SOORTEN.get(obj._meta.model_name, obj._meta.model_name)
     if soort not in _OBJECT_SOORTEN:
         raise ValueError(f"Geen documentobject: {soort}")
     return soort
@@ -52,15 +57,19 @@ def document_maken(
     by=None,
     sleutel: str = "",
     deelnemer_uuid=None,
+    object_soort: str | None = None,
 ) -> Document:
     """Make the document ``soort`` of ``object`` (an Aanvraag, Traject, Vordering, Betaalopdracht
     or Bezwaar) from ``template`` (which extends ``documenten/basis.html``) with ``context``, once:
     the same object, soort and ``sleutel`` again returns the existing document unchanged.
     Call it inside the decision's transaction; the PDF follows after the commit.
-    ``deelnemer_uuid``: the participant the document is about (the processing log and retention)."""
+    ``deelnemer_uuid``: the participant the document is about (the processing log and retention);
+    ``object_soort``: only for a model whose name is not its ``Document.Object``."""
     if soort not in DocumentSoort.values:
         raise ValueError(f"Onbekende documentsoort: {soort}")
-    object_soort = object_soort_van(object)
+    object_soort = object_soort or object_soort_van(object)
+    if object_soort not in _OBJECT_SOORTEN:
+        raise ValueError(f"Geen documentobject: {object_soort}")
     sleutel = str(sleutel or "")
     bestaand = Document.objects.filter(object_uuid=object.uuid, soort=soort, sleutel=sleutel).first()
     if bestaand is not None:
@@ -195,7 +204,3 @@ def pdf_van(document: Document) -> bytes:
     if document.deelnemer_uuid:
         verwerkingslog.noteer_referentie(document.deelnemer_uuid)
     return bytes(pdf) if pdf is not None else b""
-
-
-def korte_hash(sha256: str) -> str:
-    return sha256[:12]
