@@ -100,8 +100,8 @@ def _render_later(pk: int) -> None:
     wijze = getattr(settings, "IPS_DOCUMENT_RENDEREN", "celery")
     if wijze == "uit":
         return
-    if wijze == "direct":
-        renderen(pk)
+    if wijze == "direct" or _in_een_taak():
+        renderen(pk)  # already off the request (a job step in the worker): no second task
         return
     from .tasks import document_renderen_task
 
@@ -109,6 +109,12 @@ def _render_later(pk: int) -> None:
         document_renderen_task.delay(pk)
     except Exception:  # the broker is away: the nightly step or the first read renders it
         logger.warning("Document %s: renderen niet in de wachtrij gezet", pk, exc_info=True)
+
+
+def _in_een_taak() -> bool:
+    from celery import current_task
+
+    return bool(current_task and getattr(current_task.request, "id", None))
 
 
 def html_naar_pdf(html: str) -> bytes:

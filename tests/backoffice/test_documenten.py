@@ -134,3 +134,17 @@ def test_a_document_is_never_changed_through_the_model(world, beschikt):
     with pytest.raises(ValueError):
         document.save()
     assert Document.objects.get(pk=document.pk).html != "<p>anders</p>"
+
+
+def test_inside_a_task_the_document_is_rendered_there_not_queued_again(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from backoffice import documenten as bd
+    from backoffice import tasks
+
+    settings.IPS_DOCUMENT_RENDEREN = "celery"
+    monkeypatch.setattr(bd, "_in_een_taak", lambda: True)
+    monkeypatch.setattr(tasks.document_renderen_task, "delay", lambda pk: pytest.fail("queued from a task"))
+    with django_capture_on_commit_callbacks(execute=True):
+        aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    assert Document.objects.get(object_uuid=aanvraag.uuid).pdf is not None
