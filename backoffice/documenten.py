@@ -20,7 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BinaryField, Case, CharField, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -34,10 +34,14 @@ BASIS = "documenten/basis.html"
 _OBJECT_SOORTEN = set(DocumentObject.values)
 
 
+# model names that are not the object's soort themselves
+_MODEL_SOORTEN = {"bezwaarschrift": DocumentObject.BEZWAAR}
+
+
 def object_soort_van(obj) -> str:
     """The ``Document.Object`` of a model instance: its model name (Aanvraag -> ``aanvraag``), or
     the model's own ``document_object`` where the names differ (``Bezwaarschrift`` -> ``bezwaar``)."""
-    soort = getattr(obj, "document_object", None) or _ALIASSEN.get(obj._meta.model_name, obj._meta.model_name)
+    soort = getattr(obj, "document_object", None) or _MODEL_SOORTEN.get(obj._meta.model_name, obj._meta.model_name)
     if soort not in _OBJECT_SOORTEN:
         raise ValueError(f"Geen documentobject: {soort}")
     return soort
@@ -53,15 +57,19 @@ def document_maken(
     by=None,
     sleutel: str = "",
     deelnemer_uuid=None,
+    object_soort: str | None = None,
 ) -> Document:
     """Make the document ``soort`` of ``object`` (an Aanvraag, Traject, Vordering, Betaalopdracht
     or Bezwaar) from ``template`` (which extends ``documenten/basis.html``) with ``context``, once:
     the same object, soort and ``sleutel`` again returns the existing document unchanged.
     Call it inside the decision's transaction; the PDF follows after the commit.
-    ``deelnemer_uuid``: the participant the document is about (the processing log and retention)."""
+    ``deelnemer_uuid``: the participant the document is about (the processing log and retention);
+    ``object_soort``: only for a model whose name is not its ``Document.Object``."""
     if soort not in DocumentSoort.values:
         raise ValueError(f"Onbekende documentsoort: {soort}")
-    object_soort = object_soort_van(object)
+    object_soort = object_soort or object_soort_van(object)
+    if object_soort not in _OBJECT_SOORTEN:
+        raise ValueError(f"Geen documentobject: {object_soort}")
     sleutel = str(sleutel or "")
     bestaand = Document.objects.filter(object_uuid=object.uuid, soort=soort, sleutel=sleutel).first()
     if bestaand is not None:
@@ -92,8 +100,8 @@ def _render_later(pk: int) -> None:
     wijze = getattr(settings, "IPS_DOCUMENT_RENDEREN", "celery")
     if wijze == "uit":
         return
-    if wijze == "direct":
-        renderen(pk)
+    if wijze == "direct" or _in_een_taak():
+        renderen(pk)  # already off the request (a job step in the worker): no second task
         return
     from .tasks import document_renderen_task
 
@@ -101,6 +109,12 @@ def _render_later(pk: int) -> None:
         document_renderen_task.delay(pk)
     except Exception:  # the broker is away: the nightly step or the first read renders it
         logger.warning("Document %s: renderen niet in de wachtrij gezet", pk, exc_info=True)
+
+
+def _in_een_taak() -> bool:
+    from celery import current_task
+
+    return bool(current_task and getattr(current_task.request, "id", None))
 
 
 def html_naar_pdf(html: str) -> bytes:
@@ -126,16 +140,28 @@ def renderen(document_or_pk) -> Document | None:
     return Document.objects.get(pk=pk)
 
 
-def documenten_renderen(*, datum: date | None = None, limiet: int = 500) -> dict[str, int]:
-    """The nightly step: render the documents still without PDF (a task lost with the broker)."""
+def documenten_renderen(*, datum: date | None = None, limiet: int = 500, blok: int = 50) -> dict[str, int]:
+    """The nightly step: render the documents still without PDF (a task lost with the broker).
+    A fixed number of queries per block of ``blok`` documents: one read, one conditional update
+    (a document rendered meanwhile is left as it is; the rendering is deterministic anyway)."""
     pks = list(
         Document.objects.filter(pdf__isnull=True, inhoud_verwijderd_op__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)[:limiet]
     )
-    for pk in pks:
-        renderen(pk)
-    return {"documenten_gerenderd": len(pks)}
+    gedaan = 0
+    for start in range(0, len(pks), blok):
+        rijen = list(Document.objects.filter(pk__in=pks[start : start + blok]).values_list("pk", "html"))
+        pdfs = {pk: html_naar_pdf(html) for pk, html in rijen}
+        gedaan += Document.objects.filter(pk__in=pdfs, pdf__isnull=True, inhoud_verwijderd_op__isnull=True).update(
+            pdf=Case(*[When(pk=pk, then=Value(pdf)) for pk, pdf in pdfs.items()], output_field=BinaryField()),
+            sha256=Case(
+                *[When(pk=pk, then=Value(hashlib.sha256(pdf).hexdigest())) for pk, pdf in pdfs.items()],
+                output_field=CharField(),
+            ),
+            gerenderd_op=timezone.now(),
+        )
+    return {"documenten_gerenderd": gedaan}
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -184,7 +210,3 @@ def pdf_van(document: Document) -> bytes:
     if document.deelnemer_uuid:
         verwerkingslog.noteer_referentie(document.deelnemer_uuid)
     return bytes(pdf) if pdf is not None else b""
-
-
-def korte_hash(sha256: str) -> str:
-    return sha256[:12]

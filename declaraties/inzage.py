@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from backoffice import roles
 from backoffice import selectors as bo_selectors
 from backoffice.api import BaseView
+from backoffice.models import Document
 from financiering.selectors import user_aanbieder_id
 from trajecten import selectors as traj_selectors
 from trajecten.models import Deelnemer
@@ -194,6 +195,20 @@ def inzage_gegevens(user, deelnemer: Deelnemer) -> dict:
             for a in aanvragen
         ],
         "trajecten": [traject(t) for t in trajecten],
+        # the generated documents about the person (docs/documenten.md): what they are, not their content
+        "documenten": [
+            {
+                "uuid": str(doc.uuid),
+                "soort": _keuze(doc, "soort"),
+                "titel": doc.titel,
+                "aangemaakt_op": doc.aangemaakt_op,
+                "sha256": doc.sha256,
+                "inhoud_verwijderd_op": doc.inhoud_verwijderd_op,
+            }
+            for doc in Document.objects.filter(deelnemer_uuid=deelnemer.uuid)
+            .only("uuid", "soort", "titel", "aangemaakt_op", "sha256", "inhoud_verwijderd_op")
+            .order_by("aangemaakt_op", "id")
+        ],
         "verwerkingen": [
             {
                 "dag": row["dag"],

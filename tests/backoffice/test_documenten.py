@@ -117,6 +117,9 @@ def test_the_nightly_step_renders_what_is_left(world, beschikt):
     run = schedule.run_job("nightly", DAG)
     assert run.counts["documenten_gerenderd"] == 1, run.fouten
     assert Document.objects.filter(pdf__isnull=True).count() == 0
+    document = Document.objects.get(object_uuid=beschikt.uuid)
+    assert document.sha256 == hashlib.sha256(bytes(document.pdf)).hexdigest()
+    assert "Beschikking" in pdf_tekst(document.pdf)
     assert schedule.run_job("nightly", DAG).counts["documenten_gerenderd"] == 0
 
 
@@ -131,3 +134,17 @@ def test_a_document_is_never_changed_through_the_model(world, beschikt):
     with pytest.raises(ValueError):
         document.save()
     assert Document.objects.get(pk=document.pk).html != "<p>anders</p>"
+
+
+def test_inside_a_task_the_document_is_rendered_there_not_queued_again(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from backoffice import documenten as bd
+    from backoffice import tasks
+
+    settings.IPS_DOCUMENT_RENDEREN = "celery"
+    monkeypatch.setattr(bd, "_in_een_taak", lambda: True)
+    monkeypatch.setattr(tasks.document_renderen_task, "delay", lambda pk: pytest.fail("queued from a task"))
+    with django_capture_on_commit_callbacks(execute=True):
+        aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
+    assert Document.objects.get(object_uuid=aanvraag.uuid).pdf is not None

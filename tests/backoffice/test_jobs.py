@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
-from backoffice import schedule
+from backoffice import documenten, schedule
 from backoffice.locks import job_lock
 from backoffice.models import Signaal, Taakrun
 from declaraties.models import Vordering
@@ -445,6 +445,7 @@ def test_nightly_query_count_does_not_grow_with_the_number_of_trajectories(werel
     day2 = day1 + D(1)
     _clone(template, 5, day1)
     clock.move_to(dt.datetime(2027, 6, 1, 12, tzinfo=dt.UTC))
+    documenten.documenten_renderen()  # the template's decision documents: rendered after their commit in real life
     with CaptureQueriesContext(connection) as small:
         call_command("run_job", "nightly", "--date", day1.isoformat())
     _clone(template, 50, day2)

@@ -154,3 +154,12 @@ def test_an_unknown_participant_is_a_404(world):
     deelnemer(world)
     response = world.client(world.ggz_noord).get("/api/v1/deelnemers/00000000-0000-0000-0000-000000000000/inzage")
     assert response.status_code == 404
+
+
+def test_the_export_lists_the_documents_about_the_person(world, dossier):
+    body = world.client(world.ggz_noord).get(f"/api/v1/deelnemers/{dossier['deelnemer']}/inzage").json()
+    soorten = [d["soort"]["code"] for d in body["documenten"]]
+    assert "uwv_besluit" in soorten and "stopbericht_deel1" in soorten  # the approval and the stop notice
+    assert all(
+        set(d) == {"uuid", "soort", "titel", "aangemaaktOp", "sha256", "inhoudVerwijderdOp"} for d in body["documenten"]
+    )

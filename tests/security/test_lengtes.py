@@ -17,9 +17,13 @@ TE_LANG = "x" * (limieten.TOELICHTING + 1)
 API_MELDING = f"Zorg ervoor dat dit veld niet meer dan {limieten.TOELICHTING} karakters bevat."
 NAAM_MELDING = f"Zorg ervoor dat dit veld niet meer dan {limieten.NAAM} karakters bevat."
 
-# Text the loket writes itself, never a user: the digest's body (at most 50 signals) and the
-# encrypted BSN.
-GEEN_INVOER = {("backoffice", "notificatie", "tekst"), ("trajecten", "deelnemer", "bsn_versleuteld")}
+# Text the loket writes itself, never a user: the digest's body (at most 50 signals), the
+# encrypted BSN and a generated document's HTML (rendered from a template and bounded texts).
+GEEN_INVOER = {
+    ("backoffice", "notificatie", "tekst"),
+    ("trajecten", "deelnemer", "bsn_versleuteld"),
+    ("backoffice", "document", "html"),
+}
 
 
 def _text_fields():

@@ -156,10 +156,13 @@ def test_a_stop_on_the_uwv_route_is_part_1_to_uwv(world):
 
 
 def test_the_end_report_and_the_final_settlement(world):
+    from tests.declaraties.geld_helpers import declare
     from tests.factories import EindverslagFactory, TrajectFactory, start_regel
 
     traject = TrajectFactory(route="gemeente")
-    start_regel(traject, "REF-1")
+    declare(traject.aanvraag.ingediend_door, "D-EIND", [start_regel(traject, "REF-1")])
+    traject.refresh_from_db()
+    assert traject.gedeclareerd > 0
     verslag = EindverslagFactory(traject=traject)
     docs = _docs(traject)
     assert {"eindverslag", "vaststellingsbeschikking"} <= set(docs)
@@ -169,7 +172,8 @@ def test_the_end_report_and_the_final_settlement(world):
     vast = _tekst(docs["vaststellingsbeschikking"])
     assert "Vaststellingsbeschikking" in vast
     assert f"Maximaal bedrag (trajectprijs) {_euro(traject.maximaal_bedrag)}" in vast
-    assert f"Goedgekeurd (netto) {_euro(traject.gedeclareerd)}" in vast
+    assert f"Goedgekeurd (netto) {_euro(traject.gedeclareerd)}" in vast  # € 3.200,00
+    assert f"Vastgesteld bedrag {_euro(traject.gedeclareerd)}" in vast
     assert "Vrijgevallen in het budget van Amsterdam" in vast and _euro(verslag.vrijgevallen_bedrag) in vast
     assert "artikel 6:7" in vast
     assert traject.deelnemer.achternaam not in vast + eind

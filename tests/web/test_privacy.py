@@ -29,7 +29,13 @@ def test_the_provider_prints_the_inzage_and_the_fg_finds_it_in_the_log(world, li
     expect(page.get_by_role("heading", level=1)).to_have_text("A.B. de Vries")
     page.get_by_role("link", name="Inzage persoonsgegevens (AVG art. 15)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inzage persoonsgegevens (AVG art. 15)")
-    for kop in ("1. Persoonsgegevens", "2. Aanvragen en besluiten", "3. Trajecten", "4. Wie uw gegevens verwerkte"):
+    for kop in (
+        "1. Persoonsgegevens",
+        "2. Aanvragen en besluiten",
+        "3. Trajecten",
+        "4. Documenten",
+        "5. Wie uw gegevens verwerkte",
+    ):
         expect(page.get_by_role("heading", name=kop)).to_be_visible()
     verwerkingen = page.get_by_role("table").last
     expect(verwerkingen).to_contain_text("GGZ Noord")
