@@ -15,9 +15,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('declaraties', '0005_historie_taakrun'),
-        ('financiering', '0003_lengte_vrije_tekst'),
-        ('trajecten', '0007_historie_taakrun'),
+        ('declaraties', '0007_factuurnummer'),
+        ('financiering', '0005_correcties'),
+        ('trajecten', '0010_open_voor_iedereen_uitkering'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -506,7 +506,7 @@ def test_migration_renumbers_stored_return_codes_in_place_and_in_order(world, tr
     future.history.update(retourcodes=["8848"])
     versions = future.history.count()
 
-    migratie = importlib.import_module("declaraties.migrations.0006_w3_retourcodes_ips03_ips04")
+    migratie = importlib.import_module("declaraties.migrations.0006_retourcodes_ips03_ips04")
 
     class Editor:
         connection = connection

@@ -1,6 +1,6 @@
 """Issue 11 (w3): Wajong old and new and WAO dienstverlening as separate benefit types (domain.md 5)
 with the old ``wajong`` still accepted from older clients, and the data migration of existing
-participants and placements (``trajecten/migrations/0009_w3_...``)."""
+participants and placements (``trajecten/migrations/0010_open_voor_iedereen_uitkering``)."""
 
 import importlib
 
@@ -15,7 +15,7 @@ from trajecten.models import Deelnemer, Plaatsing, Traject, Uitkering
 
 from .helpers import approved_traject, deelnemer
 
-MIGRATIE = importlib.import_module("trajecten.migrations.0009_w3_open_voor_iedereen_uitkering")
+MIGRATIE = importlib.import_module("trajecten.migrations.0010_open_voor_iedereen_uitkering")
 
 pytestmark = pytest.mark.django_db
 

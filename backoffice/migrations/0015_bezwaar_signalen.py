@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('backoffice', '0014_w4_document'),
+        ('backoffice', '0014_document'),
         ('financiering', '0003_lengte_vrije_tekst'),
     ]
 

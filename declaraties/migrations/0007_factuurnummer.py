@@ -26,7 +26,7 @@ def nummer_bestaande(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('declaraties', '0005_historie_taakrun'),
+        ("declaraties", "0006_retourcodes_ips03_ips04"),
         ('financiering', '0003_lengte_vrije_tekst'),
     ]
 

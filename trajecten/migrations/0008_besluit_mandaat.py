@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('financiering', '0004_w1_mandaat'),
+        ('financiering', '0004_mandaat'),
         ('trajecten', '0007_historie_taakrun'),
     ]
 

@@ -77,7 +77,7 @@ IPS26_BANDEN = (
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('financiering', '0003_lengte_vrije_tekst'),
+        ("financiering", "0004_mandaat"),
     ]
 
     operations = [

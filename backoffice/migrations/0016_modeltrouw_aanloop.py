@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('backoffice', '0013_roltoekenning_ook_fg'),
+        ("backoffice", "0015_bezwaar_signalen"),
     ]
 
     operations = [

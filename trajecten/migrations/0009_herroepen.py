@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('financiering', '0003_lengte_vrije_tekst'),
-        ('trajecten', '0008_w1_besluit_mandaat'),
+        ('trajecten', '0008_besluit_mandaat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('financiering', '0003_lengte_vrije_tekst'),
-        ('trajecten', '0007_historie_taakrun'),
+        ("trajecten", "0009_herroepen"),
     ]
 
     operations = [
