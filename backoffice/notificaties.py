@@ -38,6 +38,7 @@ _PAGINAS = {
     "aanvraag": ("web-aanvraag", True),
     "vordering": ("web-vordering", True),
     "budget": ("web-budgetten", False),
+    "bezwaar": ("web-bezwaar", True),
 }
 
 

@@ -211,7 +211,8 @@ def verlenging_vastleggen(*, verlenging, by=None) -> Document:
         context=context,
         titel=titel,
         by=by,
-        sleutel=str(verlenging.uuid),
+        # one document per decision: after a revocation (bezwaren) the new decision gets its own
+        sleutel=f"{verlenging.uuid}:{verlenging.status}:{verlenging.besluit_op:%Y%m%dT%H%M%S.%f}",
         deelnemer_uuid=traject.deelnemer.uuid,
     )
 

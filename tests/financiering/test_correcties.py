@@ -39,7 +39,7 @@ def clock():
 
 def migratie():
     """The data migration of this correction, found by its name (the integrator may renumber it)."""
-    [path] = Path(__file__).resolve().parents[2].glob("financiering/migrations/*_w2_correcties.py")
+    [path] = Path(__file__).resolve().parents[2].glob("financiering/migrations/*_correcties.py")
     return importlib.import_module(f"financiering.migrations.{path.stem}")
 
 

@@ -148,6 +148,7 @@ ROUTES = {
     "vordering-regels": ("object", {"uuid": "vordering"}),
     "vordering-verzendingen": ("object", {"uuid": "vordering"}),
     "vordering-ontvangsten": ("object", {"uuid": "vordering"}),
+    "vordering-factuur-xml": ("object", {"uuid": "vordering"}),
     "vordering-bezwaren": ("object", {"uuid": "vordering"}),
     "vordering-bezwaar-beoordelingen": ("object", {"uuid": "vordering", "regel_uuid": "vordering_regel"}),
     "bezwaar": ("object", {"uuid": "bezwaar"}),
