@@ -141,10 +141,8 @@ urlpatterns = [
     path("", include(bezwaren_web.web_urlpatterns)),  # objections (Awb): filing, deciding, withdrawing
     path("", include(financiering_web.web_urlpatterns)),
     path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
-    path("", include(verwerkingen_views.web_urlpatterns)),
-    path(
-        "", include(documenten_views.web_urlpatterns)
-    ),  # the generated documents' PDF  # the processing log, for the FG
+    path("", include(verwerkingen_views.web_urlpatterns)),  # the processing log, for the FG
+    path("", include(documenten_views.web_urlpatterns)),  # the generated documents' PDF
 ]
 
 handler400 = "backoffice.rest.bad_request"
