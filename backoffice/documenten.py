@@ -21,6 +21,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.db.models import BinaryField, Case, CharField, QuerySet, Value, When
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -210,3 +211,14 @@ def pdf_van(document: Document) -> bytes:
     if document.deelnemer_uuid:
         verwerkingslog.noteer_referentie(document.deelnemer_uuid)
     return bytes(pdf) if pdf is not None else b""
+
+
+def pdf_response(document: Document, pdf: bytes) -> HttpResponse:
+    """The PDF as a download, the same for the API and the web page (``X-Sha256``: its hash)."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.bestandsnaam}"'
+    response["Content-Length"] = str(len(pdf))
+    if document.sha256:
+        response["X-Sha256"] = document.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,7 +2,7 @@
 object's documents and the stored PDF, both scoped like the object (another organisation's object
 has no documents; its document is a 404)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -26,16 +26,6 @@ class DocumentSerializer(ModelSerializer):
         url = reverse("document-inhoud", kwargs={"uuid": document.uuid})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
-
-
-def pdf_response(document: Document, pdf: bytes) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.bestandsnaam}"'
-    response["Content-Length"] = str(len(pdf))
-    if document.sha256:
-        response["X-Sha256"] = document.sha256
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @extend_schema(
@@ -81,4 +71,4 @@ class DocumentInhoud(BaseView):
         document = documenten.document_voor(request.user, uuid)
         if document is None:
             raise Http404
-        return pdf_response(document, documenten.pdf_van(document))
+        return documenten.pdf_response(document, documenten.pdf_van(document))

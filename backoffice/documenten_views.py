@@ -7,14 +7,6 @@ from django.views.decorators.http import require_GET
 
 from . import documenten
 from .errors import BusinessRuleError
-from .models import Document
-
-
-def _pdf_response(document: Document, pdf: bytes):
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.bestandsnaam}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET
@@ -26,7 +18,7 @@ def document_inhoud(request, uuid):
         pdf = documenten.pdf_van(document)
     except BusinessRuleError as exc:  # the content was removed (retention)
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
-    return _pdf_response(document, pdf)
+    return documenten.pdf_response(document, pdf)
 
 
 web_urlpatterns = [
