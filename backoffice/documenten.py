@@ -194,23 +194,31 @@ def document_voor(user, document_uuid) -> Document | None:
     return document
 
 
+def _verwijderd(document: Document) -> BusinessRuleError:
+    return BusinessRuleError(
+        code="document-verwijderd",
+        message=f"De inhoud van dit document is op {document.inhoud_verwijderd_op:%d-%m-%Y} verwijderd: "
+        "de bewaartermijn van de deelnemer is verstreken. De SHA-256 en de gegevens blijven bewaard.",
+        status=410,
+    )
+
+
 def pdf_van(document: Document) -> bytes:
     """The stored PDF bytes, unchanged; a document not rendered yet is rendered now (idempotent).
     Reading a document about a participant is a processing of their data (the processing log).
-    A document whose content the retention job removed: ``document-verwijderd`` (410)."""
+    A document whose content the retention job removed (before or while it is read):
+    ``document-verwijderd`` (410), never an empty PDF."""
     if document.inhoud_verwijderd_op is not None:
-        raise BusinessRuleError(
-            code="document-verwijderd",
-            message=f"De inhoud van dit document is op {document.inhoud_verwijderd_op:%d-%m-%Y} verwijderd: "
-            "de bewaartermijn van de deelnemer is verstreken. De SHA-256 en de gegevens blijven bewaard.",
-            status=410,
-        )
+        raise _verwijderd(document)
     pdf = Document.objects.filter(pk=document.pk).values_list("pdf", flat=True).first()
     if pdf is None:
-        pdf = renderen(document.pk).pdf
+        document = renderen(document.pk) or document
+        if document.inhoud_verwijderd_op is not None:
+            raise _verwijderd(document)
+        pdf = document.pdf
     if document.deelnemer_uuid:
         verwerkingslog.noteer_referentie(document.deelnemer_uuid)
-    return bytes(pdf) if pdf is not None else b""
+    return bytes(pdf)
 
 
 def pdf_response(document: Document, pdf: bytes) -> HttpResponse:

@@ -148,3 +148,19 @@ def test_inside_a_task_the_document_is_rendered_there_not_queued_again(
     with django_capture_on_commit_callbacks(execute=True):
         aanvraag = AanvraagFactory(perceel=world.epa, door=world.ggz_noord, afgewezen=True)
     assert Document.objects.get(object_uuid=aanvraag.uuid).pdf is not None
+
+
+def test_a_document_blanked_while_it_is_read_answers_410_not_an_empty_pdf(world, beschikt, monkeypatch):
+    """The retention job blanks the content between the read and its rendering: the answer is the
+    removal (410, its code), not an empty ``application/pdf``."""
+    document = Document.objects.get(object_uuid=beschikt.uuid)
+
+    def geleegd(pk):
+        Document.objects.filter(pk=pk).update(inhoud_verwijderd_op=DAG, html="")
+        return Document.objects.get(pk=pk)
+
+    monkeypatch.setattr(documenten, "renderen", geleegd)
+    response = world.client(world.gem_amsterdam).get(f"/api/v1/documenten/{document.uuid}/inhoud")
+    assert response.status_code == 410, response.content
+    assert response.json()["code"] == "document-verwijderd"
+    assert "02-03-2026" in response.json()["detail"]
