@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class DocumentSoort(models.TextChoices):
@@ -91,7 +92,7 @@ class Document(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.titel} ({self.aangemaakt_op:%d-%m-%Y})" if self.aangemaakt_op else self.titel
+        return f"{self.titel} ({timezone.localtime(self.aangemaakt_op):%d-%m-%Y})" if self.aangemaakt_op else self.titel
 
     def save(self, *args, **kwargs):
         """Only the first save: a document is never changed afterwards (the PDF is set once by a
@@ -103,6 +104,6 @@ class Document(models.Model):
 
     @property
     def bestandsnaam(self) -> str:
-        """A Dutch file name: ``beschikking-2026-12-01-1a2b3c4d.pdf``."""
-        datum = self.aangemaakt_op.date().isoformat() if self.aangemaakt_op else ""
+        """A Dutch file name: ``beschikking-2026-12-01-1a2b3c4d.pdf``, the day made in Europe/Amsterdam."""
+        datum = timezone.localtime(self.aangemaakt_op).date().isoformat() if self.aangemaakt_op else ""
         return f"{self.soort.replace('_', '-')}-{datum}-{str(self.uuid)[:8]}.pdf"

@@ -164,3 +164,15 @@ def test_a_document_blanked_while_it_is_read_answers_410_not_an_empty_pdf(world,
     assert response.status_code == 410, response.content
     assert response.json()["code"] == "document-verwijderd"
     assert "02-03-2026" in response.json()["detail"]
+
+
+def test_the_file_name_and_title_carry_the_dutch_day_it_was_made(world, clock):
+    """Made at 00:30 in Amsterdam on 2 March (23:30 UTC on 1 March): the name says 2 March."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    clock.move_to(datetime(2026, 3, 2, 0, 30, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    aanvraag = AanvraagFactory(route="gemeente", gemeente=world.amsterdam, gemeente_akkoord=True)
+    document = Document.objects.get(object_uuid=aanvraag.uuid)
+    assert document.bestandsnaam.startswith("beschikking-2026-03-02-")
+    assert str(document).endswith("(02-03-2026)")
