@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_update, record
+from backoffice.templatetags.documenten import euro
 from financiering import services as fin_services
 from trajecten import services as traject_services
 from trajecten.models import Aanvraag, Traject
@@ -29,10 +30,6 @@ from ..rules import PRESTATIE
 from ._common import ZERO
 
 RETOURCODE_HERROEPEN = "IPS05"
-
-
-def _euro(bedrag: Decimal) -> str:
-    return f"€ {bedrag:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def _betaalopdracht_open_weigering(lines) -> None:
@@ -134,7 +131,7 @@ def prestatie_herroepen(*, by, prestatie: Prestatie, reden: str) -> dict:
             omschrijving=f"Herroeping beoordeling regel {prestatie.product_referentie}",
             object_uuid=prestatie.uuid,
         )
-        tekst.append(f"Op het budget van de gemeente is {_euro(prestatie.ingediend_bedrag)} opnieuw gereserveerd.")
+        tekst.append(f"Op het budget van de gemeente is {euro(prestatie.ingediend_bedrag)} opnieuw gereserveerd.")
     return {"tekst": tekst, "prestatie": prestatie.status}
 
 

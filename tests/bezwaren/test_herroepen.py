@@ -261,3 +261,35 @@ def test_an_approval_by_uwv_revoked_and_decided_again_by_another_beoordelaar(w):
     # the new refusal is a new decision: a new objection may be filed against it
     nieuw = indienen(w, "aanvraag", aanvraag)
     assert nieuw.besluit_ref != bezwaar.besluit_ref and nieuw.besluit_genomen_door == w.uwv2
+
+
+def test_a_rejected_line_of_a_settled_trajectory_revoked_is_committed_again(w, clock):
+    """The settlement released the rejected line's amount; revoking the rejection commits it again
+    on the gemeente's budget, and the consequences say how much, in Dutch money."""
+    from declaraties import services as geld
+    from declaraties.services.herroepen import prestatie_herroepen
+
+    budget = w.budget_amsterdam
+    data = approved_traject(w, perceel="demo-gem-epa")
+    traject = Traject.objects.get(uuid=data["uuid"])
+    clock.move_to(moment(D(2026, 3, 10)))
+    geld.declaratie_submit(
+        by=w.ggz_noord,
+        invoer=geld.DeclaratieInvoer(
+            declaratie_nummer="D-1",
+            begindatum=D(2026, 3, 1),
+            einddatum=D(2026, 3, 31),
+            regels=[regel(data, "R-P", "plaatsing", D(2026, 3, 2), D(2026, 3, 2), "1600.00")],
+        ),
+    )
+    line = Prestatie.objects.get(product_referentie="R-P")
+    assert line.status == "afgewezen"
+    EindverslagFactory(traject=traject)
+    assert bedragen(budget) == (E("100000.00"), 0, 0)
+
+    gevolgen = prestatie_herroepen(by=w.uwv, prestatie=line, reden="Bezwaar gegrond")
+    assert gevolgen["prestatie"] == "in_behandeling"
+    assert "Op het budget van de gemeente is € 1.600,00 opnieuw gereserveerd." in [
+        t.replace("\u00a0", " ") for t in gevolgen["tekst"]
+    ]
+    assert bedragen(budget) == (E("98400.00"), E("1600.00"), 0)
