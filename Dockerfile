@@ -13,10 +13,12 @@ WORKDIR /app
 RUN groupadd --system --gid 1000 ips \
  && useradd --system --uid 1000 --gid ips --home-dir /app --no-create-home ips
 
-# De PDF-documenten (WeasyPrint, docs/documenten.md): pango en een lettertype van het systeem.
+# De PDF-documenten (WeasyPrint, docs/documenten.md): pango, HarfBuzz-subset (het inbedden van de
+# lettertypen; zonder valt WeasyPrint terug op fontTools, met een waarschuwing dat toekomstige
+# versies het eisen) en een lettertype van het systeem.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig \
  && rm -rf /var/lib/apt/lists/*
 
 # Eerst alleen de lock: die laag blijft in de cache zolang de afhankelijkheden gelijk blijven.

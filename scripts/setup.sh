@@ -38,11 +38,11 @@ if [[ ! -f "$STAMP" ]] || [[ "$(cat "$STAMP")" != "$lock_hash" ]]; then
 fi
 
 # WeasyPrint (de PDF-documenten, docs/documenten.md) heeft pango en lettertypen van het systeem
-# nodig: libpango-1.0-0, libpangoft2-1.0-0 en fonts-dejavu-core. Installeer ze met apt-get als dat
-# kan (root of sudo), en stop anders met een duidelijke melding.
+# nodig: libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0 en fonts-dejavu-core. Installeer ze
+# met apt-get als dat kan (root of sudo), en stop anders met een duidelijke melding.
 pdf_ok() { "$VPY" -c 'import weasyprint' >/dev/null 2>&1 && { fc-list 2>/dev/null | grep -i dejavu >/dev/null; }; }
 if ! pdf_ok; then
-  pkgs=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig)
+  pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig)
   echo "==> systeempakketten voor de PDF-documenten installeren (apt): ${pkgs[*]}"
   if [[ "$(id -u)" == 0 ]]; then
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}"; } || true
