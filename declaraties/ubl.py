@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from lxml import etree
 
 from backoffice.errors import BusinessRuleError
+from backoffice.templatetags.documenten import euro
 
 from .factuur import Factuur, factuur
 from .rules import month_bounds
@@ -164,7 +165,7 @@ def _line(root, r) -> None:
     _cbc(
         item,
         "Description",
-        f"Aandeel {r.aandeel * 100:.0f}% van EUR {r.betaald_bedrag:.2f} betaald door UWV "
+        f"Aandeel {r.aandeel * 100:.0f}% van {euro(r.betaald_bedrag)} betaald door UWV "
         f"({'credit' if r.debet_credit == 'C' else 'debet'}, regeling {r.regeling}).",
     )
     _cbc(item, "Name", f"Traject {r.toewijzing_nummer}: {r.product}")

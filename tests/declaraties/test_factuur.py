@@ -247,6 +247,8 @@ def test_the_e_invoice_says_what_the_claim_says(claims):
         assert line.find("cac:Price/cbc:PriceAmount", NS).text == "1600.00"
     names = doc.xpath("cac:InvoiceLine/cac:Item/cbc:Name/text()", namespaces=NS)
     assert sorted(names) == sorted(f"Traject {t['toewijzingNummer']}: Start" for t in claims.trajecten[:2])
+    descriptions = doc.xpath("cac:InvoiceLine/cac:Item/cbc:Description/text()", namespaces=NS)
+    assert {d.replace("\u00a0", " ").split(" betaald")[0] for d in descriptions} == {"Aandeel 50% van € 3.200,00"}
 
 
 def test_the_e_invoice_holds_no_personal_data(claims):
