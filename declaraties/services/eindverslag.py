@@ -1,5 +1,7 @@
 """The final settlement: the end report closes the trajectory and releases what was not declared."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -13,6 +15,15 @@ from ..models import Prestatie
 from ._common import ZERO
 
 
+def vrijval(traject: Traject) -> Decimal:
+    """What the final settlement of ``traject`` releases: the maximum minus what was accepted minus
+    the debit lines still waiting (they stay committed until UWV judges them)."""
+    pending = Prestatie.objects.filter(traject=traject, status="in_behandeling", debet_credit="D").aggregate(
+        s=Coalesce(Sum("ingediend_bedrag"), ZERO)
+    )["s"]
+    return max(traject.maximaal_bedrag - traject.gedeclareerd - pending, ZERO)
+
+
 @transaction.atomic
 def eindverslag_submit(*, by, traject: Traject, **fields) -> Eindverslag:
     """The end report closes the trajectory (trajecten) and starts the final settlement here:
@@ -21,18 +32,15 @@ def eindverslag_submit(*, by, traject: Traject, **fields) -> Eindverslag:
     verslag = traject_services.traject_close(by=by, traject=traject, **fields)
     traject = Traject.objects.select_related("aanvraag").get(pk=verslag.traject_id)
     if traject.aanvraag.budget_id:
-        pending = Prestatie.objects.filter(traject=traject, status="in_behandeling", debet_credit="D").aggregate(
-            s=Coalesce(Sum("ingediend_bedrag"), ZERO)
-        )["s"]
-        vrijval = max(traject.maximaal_bedrag - traject.gedeclareerd - pending, ZERO)
+        vrijgevallen = vrijval(traject)
         fin_services.budget_release(
             budget_id=traject.aanvraag.budget_id,
-            bedrag=vrijval,
+            bedrag=vrijgevallen,
             by=by,
             omschrijving=f"Vaststelling traject {traject.toewijzing_nummer}",
             object_uuid=traject.uuid,
         )
-        verslag.vrijgevallen_bedrag = vrijval
+        verslag.vrijgevallen_bedrag = vrijgevallen
         verslag.save(update_fields=["vrijgevallen_bedrag"])
     documenten.vaststelling_vastleggen(verslag=verslag, by=by)
     return verslag

@@ -10,8 +10,6 @@ correction is a credit line, as always). A line in a payment order that is not p
 the revocation until the order is paid (``herroepen-betaalopdracht-open``): the approval of the
 order was for the amount that was seen."""
 
-from decimal import Decimal
-
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
@@ -28,6 +26,7 @@ from trajecten.services import herroepen as traject_herroepen
 from ..models import Prestatie
 from ..rules import PRESTATIE
 from ._common import ZERO
+from .eindverslag import vrijval
 
 RETOURCODE_HERROEPEN = "IPS05"
 
@@ -135,23 +134,12 @@ def prestatie_herroepen(*, by, prestatie: Prestatie, reden: str) -> dict:
     return {"tekst": tekst, "prestatie": prestatie.status}
 
 
-def openstaand(traject: Traject) -> Decimal:
-    """What a final settlement of ``traject`` releases now: the maximum minus what was accepted
-    minus the debit lines still waiting (``eindverslag_submit``'s formula)."""
-    pending = Prestatie.objects.filter(traject=traject, status="in_behandeling", debet_credit="D").aggregate(
-        s=Coalesce(Sum("ingediend_bedrag"), ZERO)
-    )["s"]
-    return max(traject.maximaal_bedrag - traject.gedeclareerd - pending, ZERO)
-
-
 @transaction.atomic
 def vaststelling_herroepen(*, by, traject: Traject, reden: str) -> dict:
     """A revoked final settlement: the trajectory re-opened, and what the settlement released
     committed again, so that a new end report makes a new settlement."""
     traject = Traject.objects.select_for_update().get(pk=traject.pk)
-    return traject_herroepen.traject_heropenen(
-        by=by, traject=traject, reden=reden, opnieuw_reserveren=openstaand(traject)
-    )
+    return traject_herroepen.traject_heropenen(by=by, traject=traject, reden=reden, opnieuw_reserveren=vrijval(traject))
 
 
-__all__ = ["goedkeuring_herroepen", "openstaand", "prestatie_herroepen", "vaststelling_herroepen"]
+__all__ = ["goedkeuring_herroepen", "prestatie_herroepen", "vaststelling_herroepen"]
