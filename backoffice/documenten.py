@@ -31,18 +31,13 @@ from .models import Document, DocumentObject, DocumentSoort
 
 logger = logging.getLogger(__name__)
 
-BASIS = "documenten/basis.html"
 _OBJECT_SOORTEN = set(DocumentObject.values)
-
-
-# model names that are not the object's soort themselves
-_MODEL_SOORTEN = {"bezwaarschrift": DocumentObject.BEZWAAR}
 
 
 def object_soort_van(obj) -> str:
     """The ``Document.Object`` of a model instance: its model name (Aanvraag -> ``aanvraag``), or
     the model's own ``document_object`` where the names differ (``Bezwaarschrift`` -> ``bezwaar``)."""
-    soort = getattr(obj, "document_object", None) or _MODEL_SOORTEN.get(obj._meta.model_name, obj._meta.model_name)
+    soort = getattr(obj, "document_object", None) or obj._meta.model_name
     if soort not in _OBJECT_SOORTEN:
         raise ValueError(f"Geen documentobject: {soort}")
     return soort
@@ -58,19 +53,16 @@ def document_maken(
     by=None,
     sleutel: str = "",
     deelnemer_uuid=None,
-    object_soort: str | None = None,
 ) -> Document:
     """Make the document ``soort`` of ``object`` (an Aanvraag, Traject, Vordering, Betaalopdracht
     or Bezwaar) from ``template`` (which extends ``documenten/basis.html``) with ``context``, once:
     the same object, soort and ``sleutel`` again returns the existing document unchanged.
     Call it inside the decision's transaction; the PDF follows after the commit.
-    ``deelnemer_uuid``: the participant the document is about (the processing log and retention);
-    ``object_soort``: only for a model whose name is not its ``Document.Object``."""
+    ``deelnemer_uuid``: the participant the document is about (the processing log and retention).
+    A model whose name is not its ``Document.Object`` says which it is in ``document_object``."""
     if soort not in DocumentSoort.values:
         raise ValueError(f"Onbekende documentsoort: {soort}")
-    object_soort = object_soort or object_soort_van(object)
-    if object_soort not in _OBJECT_SOORTEN:
-        raise ValueError(f"Geen documentobject: {object_soort}")
+    object_soort = object_soort_van(object)
     sleutel = str(sleutel or "")
     bestaand = Document.objects.filter(object_uuid=object.uuid, soort=soort, sleutel=sleutel).first()
     if bestaand is not None:
