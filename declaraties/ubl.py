@@ -61,16 +61,18 @@ def _tax_category(parent, name: str, *, reason: bool):
     return cat
 
 
-def _party(parent, wrapper: str, *, naam, oin, straat, postcode, plaats, land, kvk=None, email=None):
+def _party(parent, wrapper: str, partij: dict):
+    """A seller or buyer (``factuur.verkoper()`` / ``factuur.koper()``); ``kvk`` and ``email`` optional."""
+    naam, oin, kvk, email = partij["naam"], partij["oin"], partij.get("kvk"), partij.get("email")
     party = _cac(_cac(parent, wrapper), "Party")
     _cbc(party, "EndpointID", oin, schemeID=SCHEME_OIN)
     _cbc(_cac(party, "PartyIdentification"), "ID", oin, schemeID=SCHEME_OIN)
     _cbc(_cac(party, "PartyName"), "Name", naam)
     address = _cac(party, "PostalAddress")
-    _cbc(address, "StreetName", straat)
-    _cbc(address, "CityName", plaats)
-    _cbc(address, "PostalZone", postcode)
-    _cbc(_cac(address, "Country"), "IdentificationCode", land)
+    _cbc(address, "StreetName", partij["straat"])
+    _cbc(address, "CityName", partij["plaats"])
+    _cbc(address, "PostalZone", partij["postcode"])
+    _cbc(_cac(address, "Country"), "IdentificationCode", partij["land"])
     legal = _cac(party, "PartyLegalEntity")
     _cbc(legal, "RegistrationName", naam)
     if kvk:
@@ -100,29 +102,9 @@ def factuur_xml(f: Factuur) -> bytes:
     periode = _cac(root, "InvoicePeriod")
     _cbc(periode, "StartDate", min([begin, *(r.begindatum for r in f.regels)]).isoformat())
     _cbc(periode, "EndDate", max([eind, *(r.einddatum for r in f.regels)]).isoformat())
-    v, k = f.verkoper, f.koper
-    _party(
-        root,
-        "AccountingSupplierParty",
-        naam=v["naam"],
-        oin=v["oin"],
-        straat=v["straat"],
-        postcode=v["postcode"],
-        plaats=v["plaats"],
-        land=v["land"],
-        kvk=v.get("kvk"),
-        email=v.get("email"),
-    )
-    _party(
-        root,
-        "AccountingCustomerParty",
-        naam=k["naam"],
-        oin=k["oin"],
-        straat=k["straat"],
-        postcode=k["postcode"],
-        plaats=k["plaats"],
-        land=k["land"],
-    )
+    v = f.verkoper
+    _party(root, "AccountingSupplierParty", v)
+    _party(root, "AccountingCustomerParty", f.koper)
     means = _cac(root, "PaymentMeans")
     _cbc(means, "PaymentMeansCode", PAYMENT_MEANS_CODE, name="SEPA credit transfer")
     _cbc(means, "PaymentID", f.nummer)
