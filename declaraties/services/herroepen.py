@@ -47,7 +47,10 @@ def goedkeuring_herroepen(*, by, aanvraag: Aanvraag, reden: str) -> dict:
     then the trajectory is revoked (its remaining commitment released) and the application is back
     to ``ingediend`` (``trajecten.services.herroepen.traject_herroepen``)."""
     traject = Traject.objects.select_for_update().get(aanvraag_id=aanvraag.pk)
-    lines = Prestatie.objects.select_for_update().filter(traject=traject)
+    lines = Prestatie.objects.filter(traject=traject)
+    # lock every line (a lazy select_for_update locks nothing), so that the sums below and the
+    # update see the same rows as a judgement or payment order running at the same time
+    list(lines.select_for_update().values_list("pk", flat=True))
     _betaalopdracht_open_weigering(lines)
     unpaid = Prestatie.objects.filter(
         traject=traject, betaalopdracht__isnull=True, status__in=PRESTATIE.van("afwijzen_na_herroeping")

@@ -293,3 +293,26 @@ def test_a_rejected_line_of_a_settled_trajectory_revoked_is_committed_again(w, c
         t.replace("\u00a0", " ") for t in gevolgen["tekst"]
     ]
     assert bedragen(budget) == (E("98400.00"), E("1600.00"), 0)
+
+
+def test_revoking_an_approval_locks_every_line_of_the_trajectory(w, clock):
+    """The sums and the update of a revoked grant must see the lines as they are locked: the lock
+    is taken on all the trajectory's lines, not on one (``exists()``) or none (a lazy queryset)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from declaraties.services.herroepen import goedkeuring_herroepen
+
+    traject = approved_traject(w, perceel="demo-gem-epa")
+    obj = Traject.objects.get(uuid=traject["uuid"])
+    clock.move_to(moment(D(2026, 3, 10)))
+    declare(w.ggz_noord, "D-1", [start_line(traject, "R-START", D(2026, 3, 2))])
+    with CaptureQueriesContext(connection) as ctx:
+        goedkeuring_herroepen(by=w.gem2, aanvraag=Aanvraag.objects.get(pk=obj.aanvraag_id), reden="Bezwaar gegrond")
+    locks = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "declaraties_prestatie"') and q["sql"].endswith("FOR UPDATE")
+    ]
+    assert locks and all("LIMIT" not in sql for sql in locks)
+    assert Prestatie.objects.get(product_referentie="R-START").status == "afgewezen"
