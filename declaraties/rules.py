@@ -138,8 +138,8 @@ RETOURCODES = {
     "open voor iedereen) van voldoende uren.",
     "IPS02": "Dit product is voor dit traject (of deze maand) al gedeclareerd.",
     # Not iWmo 8848, which is about the message date (domain.md 8). Until issue 11 the loket used
-    # 8848 here and IPS03 for a closed trajectory (now IPS04); migration declaraties 0006_w3
-    # renumbered the codes already stored.
+    # 8848 here and IPS03 for a closed trajectory (now IPS04); migration
+    # declaraties/0006_retourcodes_ips03_ips04 renumbered the codes already stored.
     "IPS03": "De productperiode ligt (deels) in de toekomst.",
     "IPS04": "Het traject is vastgesteld (afgesloten); er kan niet meer op worden gedeclareerd.",
     "IPS05": "Besluit herroepen na bezwaar: het besluit waarop deze regel rust, is herroepen.",

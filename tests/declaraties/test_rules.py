@@ -83,6 +83,7 @@ def test_every_code_has_a_dutch_meaning():
         "IPS02",
         "IPS03",
         "IPS04",
+        "IPS05",
     ):
         assert rules.RETOURCODES[code].strip()
 
