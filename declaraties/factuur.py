@@ -1,6 +1,9 @@
 """The co-financing claim as an invoice to the gemeente (domain.md 8 and 13): the one set of data
 that both the PDF (template ``declaraties/documenten/factuur.html``) and the UBL e-invoice
-(``declaraties/ubl.py``) are made from, so the two can never disagree.
+(``declaraties/ubl.py``) are made from. They agree when they are made from the same claim state,
+but not always afterwards: the PDF is fixed when the claim is sent, while the UBL is made from the
+claim as it is at the download, so a line added late (``regels_bijschrijven``) or dropped after an
+upheld dispute shows in the UBL only, under the same invoice number.
 
 No personal data: a line names the trajectory only by its ``toewijzingNummer`` (which the gemeente
 finds in its own beschikking), the product, the period and the amounts."""
