@@ -38,8 +38,9 @@ def signalen_for(user) -> QuerySet[Signaal]:
     about objects its role may open (``signalering.UWV_INZAGE``: a co-financing claim only UWV
     financieel; no signal about a user or a role grant), except a late beschikking on the gemeente
     route (UWV does not see an application before the gemeente's decision) and an objection against
-    a gemeente's decision (``bezwaren.selectors``: UWV sees objections against UWV's decisions only). Beheerder: the signals
-    about a user (too many distinct BSNs, ``backoffice.services.bsn_gate``) and about role grants.
+    a gemeente's decision (``bezwaren.selectors``: UWV sees objections against UWV's decisions
+    only). Beheerder: the signals about a user (too many distinct BSNs,
+    ``backoffice.services.bsn_gate``) and about role grants.
     Auditor: none. A user with several roles sees the union."""
     scope = Q(pk__in=[])
     uwv_rollen = roles.roles_of(user) & set(roles.UWV_ROLES)

@@ -1,6 +1,7 @@
 """The core's models, one module per subject: ``gebruikers`` (the user, role grants under four
 eyes, the identity-provider link), ``instellingen`` (the settings a beheerder changes),
-``taken`` (job runs, signals, notifications) and ``privacy`` (BSN look-ups, the processing log) and ``documenten`` (the generated documents).
+``taken`` (job runs, signals, notifications), ``privacy`` (BSN look-ups, the processing log) and
+``documenten`` (the generated documents).
 Everything is importable from ``backoffice.models`` as before."""
 
 from .documenten import Document, DocumentObject, DocumentSoort
