@@ -212,7 +212,7 @@ def verlenging_vastleggen(*, verlenging, by=None) -> Document:
         titel=titel,
         by=by,
         # one document per decision: after a revocation (bezwaren) the new decision gets its own
-        sleutel=f"{verlenging.uuid}:{verlenging.status}:{verlenging.besluit_op:%Y%m%dT%H%M%S.%f}",
+        sleutel=f"{verlenging.uuid}:{verlenging.status[0]}:{verlenging.besluit_op:%Y%m%d%H%M%S%f}",
         deelnemer_uuid=traject.deelnemer.uuid,
     )
 
