@@ -211,9 +211,8 @@ def verlenging_vastleggen(*, verlenging, by=None) -> Document:
         context=context,
         titel=titel,
         by=by,
-        # one document per decision: after a revocation (bezwaren) the new decision gets its own;
-        # at most 63 characters (Document.sleutel holds 64)
-        sleutel=f"{verlenging.uuid.hex}:{verlenging.status}:{verlenging.besluit_op:%y%m%d%H%M%S%f}",
+        # one document per decision: after a revocation (bezwaren) the new decision gets its own
+        sleutel=f"{verlenging.uuid}:{verlenging.status[0]}:{verlenging.besluit_op:%Y%m%d%H%M%S%f}",
         deelnemer_uuid=traject.deelnemer.uuid,
     )
 

@@ -110,8 +110,7 @@ def test_an_approved_extension_states_months_the_new_end_and_the_clause(world):
     traject = verlenging.traject
     traject.refresh_from_db()
     document = _docs(traject)["verlenging_besluit"]
-    # one per decision (a revoked one gets a new), within the 64 characters of Document.sleutel
-    assert document.sleutel.startswith(f"{verlenging.uuid.hex}:goedgekeurd:")
+    assert document.sleutel.startswith(f"{verlenging.uuid}:g:")  # one per decision (a revoked one gets a new)
     tekst = _tekst(document)
     assert "Besluit op verlenging: goedgekeurd" in tekst
     assert "6 maanden" in tekst
