@@ -211,8 +211,9 @@ def verlenging_vastleggen(*, verlenging, by=None) -> Document:
         context=context,
         titel=titel,
         by=by,
-        # one document per decision: after a revocation (bezwaren) the new decision gets its own
-        sleutel=f"{verlenging.uuid}:{verlenging.status}:{verlenging.besluit_op:%Y%m%dT%H%M%S.%f}",
+        # one document per decision: after a revocation (bezwaren) the new decision gets its own; at
+        # most 63 characters ("goedgekeurd"), within ``Document.sleutel`` (64)
+        sleutel=f"{verlenging.uuid}:{verlenging.status}:{verlenging.besluit_op:%Y%m%d%H%M%S}",
         deelnemer_uuid=traject.deelnemer.uuid,
     )
 
