@@ -6,19 +6,10 @@ did. Shared by the pages (``views``, ``views_indienen``) and the blocks on the o
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice.templatetags.documenten import euro
+
 from . import besluiten, rules
 from .models import Bezwaarschrift
-
-
-def euro(bedrag) -> str:
-    """``8000`` -> ``€ 8.000,00``."""
-    heel, _, cent = f"{abs(bedrag or 0):.2f}".partition(".")
-    groepen = []
-    while heel:
-        groepen.insert(0, heel[-3:])
-        heel = heel[:-3]
-    return f"{'-' if (bedrag or 0) < 0 else ''}€\u00a0{'.'.join(groepen)},{cent}"
-
 
 # What ``besluit_van`` reads of each objection: with these, a list of objections is one query.
 BESLUIT_VELDEN = (
