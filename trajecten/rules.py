@@ -2,7 +2,7 @@
 No database: the services gather the facts, these functions judge them."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -145,6 +145,13 @@ def beslis_actie(stap: str, besluit: str, *, uwv_akkoord_na_beschikking: bool) -
 
 # The states in which an application waits for a decision (= ``Aanvraag.OPEN``).
 WACHT_OP_BESLUIT = frozenset({"ingediend", "gemeente_akkoord"})
+
+
+def beslis_deadline(stap: str, today: date, instellingen) -> date:
+    """The last day to decide, from ``today``: the gemeente's term for its beschikking
+    (``stap="gemeente"``), UWV's for its decision (``Instellingen.beslistermijn_*_dagen``)."""
+    dagen = instellingen.beslistermijn_gemeente_dagen if stap == "gemeente" else instellingen.beslistermijn_uwv_dagen
+    return today + timedelta(days=dagen)
 
 
 def termijn_verlopen(status: str, beslis_deadline: date | None, today: date) -> bool:

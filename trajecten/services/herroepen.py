@@ -39,13 +39,7 @@ def _aanvraag_terug(*, by, aanvraag: Aanvraag, reden: str) -> str:
     Besluit.objects.filter(aanvraag=aanvraag, herroepen_op__isnull=True).update(
         herroepen_op=now, herroepen_reden=reden[:200]
     )
-    instellingen = Instellingen.get()
-    dagen = (
-        instellingen.beslistermijn_gemeente_dagen
-        if aanvraag.route == "gemeente"
-        else instellingen.beslistermijn_uwv_dagen
-    )
-    aanvraag.beslis_deadline = date.fromordinal(timezone.localdate(now).toordinal() + dagen)
+    aanvraag.beslis_deadline = rules.beslis_deadline(aanvraag.route, timezone.localdate(now), Instellingen.get())
     aanvraag.afgehandeld_op = None
     aanvraag.budget = None
     record(aanvraag, by=by, reason=reden)
