@@ -10,7 +10,7 @@ from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView
 from backoffice.rules import weigeren
 
-from . import permissions, rules, selectors, services
+from . import permissions, rules, selectors, services, weergave
 from .models import Beslisorgaan, BesluitSoort, Bezwaarschrift, BezwaarschriftStatus
 
 ROLLEN = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
@@ -67,7 +67,7 @@ class BezwaarschriftSerializer(ModelSerializer):
 
     def get_gevolgen(self, obj) -> list[str]:
         """What a gegrond decision changed, in Dutch sentences (empty otherwise)."""
-        return list((obj.gevolgen or {}).get("tekst", []))
+        return weergave.gevolgen_tekst(obj)
 
 
 class BezwaarIndienenSerializer(serializers.Serializer):
