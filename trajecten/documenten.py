@@ -132,9 +132,7 @@ def besluit_vastleggen(*, besluit: Besluit, by=None) -> Document:
         titel = "Besluit UWV: akkoord op de beschikking"
     else:
         titel = _TITELS[soort]
-    orgaan = getattr(besluit, "orgaan_naam", "") or (
-        gemeente_orgaan(aanvraag.gemeente) if besluit.stap == "gemeente" else UWV_NAAM
-    )
+    orgaan = besluit.orgaan_naam
     context = {
         "aanvraag": aanvraag,
         "traject": traject,
