@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backoffice.templatetags.documenten import euro
+from trajecten import rules as zaak_rules
 
 from . import besluiten, rules
 from .models import Bezwaarschrift
@@ -97,7 +98,7 @@ def _gegrond(bezwaar: Bezwaarschrift) -> list[str]:
         traject = bezwaar.traject or besluiten.feiten(soort, obj).traject
         regels = ["De toekenning van de aanvraag wordt herroepen."]
         if traject is not None:
-            vrij = max(traject.maximaal_bedrag - traject.betaald, 0) if obj.budget_id else 0
+            vrij = zaak_rules.vrijval_bij_herroepen(traject.maximaal_bedrag, traject.betaald) if obj.budget_id else 0
             regels.append(
                 f"Traject {traject.toewijzing_nummer} wordt herroepen; de declaratieregels die nog niet betaald "
                 "zijn, worden afgewezen (retourcode IPS05)."

@@ -154,6 +154,13 @@ def beslis_deadline(stap: str, today: date, instellingen) -> date:
     return today + timedelta(days=dagen)
 
 
+def vrijval_bij_herroepen(maximaal_bedrag: Decimal, betaald: Decimal) -> Decimal:
+    """What revoking a granted trajectory releases from the gemeente's budget: what is still
+    committed for it, the maximum minus what was already paid (that is to be recovered), never
+    below zero (``services.herroepen.traject_herroepen``, and the objection's confirmation page)."""
+    return max(maximaal_bedrag - betaald, Decimal("0.00"))
+
+
 def termijn_verlopen(status: str, beslis_deadline: date | None, today: date) -> bool:
     """The decision term has passed (domain.md 5: the gemeente decides within 8 weeks, UWV within
     2): the application still waits for a decision and today is after its deadline. The deadline

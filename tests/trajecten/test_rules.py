@@ -344,6 +344,13 @@ def test_the_decision_term_is_the_deciding_bodys_own(stap, deadline):
     assert rules.beslis_deadline(stap, TODAY, instellingen) == deadline
 
 
+@pytest.mark.parametrize(
+    ("betaald", "vrij"), [("0.00", "8000.00"), ("3200.00", "4800.00"), ("8000.00", "0.00"), ("8500.00", "0.00")]
+)
+def test_a_revoked_grant_releases_what_is_not_paid(betaald, vrij):
+    assert rules.vrijval_bij_herroepen(Decimal("8000.00"), Decimal(betaald)) == Decimal(vrij)
+
+
 # --- state tables -----------------------------------------------------------------------------
 
 AANVRAAG_ALLOWED = [

@@ -80,7 +80,7 @@ def traject_herroepen(*, by, traject: Traject, reden: str) -> dict:
     traject.status = rules.TRAJECT.volgende("herroepen", traject.status)
     vrijval = ZERO
     if aanvraag.budget_id:
-        vrijval = max(traject.maximaal_bedrag - traject.betaald, ZERO)
+        vrijval = rules.vrijval_bij_herroepen(traject.maximaal_bedrag, traject.betaald)
         if vrijval > 0:
             fin_services.budget_release(
                 budget_id=aanvraag.budget_id,
