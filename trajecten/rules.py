@@ -161,6 +161,16 @@ def vrijval_bij_herroepen(maximaal_bedrag: Decimal, betaald: Decimal) -> Decimal
     return max(maximaal_bedrag - betaald, Decimal("0.00"))
 
 
+BEZWAARTERMIJN = timedelta(weeks=6)  # Awb art. 6:7
+
+
+def bezwaartermijn_einde(datum_besluit: date) -> date:
+    """The last day to object to a decision (Awb 6:7, 6:8): the desk makes a decision known on the
+    day it is taken, so six weeks after that day. The objection clause of every decision document
+    states it; ``bezwaren.rules.termijn_einde`` enforces it."""
+    return datum_besluit + BEZWAARTERMIJN
+
+
 def termijn_verlopen(status: str, beslis_deadline: date | None, today: date) -> bool:
     """The decision term has passed (domain.md 5: the gemeente decides within 8 weeks, UWV within
     2): the application still waits for a decision and today is after its deadline. The deadline
