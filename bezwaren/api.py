@@ -10,7 +10,7 @@ from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, ModelSerializer, RetrieveView
 from backoffice.rules import weigeren
 
-from . import permissions, rules, selectors, services
+from . import permissions, rules, selectors, services, weergave
 from .models import Beslisorgaan, BesluitSoort, Bezwaarschrift, BezwaarschriftStatus
 
 ROLLEN = (*roles.UWV_ROLES, roles.GEMEENTE, roles.AANBIEDER)
@@ -67,7 +67,7 @@ class BezwaarschriftSerializer(ModelSerializer):
 
     def get_gevolgen(self, obj) -> list[str]:
         """What a gegrond decision changed, in Dutch sentences (empty otherwise)."""
-        return list((obj.gevolgen or {}).get("tekst", []))
+        return weergave.gevolgen_tekst(obj)
 
 
 class BezwaarIndienenSerializer(serializers.Serializer):
@@ -151,49 +151,50 @@ class BezwaarDetail(RetrieveView):
 
 
 class _BezwaarActie(BaseView):
+    """One action on an objection: its body (``write_serializer``) to its service (``dienst``)."""
+
     serializer_class = BezwaarschriftSerializer
     required_roles = ROLLEN
     write_serializer = None
+    dienst = None
 
-    def bezwaar(self, uuid) -> Bezwaarschrift:
-        return selectors.bezwaar_get(self.request.user, uuid)
-
-    def antwoord(self, bezwaar) -> Response:
-        bezwaar = selectors.bezwaren_voor(self.request.user).get(pk=bezwaar.pk)
+    def uitvoeren(self, request, uuid) -> Response:
+        bezwaar = selectors.bezwaar_get(request.user, uuid)
+        write = self.write_serializer(data=request.data)
+        write.is_valid(raise_exception=True)
+        bezwaar = type(self).dienst(by=request.user, bezwaar=bezwaar, **write.validated_data)
+        bezwaar = selectors.bezwaren_voor(request.user).get(pk=bezwaar.pk)
         return Response(self.get_serializer(bezwaar).data, status=status.HTTP_201_CREATED)
 
 
 class BezwaarBeslissing(_BezwaarActie):
     required_roles = (roles.UWV_BEOORDELAAR, roles.GEMEENTE)
+    write_serializer = BeslissingSerializer
+    dienst = services.bezwaar_beslissen
 
     @extend_schema(request=BeslissingSerializer, responses={201: BezwaarschriftSerializer})
     def post(self, request, uuid):
-        bezwaar = self.bezwaar(uuid)
-        write = BeslissingSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        return self.antwoord(services.bezwaar_beslissen(by=request.user, bezwaar=bezwaar, **write.validated_data))
+        return self.uitvoeren(request, uuid)
 
 
 class BezwaarVerdaging(_BezwaarActie):
     required_roles = (roles.UWV_BEOORDELAAR, roles.GEMEENTE)
+    write_serializer = VerdagingSerializer
+    dienst = services.bezwaar_verdagen
 
     @extend_schema(request=VerdagingSerializer, responses={201: BezwaarschriftSerializer})
     def post(self, request, uuid):
-        bezwaar = self.bezwaar(uuid)
-        write = VerdagingSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        return self.antwoord(services.bezwaar_verdagen(by=request.user, bezwaar=bezwaar, **write.validated_data))
+        return self.uitvoeren(request, uuid)
 
 
 class BezwaarIntrekking(_BezwaarActie):
     required_roles = (roles.AANBIEDER,)
+    write_serializer = IntrekkingSerializer
+    dienst = services.bezwaar_intrekken
 
     @extend_schema(request=IntrekkingSerializer, responses={201: BezwaarschriftSerializer})
     def post(self, request, uuid):
-        bezwaar = self.bezwaar(uuid)
-        write = IntrekkingSerializer(data=request.data)
-        write.is_valid(raise_exception=True)
-        return self.antwoord(services.bezwaar_intrekken(by=request.user, bezwaar=bezwaar, **write.validated_data))
+        return self.uitvoeren(request, uuid)
 
 
 __all__ = ["BezwaarBeslissing", "BezwaarDetail", "BezwaarIntrekking", "BezwaarList", "BezwaarVerdaging"]

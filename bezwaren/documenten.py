@@ -8,22 +8,17 @@ from datetime import timedelta
 from django.utils import timezone
 
 from backoffice.documenten import document_maken
+from trajecten.documenten import UWV_NAAM, gemeente_orgaan
 
-from . import rules
+from . import rules, weergave
 from .models import Beslisorgaan, Bezwaarschrift
+from .selectors import bezwaren_voor
 
 BEROEPSTERMIJN = timedelta(weeks=6)  # Awb 6:7
 
 
 def orgaan_naam(bezwaar: Bezwaarschrift) -> str:
-    if bezwaar.beslisorgaan == Beslisorgaan.UWV:
-        return "UWV"
-    return f"het college van burgemeester en wethouders van {bezwaar.gemeente.naam}"
-
-
-def besluit_omschrijving(bezwaar: Bezwaarschrift) -> str:
-    """The decision objected to, in Dutch, as it was when the objection was filed."""
-    return bezwaar.besluit_omschrijving
+    return UWV_NAAM if bezwaar.beslisorgaan == Beslisorgaan.UWV else gemeente_orgaan(bezwaar.gemeente)
 
 
 def _deelnemer_uuid(bezwaar: Bezwaarschrift):
@@ -39,16 +34,13 @@ def _context(bezwaar: Bezwaarschrift) -> dict:
         "afzender": {"naam": orgaan_naam(bezwaar)[:1].upper() + orgaan_naam(bezwaar)[1:], "regels": []},
         "ontvanger": {"naam": ontvanger.naam, "regels": []},
         "orgaan_naam": orgaan_naam(bezwaar),
-        "besluit_omschrijving": besluit_omschrijving(bezwaar),
+        # the decision objected to, as it was when the objection was filed
+        "besluit_omschrijving": bezwaar.besluit_omschrijving,
     }
 
 
-def _maken(**kwargs):
-    return document_maken(**kwargs)
-
-
 def ontvangstbevestiging(bezwaar: Bezwaarschrift, *, by):
-    return _maken(
+    return document_maken(
         soort="bezwaar_ontvangst",
         object=bezwaar,
         template="documenten/bezwaar_ontvangst.html",
@@ -61,14 +53,14 @@ def ontvangstbevestiging(bezwaar: Bezwaarschrift, *, by):
 
 def beslissing_op_bezwaar(bezwaar: Bezwaarschrift, *, by):
     beslist = timezone.localdate(bezwaar.beslist_op)
-    return _maken(
+    return document_maken(
         soort="beslissing_op_bezwaar",
         object=bezwaar,
         template="documenten/beslissing_op_bezwaar.html",
         context={
             **_context(bezwaar),
             "uitkomst_tekst": rules.UITKOMST_TEKST[bezwaar.status],
-            "gevolgen_tekst": bezwaar.gevolgen.get("tekst", []) if bezwaar.gevolgen else [],
+            "gevolgen_tekst": weergave.gevolgen_tekst(bezwaar),
             "beslist_door_naam": by.get_full_name() or by.get_username(),
             "beroep_uiterlijk": beslist + BEROEPSTERMIJN,
         },
@@ -84,13 +76,13 @@ def herroeping(bezwaar: Bezwaarschrift, *, by):
     zaak = bezwaar.aanvraag if bezwaar.besluit_soort == "aanvraag" else bezwaar.traject
     if zaak is None:  # a line without a trajectory: the decision on the objection says it all
         return None
-    return _maken(
+    return document_maken(
         soort="herroeping",
         object=zaak,
         template="documenten/herroeping.html",
         context={
             **_context(bezwaar),
-            "gevolgen_tekst": bezwaar.gevolgen.get("tekst", []),
+            "gevolgen_tekst": weergave.gevolgen_tekst(bezwaar),
             "beslist_door_naam": by.get_full_name() or by.get_username(),
         },
         titel=f"Herroeping na bezwaar {bezwaar.nummer}",
@@ -102,8 +94,6 @@ def herroeping(bezwaar: Bezwaarschrift, *, by):
 
 def zichtbaar(user, uuid) -> bool:
     """The documents of an objection: whoever may see the objection (``register_document_object``)."""
-    from .selectors import bezwaren_voor
-
     return bezwaren_voor(user).filter(uuid=uuid).exists()
 
 

@@ -16,25 +16,10 @@ from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.rules import Weigering, antwoord, rol_weigering, toestand_weigering, vier_ogen_weigering
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
+from trajecten.permissions import aanbieder_weigering, niet_gevonden
 
 from . import besluiten, rules
 from .models import Beslisorgaan, Bezwaarschrift
-
-
-def niet_gevonden(noun: str = "Dit besluit") -> BusinessRuleError:
-    return BusinessRuleError(
-        code="niet-gevonden", message=f"{noun} bestaat niet of is niet van uw organisatie.", status=404
-    )
-
-
-def aanbieder_weigering(user) -> Weigering:
-    weigering = rol_weigering(user, roles.AANBIEDER)
-    if weigering is None and user_aanbieder_id(user) is None:
-        weigering = BusinessRuleError(
-            code="geen-organisatie", message="Uw account hoort niet bij een aanbieder.", status=403
-        )
-    return weigering
-
 
 # --- filing ---------------------------------------------------------------------------------------
 
@@ -62,10 +47,10 @@ def indienen_weigering(user, besluit_soort: str, object, feiten=None) -> Weigeri
             field="besluitSoort",
         )
     if object is None:
-        return niet_gevonden()
+        return niet_gevonden("Dit besluit")
     feiten = feiten or besluiten.feiten(besluit_soort, object)
     if feiten.aanbieder_id != user_aanbieder_id(user):
-        return niet_gevonden()
+        return niet_gevonden("Dit besluit")
     if not feiten.definitief:
         return BusinessRuleError(
             code="geen-besluit",

@@ -9,8 +9,8 @@
 from datetime import date, timedelta
 
 from backoffice.states import Toestandsmachine
+from trajecten import rules as zaak_rules
 
-BEZWAARTERMIJN = timedelta(weeks=6)  # Awb 6:7
 VERDAGING = timedelta(weeks=6)  # Awb 7:10 lid 3
 
 SOORTEN = ("aanvraag", "verlenging", "prestatie", "vaststelling")
@@ -44,8 +44,9 @@ UITKOMST_TEKST = {
 
 
 def termijn_einde(datum_besluit: date) -> date:
-    """The last day to object: the decision date + 6 weeks (Awb 6:7, 6:8)."""
-    return datum_besluit + BEZWAARTERMIJN
+    """The last day to object: the decision date + 6 weeks (Awb 6:7, 6:8), the day the decision's
+    own objection clause states (``trajecten.rules.bezwaartermijn_einde``)."""
+    return zaak_rules.bezwaartermijn_einde(datum_besluit)
 
 
 def te_laat(*, datum_besluit: date, ingediend: date) -> bool:

@@ -1,6 +1,8 @@
-"""Everything that writes an Awb objection: file, extend the term, decide, withdraw. One service
-per transition of ``rules.BEZWAARSCHRIFT``, each in one transaction with its history and its
-document; a ``gegrond`` decision revokes the decision with all its effects through the owning
+"""Everything that writes an Awb objection: file, extend the term, decide, withdraw. Each service
+checks its transition against ``rules.BEZWAARSCHRIFT`` (deciding: the action of the outcome) and
+runs in one transaction with its history; filing makes the acknowledgement of receipt, deciding
+the decision on the objection (and, when gegrond, the revocation); extending and withdrawing make
+no document. A ``gegrond`` decision revokes the decision with all its effects through the owning
 app's revocation service (``trajecten.services.herroepen``, ``declaraties.services.herroepen``)
 in the same transaction."""
 

@@ -6,19 +6,11 @@ did. Shared by the pages (``views``, ``views_indienen``) and the blocks on the o
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice.templatetags.documenten import euro
+from trajecten import rules as zaak_rules
+
 from . import besluiten, rules
 from .models import Bezwaarschrift
-
-
-def euro(bedrag) -> str:
-    """``8000`` -> ``€ 8.000,00``."""
-    heel, _, cent = f"{abs(bedrag or 0):.2f}".partition(".")
-    groepen = []
-    while heel:
-        groepen.insert(0, heel[-3:])
-        heel = heel[:-3]
-    return f"{'-' if (bedrag or 0) < 0 else ''}€\u00a0{'.'.join(groepen)},{cent}"
-
 
 # What ``besluit_van`` reads of each objection: with these, a list of objections is one query.
 BESLUIT_VELDEN = (
@@ -106,7 +98,7 @@ def _gegrond(bezwaar: Bezwaarschrift) -> list[str]:
         traject = bezwaar.traject or besluiten.feiten(soort, obj).traject
         regels = ["De toekenning van de aanvraag wordt herroepen."]
         if traject is not None:
-            vrij = max(traject.maximaal_bedrag - traject.betaald, 0) if obj.budget_id else 0
+            vrij = zaak_rules.vrijval_bij_herroepen(traject.maximaal_bedrag, traject.betaald) if obj.budget_id else 0
             regels.append(
                 f"Traject {traject.toewijzing_nummer} wordt herroepen; de declaratieregels die nog niet betaald "
                 "zijn, worden afgewezen (retourcode IPS05)."

@@ -134,11 +134,6 @@ def in_aanloop(plan_goedgekeurd_op: date | None, implementatie_start: date | Non
     )
 
 
-def fidelity_problem(*, last_date: date | None, band: str | None, today: date, valid_months: int) -> str | None:
-    """Why a provider's fidelity is not valid, or None (``modeltrouw_oordeel`` without a plan)."""
-    return modeltrouw_oordeel(last_date=last_date, band=band, today=today, valid_months=valid_months).probleem
-
-
 def aanbiedertypen_problem(typen: list[str], *, raamovereenkomst_vereist: bool) -> str | None:
     """A lot of the Inkoopkader (a scheme that requires a framework contract) is reserved to ggz
     institutions (both lots) and RIBWs (EPA only): never a re-integration company (domain.md 3).

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
-from backoffice.history import bulk_update
+from backoffice.history import bulk_update, record
 from backoffice.rules import weigeren
 
 from . import permissions, rules, selectors
@@ -379,7 +379,7 @@ def trajectbegeleider_clienten_elders(*, by, begeleider: Trajectbegeleider, aant
             field="clienten_elders",
         )
     begeleider.clienten_elders = aantal
-    begeleider._change_reason = "cliënten elders bijgewerkt door de aanbieder"
+    record(begeleider, by=by, reason="cliënten elders bijgewerkt door de aanbieder")
     begeleider.save(update_fields=["clienten_elders"])
     return begeleider
 
@@ -402,6 +402,6 @@ def implementatieplan_registreren(
     aanbieder = Aanbieder.objects.select_for_update().get(pk=aanbieder.pk)
     aanbieder.implementatieplan_goedgekeurd_op = goedgekeurd_op
     aanbieder.implementatie_start = implementatie_start
-    aanbieder._change_reason = "implementatieplan geregistreerd door Phrenos"
+    record(aanbieder, by=by, reason="implementatieplan geregistreerd door Phrenos")
     aanbieder.save(update_fields=["implementatieplan_goedgekeurd_op", "implementatie_start"])
     return aanbieder

@@ -6,7 +6,6 @@ Privacy (docs/privacy.md, "Documenten"): no document states a BSN, a date of bir
 On the UWV route the participant is named by initials and surname; on the gemeente route, where
 UWV reads the documents too, only by the application number and the toewijzingNummer."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -15,12 +14,11 @@ from backoffice.documenten import document_maken
 from backoffice.models import Document
 from financiering import rules as fin
 
-from . import selectors
+from . import rules, selectors
 from .models import Aanvraag, Besluit, Traject
 
 UWV_NAAM = "UWV"
 UWV_REGELS = ["Uitvoeringsinstituut Werknemersverzekeringen"]
-BEZWAARTERMIJN = timedelta(weeks=6)  # Awb art. 6:7
 
 
 def aanvraag_zichtbaar(user, uuid) -> bool:
@@ -70,7 +68,7 @@ def kenmerk_traject(traject) -> str:
 
 
 def bezwaar(orgaan: str) -> dict:
-    return {"bezwaar_orgaan": orgaan, "bezwaar_uiterlijk": timezone.localdate() + BEZWAARTERMIJN}
+    return {"bezwaar_orgaan": orgaan, "bezwaar_uiterlijk": rules.bezwaartermijn_einde(timezone.localdate())}
 
 
 def _bedragen(aanvraag, traject) -> dict:
@@ -132,9 +130,7 @@ def besluit_vastleggen(*, besluit: Besluit, by=None) -> Document:
         titel = "Besluit UWV: akkoord op de beschikking"
     else:
         titel = _TITELS[soort]
-    orgaan = getattr(besluit, "orgaan_naam", "") or (
-        gemeente_orgaan(aanvraag.gemeente) if besluit.stap == "gemeente" else UWV_NAAM
-    )
+    orgaan = besluit.orgaan_naam
     context = {
         "aanvraag": aanvraag,
         "traject": traject,
@@ -211,8 +207,9 @@ def verlenging_vastleggen(*, verlenging, by=None) -> Document:
         context=context,
         titel=titel,
         by=by,
-        # one document per decision: after a revocation (bezwaren) the new decision gets its own
-        sleutel=f"{verlenging.uuid}:{verlenging.status[0]}:{verlenging.besluit_op:%Y%m%d%H%M%S%f}",
+        # one document per decision: after a revocation (bezwaren) the new decision gets its own; at
+        # most 63 characters ("goedgekeurd"), within ``Document.sleutel`` (64)
+        sleutel=f"{verlenging.uuid}:{verlenging.status}:{verlenging.besluit_op:%Y%m%d%H%M%S}",
         deelnemer_uuid=traject.deelnemer.uuid,
     )
 

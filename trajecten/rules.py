@@ -2,7 +2,7 @@
 No database: the services gather the facts, these functions judge them."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -145,6 +145,30 @@ def beslis_actie(stap: str, besluit: str, *, uwv_akkoord_na_beschikking: bool) -
 
 # The states in which an application waits for a decision (= ``Aanvraag.OPEN``).
 WACHT_OP_BESLUIT = frozenset({"ingediend", "gemeente_akkoord"})
+
+
+def beslis_deadline(stap: str, today: date, instellingen) -> date:
+    """The last day to decide, from ``today``: the gemeente's term for its beschikking
+    (``stap="gemeente"``), UWV's for its decision (``Instellingen.beslistermijn_*_dagen``)."""
+    dagen = instellingen.beslistermijn_gemeente_dagen if stap == "gemeente" else instellingen.beslistermijn_uwv_dagen
+    return today + timedelta(days=dagen)
+
+
+def vrijval_bij_herroepen(maximaal_bedrag: Decimal, betaald: Decimal) -> Decimal:
+    """What revoking a granted trajectory releases from the gemeente's budget: what is still
+    committed for it, the maximum minus what was already paid (that is to be recovered), never
+    below zero (``services.herroepen.traject_herroepen``, and the objection's confirmation page)."""
+    return max(maximaal_bedrag - betaald, Decimal("0.00"))
+
+
+BEZWAARTERMIJN = timedelta(weeks=6)  # Awb art. 6:7
+
+
+def bezwaartermijn_einde(datum_besluit: date) -> date:
+    """The last day to object to a decision (Awb 6:7, 6:8): the desk makes a decision known on the
+    day it is taken, so six weeks after that day. The objection clause of every decision document
+    states it; ``bezwaren.rules.termijn_einde`` enforces it."""
+    return datum_besluit + BEZWAARTERMIJN
 
 
 def termijn_verlopen(status: str, beslis_deadline: date | None, today: date) -> bool:

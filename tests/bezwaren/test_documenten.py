@@ -3,9 +3,10 @@ decision on the objection with its outcome, reasons, what changes and the appeal
 revocation among the revoked case's documents; scoped like the objection."""
 
 import pytest
+from django.utils import timezone
 
 from backoffice.models import Document
-from bezwaren import services
+from bezwaren import rules, services
 from tests.pdf import pdf_tekst
 
 from .helpers import afgewezen_aanvraag, indienen
@@ -61,3 +62,13 @@ def test_an_ongegrond_decision_keeps_the_decision_and_makes_no_revocation(w):
     tekst = inhoud(w, w.ggz_noord, Document.objects.get(object_uuid=bezwaar.uuid, soort="beslissing_op_bezwaar"))
     assert "ongegrond" in tekst and "blijft in stand" in tekst
     assert not Document.objects.filter(soort="herroeping").exists()
+
+
+def test_the_refusal_states_the_last_day_the_desk_accepts_an_objection_on_time(w):
+    aanvraag = afgewezen_aanvraag(w)  # refused on 02-03-2026
+    afwijzing = Document.objects.get(object_uuid=aanvraag.uuid, soort="afwijzing")
+    einde = rules.termijn_einde(timezone.localdate(aanvraag.afgehandeld_op))
+    assert einde.strftime("%d-%m-%Y") == "13-04-2026"
+    assert "uiterlijk op 13-04-2026" in " ".join(inhoud(w, w.ggz_noord, afwijzing).split())
+    bezwaar = indienen(w, "aanvraag", aanvraag)
+    assert (bezwaar.termijn_einde, bezwaar.te_laat) == (einde, False)

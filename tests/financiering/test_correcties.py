@@ -206,7 +206,11 @@ def test_the_provider_sets_the_clients_elsewhere_of_its_own_specialist(world):
     assert response.status_code == 200, response.json()
     assert response.json()["clientenElders"] == 7
     assert Trajectbegeleider.objects.get(pk=begeleider.pk).clienten_elders == 7
-    assert begeleider.history.first().history_change_reason == "cliënten elders bijgewerkt door de aanbieder"
+    laatste = begeleider.history.first()
+    assert (laatste.history_change_reason, laatste.history_user) == (
+        "cliënten elders bijgewerkt door de aanbieder",
+        world.ggz_noord,
+    )
     assert world.client(world.uwv).get(url).json()["clientenElders"] == 7
 
     response = world.client(world.ggz_noord).patch(url, {"clientenElders": -1}, format="json")

@@ -223,7 +223,11 @@ def test_phrenos_records_an_approved_implementation_plan(world):
     assert response.json() == {"aanbieder": str(world.zuid.uuid), **body}
     zuid = Aanbieder.objects.get(pk=world.zuid.pk)
     assert (zuid.implementatieplan_goedgekeurd_op, zuid.implementatie_start) == (date(2026, 5, 1), date(2026, 5, 15))
-    assert zuid.history.first().history_change_reason == "implementatieplan geregistreerd door Phrenos"
+    laatste = zuid.history.first()
+    assert (laatste.history_change_reason, laatste.history_user) == (
+        "implementatieplan geregistreerd door Phrenos",
+        world.auditor,
+    )
     seen = world.client(world.uwv).get(f"/api/v1/aanbieders/{world.zuid.uuid}").json()
     assert seen["implementatieplanGoedgekeurdOp"] == "2026-05-01"
     assert world.client(world.ggz_noord).get(url).json()["implementatieStart"] == "2026-05-15"

@@ -194,30 +194,35 @@ def test_band_for_total_at_the_borders(total, band):
 TODAY = date(2026, 1, 15)
 
 
+def fidelity_problem(**facts) -> str | None:
+    """Why the fidelity is not valid, without an implementation plan (``rules.modeltrouw_oordeel``)."""
+    return rules.modeltrouw_oordeel(**facts).probleem
+
+
 def test_fidelity_without_any_audit_is_a_problem():
-    problem = rules.fidelity_problem(last_date=None, band=None, today=TODAY, valid_months=24)
+    problem = fidelity_problem(last_date=None, band=None, today=TODAY, valid_months=24)
     assert problem and "geen modeltrouwmeting" in problem
 
 
 def test_fidelity_audit_older_than_24_months_is_a_problem():
-    problem = rules.fidelity_problem(last_date=date(2024, 1, 14), band="goed", today=TODAY, valid_months=24)
+    problem = fidelity_problem(last_date=date(2024, 1, 14), band="goed", today=TODAY, valid_months=24)
     assert problem and "14-01-2024" in problem and "24 maanden" in problem
 
 
 def test_fidelity_audit_of_exactly_24_months_is_still_valid():
-    assert rules.fidelity_problem(last_date=date(2024, 1, 15), band="goed", today=TODAY, valid_months=24) is None
+    assert fidelity_problem(last_date=date(2024, 1, 15), band="goed", today=TODAY, valid_months=24) is None
 
 
 def test_fidelity_validity_is_configurable():
-    assert rules.fidelity_problem(last_date=date(2025, 1, 14), band="goed", today=TODAY, valid_months=12)
-    assert rules.fidelity_problem(last_date=date(2024, 1, 14), band="goed", today=TODAY, valid_months=36) is None
+    assert fidelity_problem(last_date=date(2025, 1, 14), band="goed", today=TODAY, valid_months=12)
+    assert fidelity_problem(last_date=date(2024, 1, 14), band="goed", today=TODAY, valid_months=36) is None
 
 
 def test_fidelity_banded_geen_ips_is_a_problem_even_when_recent():
-    problem = rules.fidelity_problem(last_date=date(2025, 12, 1), band="geen_ips", today=TODAY, valid_months=24)
+    problem = fidelity_problem(last_date=date(2025, 12, 1), band="geen_ips", today=TODAY, valid_months=24)
     assert problem and "geen IPS" in problem
 
 
 @pytest.mark.parametrize("band", ["redelijk", "goed", "voorbeeldig"])
 def test_fidelity_recent_and_banded_ok(band):
-    assert rules.fidelity_problem(last_date=date(2025, 11, 15), band=band, today=TODAY, valid_months=24) is None
+    assert fidelity_problem(last_date=date(2025, 11, 15), band=band, today=TODAY, valid_months=24) is None

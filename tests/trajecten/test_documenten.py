@@ -110,7 +110,8 @@ def test_an_approved_extension_states_months_the_new_end_and_the_clause(world):
     traject = verlenging.traject
     traject.refresh_from_db()
     document = _docs(traject)["verlenging_besluit"]
-    assert document.sleutel.startswith(f"{verlenging.uuid}:g:")  # one per decision (a revoked one gets a new)
+    # one per decision (a revoked one gets a new), within the 64 characters of the key
+    assert document.sleutel == f"{verlenging.uuid}:goedgekeurd:{verlenging.besluit_op:%Y%m%d%H%M%S}"
     tekst = _tekst(document)
     assert "Besluit op verlenging: goedgekeurd" in tekst
     assert "6 maanden" in tekst

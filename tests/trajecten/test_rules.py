@@ -334,6 +334,23 @@ def test_facts_are_not_changed_by_a_passing_check():
     assert dataclasses.asdict(f) == before
 
 
+# --- the decision term ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stap", "deadline"), [("gemeente", date(2026, 3, 12)), ("uwv", date(2026, 1, 29))])
+def test_the_decision_term_is_the_deciding_bodys_own(stap, deadline):
+    """At submission, at the beschikking (UWV's consent next) and after a revocation alike."""
+    instellingen = dataclasses.make_dataclass("I", ["beslistermijn_gemeente_dagen", "beslistermijn_uwv_dagen"])(56, 14)
+    assert rules.beslis_deadline(stap, TODAY, instellingen) == deadline
+
+
+@pytest.mark.parametrize(
+    ("betaald", "vrij"), [("0.00", "8000.00"), ("3200.00", "4800.00"), ("8000.00", "0.00"), ("8500.00", "0.00")]
+)
+def test_a_revoked_grant_releases_what_is_not_paid(betaald, vrij):
+    assert rules.vrijval_bij_herroepen(Decimal("8000.00"), Decimal(betaald)) == Decimal(vrij)
+
+
 # --- state tables -----------------------------------------------------------------------------
 
 AANVRAAG_ALLOWED = [

@@ -5,6 +5,7 @@ participants and placements (``trajecten/migrations/0010_open_voor_iedereen_uitk
 import importlib
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.db import connection
 from rest_framework.test import APIClient
@@ -13,11 +14,19 @@ from trajecten import rules
 from trajecten.forms_aanbieder import PlaatsingForm
 from trajecten.models import Deelnemer, Plaatsing, Traject, Uitkering
 
+from .aanvraag_helpers import TODAY, noon
 from .helpers import approved_traject, deelnemer
 
 MIGRATIE = importlib.import_module("trajecten.migrations.0010_open_voor_iedereen_uitkering")
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The world's day (15 January 2026): ages, the scheme's window and the placements' dates fixed."""
+    with time_machine.travel(noon(TODAY), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.mark.parametrize("uitkering", ["wajong_oud", "wajong_nieuw", "wao_dienstverlening"])

@@ -1,7 +1,7 @@
 """Applications: file (with or without registering the participant in the same step), the
 gemeente's beschikking (the grant, which creates the trajectory) and UWV's decision, withdraw."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,13 +45,6 @@ def aanvraag_met_deelnemer_submit(
 
 
 # --- applications -----------------------------------------------------------------------------
-
-
-def _decision_deadline(route_step: str, today: date, instellingen: Instellingen) -> date:
-    days = (
-        instellingen.beslistermijn_gemeente_dagen if route_step == "gemeente" else instellingen.beslistermijn_uwv_dagen
-    )
-    return today + timedelta(days=days)
 
 
 def aanvraag_submit(*, by, deelnemer: Deelnemer, **kwargs) -> Aanvraag:
@@ -199,7 +192,7 @@ def _aanvraag_submit(
     aanvraag.toestemming_op = toestemming_op
     aanvraag.toestemming_geregistreerd_door = by
     aanvraag.toestemming_geregistreerd_op = aanvraag.ingediend_op
-    aanvraag.beslis_deadline = _decision_deadline(route, today, instellingen)
+    aanvraag.beslis_deadline = rules.beslis_deadline(route, today, instellingen)
     record(aanvraag, by=by, reason="ingediend door de aanbieder")
     try:
         with transaction.atomic():
@@ -261,7 +254,7 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
     if action in ("gemeente_toekennen", "gemeente_akkoord"):
         _beschikking_commit(aanvraag=aanvraag, by=by, today=today)
         if action == "gemeente_akkoord":  # the scheme asks UWV's consent: UWV's term starts now
-            aanvraag.beslis_deadline = _decision_deadline("uwv", today, Instellingen.get())
+            aanvraag.beslis_deadline = rules.beslis_deadline("uwv", today, Instellingen.get())
     elif action == "uwv_afwijzen" and aanvraag.budget_id:  # refused after the beschikking: release it
         fin_services.budget_release(
             budget_id=aanvraag.budget_id,

@@ -17,6 +17,7 @@ from backoffice.errors import BusinessRuleError
 from backoffice.history import record
 from backoffice.models import Instellingen
 from backoffice.rules import weigeren
+from backoffice.templatetags.documenten import euro
 from financiering import rules as fin
 from financiering import services as fin_services
 
@@ -24,10 +25,6 @@ from .. import rules
 from ..models import Aanvraag, Besluit, Eindverslag, Stopbericht, Traject, Verlenging
 
 ZERO = Decimal("0.00")
-
-
-def _euro(bedrag: Decimal) -> str:
-    return f"€ {bedrag:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 def _conflict(message: str) -> BusinessRuleError:
@@ -42,13 +39,7 @@ def _aanvraag_terug(*, by, aanvraag: Aanvraag, reden: str) -> str:
     Besluit.objects.filter(aanvraag=aanvraag, herroepen_op__isnull=True).update(
         herroepen_op=now, herroepen_reden=reden[:200]
     )
-    instellingen = Instellingen.get()
-    dagen = (
-        instellingen.beslistermijn_gemeente_dagen
-        if aanvraag.route == "gemeente"
-        else instellingen.beslistermijn_uwv_dagen
-    )
-    aanvraag.beslis_deadline = date.fromordinal(timezone.localdate(now).toordinal() + dagen)
+    aanvraag.beslis_deadline = rules.beslis_deadline(aanvraag.route, timezone.localdate(now), Instellingen.get())
     aanvraag.afgehandeld_op = None
     aanvraag.budget = None
     record(aanvraag, by=by, reason=reden)
@@ -89,7 +80,7 @@ def traject_herroepen(*, by, traject: Traject, reden: str) -> dict:
     traject.status = rules.TRAJECT.volgende("herroepen", traject.status)
     vrijval = ZERO
     if aanvraag.budget_id:
-        vrijval = max(traject.maximaal_bedrag - traject.betaald, ZERO)
+        vrijval = rules.vrijval_bij_herroepen(traject.maximaal_bedrag, traject.betaald)
         if vrijval > 0:
             fin_services.budget_release(
                 budget_id=aanvraag.budget_id,
@@ -111,9 +102,9 @@ def traject_herroepen(*, by, traject: Traject, reden: str) -> dict:
     traject.save()
     tekst = [f"Het traject {traject.toewijzing_nummer} is herroepen (was: {vorige})."]
     if vrijval > 0:
-        tekst.append(f"De reservering van {_euro(vrijval)} op het budget van de gemeente is vrijgevallen.")
+        tekst.append(f"De reservering van {euro(vrijval)} op het budget van de gemeente is vrijgevallen.")
     if traject.betaald > 0:
-        tekst.append(f"Al betaald en terug te vorderen: {_euro(traject.betaald)}.")
+        tekst.append(f"Al betaald en terug te vorderen: {euro(traject.betaald)}.")
     tekst.append(_aanvraag_terug(by=by, aanvraag=aanvraag, reden=reden))
     return {
         "tekst": tekst,
@@ -180,7 +171,7 @@ def verlenging_herroepen(*, by, verlenging: Verlenging, reden: str) -> dict:
             f"{traject.toewijzing_nummer} is weer {traject.einddatum_gepland:%d-%m-%Y}."
         )
         if vrijval:
-            tekst.append(f"De extra reservering van {_euro(vrijval)} is vrijgevallen.")
+            tekst.append(f"De extra reservering van {euro(vrijval)} is vrijgevallen.")
     else:
         tekst.append("De afwijzing van de verlenging is herroepen.")
     verlenging.besluit_door = None
@@ -236,7 +227,7 @@ def traject_heropenen(*, by, traject: Traject, reden: str, opnieuw_reserveren: D
         f"'{traject.get_status_display().lower()}' en wacht op een nieuw eindverslag voor een nieuwe vaststelling."
     ]
     if traject.aanvraag.budget_id and opnieuw_reserveren > 0:
-        tekst.append(f"Op het budget van de gemeente is {_euro(opnieuw_reserveren)} opnieuw gereserveerd.")
+        tekst.append(f"Op het budget van de gemeente is {euro(opnieuw_reserveren)} opnieuw gereserveerd.")
     return {
         "tekst": tekst,
         "traject": traject.status,
