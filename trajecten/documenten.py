@@ -212,7 +212,7 @@ def verlenging_vastleggen(*, verlenging, by=None) -> Document:
         titel=titel,
         by=by,
         # one document per decision: after a revocation (bezwaren) the new decision gets its own
-        sleutel=f"{verlenging.uuid}:{verlenging.status}:{verlenging.besluit_op:%Y%m%dT%H%M%S.%f}",
+        sleutel=f"{verlenging.uuid.hex}:{verlenging.status[:1]}:{verlenging.besluit_op:%Y%m%d%H%M%S%f}",  # <= 64
         deelnemer_uuid=traject.deelnemer.uuid,
     )
 
@@ -254,6 +254,8 @@ def stopbericht_vastleggen(*, stopbericht, by=None) -> list[Document]:
                 template="trajecten/documenten/stopbericht_deel2.html",
                 context={
                     **basis,
+                    # part 2 is the gemeente's: not signed with the name of the provider's user
+                    "door": None,
                     "afzender": afzender("gemeente", traject.gemeente),
                     "ontvanger": {"naam": UWV_NAAM, "regels": UWV_REGELS},
                     "orgaan_naam": gemeente_orgaan(traject.gemeente),

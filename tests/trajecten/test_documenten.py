@@ -110,7 +110,8 @@ def test_an_approved_extension_states_months_the_new_end_and_the_clause(world):
     traject = verlenging.traject
     traject.refresh_from_db()
     document = _docs(traject)["verlenging_besluit"]
-    assert document.sleutel.startswith(f"{verlenging.uuid}:goedgekeurd:")  # one per decision (a revoked one gets a new)
+    # one per decision (a revoked one gets a new); within the column's 64 (PostgreSQL refused 71)
+    assert document.sleutel.startswith(f"{verlenging.uuid.hex}:g:") and len(document.sleutel) <= 64
     tekst = _tekst(document)
     assert "Besluit op verlenging: goedgekeurd" in tekst
     assert "6 maanden" in tekst
@@ -143,6 +144,19 @@ def test_a_stop_on_the_gemeente_route_makes_both_parts_without_the_person(world)
         assert str(traject.toewijzing_nummer) in tekst
         assert traject.deelnemer.achternaam not in tekst
         assert "Spanje" not in tekst  # the provider's free text stays out of what UWV reads
+
+
+def test_part_2_of_the_stop_is_signed_by_the_gemeente_not_by_the_providers_user(world):
+    from tests.factories import StopberichtFactory, TrajectFactory
+
+    traject = TrajectFactory(route="gemeente")
+    stop = StopberichtFactory(traject=traject)
+    naam = stop.door.get_full_name() or stop.door.get_username()
+    docs = _docs(traject)
+    assert naam in _tekst(docs["stopbericht_deel1"])  # the provider signs part 1
+    deel2 = _tekst(docs["stopbericht_deel2"])
+    assert "Met vriendelijke groet, Het college van burgemeester en wethouders" in deel2
+    assert naam not in deel2
 
 
 def test_a_stop_on_the_uwv_route_is_part_1_to_uwv(world):
