@@ -120,6 +120,18 @@ def test_an_approved_extension_states_months_the_new_end_and_the_clause(world):
     assert "artikel 6:7" in tekst
 
 
+def test_a_gemeentes_extension_decision_names_the_mandate(world):
+    from tests.factories import TrajectFactory, VerlengingFactory
+
+    traject = TrajectFactory(route="gemeente", doelgroep="cmd")
+    verlenging = VerlengingFactory(traject=traject, goedgekeurd=True)
+    tekst = _tekst(_docs(verlenging.traject)["verlenging_besluit"])
+    assert (
+        f"Namens het college van burgemeester en wethouders van {traject.gemeente.naam}, krachtens mandaat "
+        f"(Mandaatbesluit IPS, Gemeenteblad 2025 nr. {traject.gemeente.code}):"
+    ) in tekst
+
+
 def test_a_refused_extension_gives_the_reasons(world):
     from tests.factories import VerlengingFactory
 
