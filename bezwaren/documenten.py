@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from backoffice.documenten import document_maken
+from financiering.selectors import geldig_mandaat
 
 from . import rules
 from .models import Beslisorgaan, Bezwaarschrift
@@ -43,6 +44,18 @@ def _context(bezwaar: Bezwaarschrift) -> dict:
     }
 
 
+def _mandaat_tekst(bezwaar: Bezwaarschrift, by) -> str:
+    """", krachtens mandaat (<mandate>)" for a gemeente official deciding under a mandate, as the
+    beschikking's signing line names it (domain.md 13: who decided under which mandate)."""
+    if bezwaar.beslisorgaan == Beslisorgaan.UWV or by is None or bezwaar.gemeente_id is None:
+        return ""
+    mandaat = geldig_mandaat(by, bezwaar.gemeente_id, timezone.localdate(bezwaar.beslist_op or timezone.now()))
+    if mandaat is None:
+        return ""
+    aan = f" aan {mandaat.samenwerkingsverband.naam}" if mandaat.samenwerkingsverband_id else ""
+    return f", krachtens mandaat{aan} ({mandaat.verwijzing})"
+
+
 def _maken(**kwargs):
     return document_maken(**kwargs)
 
@@ -70,6 +83,7 @@ def beslissing_op_bezwaar(bezwaar: Bezwaarschrift, *, by):
             "uitkomst_tekst": rules.UITKOMST_TEKST[bezwaar.status],
             "gevolgen_tekst": bezwaar.gevolgen.get("tekst", []) if bezwaar.gevolgen else [],
             "beslist_door_naam": by.get_full_name() or by.get_username(),
+            "mandaat_tekst": _mandaat_tekst(bezwaar, by),
             "beroep_uiterlijk": beslist + BEROEPSTERMIJN,
         },
         titel=f"Beslissing op bezwaar {bezwaar.nummer}",
@@ -92,6 +106,7 @@ def herroeping(bezwaar: Bezwaarschrift, *, by):
             **_context(bezwaar),
             "gevolgen_tekst": bezwaar.gevolgen.get("tekst", []),
             "beslist_door_naam": by.get_full_name() or by.get_username(),
+            "mandaat_tekst": _mandaat_tekst(bezwaar, by),
         },
         titel=f"Herroeping na bezwaar {bezwaar.nummer}",
         by=by,
