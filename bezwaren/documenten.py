@@ -45,7 +45,7 @@ def _context(bezwaar: Bezwaarschrift) -> dict:
 
 
 def _mandaat_tekst(bezwaar: Bezwaarschrift, by) -> str:
-    """", krachtens mandaat (<mandate>)" for a gemeente official deciding under a mandate, as the
+    """ ", krachtens mandaat (<mandate>)" for a gemeente official deciding under a mandate, as the
     beschikking's signing line names it (domain.md 13: who decided under which mandate)."""
     if bezwaar.beslisorgaan == Beslisorgaan.UWV or by is None or bezwaar.gemeente_id is None:
         return ""
