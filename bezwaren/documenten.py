@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from backoffice.documenten import document_maken
+from financiering.selectors import geldig_mandaat
 from trajecten.documenten import UWV_NAAM, gemeente_orgaan
 
 from . import rules, weergave
@@ -39,6 +40,18 @@ def _context(bezwaar: Bezwaarschrift) -> dict:
     }
 
 
+def _mandaat_tekst(bezwaar: Bezwaarschrift, by) -> str:
+    """ ", krachtens mandaat (<mandate>)" for a gemeente official deciding under a mandate, as the
+    beschikking's signing line names it (domain.md 13: who decided under which mandate)."""
+    if bezwaar.beslisorgaan == Beslisorgaan.UWV or by is None or bezwaar.gemeente_id is None:
+        return ""
+    mandaat = geldig_mandaat(by, bezwaar.gemeente_id, timezone.localdate(bezwaar.beslist_op or timezone.now()))
+    if mandaat is None:
+        return ""
+    aan = f" aan {mandaat.samenwerkingsverband.naam}" if mandaat.samenwerkingsverband_id else ""
+    return f", krachtens mandaat{aan} ({mandaat.verwijzing})"
+
+
 def ontvangstbevestiging(bezwaar: Bezwaarschrift, *, by):
     return document_maken(
         soort="bezwaar_ontvangst",
@@ -62,6 +75,7 @@ def beslissing_op_bezwaar(bezwaar: Bezwaarschrift, *, by):
             "uitkomst_tekst": rules.UITKOMST_TEKST[bezwaar.status],
             "gevolgen_tekst": weergave.gevolgen_tekst(bezwaar),
             "beslist_door_naam": by.get_full_name() or by.get_username(),
+            "mandaat_tekst": _mandaat_tekst(bezwaar, by),
             "beroep_uiterlijk": beslist + BEROEPSTERMIJN,
         },
         titel=f"Beslissing op bezwaar {bezwaar.nummer}",
@@ -84,6 +98,7 @@ def herroeping(bezwaar: Bezwaarschrift, *, by):
             **_context(bezwaar),
             "gevolgen_tekst": weergave.gevolgen_tekst(bezwaar),
             "beslist_door_naam": by.get_full_name() or by.get_username(),
+            "mandaat_tekst": _mandaat_tekst(bezwaar, by),
         },
         titel=f"Herroeping na bezwaar {bezwaar.nummer}",
         by=by,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from backoffice.documenten import document_maken
 from backoffice.models import Document
 from financiering import rules as fin
+from financiering.selectors import geldig_mandaat
 
 from . import rules, selectors
 from .models import Aanvraag, Besluit, Traject
@@ -182,6 +183,20 @@ def _traject_context(traject: Traject) -> dict:
     }
 
 
+def _verlenging_ondertekening(verlenging, traject, stap: str, orgaan: str) -> str:
+    """The signing line of a gemeente's extension decision names the mandate it rests on, as the
+    beschikking does (``Besluit.ondertekening``); "" lets the template sign with body and name."""
+    door = verlenging.besluit_door
+    if stap != "gemeente" or door is None or verlenging.besluit_op is None:
+        return ""
+    mandaat = geldig_mandaat(door, traject.gemeente_id, timezone.localdate(verlenging.besluit_op))
+    if mandaat is None:
+        return ""
+    aan = f" aan {mandaat.samenwerkingsverband.naam}" if mandaat.samenwerkingsverband_id else ""
+    naam = door.get_full_name() or door.get_username()
+    return f"Namens {orgaan}, krachtens mandaat{aan} ({mandaat.verwijzing}): {naam}"
+
+
 def verlenging_vastleggen(*, verlenging, by=None) -> Document:
     """The decision on an extension request (approved or refused: months, new end date, reasons),
     by the funder of the route, with the objection clause."""
@@ -196,6 +211,7 @@ def verlenging_vastleggen(*, verlenging, by=None) -> Document:
         "goedgekeurd": goedgekeurd,
         "door": verlenging.besluit_door,
         "orgaan_naam": orgaan,
+        "ondertekening": _verlenging_ondertekening(verlenging, traject, stap, orgaan),
         "afzender": afzender(stap, traject.gemeente),
         "ontvanger": ontvanger(traject.aanbieder),
         **bezwaar(orgaan),
@@ -251,6 +267,8 @@ def stopbericht_vastleggen(*, stopbericht, by=None) -> list[Document]:
                 template="trajecten/documenten/stopbericht_deel2.html",
                 context={
                     **basis,
+                    # part 2 is the gemeente's: not signed with the name of the provider's user
+                    "door": None,
                     "afzender": afzender("gemeente", traject.gemeente),
                     "ontvanger": {"naam": UWV_NAAM, "regels": UWV_REGELS},
                     "orgaan_naam": gemeente_orgaan(traject.gemeente),

@@ -184,8 +184,8 @@ def aanvraag_beoordeling(request, uuid):
             budget = fin_selectors.budgetten_for(request.user).filter(pk=aanvraag.budget_id).first()
             if budget:
                 gereserveerd = (
-                    f" EUR {euro(aanvraag.bedrag)} is gereserveerd op het budget van {aanvraag.gemeente.naam}; "
-                    f"vrij budget nu: EUR {euro(budget.vrij)}."
+                    f" €\u00a0{euro(aanvraag.bedrag)} is gereserveerd op het budget van {aanvraag.gemeente.naam}; "
+                    f"vrij budget nu: €\u00a0{euro(budget.vrij)}."
                 )
         messages.success(
             request,

@@ -107,6 +107,7 @@ def prestatie_herroepen(*, by, prestatie: Prestatie, reden: str) -> dict:
     prestatie.beoordeeld_door = None
     prestatie.beoordeeld_op = None
     prestatie.beoordeling_toelichting = ""
+    prestatie.retourcodes = []  # the revoked judgement's codes (IPS01 ...) no longer stand; history keeps them
     record(prestatie, by=by, reason=reden)
     try:
         with transaction.atomic():

@@ -43,10 +43,15 @@ def test_receipt_decision_and_revocation_documents_say_what_was_decided(w):
         "8:1",
         "13-04-2026",  # decided on 02-03-2026: appeal until 6 weeks later
         "Amsterdam",
+        # who decided under which mandate (domain.md 13), as the beschikking's signing line
+        "Namens het college van burgemeester en wethouders van Amsterdam, krachtens mandaat "
+        "(Mandaatbesluit IPS, Gemeenteblad 2025 nr. 0363):",
     ):
         assert zin in tekst, zin
     herroeping = Document.objects.get(object_uuid=aanvraag.uuid, soort="herroeping")
-    assert bezwaar.nummer in inhoud(w, w.ggz_noord, herroeping)
+    herroeping_tekst = inhoud(w, w.ggz_noord, herroeping)
+    assert bezwaar.nummer in herroeping_tekst
+    assert "krachtens mandaat (Mandaatbesluit IPS, Gemeenteblad 2025 nr. 0363):" in herroeping_tekst
 
     listed = w.client(w.ggz_noord).get(f"/api/v1/documenten?object={bezwaar.uuid}").json()["results"]
     assert [d["soort"] for d in listed] == ["bezwaar_ontvangst", "beslissing_op_bezwaar"]

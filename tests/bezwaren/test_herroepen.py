@@ -173,6 +173,7 @@ def test_a_rejected_line_revoked_waits_for_a_new_judgement_by_uwv(w, clock):
     beslissen(w.uwv, bezwaar)
     line.refresh_from_db()
     assert (line.status, line.beoordeeld_door) == ("in_behandeling", None)
+    assert line.retourcodes == []  # waiting, not still "IPS01" (approved later, it would carry it)
 
 
 def test_an_accepted_unpaid_line_revoked_leaves_the_declared_total_and_a_paid_one_is_refused(w, clock):

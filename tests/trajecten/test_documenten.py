@@ -120,6 +120,18 @@ def test_an_approved_extension_states_months_the_new_end_and_the_clause(world):
     assert "artikel 6:7" in tekst
 
 
+def test_a_gemeentes_extension_decision_names_the_mandate(world):
+    from tests.factories import TrajectFactory, VerlengingFactory
+
+    traject = TrajectFactory(route="gemeente", doelgroep="cmd")
+    verlenging = VerlengingFactory(traject=traject, goedgekeurd=True)
+    tekst = _tekst(_docs(verlenging.traject)["verlenging_besluit"])
+    assert (
+        f"Namens het college van burgemeester en wethouders van {traject.gemeente.naam}, krachtens mandaat "
+        f"(Mandaatbesluit IPS, Gemeenteblad 2025 nr. {traject.gemeente.code}):"
+    ) in tekst
+
+
 def test_a_refused_extension_gives_the_reasons(world):
     from tests.factories import VerlengingFactory
 
@@ -144,6 +156,19 @@ def test_a_stop_on_the_gemeente_route_makes_both_parts_without_the_person(world)
         assert str(traject.toewijzing_nummer) in tekst
         assert traject.deelnemer.achternaam not in tekst
         assert "Spanje" not in tekst  # the provider's free text stays out of what UWV reads
+
+
+def test_part_2_of_the_stop_is_signed_by_the_gemeente_not_by_the_providers_user(world):
+    from tests.factories import StopberichtFactory, TrajectFactory
+
+    traject = TrajectFactory(route="gemeente")
+    stop = StopberichtFactory(traject=traject)
+    naam = stop.door.get_full_name() or stop.door.get_username()
+    docs = _docs(traject)
+    assert naam in _tekst(docs["stopbericht_deel1"])  # the provider signs part 1
+    deel2 = _tekst(docs["stopbericht_deel2"])
+    assert "Met vriendelijke groet, Het college van burgemeester en wethouders" in deel2
+    assert naam not in deel2
 
 
 def test_a_stop_on_the_uwv_route_is_part_1_to_uwv(world):

@@ -121,7 +121,9 @@ def test_gemeente_confirms_then_the_budget_is_committed(world):
     assert Aanvraag.objects.get(uuid=filed["uuid"]).status == "goedgekeurd"
     assert Budget.objects.get(pk=world.budget_amsterdam.pk).gereserveerd == Decimal("8000.00")
     after = client.get(done["Location"]).content.decode()
-    assert "gereserveerd op het budget van Amsterdam" in after
+    assert "€\u00a08.000,00 is gereserveerd op het budget van Amsterdam" in after  # money as € 8.000,00
+    assert "vrij budget nu: €\u00a092.000,00" in after
+    assert "<dt>Trajectprijs</dt><dd>€\u00a08.000,00</dd>" in after
     assert str(traject.toewijzing_nummer) in after
     detail = client.get(f"/aanvragen/{filed['uuid']}/").content.decode()
     assert "cofinanciering bevestigd" in detail
