@@ -3,8 +3,9 @@
 - The objection term (*bezwaartermijn*, Awb 6:7/6:8): six weeks from the day after the decision
   was made known; the desk makes a decision known on the day it is taken, so the term ends on
   decision date + 6 weeks. Later only with a reason for the delay (Awb 6:11).
-- The decision term (*beslistermijn*, Awb 7:10): six weeks after receipt (``Instellingen``,
-  configurable), which the body may extend once by six weeks with a reason (``verdagen``)."""
+- The decision term (*beslistermijn*, Awb 7:10 lid 1): six weeks (``Instellingen``, configurable)
+  from the day after the objection term ended, or from receipt for an objection filed after it;
+  the body may extend it once by six weeks with a reason (``verdagen``)."""
 
 from datetime import date, timedelta
 
@@ -54,9 +55,11 @@ def te_laat(*, datum_besluit: date, ingediend: date) -> bool:
     return ingediend > termijn_einde(datum_besluit)
 
 
-def beslistermijn(ontvangen: date, weken: int) -> date:
-    """Decide within ``weken`` weeks of receipt (Awb 7:10 lid 1: six)."""
-    return ontvangen + timedelta(weeks=weken)
+def beslistermijn(*, datum_besluit: date, ontvangen: date, weken: int) -> date:
+    """The last day to decide: ``weken`` weeks (Awb 7:10 lid 1: six) counted from the day after
+    the objection term ended (``termijn_einde``); for an objection received after that term, from
+    its receipt (the body cannot decide on what it has not received)."""
+    return max(termijn_einde(datum_besluit), ontvangen) + timedelta(weeks=weken)
 
 
 def nummer(pk: int) -> str:

@@ -80,7 +80,9 @@ def bezwaar_indienen(
         te_laat=te_laat,
         reden_termijnoverschrijding=reden if te_laat else "",
         gronden=gronden.strip(),
-        beslistermijn=rules.beslistermijn(today, Instellingen.get().bezwaar_beslistermijn_weken),
+        beslistermijn=rules.beslistermijn(
+            datum_besluit=feiten.datum, ontvangen=today, weken=Instellingen.get().bezwaar_beslistermijn_weken
+        ),
     )
     record(bezwaar, by=by, reason="bezwaar ingediend door de aanbieder" + (" (na de termijn)" if te_laat else ""))
     try:

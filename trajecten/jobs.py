@@ -33,7 +33,7 @@ from .selectors import einddatum_verstreken_q, termijn_verlopen_q, wacht_op_besl
 
 def trajecten_expire(*, datum: date) -> dict[str, int]:
     """Active trajectories whose planned end lies before ``datum`` go to ``looptijd_verstreken``
-    (domain.md section 7), as TRAJECT_TRANSITIES allows, in one statement that also writes a
+    (domain.md section 7), as the table ``rules.TRAJECT`` allows, in one statement that also writes a
     history row per trajectory. A second run finds nothing: the trajectories are no longer active."""
     moved = bulk_update(
         Traject.objects.filter(einddatum_verstreken_q(datum)),

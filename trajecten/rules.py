@@ -65,6 +65,13 @@ def open_voor_iedereen_standaard(loonondersteuning) -> bool:
     return "beschut_werk" not in (loonondersteuning or ())
 
 
+def beschut_werk_open_probleem(*, open_voor_iedereen: bool | None, loonondersteuning) -> str | None:
+    """Beschut werk is by law set aside (Participatiewet art. 10b): never "open to anyone"."""
+    if open_voor_iedereen and "beschut_werk" in (loonondersteuning or ()):
+        return "Beschut werk is werk speciaal voor wie een beschutte plek nodig heeft: niet open voor iedereen."
+    return None
+
+
 # One table of allowed transitions per model (backoffice.states): action -> {from state: to state}.
 AANVRAAG = Toestandsmachine(
     "aanvraag",
@@ -126,8 +133,6 @@ VERLENGING = Toestandsmachine(
     {"goedkeuren": "goedkeuren", "afwijzen": "afwijzen", "herroepen": "herroepen"},
 )
 AANVRAAG_TRANSITIES = AANVRAAG.transities
-TRAJECT_TRANSITIES = TRAJECT.transities
-VERLENGING_TRANSITIES = VERLENGING.transities
 
 
 def beslis_actie(stap: str, besluit: str, *, uwv_akkoord_na_beschikking: bool) -> str:

@@ -22,7 +22,7 @@ class Instellingen(models.Model):
     beslistermijn_gemeente_dagen = models.PositiveSmallIntegerField("beslistermijn gemeente (dagen)", default=56)
     beslistermijn_uwv_dagen = models.PositiveSmallIntegerField("beslistermijn UWV (dagen)", default=14)
     bezwaar_beslistermijn_weken = models.PositiveSmallIntegerField(
-        "beslistermijn bezwaar (weken na ontvangst)",
+        "beslistermijn bezwaar (weken na de bezwaartermijn)",
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(26)],
         help_text="Awb 7:10: zes weken (twaalf met een adviescommissie); één keer te verdagen met zes weken.",

@@ -145,6 +145,7 @@ def factuur_document_maken(vordering: Vordering, *, by):
             "factuur": f,
             "vordering": vordering,
             "kenmerk": f.nummer,
+            "datum": f.datum,  # the letter's date is the invoice date, also when the job runs late
             "afzender": {
                 "naam": f.verkoper["naam"],
                 "regels": [

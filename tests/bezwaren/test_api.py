@@ -32,7 +32,7 @@ def test_file_list_read_and_decide_an_objection_through_the_api(w):
         "status": "ingediend",
         "datumBesluit": "2026-03-02",
         "termijnEinde": "2026-04-13",
-        "beslistermijn": "2026-04-13",
+        "beslistermijn": "2026-05-25",  # 6 weeks after the objection term (Awb 7:10)
     }
     assert body["nummer"].startswith("BZ-") and body["uitkomst"] is None and body["teLaat"] is False
     assert body["gevolgen"] == [] and "besluit" in body and body["aanbieder"] == str(w.noord.uuid)

@@ -33,7 +33,7 @@ def test_an_objection_reverses_a_refusal_and_the_new_decision_commits_the_budget
 
     bezwaar = indienen(w, "aanvraag", aanvraag)
     assert (bezwaar.beslisorgaan, bezwaar.status, bezwaar.datum_besluit) == ("gemeente", "ingediend", D(2026, 3, 2))
-    assert bezwaar.termijn_einde == D(2026, 4, 13) and bezwaar.beslistermijn == D(2026, 4, 13)
+    assert bezwaar.termijn_einde == D(2026, 4, 13) and bezwaar.beslistermijn == D(2026, 5, 25)
     bezwaar = beslissen(w.gem2, bezwaar)
 
     aanvraag.refresh_from_db()

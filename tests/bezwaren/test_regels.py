@@ -30,7 +30,9 @@ def test_the_terms_of_the_awb():
     assert rules.termijn_einde(D(2026, 3, 2)) == D(2026, 4, 13)
     assert not rules.te_laat(datum_besluit=D(2026, 3, 2), ingediend=D(2026, 4, 13))  # the last day is on time
     assert rules.te_laat(datum_besluit=D(2026, 3, 2), ingediend=D(2026, 4, 14))
-    assert rules.beslistermijn(D(2026, 3, 10), 6) == D(2026, 4, 21)
+    # Awb 7:10: six weeks from the end of the objection term, not from receipt; a late one from receipt
+    assert rules.beslistermijn(datum_besluit=D(2026, 3, 2), ontvangen=D(2026, 3, 10), weken=6) == D(2026, 5, 25)
+    assert rules.beslistermijn(datum_besluit=D(2026, 3, 2), ontvangen=D(2026, 5, 1), weken=6) == D(2026, 6, 12)
     assert rules.nummer(42) == "BZ-000042"
 
 
@@ -126,7 +128,7 @@ def test_the_body_extends_the_term_once_with_a_reason(w):
     assert refusal(services.bezwaar_verdagen, by=w.gem2, bezwaar=bezwaar, reden="").code == "toelichting-verplicht"
     assert refusal(services.bezwaar_verdagen, by=w.ggz_noord, bezwaar=bezwaar, reden="x").status == 403
     bezwaar = services.bezwaar_verdagen(by=w.gem2, bezwaar=bezwaar, reden="Advies van de jurist nodig.")
-    assert (bezwaar.status, bezwaar.beslistermijn) == ("verdaagd", D(2026, 5, 25))
+    assert (bezwaar.status, bezwaar.beslistermijn) == ("verdaagd", D(2026, 7, 6))
     assert refusal(services.bezwaar_verdagen, by=w.gem2, bezwaar=bezwaar, reden="nog eens").code == "ongeldige-status"
     bezwaar = services.bezwaar_beslissen(by=w.gem2, bezwaar=bezwaar, uitkomst="ongegrond", toelichting="Terecht.")
     assert bezwaar.status == "ongegrond"

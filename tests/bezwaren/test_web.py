@@ -182,7 +182,7 @@ def test_the_gemeente_lists_and_decides_gegrond_and_the_application_is_back(worl
     gemeente = _client(collega)
 
     listing = _text(gemeente.get("/bezwaren/"))
-    assert bezwaar.nummer in listing and "13-04-2026" in listing  # the decision term: 6 weeks
+    assert bezwaar.nummer in listing and "25-05-2026" in listing  # the decision term: 6 weeks after the objection term
     page = _text(gemeente.get(f"/bezwaren/{bezwaar.uuid}/"))
     assert "Beslissen op het bezwaar" in page
     assert "Gegrond: het besluit wordt herroepen en er volgt een nieuw besluit" in page
@@ -260,7 +260,7 @@ def test_the_werkbak_shows_open_and_overdue_objections_to_the_body(world, clock)
     start = _text(_client(world.gem_amsterdam).get("/"))
     assert "Bezwaren om te beslissen" in start and bezwaar.nummer in start
     assert "Geen bezwaar is over zijn beslistermijn." in start
-    clock.move_to(moment(D(2026, 4, 20)))
+    clock.move_to(moment(D(2026, 5, 26)))  # the day after the decision term (Awb 7:10)
     start = _text(_client(world.gem_amsterdam).get("/"))
     over = start.split("Bezwaren over de beslistermijn", 1)[1].split("Bezwaren om te beslissen", 1)[0]
     assert bezwaar.nummer in over
@@ -375,7 +375,7 @@ def test_the_body_extends_the_decision_term_once_with_a_reason(world):
     response = gemeente.post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": "Advies van de commissie nodig."})
     assert response.status_code == 302
     page = _text(gemeente.get(f"/bezwaren/{bezwaar.uuid}/"))
-    assert "Beslissen vóór 25-05-2026" in page and "Advies van de commissie nodig." in page
+    assert "Beslissen vóór 06-07-2026" in page and "Advies van de commissie nodig." in page
     assert "Beslistermijn verdagen" not in page  # once
     assert _client(world.ggz_noord).post(f"/bezwaren/{bezwaar.uuid}/verdagen/", {"reden": "x"}).status_code == 403
 

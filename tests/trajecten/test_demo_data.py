@@ -39,9 +39,11 @@ User = get_user_model()
 
 ACCOUNTS = {
     "uwv": roles.UWV_BEOORDELAAR,
+    "uwv-2": roles.UWV_BEOORDELAAR,  # decides objections against `uwv`'s decisions (Awb 7:5)
     "uwv-financieel": roles.UWV_FINANCIEEL,
     "uwv-financieel-2": roles.UWV_FINANCIEEL,
     "gemeente-amsterdam": roles.GEMEENTE,
+    "gemeente-amsterdam-2": roles.GEMEENTE,
     "gemeente-utrecht": roles.GEMEENTE,
     "ggz-noord": roles.AANBIEDER,
     "ggz-zuid": roles.AANBIEDER,

@@ -313,7 +313,7 @@ def test_placement_with_every_field(world):
         loonondersteuning=["loondispensatie", "beschut_werk", "loondispensatie"],
         sector="G",
         contractsoort="uitzend",
-        openVoorIedereen=True,  # said so: beschut werk at an employer where anyone could apply
+        openVoorIedereen=False,  # beschut werk is set aside by law: never open to anyone
     )
     response = world.client(world.ggz_noord).post(
         f"/api/v1/trajecten/{traject['uuid']}/plaatsingen", body, format="json"
@@ -328,10 +328,10 @@ def test_placement_with_every_field(world):
     assert plaatsing["vast"] is True
     assert plaatsing["minimumloonOfMeer"] is True
     assert plaatsing["proefplaatsing"] is False
-    assert plaatsing["openVoorIedereen"] is True
+    assert plaatsing["openVoorIedereen"] is False
     assert plaatsing["loonondersteuning"] == ["beschut_werk", "loondispensatie"]
     assert plaatsing["sector"] == "G"
-    assert plaatsing["regulierBetaaldWerk"] is True
+    assert plaatsing["regulierBetaaldWerk"] is False  # counted in the monitor's wider measure only
 
     listed = world.client(world.ggz_noord).get(f"/api/v1/trajecten/{traject['uuid']}/plaatsingen").json()
     assert [p["uuid"] for p in listed["results"]] == [plaatsing["uuid"]]

@@ -150,8 +150,15 @@ def test_migration_sets_open_voor_iedereen_of_existing_placements(world):
     }
     client = world.client(world.ggz_noord)
     gewoon = client.post(url, body, format="json").json()
-    beschut = client.post(url, {**body, "loonondersteuning": ["beschut_werk"]}, format="json").json()
-    assert beschut["openVoorIedereen"] is True  # said so explicitly
+    refused = client.post(url, {**body, "loonondersteuning": ["beschut_werk"]}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "beschut-werk-niet-open"  # never open to anyone
+    beschut = client.post(
+        url, {**body, "loonondersteuning": ["beschut_werk"], "openVoorIedereen": False}, format="json"
+    )
+    beschut = beschut.json()
+    # a placement from before the field existed: the column's default said "open"
+    Plaatsing.objects.filter(uuid=beschut["uuid"]).update(open_voor_iedereen=True)
+    Plaatsing.history.filter(uuid=beschut["uuid"]).update(open_voor_iedereen=True)
 
     MIGRATIE._beschut_niet_open(django_apps, _Editor())
 
@@ -176,6 +183,8 @@ def test_regular_paid_work_flag_and_queryset_twin_agree_on_every_combination(wor
     for loon, proef, open_, beschut in itertools.product((True, False), repeat=4):
         if proef and loon:
             continue  # a trial placement is unpaid (a constraint)
+        if open_ and beschut:
+            continue  # beschut werk is never open to anyone (refused: beschut-werk-niet-open)
         p = factories.PlaatsingFactory(
             traject=traject,
             minimumloon_of_meer=loon,

@@ -26,6 +26,14 @@ def _check_placement(by, traject: Traject, start: date, end: date | None) -> Non
         raise BusinessRuleError(code="plaatsing-buiten-traject", message=problem, field="startdatum")
 
 
+def _check_beschut(open_voor_iedereen, loonondersteuning) -> None:
+    problem = rules.beschut_werk_open_probleem(
+        open_voor_iedereen=open_voor_iedereen, loonondersteuning=loonondersteuning
+    )
+    if problem:
+        raise BusinessRuleError(code="beschut-werk-niet-open", message=problem, status=400, field="open_voor_iedereen")
+
+
 @transaction.atomic
 def plaatsing_create(*, by, traject: Traject, **fields) -> Plaatsing:
     traject = _lock_own_traject(by, traject)
@@ -39,6 +47,7 @@ def plaatsing_create(*, by, traject: Traject, **fields) -> Plaatsing:
     _check_placement(by, traject, fields["startdatum"], fields.get("einddatum"))
     if fields.get("open_voor_iedereen") is None:  # an older client: the documented default
         fields["open_voor_iedereen"] = rules.open_voor_iedereen_standaard(fields.get("loonondersteuning"))
+    _check_beschut(fields["open_voor_iedereen"], fields.get("loonondersteuning"))
     return Plaatsing.objects.create(traject=traject, aangemaakt_door=by, **fields)
 
 
@@ -56,6 +65,7 @@ def plaatsing_update(*, by, plaatsing: Plaatsing, **fields) -> Plaatsing:
             field="proefplaatsing",
         )
     _check_placement(by, traject, plaatsing.startdatum, plaatsing.einddatum)
+    _check_beschut(plaatsing.open_voor_iedereen, plaatsing.loonondersteuning)
     plaatsing.save()
     return plaatsing
 

@@ -92,9 +92,12 @@ AANBIEDERS = {
 # username: (role, first name, last name, gemeente codes)
 ACCOUNTS = {
     "uwv": (roles.UWV_BEOORDELAAR, "Demo", "UWV beoordelaar", ()),
+    # a second beoordelaar: an objection against a decision of `uwv` is decided by someone else (Awb 7:5)
+    "uwv-2": (roles.UWV_BEOORDELAAR, "Demo", "UWV beoordelaar (bezwaren)", ()),
     "uwv-financieel": (roles.UWV_FINANCIEEL, "Demo", "UWV financieel", ()),
     "uwv-financieel-2": (roles.UWV_FINANCIEEL, "Demo", "UWV financieel (tweede)", ()),
     "gemeente-amsterdam": (roles.GEMEENTE, "Demo", "Gemeente Amsterdam", ("0363",)),
+    "gemeente-amsterdam-2": (roles.GEMEENTE, "Demo", "Gemeente Amsterdam (bezwaren)", ("0363",)),
     "gemeente-utrecht": (roles.GEMEENTE, "Demo", "Gemeente Utrecht", ("0344",)),
     "ggz-noord": (roles.AANBIEDER, "Demo", "GGZ Noord", ()),
     "ggz-zuid": (roles.AANBIEDER, "Demo", "GGZ Zuid", ()),
