@@ -10,6 +10,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ips_loket}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/15}"
 export IPS_REQUIRE_SERVICES=1
+# The tests need no durability: a commit that is not yet flushed to disk is still seen by every other
+# connection (a live server, a Celery worker), only a crash of PostgreSQL itself could lose it. Each
+# commit waiting for fsync cost a third of the transactional tests' time (docs/testing.md). libpq
+# reads PGOPTIONS for every connection the suite makes, subprocesses included; production is untouched.
+export PGOPTIONS="${PGOPTIONS:+$PGOPTIONS }-c synchronous_commit=off"
 
 fail() {
   echo >&2

@@ -117,14 +117,13 @@ _TITELS = {
 }
 
 
-def besluit_vastleggen(*, besluit: Besluit, by=None) -> Document:
+def besluit_vastleggen(*, besluit: Besluit, by=None, aanvraag: Aanvraag | None = None) -> Document:
     """The document of a decision on an application, made once (one per Besluit), in the
-    decision's transaction. The soort follows from the Besluit (``besluit_soort``)."""
-    aanvraag = (
-        Aanvraag.objects.select_related("regeling", "perceel", "gemeente", "aanbieder", "uitvoerder", "deelnemer")
-        .select_related("budget__regeling")
-        .get(pk=besluit.aanvraag_id)
-    )
+    decision's transaction. The soort follows from the Besluit (``besluit_soort``). The deciding
+    service passes the application it holds; a join of all eight relations at once cost PostgreSQL
+    more to plan than the few single-row reads of what the document uses."""
+    if aanvraag is None or aanvraag.pk != besluit.aanvraag_id:
+        aanvraag = Aanvraag.objects.select_related("regeling", "perceel", "gemeente").get(pk=besluit.aanvraag_id)
     traject = Traject.objects.filter(aanvraag=aanvraag).first()
     soort = besluit_soort(besluit)
     if soort == Document.Soort.UWV_BESLUIT and aanvraag.route == "gemeente":

@@ -280,7 +280,7 @@ def aanvraag_decide(*, by, aanvraag: Aanvraag, besluit: str, toelichting: str = 
         door=by,
         mandaat=mandaat,
     )
-    aanvraag_documenten.besluit_vastleggen(besluit=vastgelegd, by=by)
+    aanvraag_documenten.besluit_vastleggen(besluit=vastgelegd, by=by, aanvraag=aanvraag)
     return aanvraag, traject
 
 
