@@ -14,6 +14,7 @@ from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
 from backoffice.rules import weigeren
+from backoffice.templatetags.documenten import euro
 from financiering.models import Gemeente
 from financiering.rules import money
 
@@ -236,7 +237,7 @@ def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: d
     if bedrag > vordering.openstaand:
         raise BusinessRuleError(
             code="bedrag-te-hoog",
-            message=f"Er staat nog EUR {vordering.openstaand:.2f} open; EUR {bedrag:.2f} is meer dan dat.",
+            message=f"Er staat nog {euro(vordering.openstaand)} open; {euro(bedrag)} is meer dan dat.",
             field="bedrag",
         )
     ontvangst = Ontvangst.objects.create(vordering=vordering, bedrag=bedrag, datum=datum, door=by)
@@ -244,6 +245,6 @@ def ontvangst_registreren(*, by, vordering: Vordering, bedrag: Decimal, datum: d
     vordering.status = VORDERING.volgende(
         "ontvangst_registreren", vordering.status, naar=_status_after_money(vordering)
     )
-    record(vordering, by=by, reason=f"ontvangst van EUR {bedrag:.2f} op {datum:%d-%m-%Y} geregistreerd")
+    record(vordering, by=by, reason=f"ontvangst van {euro(bedrag)} op {datum:%d-%m-%Y} geregistreerd")
     vordering.save()
     return ontvangst

@@ -332,12 +332,12 @@ def test_a_claim_made_by_the_job_sent_disputed_decided_and_paid(world, clock, co
     ref1, ref2 = eerste.prestatie.product_referentie, tweede.prestatie.product_referentie
     assert history(vordering)[1:] == [
         ("~", fin.pk, "", "vordering verzonden, te betalen vóór 01-05-2026", "verzonden"),
-        ("~", fin.pk, "", "ontvangst van EUR 1000.00 op 10-04-2026 geregistreerd", "deels_betaald"),
+        ("~", fin.pk, "", "ontvangst van €\xa01.000,00 op 10-04-2026 geregistreerd", "deels_betaald"),
         ("~", gemeente.pk, "", f"bezwaar ingediend tegen regel {ref1}", "betwist"),
         ("~", gemeente.pk, "", f"bezwaar ingediend tegen regel {ref2}", "betwist"),
         ("~", fin.pk, "", f"bezwaar toegewezen (regel {ref1}): regel vervalt", "betwist"),
         ("~", fin.pk, "", f"bezwaar afgewezen (regel {ref2}): regel blijft", "deels_betaald"),
-        ("~", fin.pk, "", "ontvangst van EUR 600.00 op 10-04-2026 geregistreerd", "betaald"),
+        ("~", fin.pk, "", "ontvangst van €\xa0600,00 op 10-04-2026 geregistreerd", "betaald"),
     ]
 
 
