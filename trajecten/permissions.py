@@ -162,11 +162,26 @@ def open_verlenging(traject):
 
 
 def verlenging_aanvragen_weigering(user, traject) -> Weigering:
-    """Own trajectory, active, no request waiting. How many months (and whether the lot allows
-    them, before the planned end) is judged on the request itself (``rules.extension_problem``)."""
+    """Own trajectory, active, before its planned end, on a lot that still allows a month of
+    extension (none on the Inkoopkader CMD lot), no request waiting: the same rule as the request
+    (``rules.extension_problem``), asked for the smallest request, so the page offers no request
+    that will be refused. How many months is judged on the request itself."""
     weigering = traject_eigen_weigering(user, traject)
-    if weigering is None and traject.status != "actief":
-        weigering = BusinessRuleError(code="ongeldige-status", message="Verlengen kan alleen bij een actief traject.")
+    if weigering is None:
+        problem = rules.extension_problem(
+            status=traject.status,
+            today=timezone.localdate(),
+            einddatum_gepland=traject.einddatum_gepland,
+            verlengd=traject.verlengd_maanden,
+            gevraagd=1,
+            maximum=traject.perceel.max_verlenging_maanden,
+        )
+        if problem:
+            code, message = problem
+            maximum = traject.perceel.max_verlenging_maanden
+            if code == "looptijd-overschreden" and 0 < maximum <= traject.verlengd_maanden:
+                message = "De verlenging van dit traject is op: het perceel staat geen verdere verlenging toe."
+            weigering = BusinessRuleError(code=code, message=message)
     if weigering is None and open_verlenging(traject) is not None:
         weigering = BusinessRuleError(
             code="verlenging-loopt", message="Er loopt al een verzoek tot verlenging voor dit traject."

@@ -12,7 +12,7 @@ from django.test import Client
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from financiering import permissions as fin_permissions
-from financiering.models import Regeling
+from financiering.models import Perceel, Regeling
 from tests.conftest import World
 from tests.trajecten.helpers import aanvraag, approved_traject, beoordeel
 from trajecten import permissions, services
@@ -330,6 +330,28 @@ def test_trajectory_actions_show_exactly_when_allowed(world, status):
     noord = _page(world.ggz_noord, f"/trajecten/{obj.uuid}/")
     assert ("Stopbericht versturen" in noord) is (status == "actief")
     assert ("Eindverslag versturen" in noord) is (status == "beeindigd")
+
+
+@pytest.mark.parametrize(("maximum", "verlengd", "aangeboden"), [(0, 0, False), (12, 0, True), (12, 12, False)])
+def test_the_extension_is_offered_only_where_the_lot_still_allows_one(world, maximum, verlengd, aangeboden):
+    """A lot without extension (the Inkoopkader CMD lot: 24 months) or one whose maximum is used up:
+    the page offers no request the service would refuse (issue 12: "Verlenging aanvragen" on a lot
+    that allows none), and the permission says why, through the same rule as the request."""
+    Perceel.objects.filter(pk=world.cmd.pk).update(max_verlenging_maanden=maximum)
+    obj = Traject.objects.get(uuid=approved_traject(world, perceel="uwv-ips-cmd")["uuid"])
+    Traject.objects.filter(pk=obj.pk).update(verlengd_maanden=verlengd)
+    obj = Traject.objects.select_related("perceel").get(pk=obj.pk)
+    allowed, reason = permissions.can_verlenging_aanvragen(world.ggz_noord, obj)
+    assert allowed is aangeboden
+    assert ("Verlenging aanvragen</button>" in _page(world.ggz_noord, f"/trajecten/{obj.uuid}/")) is aangeboden
+    assert (
+        reason
+        == {
+            (0, 0): "Dit perceel kent geen verlenging.",
+            (12, 0): "",
+            (12, 12): "De verlenging van dit traject is op: het perceel staat geen verdere verlenging toe.",
+        }[(maximum, verlengd)]
+    )
 
 
 # --- the queryset twins agree with the permission ------------------------------------------------
