@@ -16,7 +16,7 @@ from financiering import services as fin_services
 from financiering.models import Aanbieder
 from trajecten import services as traject_services
 
-from .. import documenten
+from .. import documenten, jobs
 from ..models import Betaalopdracht, Prestatie
 from ..permissions import accorderen_weigering, akkoord_actie, bevestigen_weigering
 from ..rules import BETAALOPDRACHT, PRESTATIE
@@ -31,12 +31,8 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
     waits for the next run. History: each new order ("aangemaakt"), each order that took more
     lines, and each line taken, in one statement per kind of move."""
     _advisory_lock("betaalopdrachten")
-    free = Prestatie.objects.filter(
-        status__in=PRESTATIE.van("in_betaalopdracht"),
-        betaalopdracht__isnull=True,
-        declaratie__ingediend_op__date__lte=datum,
-    )
-    totals = list(free.values("aanbieder_id").annotate(bedrag=_net_amount(), n=Count("id")).filter(bedrag__gt=0))
+    free = jobs.betaalrun_regels(datum)  # the same selection as the preview on /taken/
+    totals = jobs.betaalrun_totalen(datum)
     if not totals:
         return {"betaalopdrachten": 0, "regels": 0}
     drempel = Instellingen.get().vier_ogen_drempel
