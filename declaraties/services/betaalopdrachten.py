@@ -19,7 +19,7 @@ from trajecten import services as traject_services
 from .. import documenten, jobs
 from ..models import Betaalopdracht, Prestatie
 from ..permissions import accorderen_weigering, akkoord_actie, bevestigen_weigering
-from ..rules import BETAALOPDRACHT, PRESTATIE
+from ..rules import BETAALOPDRACHT, PRESTATIE, bevestiging_datum_fout
 from ._common import _advisory_lock, _net_amount
 
 
@@ -117,13 +117,9 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
     answers 409."""
     opdracht = Betaalopdracht.objects.select_for_update().get(pk=opdracht.pk)
     weigeren(bevestigen_weigering(by, opdracht))
-    if datum > timezone.localdate() or datum < opdracht.datum:
-        raise BusinessRuleError(
-            code="datum-ongeldig",
-            message=f"De uitvoeringsdatum ligt tussen de opdrachtdatum ({opdracht.datum:%Y-%m-%d}) en vandaag.",
-            status=400,
-            field="datum",
-        )
+    fout = bevestiging_datum_fout(datum=datum, opdrachtdatum=opdracht.datum, vandaag=timezone.localdate())
+    if fout:
+        raise BusinessRuleError(code=fout[0], message=fout[1], status=400, field="datum")
     lines = Prestatie.objects.filter(
         betaalopdracht=opdracht, betaald_op__isnull=True, status__in=PRESTATIE.van("betalen")
     )
