@@ -167,7 +167,7 @@ def taak_starten(request, taak):
     _financieel(request.user)
     _startbaar(taak)
     context = _taak_context(taak)
-    form = BevestigForm(request.POST or None)
+    form = BevestigForm(request.POST if request.method == "POST" else None)
     if context["eerder"] is not None:
         return render(request, "backoffice/taken_starten.html", {**context, "form": form}, status=409)
     if request.method == "POST" and form.is_valid():
