@@ -140,6 +140,10 @@ def taken(request):
             "gekozen": taak,
             "keuzes": keuzes,
             "startbaar": [(t, STARTBAAR[t]) for t in STARTBAAR] if financieel else [],
+            "volgende": [
+                (TAAK_NAMEN[t], timezone.localtime(schedule.volgend_moment(schedule.crontab_for(t), timezone.now())))
+                for t, _ in keuzes
+            ],
         },
     )
 

@@ -68,7 +68,8 @@ def financieel_taken(user) -> dict:
         )
     return {
         "titel": "Betaalrun en vorderingen",
-        "aantal": len(rijen),
+        # the runs that did not run yet in their period (the schedule will, or UWV financieel now)
+        "aantal": sum(1 for r in rijen if r["label"].endswith("bekijk en start")),
         "rijen": rijen,
         "link": url("web-taken"),
         "leeg": "",
