@@ -158,8 +158,9 @@ def periode(name: str, datum: date) -> tuple[date, date]:
     return start, volgende - timedelta(days=1)
 
 
-# What counts as "ran in the period": done or still busy. Skipped and cut-off runs did nothing.
-TELT_ALS_GEDRAAID = ("bezig", "geslaagd", "mislukt")
+# What counts as "ran in the period": done or still busy. Skipped and cut-off runs did nothing;
+# a failed run may be run again (every step is idempotent: a rerun adds only what is missing).
+TELT_ALS_GEDRAAID = ("bezig", "geslaagd")
 
 
 def run_in_periode(name: str, datum: date, *, behalve: int | None = None) -> Taakrun | None:
