@@ -191,6 +191,10 @@ def test_every_role_sees_the_job_runs_that_concern_it(clock, world, django_asser
     beheer = _client(world.beheer)
     with django_assert_max_num_queries(12):
         assert beheer.get("/taken/").status_code == 200
+    # A busy run's page refreshes itself (a meta refresh: the CSP allows no inline script); a done one not.
+    busy = Taakrun.objects.create(taak="weekly", datum=D(2026, 3, 2), gestart=moment(D(2026, 3, 2)), status="bezig")
+    page = _client(world.uwv_fin).get(f"/taken/runs/{busy.uuid}/").content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page and "Bezig" in page
     # The API scopes the same way.
     api = world.client(world.uwv_fin).get("/api/v1/taakruns").json()
     assert {r["taak"] for r in api["results"]} == {"weekly", "monthly"}
