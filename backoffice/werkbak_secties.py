@@ -5,8 +5,8 @@ section: a count and the first rows."""
 
 from django.utils import timezone
 
-from . import registry, roles, selectors
-from .werkbak import sectie, signalen
+from . import registry, roles, selectors, werkbak_fg
+from .werkbak import sectie, signalen, url
 
 
 def aanbieder_signalen(user) -> dict:
@@ -19,7 +19,7 @@ def auditor_modeltrouw(user) -> dict:
         selectors.modeltrouw_signalen_for(user),
         lambda s: {
             "label": s.aanbieder.naam if s.aanbieder_id else s.omschrijving,
-            "url": "",
+            "url": url("web-modeltrouw-aanbieder", uuid=s.aanbieder.uuid) if s.aanbieder_id else "",
             "deadline": s.deadline,
             "toelichting": s.omschrijving,
         },
@@ -52,3 +52,5 @@ def register() -> None:
     registry.register_werkbak_sectie(roles.AUDITOR, auditor_modeltrouw, order=10)
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_mislukt, order=10)
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_laatste, order=20)
+    registry.register_werkbak_sectie(roles.PRIVACY_OFFICER, werkbak_fg.fg_signalen, order=10)
+    registry.register_werkbak_sectie(roles.PRIVACY_OFFICER, werkbak_fg.fg_raadplegingen, order=20)
