@@ -10,6 +10,7 @@ from backoffice.forms import BedragField
 from .models import Aanbieder, Gemeente, Regeling, Schaalversie
 
 DATUM = {"type": "date"}
+DATUM_ISO = "%Y-%m-%d"  # an <input type="date"> takes ISO only
 DATUM_FOUT = {"invalid": "Vul een geldige datum in (dag-maand-jaar)."}
 SCORE_FOUT = {"invalid": "Een score is een geheel getal van 1 tot en met 5."}
 KOLOMMEN = (("a1", "auditor 1"), ("a2", "auditor 2"), ("c", "consensus"))
@@ -23,7 +24,9 @@ class ModeltrouwmetingForm(forms.Form):
     aanbieder = forms.ModelChoiceField(
         label="Aanbieder", queryset=Aanbieder.objects.none(), empty_label="Kies een aanbieder", to_field_name="uuid"
     )
-    datum = forms.DateField(label="Datum van de meting", widget=forms.DateInput(attrs=DATUM), error_messages=DATUM_FOUT)
+    datum = forms.DateField(
+        label="Datum van de meting", widget=forms.DateInput(attrs=DATUM, format=DATUM_ISO), error_messages=DATUM_FOUT
+    )
     auditor_1 = forms.CharField(label="Auditor 1 (naam)", max_length=200, required=False)
     auditor_2 = forms.CharField(label="Auditor 2 (naam)", max_length=200, required=False)
 
@@ -88,14 +91,14 @@ class ImplementatieplanForm(forms.Form):
     implementatieplan_goedgekeurd_op = forms.DateField(
         label="Implementatieplan goedgekeurd op",
         required=False,
-        widget=forms.DateInput(attrs=DATUM),
+        widget=forms.DateInput(attrs=DATUM, format=DATUM_ISO),
         error_messages=DATUM_FOUT,
         help_text="Leeg: geen goedgekeurd plan (een ingetrokken plan).",
     )
     implementatie_start = forms.DateField(
         label="Start van de implementatie",
         required=False,
-        widget=forms.DateInput(attrs=DATUM),
+        widget=forms.DateInput(attrs=DATUM, format=DATUM_ISO),
         error_messages=DATUM_FOUT,
     )
 

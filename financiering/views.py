@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from backoffice import registry
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
+from backoffice.templatetags.documenten import euro
 
 from . import permissions, selectors, services
 from .forms import BudgetNieuwForm, BudgetWijzigenForm
@@ -84,12 +85,31 @@ def _grootboek(user, budget) -> list[dict]:
     mutaties = list(selectors.budgetmutaties(budget))
     links = registry.budget_links(user, {m.object_uuid for m in mutaties if m.object_uuid})
     zero = Decimal("0.00")
-    toegekend = gereserveerd = gerealiseerd = zero
+    som = {soort: zero for soort in ("toekenning", "reservering", "vrijval", "realisatie")}
+    for m in mutaties:
+        som[m.soort] = som.get(m.soort, zero) + m.bedrag
+    # what the ledger does not hold (a budget set outside the services) opens it, as on the dashboard
+    begin_toegekend = budget.toegekend - som["toekenning"]
+    begin_gerealiseerd = budget.gerealiseerd - som["realisatie"]
+    begin_gereserveerd = budget.gereserveerd - (som["reservering"] - som["vrijval"] - som["realisatie"])
+    toegekend, gereserveerd, gerealiseerd = begin_toegekend, begin_gereserveerd, begin_gerealiseerd
     rijen = []
-    for i, m in enumerate(mutaties):
+    if any((begin_toegekend, begin_gereserveerd, begin_gerealiseerd)):
+        rijen.append(
+            {
+                "mutatie": None,
+                "wat": "Beginstand",
+                "bedrag": begin_toegekend,
+                "omschrijving": "Toegekend vóór het grootboek"
+                + (f", waarvan {euro(begin_gerealiseerd)} betaald" if begin_gerealiseerd else ""),
+                "link": None,
+                "vrij": toegekend - gereserveerd - gerealiseerd,
+            }
+        )
+    for m in mutaties:
         if m.soort == "toekenning":
             toegekend += m.bedrag
-            wat = "Vastgesteld" if i == 0 else ("Verhoogd" if m.bedrag >= 0 else "Verlaagd")
+            wat = "Vastgesteld" if not rijen else ("Verhoogd" if m.bedrag >= 0 else "Verlaagd")
         elif m.soort == "reservering":
             gereserveerd += m.bedrag
             wat = LEDGER_WAT[m.soort]
@@ -104,6 +124,8 @@ def _grootboek(user, budget) -> list[dict]:
             {
                 "mutatie": m,
                 "wat": wat,
+                "bedrag": m.bedrag,
+                "omschrijving": m.omschrijving,
                 "link": links.get(m.object_uuid),
                 "vrij": toegekend - gereserveerd - gerealiseerd,
             }
@@ -163,9 +185,7 @@ def budget_nieuw(request):
             else:
                 messages.success(request, f"Het budget van {budget.gemeente.naam} voor {budget.jaar} is vastgesteld.")
                 return redirect("web-budget", uuid=budget.uuid)
-    return render(
-        request, "financiering/budget_form.html", {"form": form, "budget": None}, status=400 if form.errors else 200
-    )
+    return render(request, "financiering/budget_form.html", {"form": form, "budget": None})
 
 
 @login_required
@@ -194,7 +214,6 @@ def budget_wijzigen(request, uuid):
         request,
         "financiering/budget_form.html",
         {"form": form, "budget": budget, "vast": budget.gereserveerd + budget.gerealiseerd},
-        status=400 if form.errors else 200,
     )
 
 

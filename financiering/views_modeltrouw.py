@@ -177,13 +177,7 @@ def _historie(meting) -> list[dict]:
         wijzigingen = []
         if oud is not None:
             for change in nieuw.diff_against(oud, excluded_fields=["geregistreerd_op"]).changes:
-                wijzigingen.append(
-                    {
-                        "veld": VELDNAMEN.get(change.field, change.field),
-                        "oud": _waarde(change.old),
-                        "nieuw": _waarde(change.new),
-                    }
-                )
+                wijzigingen.extend(_wijzigingen(change))
         rijen.append(
             {
                 "op": nieuw.history_date,
@@ -193,6 +187,19 @@ def _historie(meting) -> list[dict]:
             }
         )
     return rijen
+
+
+def _wijzigingen(change) -> list[dict]:
+    """One change of a field; a score set changes per item ("consensusscores, item 1: 4 -> 5")."""
+    veld = VELDNAMEN.get(change.field, change.field)
+    if isinstance(change.old, dict) and isinstance(change.new, dict):
+        items = sorted(set(change.old) | set(change.new), key=int)
+        return [
+            {"veld": f"{veld}, item {n}", "oud": _waarde(change.old.get(n)), "nieuw": _waarde(change.new.get(n))}
+            for n in items
+            if change.old.get(n) != change.new.get(n)
+        ]
+    return [{"veld": veld, "oud": _waarde(change.old), "nieuw": _waarde(change.new)}]
 
 
 def _waarde(value) -> str:
@@ -300,7 +307,6 @@ def meting_nieuw(request):
         request,
         "financiering/modeltrouw/meting_form.html",
         {"form": form, "versie": versie, "versies": versies, "voorbeeld": voorbeeld, "correctie": None},
-        status=200 if not form.errors else 400,
     )
 
 
@@ -336,7 +342,6 @@ def meting_corrigeren(request, uuid):
         request,
         "financiering/modeltrouw/meting_form.html",
         {"form": form, "versie": versie, "versies": [versie], "voorbeeld": voorbeeld, "correctie": meting},
-        status=200 if not form.errors else 400,
     )
 
 
@@ -372,7 +377,6 @@ def implementatieplan(request, uuid):
         request,
         "financiering/modeltrouw/implementatieplan.html",
         {"form": form, "aanbieder": aanbieder},
-        status=400 if form.errors else 200,
     )
 
 
