@@ -39,6 +39,7 @@ def fg_raadplegingen(user) -> dict:
         sinds = timezone.now() - timedelta(days=DAGEN)
         qs = (
             BsnRaadpleging.objects.filter(op__gte=sinds)
+            .exclude(user=user)  # its own lookups are the supervision itself
             .values("user__username", "organisatie")
             .annotate(bsns=Count("bsn_hash", distinct=True), zonder=Count("id", filter=Q(aantal_gevonden=0)))
             .order_by("-bsns", "user__username")

@@ -18,6 +18,8 @@ from backoffice.models import BsnRaadpleging, Signaal
 from financiering import rules, selectors
 from financiering.models import Budgetmutatie, Modeltrouwmeting
 from tests.factories import ModeltrouwmetingFactory, budget, ips26, make_user
+from tests.trajecten.helpers import approved_traject
+from trajecten.models import Aanvraag
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 6, 17)
@@ -223,3 +225,16 @@ def test_the_fg_werkbak_shows_bsn_signals_and_lookups(world):
     assert "veel verschillende BSN&#x27;s geraadpleegd" in page or "veel verschillende BSN's geraadpleegd" in page
     assert "meer dan 50 verschillende" in page
     assert "/verwerkingen/?gebruiker=ggz-noord" in page
+    log = web(fg).get("/verwerkingen/", {"gebruiker": "ggz-noord"}).content.decode()
+    assert "BSN-zoekvragen van ggz-noord" in log and "GGZ Noord" in log and "a" * 64 not in log
+
+
+def test_the_ledger_links_the_commitment_to_the_application_for_whom_may_open_it(world):
+    traject = approved_traject(
+        world, provider_user=world.ggz_noord, perceel="demo-gem-epa", gemeente="0363", gemeente_user=world.gem_amsterdam
+    )
+    aanvraag = Aanvraag.objects.get(traject__uuid=traject["uuid"])
+    url = f"/budgetten/{world.budget_amsterdam.uuid}/"
+    page = web(world.gem_amsterdam).get(url).content.decode()
+    assert "Gereserveerd" in page and f'href="/aanvragen/{aanvraag.uuid}/"' in page
+    assert f"/aanvragen/{aanvraag.uuid}/" not in web(world.beheer).get(url).content.decode()  # not the beheerder's case
