@@ -40,7 +40,9 @@ def budget_list(request):
         jaar = timezone.localdate().year
     if jaar not in jaren:
         jaar = timezone.localdate().year
-    budgetten = list(selectors.budgetten_for(request.user).filter(jaar=jaar))
+    budgetten = list(
+        selectors.budgetten_for(request.user).filter(jaar=jaar).order_by("regeling__naam", "gemeente__naam")
+    )
     totaal = {
         k: sum((getattr(b, k) for b in budgetten), start=0)
         for k in ("toegekend", "gereserveerd", "gerealiseerd", "vrij")
