@@ -3,7 +3,9 @@
 and the users who looked up the most distinct BSNs in the last week, each linked to the processing
 log filtered on that user. Two queries per section; no participant data."""
 
+import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -15,6 +17,17 @@ from .werkbak import sectie, url
 DAGEN = 7
 
 
+GEBRUIKER = re.compile(r"^Gebruiker (\S+) \(")
+
+
+def _log_van(omschrijving: str) -> str:
+    """The log filtered on the user the signal names (``services._signaal_veel_bsn`` writes
+    "Gebruiker <username> (...)"), else the log."""
+    match = GEBRUIKER.match(omschrijving)
+    base = url("web-verwerkingen")
+    return f"{base}?{urlencode({'gebruiker': match.group(1)})}" if match else base
+
+
 def fg_signalen(user) -> dict:
     qs = Signaal.objects.none()
     if roles.has_role(user, roles.PRIVACY_OFFICER):
@@ -24,7 +37,7 @@ def fg_signalen(user) -> dict:
         qs,
         lambda s: {
             "label": f"{s.gesignaleerd_op:%d-%m-%Y}",
-            "url": url("web-verwerkingen"),
+            "url": _log_van(s.omschrijving),
             "deadline": None,
             "toelichting": s.omschrijving.replace("Zie de BSN-raadplegingen in de admin.", "").strip(),
         },
@@ -50,7 +63,7 @@ def fg_raadplegingen(user) -> dict:
         qs,
         lambda r: {
             "label": f"{r['user__username']} ({r['organisatie'] or 'geen organisatie'})",
-            "url": f"{base}?gebruiker={r['user__username']}",
+            "url": f"{base}?{urlencode({'gebruiker': r['user__username']})}",
             "deadline": None,
             "toelichting": f"{r['bsns']} verschillende BSN's, {r['zonder']} zoekvraag/-vragen zonder resultaat",
         },

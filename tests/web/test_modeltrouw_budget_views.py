@@ -224,6 +224,7 @@ def test_the_fg_werkbak_shows_bsn_signals_and_lookups(world):
     page = web(fg).get("/").content.decode()
     assert "veel verschillende BSN&#x27;s geraadpleegd" in page or "veel verschillende BSN's geraadpleegd" in page
     assert "meer dan 50 verschillende" in page
+    assert page.count("/verwerkingen/?gebruiker=ggz-noord") == 2  # the signal and the lookups
     assert "/verwerkingen/?gebruiker=ggz-noord" in page
     log = web(fg).get("/verwerkingen/", {"gebruiker": "ggz-noord"}).content.decode()
     assert "BSN-zoekvragen van ggz-noord" in log and "GGZ Noord" in log and "a" * 64 not in log
