@@ -159,8 +159,17 @@ def test_the_overview_and_werkbak_cost_fixed_queries_and_show_expiry(world):
     Modeltrouwmeting.objects.filter(aanbieder=world.ribw, datum__gt=datetime.date(2024, 7, 1)).delete()
     page = auditor.get("/modeltrouw/").content.decode()
     assert "1 juli 2026" in page and "verloopt binnenkort" in page
+    Signaal.objects.create(
+        soort="modeltrouw_verlopen",
+        object_type="aanbieder",
+        object_uuid=world.zuid.uuid,
+        aanbieder=world.zuid,
+        omschrijving="De laatste modeltrouwmeting is ouder dan 24 maanden.",
+        gesignaleerd_op=TODAY,
+    )
     start = auditor.get("/").content.decode()
-    assert "Meting verloopt binnen 90 dagen" in start and "RIBW Oost" in start
+    assert "Meting verloopt binnen 90 dagen" in start and f"/modeltrouw/aanbieders/{world.ribw.uuid}/" in start
+    assert f"/modeltrouw/aanbieders/{world.zuid.uuid}/" in start  # the expired one, from the nightly signal
 
 
 def test_budget_ledger_raise_lower_and_scoping(world):
