@@ -108,7 +108,10 @@ class BudgetNieuwForm(forms.Form):
         label="Gemeente", queryset=Gemeente.objects.order_by("naam"), empty_label="Kies een gemeente"
     )
     regeling = forms.ModelChoiceField(
-        label="Regeling", queryset=Regeling.objects.order_by("naam"), empty_label="Kies een regeling"
+        label="Regeling",
+        queryset=Regeling.objects.filter(route_gemeente=True).order_by("naam"),
+        empty_label="Kies een regeling",
+        help_text="Alleen regelingen met een gemeenteroute: daar reserveert de beschikking van de gemeente.",
     )
     jaar = forms.IntegerField(label="Jaar", min_value=2000, max_value=2100)
     toegekend = BedragField(
