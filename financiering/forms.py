@@ -12,7 +12,7 @@ from .models import Aanbieder, Gemeente, Regeling, Schaalversie
 DATUM = {"type": "date"}
 DATUM_ISO = "%Y-%m-%d"  # an <input type="date"> takes ISO only
 DATUM_FOUT = {"invalid": "Vul een geldige datum in (dag-maand-jaar)."}
-SCORE_FOUT = {"invalid": "Een score is een geheel getal van 1 tot en met 5."}
+SCORE_FOUT = {"invalid": "Een score is een geheel getal van 1 tot en met 5. (code: ongeldige-invoer)"}
 KOLOMMEN = (("a1", "auditor 1"), ("a2", "auditor 2"), ("c", "consensus"))
 
 

@@ -91,6 +91,7 @@ def test_the_auditor_previews_the_rules_band_registers_and_corrects_with_history
     ("change", "code"),
     [
         ({"c_3": 6}, "score-ongeldig"),
+        ({"c_3": "vier"}, "ongeldige-invoer"),
         ({"c_3": ""}, "scores-onvolledig"),
         ({"a1_2": ""}, "scores-onvolledig"),
         ({"auditor_1": ""}, "auditor-ontbreekt"),
