@@ -1,5 +1,9 @@
 """Web pages of financiering: the budgets per gemeente, scheme and year (allocated, committed,
-realised, free). UWV sees every budget, a gemeente its own; other roles get a 403.
+realised, free), each budget's page with its ledger (``Budgetmutatie``: set, raised, lowered,
+committed, released, paid, with the free amount after each line and a link to its cause where the
+role may open it), and the forms of UWV financieel and the beheerder to set, raise and lower a
+budget (``services.budget_create``). UWV and the beheerder see every budget, a gemeente its own
+(another's: 404); other roles get a 403. The auditor's pages are in ``views_modeltrouw``.
 
 (The dashboards, which also show claims and lead times, live in declaraties/views/dashboard.py: imports run
 declaraties -> trajecten -> financiering.)"""
