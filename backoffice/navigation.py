@@ -21,6 +21,7 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Betaalopdrachten", "web-betaalopdrachten", (r.UWV_FINANCIEEL,)),
     ("Vorderingen", "web-vorderingen", (r.UWV_FINANCIEEL, r.GEMEENTE)),
     ("Bezwaren", "web-bezwaren", (r.AANBIEDER, *r.UWV_ROLES, r.GEMEENTE)),
+    ("Modeltrouw", "web-modeltrouw", (*r.UWV_ROLES, r.AUDITOR, r.AANBIEDER)),
     ("Budgetten", "web-budgetten", (*r.UWV_ROLES, r.GEMEENTE, r.BEHEERDER)),
     ("Dashboard", "web-dashboard", (*r.UWV_ROLES, r.GEMEENTE)),
     ("Berichten", "web-berichten", ALLE),

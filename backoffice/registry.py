@@ -121,3 +121,23 @@ def document_object_zichtbaar(user, object_soort: str, object_uuid) -> bool:
     """Whether ``user`` may see the object (and so its documents); an unregistered soort: nobody."""
     resolver = _document_objecten.get(object_soort)
     return bool(resolver is not None and resolver(user, object_uuid))
+
+
+_budget_links: list[_Entry] = []
+
+
+def register_budget_links(factory: Callable, *, order: int) -> None:
+    """Links from a budget's ledger lines to what caused them: ``factory(user, uuids) ->
+    {uuid: (label, url)}`` for the uuids among ``uuids`` that are the app's objects *and* that
+    ``user`` may open (through the app's scoped selector; one or two queries whatever the number)."""
+    _add(_budget_links, _Entry(order, _key(factory, order), factory))
+
+
+def budget_links(user, uuids: set) -> dict:
+    """Every app's links for the ledger's ``object_uuid``s; a uuid no app shows has no link."""
+    found: dict = {}
+    if not uuids:
+        return found
+    for entry in _budget_links:
+        found.update({k: v for k, v in entry.value(user, uuids).items() if k not in found})
+    return found

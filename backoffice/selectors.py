@@ -166,3 +166,11 @@ def verwerkingen_over(deelnemer_uuid) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def bsn_raadplegingen_van(user, *, gebruiker: str) -> QuerySet[BsnRaadpleging]:
+    """The BSN lookups of one user (by username), newest first: for the FG only (its werkbak links
+    here from "wie zocht de meeste BSN's op")."""
+    if not roles.has_role(user, roles.PRIVACY_OFFICER) or not gebruiker:
+        return BsnRaadpleging.objects.none()
+    return BsnRaadpleging.objects.filter(user__username=gebruiker).select_related("user").order_by("-op", "-id")

@@ -111,6 +111,10 @@ def verwerkingen(request):
         "query": query.urlencode(),
         "zoek_bsn": bool(bsn_hash),
         "raadplegingen": list(selectors.bsn_raadplegingen_zoeken(request.user, bsn_hash=bsn_hash)[:50]),
+        "gebruiker": (filters.get("gebruiker") or "").strip(),
+        "raadplegingen_gebruiker": list(
+            selectors.bsn_raadplegingen_van(request.user, gebruiker=(filters.get("gebruiker") or "").strip())[:50]
+        ),
         "gezocht": bool(bsn_hash or filters),
     }
     return render(request, "backoffice/verwerkingen.html", context, status=400 if bsn_form.errors else 200)

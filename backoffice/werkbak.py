@@ -23,6 +23,7 @@ ROLVOLGORDE = (
     roles.AANBIEDER,
     roles.AUDITOR,
     roles.BEHEERDER,
+    roles.PRIVACY_OFFICER,
 )
 
 

@@ -5,7 +5,7 @@ section: a count and the first rows."""
 
 from django.utils import timezone
 
-from . import registry, roles, selectors
+from . import registry, roles, selectors, werkbak_fg
 from .werkbak import sectie, signalen, url
 
 
@@ -19,7 +19,7 @@ def auditor_modeltrouw(user) -> dict:
         selectors.modeltrouw_signalen_for(user),
         lambda s: {
             "label": s.aanbieder.naam if s.aanbieder_id else s.omschrijving,
-            "url": "",
+            "url": url("web-modeltrouw-aanbieder", uuid=s.aanbieder.uuid) if s.aanbieder_id else "",
             "deadline": s.deadline,
             "toelichting": s.omschrijving,
         },
@@ -83,3 +83,5 @@ def register() -> None:
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_mislukt, order=10)
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_laatste, order=20)
     registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, financieel_taken, order=5)
+    registry.register_werkbak_sectie(roles.PRIVACY_OFFICER, werkbak_fg.fg_signalen, order=10)
+    registry.register_werkbak_sectie(roles.PRIVACY_OFFICER, werkbak_fg.fg_raadplegingen, order=20)

@@ -10,7 +10,7 @@ class DeclaratiesConfig(AppConfig):
         orders interleave with the other apps' (docs/architecture.md, "Het register")."""
         from backoffice import registry, roles
 
-        from . import documenten, jobs, services, werkbak
+        from . import budget_links, documenten, jobs, services, werkbak
 
         registry.register_signaal_oorzaken(jobs.signaal_oorzaken, order=30)
         # nightly, last: a participant anonymised today no longer appears in today's digest (30) anyway.
@@ -38,6 +38,7 @@ class DeclaratiesConfig(AppConfig):
         # the documents of a claim or payment order are scoped like it (backoffice.documenten)
         registry.register_document_object("vordering", documenten.vordering_zichtbaar)
         registry.register_document_object("betaalopdracht", documenten.betaalopdracht_zichtbaar)
+        registry.register_budget_links(budget_links.budget_links, order=30)  # the ledger (financiering)
         registry.register_werkbak_sectie(roles.UWV_BEOORDELAAR, werkbak.regels_in_behandeling, order=30)
         registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, werkbak.betaalopdrachten_te_accorderen, order=10)
         registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, werkbak.vorderingen_over_vervaldatum, order=20)

@@ -8,8 +8,9 @@ class FinancieringConfig(AppConfig):
     def ready(self):
         """What financiering adds to the core's jobs (``backoffice.registry``): the signals about
         fidelity audits and budgets, after trajecten's (10) and before declaraties' (30)."""
-        from backoffice import registry
+        from backoffice import registry, roles
 
-        from . import jobs
+        from . import jobs, werkbak
 
         registry.register_signaal_oorzaken(jobs.signaal_oorzaken, order=20)
+        registry.register_werkbak_sectie(roles.AUDITOR, werkbak.auditor_verloopt_binnenkort, order=20)

@@ -21,8 +21,9 @@ def can_regeling_beheren(user, regeling=None) -> tuple[bool, str]:
 
 
 def budget_toekennen_weigering(user) -> Weigering:
-    """UWV financieel grants a gemeente its budget for a scheme and year."""
-    return rol_weigering(user, roles.UWV_FINANCIEEL)
+    """UWV financieel, or the beheerder (its page ``/budgetten/nieuw/``), grants a gemeente its
+    budget for a scheme and year, and raises or lowers it."""
+    return rol_weigering(user, roles.UWV_FINANCIEEL, roles.BEHEERDER)
 
 
 def can_budget_toekennen(user, budget=None) -> tuple[bool, str]:

@@ -225,3 +225,52 @@ def budget_verloop(user, jaar: int) -> list[dict]:
             }
         )
     return verloop
+
+
+# --- the auditor's desk and the budget ledger (web pages, issue 12) -----------------------------
+
+MODELTROUW_INZIEN = (*roles.UWV_ROLES, roles.AUDITOR, roles.BEHEERDER, roles.GEMEENTE, roles.AANBIEDER)
+
+
+def modeltrouw_aanbieders_for(user) -> QuerySet[Aanbieder]:
+    """The providers whose audit history the user may open: every provider for the auditor, UWV,
+    the beheerder and a gemeente (fidelity decides their applications); a provider its own; others
+    none. Annotated with its last audit (``laatste_datum``, ``laatste_totaal``, ``laatste_band``)
+    and its last banded one (``ingedeeld_datum``, ``ingedeeld_band``): one query."""
+    metingen = Modeltrouwmeting.objects.filter(aanbieder=OuterRef("pk")).order_by("-datum", "-id")
+    ingedeeld = metingen.exclude(band="")
+    qs = Aanbieder.objects.annotate(
+        laatste_datum=Subquery(metingen.values("datum")[:1]),
+        laatste_totaal=Subquery(metingen.values("totaal")[:1]),
+        laatste_band=Subquery(metingen.values("band")[:1]),
+        laatste_versie=Subquery(metingen.values("versie_id")[:1]),
+        ingedeeld_datum=Subquery(ingedeeld.values("datum")[:1]),
+        ingedeeld_band=Subquery(ingedeeld.values("band")[:1]),
+    ).order_by("naam", "id")
+    if roles.has_role(user, *roles.UWV_ROLES, roles.AUDITOR, roles.BEHEERDER, roles.GEMEENTE):
+        return qs
+    if roles.has_role(user, roles.AANBIEDER):
+        return qs.filter(pk=user_aanbieder_id(user))
+    return qs.none()
+
+
+def modeltrouwmetingen_for(user) -> QuerySet[Modeltrouwmeting]:
+    """The audits of the providers ``modeltrouw_aanbieders_for`` gives the user."""
+    qs = Modeltrouwmeting.objects.select_related("aanbieder", "versie", "geregistreerd_door").order_by("-datum", "-id")
+    if roles.has_role(user, *roles.UWV_ROLES, roles.AUDITOR, roles.BEHEERDER, roles.GEMEENTE):
+        return qs
+    if roles.has_role(user, roles.AANBIEDER):
+        return qs.filter(aanbieder_id=user_aanbieder_id(user))
+    return qs.none()
+
+
+def band_namen() -> dict[tuple[int, str], str]:
+    """(scale version id, band code) -> the band's Dutch name, for every version: one query."""
+    return {(v, c): n for v, c, n in Band.objects.values_list("versie_id", "code", "naam")}
+
+
+def budgetmutaties(budget: Budget):
+    """The ledger of one budget, oldest first, with who made each line: one query."""
+    from .models import Budgetmutatie
+
+    return Budgetmutatie.objects.filter(budget=budget).select_related("door").order_by("op", "id")

@@ -12,6 +12,7 @@ from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_update, record
 from backoffice.rules import weigeren
+from backoffice.templatetags.documenten import euro
 
 from . import permissions, rules, selectors
 from .models import (
@@ -181,26 +182,44 @@ def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
 
 
 @transaction.atomic
-def budget_create(*, by, gemeente: Gemeente, regeling: Regeling, jaar: int, toegekend: Decimal) -> Budget:
-    """Allocate (or change the allocation of) a gemeente's budget. Lowering it below what is
-    already committed and realised is refused."""
-    roles.require_role(by, roles.UWV_FINANCIEEL)
+def budget_create(
+    *, by, gemeente: Gemeente, regeling: Regeling, jaar: int, toegekend: Decimal, omschrijving: str = ""
+) -> Budget:
+    """Allocate (or change the allocation of) a gemeente's budget (UWV financieel or the
+    beheerder). Lowering it below what is already committed and realised is refused. The ledger
+    gets the difference as a ``toekenning`` line, with ``omschrijving`` (the reason) if given."""
+    weigeren(permissions.budget_toekennen_weigering(by))
+    if toegekend is None or toegekend < 0:
+        raise BusinessRuleError(
+            code="ongeldige-invoer", message="Het toegekende bedrag is 0 of meer.", status=400, field="toegekend"
+        )
     budget = Budget.objects.select_for_update().filter(gemeente=gemeente, regeling=regeling, jaar=jaar).first()
     if budget is None:
-        budget = Budget.objects.create(gemeente=gemeente, regeling=regeling, jaar=jaar, toegekend=toegekend)
+        budget = Budget(gemeente=gemeente, regeling=regeling, jaar=jaar, toegekend=toegekend)
+        record(budget, by=by, reason=f"budget vastgesteld op {euro(toegekend)}")
+        budget.save()
         delta = toegekend
     else:
-        if toegekend < budget.gereserveerd + budget.gerealiseerd:
+        vast = budget.gereserveerd + budget.gerealiseerd
+        if toegekend < vast:
             raise BusinessRuleError(
                 code="budget-ontoereikend",
                 message=f"Het budget kan niet lager worden dan wat al gereserveerd en gerealiseerd is "
-                f"(EUR {budget.gereserveerd + budget.gerealiseerd:.2f}).",
+                f"({euro(vast)}: {euro(budget.gereserveerd)} gereserveerd en {euro(budget.gerealiseerd)} betaald).",
                 field="toegekend",
             )
         delta = toegekend - budget.toegekend
+        record(budget, by=by, reason=f"toegekend van {euro(budget.toegekend)} naar {euro(toegekend)}")
         budget.toegekend = toegekend
         budget.save()
-    Budgetmutatie.objects.create(budget=budget, soort="toekenning", bedrag=delta, omschrijving="Toekenning", door=by)
+    standaard = "Toekenning" if delta >= 0 else "Verlaging"
+    Budgetmutatie.objects.create(
+        budget=budget,
+        soort="toekenning",
+        bedrag=delta,
+        omschrijving=(omschrijving or "").strip()[:200] or standaard,
+        door=by,
+    )
     return budget
 
 
@@ -299,7 +318,37 @@ def modeltrouwmeting_register(
     """Register a fidelity audit (domain.md 3): two auditors score separately and agree a consensus;
     the consensus item scores give the total and the band. ``scores`` is the consensus as older
     clients send it. A scale version without bands stores the audit without band: it is not banded
-    and never counts as a valid audit (``rules.modeltrouw_oordeel``)."""
+    and never counts as a valid audit (``rules.modeltrouw_oordeel``). The checks are
+    ``modeltrouwmeting_waarden`` (the web page shows the band with them before saving)."""
+    waarden = modeltrouwmeting_waarden(
+        by=by,
+        datum=datum,
+        versie=versie,
+        scores=scores,
+        consensus_scores=consensus_scores,
+        auditor_1=auditor_1,
+        auditor_2=auditor_2,
+        scores_auditor_1=scores_auditor_1,
+        scores_auditor_2=scores_auditor_2,
+    )
+    return Modeltrouwmeting.objects.create(aanbieder=aanbieder, geregistreerd_door=by, **waarden)
+
+
+def modeltrouwmeting_waarden(
+    *,
+    by,
+    datum: date,
+    versie: Schaalversie,
+    scores: dict[str, int] | None = None,
+    consensus_scores: dict[str, int] | None = None,
+    auditor_1: str = "",
+    auditor_2: str = "",
+    scores_auditor_1: dict[str, int] | None = None,
+    scores_auditor_2: dict[str, int] | None = None,
+) -> dict:
+    """Check an audit's input (the role, the date, both auditors, every score set) and compute its
+    total and band, without writing: the fields of a ``Modeltrouwmeting``. Registering and
+    correcting an audit both go through here."""
     roles.require_role(by, roles.AUDITOR)
     if datum > timezone.localdate():
         raise BusinessRuleError(
@@ -348,19 +397,17 @@ def modeltrouwmeting_register(
     band = rules.band_for_total(totaal, ranges) if ranges else ""
     if band is None:
         raise BusinessRuleError(code="band-onbekend", message=f"Geen band voor totaal {totaal} in {versie.naam}.")
-    return Modeltrouwmeting.objects.create(
-        aanbieder=aanbieder,
-        datum=datum,
-        versie=versie,
-        auditor_1=per_auditor[1][0],
-        auditor_2=per_auditor[2][0],
-        scores_auditor_1=_json(per_auditor[1][1]),
-        scores_auditor_2=_json(per_auditor[2][1]),
-        scores=_json(given),
-        totaal=totaal,
-        band=band,
-        geregistreerd_door=by,
-    )
+    return {
+        "datum": datum,
+        "versie": versie,
+        "auditor_1": per_auditor[1][0],
+        "auditor_2": per_auditor[2][0],
+        "scores_auditor_1": _json(per_auditor[1][1]),
+        "scores_auditor_2": _json(per_auditor[2][1]),
+        "scores": _json(given),
+        "totaal": totaal,
+        "band": band,
+    }
 
 
 def _json(scores: dict[int, int] | None) -> dict[str, int] | None:
@@ -405,3 +452,32 @@ def implementatieplan_registreren(
     record(aanbieder, by=by, reason="implementatieplan geregistreerd door Phrenos")
     aanbieder.save(update_fields=["implementatieplan_goedgekeurd_op", "implementatie_start"])
     return aanbieder
+
+
+@transaction.atomic
+def modeltrouwmeting_corrigeren(*, by, meting: Modeltrouwmeting, toelichting: str, **waarden) -> Modeltrouwmeting:
+    """Correct a registered fidelity audit (a typing error, a score the auditors revised): the same
+    checks as registering (``modeltrouwmeting_waarden``), and a required explanation, kept in the
+    audit's history with who corrected it. The provider stays the same."""
+    toelichting = (toelichting or "").strip()
+    if not toelichting:
+        raise BusinessRuleError(
+            code="toelichting-verplicht",
+            message="Leg uit waarom de meting gecorrigeerd wordt; de toelichting komt in de historie.",
+            status=400,
+            field="toelichting",
+        )
+    nieuw = modeltrouwmeting_waarden(by=by, **waarden)
+    meting = Modeltrouwmeting.objects.select_for_update().get(pk=meting.pk)
+    if all(getattr(meting, k) == v for k, v in nieuw.items()):
+        raise BusinessRuleError(
+            code="ongeldige-invoer",
+            message="Er is niets gewijzigd: de correctie is gelijk aan de meting.",
+            status=400,
+            field=None,
+        )
+    for k, v in nieuw.items():
+        setattr(meting, k, v)
+    record(meting, by=by, reason=f"gecorrigeerd: {toelichting}"[:100])
+    meting.save()
+    return meting

@@ -1,17 +1,34 @@
 """Web pages of financiering: the budgets per gemeente, scheme and year (allocated, committed,
-realised, free). UWV sees every budget, a gemeente its own; other roles get a 403.
+realised, free), each budget's page with its ledger (``Budgetmutatie``: set, raised, lowered,
+committed, released, paid, with the free amount after each line and a link to its cause where the
+role may open it), and the forms of UWV financieel and the beheerder to set, raise and lower a
+budget (``services.budget_create``). UWV and the beheerder see every budget, a gemeente its own
+(another's: 404); other roles get a 403. The auditor's pages are in ``views_modeltrouw``.
 
 (The dashboards, which also show claims and lead times, live in declaraties/views/dashboard.py: imports run
 declaraties -> trajecten -> financiering.)"""
 
+from decimal import Decimal
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import permissions, selectors
+from backoffice import registry
+from backoffice.errors import BusinessRuleError
+from backoffice.forms import add_rule_error
+from backoffice.templatetags.documenten import euro
+
+from . import permissions, selectors, services
+from .forms import BudgetNieuwForm, BudgetWijzigenForm
+from .views_modeltrouw import web_urlpatterns as modeltrouw_urlpatterns
+
+PER_PAGINA = 50
 
 
 @login_required
@@ -27,7 +44,9 @@ def budget_list(request):
         jaar = timezone.localdate().year
     if jaar not in jaren:
         jaar = timezone.localdate().year
-    budgetten = list(selectors.budgetten_for(request.user).filter(jaar=jaar))
+    budgetten = list(
+        selectors.budgetten_for(request.user).filter(jaar=jaar).order_by("regeling__naam", "gemeente__naam")
+    )
     totaal = {
         k: sum((getattr(b, k) for b in budgetten), start=0)
         for k in ("toegekend", "gereserveerd", "gerealiseerd", "vrij")
@@ -37,10 +56,177 @@ def budget_list(request):
     return render(
         request,
         "financiering/budget_list.html",
-        {"budgetten": budgetten, "totaal": totaal, "jaar": jaar, "jaren": jaren},
+        {
+            "budgetten": budgetten,
+            "totaal": totaal,
+            "jaar": jaar,
+            "jaren": jaren,
+            "mag_toekennen": permissions.can_budget_toekennen(request.user)[0],
+        },
+    )
+
+
+def _inzien(user) -> None:
+    allowed, reason = permissions.can_budget_inzien(user)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _toekennen(user) -> None:
+    allowed, reason = permissions.can_budget_toekennen(user)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+LEDGER_WAT = {
+    "reservering": "Gereserveerd",
+    "vrijval": "Vrijgevallen",
+    "realisatie": "Betaald",
+}
+
+
+def _grootboek(user, budget) -> list[dict]:
+    """The ledger of one budget, oldest first, with the balance after each line and a link to the
+    application, trajectory or payment order where the user may open it (``registry``)."""
+    mutaties = list(selectors.budgetmutaties(budget))
+    links = registry.budget_links(user, {m.object_uuid for m in mutaties if m.object_uuid})
+    zero = Decimal("0.00")
+    som = {soort: zero for soort in ("toekenning", "reservering", "vrijval", "realisatie")}
+    for m in mutaties:
+        som[m.soort] = som.get(m.soort, zero) + m.bedrag
+    # what the ledger does not hold (a budget set outside the services) opens it, as on the dashboard
+    begin_toegekend = budget.toegekend - som["toekenning"]
+    begin_gerealiseerd = budget.gerealiseerd - som["realisatie"]
+    begin_gereserveerd = budget.gereserveerd - (som["reservering"] - som["vrijval"] - som["realisatie"])
+    toegekend, gereserveerd, gerealiseerd = begin_toegekend, begin_gereserveerd, begin_gerealiseerd
+    rijen = []
+    if any((begin_toegekend, begin_gereserveerd, begin_gerealiseerd)):
+        rijen.append(
+            {
+                "mutatie": None,
+                "wat": "Beginstand",
+                "bedrag": begin_toegekend,
+                "omschrijving": "Toegekend vóór het grootboek"
+                + (f", waarvan {euro(begin_gerealiseerd)} betaald" if begin_gerealiseerd else ""),
+                "link": None,
+                "vrij": toegekend - gereserveerd - gerealiseerd,
+            }
+        )
+    for m in mutaties:
+        if m.soort == "toekenning":
+            toegekend += m.bedrag
+            wat = "Vastgesteld" if not rijen else ("Verhoogd" if m.bedrag >= 0 else "Verlaagd")
+        elif m.soort == "reservering":
+            gereserveerd += m.bedrag
+            wat = LEDGER_WAT[m.soort]
+        elif m.soort == "vrijval":
+            gereserveerd -= m.bedrag
+            wat = LEDGER_WAT[m.soort]
+        else:
+            gereserveerd -= m.bedrag
+            gerealiseerd += m.bedrag
+            wat = LEDGER_WAT.get(m.soort, m.get_soort_display())
+        rijen.append(
+            {
+                "mutatie": m,
+                "wat": wat,
+                "bedrag": m.bedrag,
+                "omschrijving": m.omschrijving,
+                "link": links.get(m.object_uuid),
+                "vrij": toegekend - gereserveerd - gerealiseerd,
+            }
+        )
+    return rijen
+
+
+@login_required
+@require_GET
+def budget_detail(request, uuid):
+    """One budget with its ledger: every allocation, commitment, release and payment."""
+    _inzien(request.user)
+    budget = get_object_or_404(selectors.budgetten_for(request.user), uuid=uuid)
+    rijen = _grootboek(request.user, budget)
+    rijen.reverse()  # newest first on the page; the balance was computed oldest first
+    page = Paginator(rijen, PER_PAGINA).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "financiering/budget_detail.html",
+        {
+            "budget": budget,
+            "page_obj": page,
+            "rijen": page.object_list,
+            "mag_toekennen": permissions.can_budget_toekennen(request.user)[0],
+            "vast": budget.gereserveerd + budget.gerealiseerd,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_nieuw(request):
+    """UWV financieel or the beheerder sets a gemeente's budget for a scheme and year."""
+    _toekennen(request.user)
+    form = BudgetNieuwForm(request.POST or None, initial={"jaar": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if (
+            selectors.budgetten_for(request.user)
+            .filter(gemeente=data["gemeente"], regeling=data["regeling"], jaar=data["jaar"])
+            .exists()
+        ):
+            add_rule_error(
+                form,
+                BusinessRuleError(
+                    code="code-bestaat",
+                    message=f"{data['gemeente'].naam} heeft al een budget voor {data['regeling'].naam} in "
+                    f"{data['jaar']}; verhoog of verlaag dat budget op zijn eigen pagina.",
+                    field="jaar",
+                ),
+            )
+        else:
+            try:
+                budget = services.budget_create(by=request.user, **data)
+            except BusinessRuleError as exc:
+                add_rule_error(form, exc)
+            else:
+                messages.success(request, f"Het budget van {budget.gemeente.naam} voor {budget.jaar} is vastgesteld.")
+                return redirect("web-budget", uuid=budget.uuid)
+    return render(request, "financiering/budget_form.html", {"form": form, "budget": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_wijzigen(request, uuid):
+    """Raise or lower a budget; never below what is committed and paid (``budget_create``)."""
+    _toekennen(request.user)
+    budget = get_object_or_404(selectors.budgetten_for(request.user), uuid=uuid)
+    form = BudgetWijzigenForm(request.POST or None, initial={"toegekend": budget.toegekend})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_create(
+                by=request.user,
+                gemeente=budget.gemeente,
+                regeling=budget.regeling,
+                jaar=budget.jaar,
+                toegekend=form.cleaned_data["toegekend"],
+                omschrijving=form.cleaned_data["omschrijving"],
+            )
+        except BusinessRuleError as exc:
+            add_rule_error(form, exc)
+        else:
+            messages.success(request, "Het budget is bijgewerkt; de wijziging staat in het grootboek.")
+            return redirect("web-budget", uuid=budget.uuid)
+    return render(
+        request,
+        "financiering/budget_form.html",
+        {"form": form, "budget": budget, "vast": budget.gereserveerd + budget.gerealiseerd},
     )
 
 
 web_urlpatterns = [
     path("budgetten/", budget_list, name="web-budgetten"),
+    path("budgetten/nieuw/", budget_nieuw, name="web-budget-nieuw"),
+    path("budgetten/<uuid:uuid>/", budget_detail, name="web-budget"),
+    path("budgetten/<uuid:uuid>/wijzigen/", budget_wijzigen, name="web-budget-wijzigen"),
+    *modeltrouw_urlpatterns,
 ]

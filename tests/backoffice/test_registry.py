@@ -92,7 +92,11 @@ def test_a_user_with_every_role_sees_the_sections_of_each_role_in_a_fixed_order(
         "Open signalen",
         # auditor, beheerder
         "Aanbieders met een verlopen modeltrouwmeting",
+        "Meting verloopt binnen 90 dagen",
         "Mislukte taakruns",
         "Laatste taakruns",
     ]
-    assert [s["titel"] for s in werkbak.voor(world.auditor)] == ["Aanbieders met een verlopen modeltrouwmeting"]
+    assert [s["titel"] for s in werkbak.voor(world.auditor)] == [
+        "Aanbieders met een verlopen modeltrouwmeting",
+        "Meting verloopt binnen 90 dagen",
+    ]

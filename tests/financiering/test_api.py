@@ -406,8 +406,8 @@ def test_invalid_budget_is_400(world):
     assert {"gemeente", "regeling", "jaar", "toegekend"} <= _names(response)
 
 
-@pytest.mark.parametrize("user", ["uwv", "gem_amsterdam", "ggz_noord", "auditor", "beheer"])
-def test_only_uwv_finance_allocates_budgets(world, user):
+@pytest.mark.parametrize("user", ["uwv", "gem_amsterdam", "ggz_noord", "auditor"])
+def test_only_uwv_finance_and_the_beheerder_allocate_budgets(world, user):
     response = _budget(world, getattr(world, user))
     assert response.status_code == 403
     assert response.json()["code"] == "geen-rol"

@@ -68,7 +68,12 @@ ENTITLED = {
     "prestatie": UWV,  # a declaration line: as the declaration
     "bezwaar": frozenset(),  # an objection against Utrecht's decision: Zuid's and Utrecht's only, not UWV's
     "document": UWV,  # the decision document of the approved application: as the application
+    "modeltrouw_aanbieder": UWV | {"auditor", "beheer", "gem_amsterdam"},  # a provider's audit history page
+    "modeltrouwmeting": UWV | {"auditor", "beheer", "gem_amsterdam"},  # one audit's page: as the history
 }
+# Objects whose uuid is no secret (the API lists providers and audits to everyone, roles.md first
+# row), only their web pages are scoped: their uuid is not a marker in lists.
+GEEN_MARKER = {"modeltrouw_aanbieder", "modeltrouwmeting"}
 # Who owns each object (gets 200 on a GET, proving the foreign URL is real).
 OWNER = {
     "traject": "ggz_zuid",
@@ -90,6 +95,8 @@ OWNER = {
     "prestatie": "ggz_zuid",
     "bezwaar": "ggz_zuid",
     "document": "ggz_zuid",
+    "modeltrouw_aanbieder": "ggz_zuid",
+    "modeltrouwmeting": "ggz_zuid",
 }
 
 # Every URL pattern outside the admin, by name: ("object", {kwarg: object}) for a route about one
@@ -245,6 +252,15 @@ ROUTES = {
     "web-berichten": ("list", None),
     "web-verwerkingen": ("list", None),
     "web-bezwaren": ("list", None),
+    "web-budget-nieuw": ("list", None),
+    "web-budget": ("object", {"uuid": "budget"}),
+    "web-budget-wijzigen": ("object", {"uuid": "budget"}),  # UWV financieel and the beheerder
+    "web-modeltrouw": ("list", None),
+    "web-modeltrouwmeting-nieuw": ("list", None),
+    "web-modeltrouw-aanbieder": ("object", {"uuid": "modeltrouw_aanbieder"}),
+    "web-implementatieplan": ("object", {"uuid": "modeltrouw_aanbieder"}),  # only the auditor writes
+    "web-modeltrouwmeting": ("object", {"uuid": "modeltrouwmeting"}),
+    "web-modeltrouwmeting-corrigeren": ("object", {"uuid": "modeltrouwmeting"}),  # only the auditor
 }
 # Decision pages belong to the one who decides, not to the provider.
 ROUTE_OWNER = {
@@ -252,6 +268,9 @@ ROUTE_OWNER = {
     "web-aanvraag-beoordeling": "gem_utrecht",
     "web-bezwaar-beslissen": "gem_utrecht",
     "web-bezwaar-verdagen": "gem_utrecht",
+    "web-implementatieplan": "auditor",
+    "web-modeltrouwmeting-corrigeren": "auditor",
+    "web-budget-wijzigen": "beheer",
 }
 SKIPPED_PREFIXES = ("admin/",)  # own login (is_staff) and tests/backoffice/test_admin.py
 REFUSED = {403, 404}
@@ -405,6 +424,8 @@ def foreign(world, clock):
         "gemeente": str(world.utrecht.uuid),
         "aanbieder": str(world.zuid.uuid),
         "trajectbegeleider": str(TrajectbegeleiderFactory(aanbieder=world.zuid).uuid),
+        "modeltrouw_aanbieder": str(world.zuid.uuid),
+        "modeltrouwmeting": str(world.metingen[1].uuid),
         "_bsns": bsns,
     }
 
@@ -459,7 +480,7 @@ def test_every_route_as_every_role_against_another_organisations_objects(world, 
         client.force_login(getattr(world, name))
         clients[name] = client
 
-    markers = {key: foreign[key] for key in ENTITLED}
+    markers = {key: foreign[key] for key in ENTITLED if key not in GEEN_MARKER}
     names = {"aanvraag": SURNAMES["aanvraag"], "traject_deelnemer": SURNAMES["traject"]}
     failures = []
     checked = {
