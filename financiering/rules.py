@@ -150,3 +150,36 @@ def payment_plan_problem(shares: list[Decimal]) -> str | None:
     if shares and sum(shares) != Decimal("1"):
         return f"De aandelen van de producten tellen op tot {sum(shares)}, niet tot 1."
     return None
+
+
+def perceel_inrichting_ontbreekt(perceel, *, op: date) -> list[str]:
+    """What a lot still lacks before a provider can apply for it on ``op``, as Dutch sentences (empty:
+    fully configured). Reads ``perceel.prijzen.all()`` and ``perceel.producten.all()``: prefetch them
+    (``financiering.selectors.percelen_list`` does), and it costs no query."""
+    naam = f"Perceel '{perceel.naam}'"
+    out = []
+    prijzen = [(p.geldig_van, p.geldig_tot, p.bedrag) for p in perceel.prijzen.all()]
+    if price_on(prijzen, op) is None:
+        out.append(f"{naam}: er is geen trajectprijs die geldt op {op:%d-%m-%Y}.")
+    aandelen = [p.aandeel for p in perceel.producten.all()]
+    if not aandelen:
+        out.append(f"{naam}: er is geen betaalplan (geen producten om te declareren).")
+    elif problem := payment_plan_problem(aandelen):
+        out.append(f"{naam}: {problem}")
+    if not perceel.toegestane_aanbiedertypen:
+        out.append(f"{naam}: er is geen aanbiedertype toegestaan.")
+    return out
+
+
+def regeling_inrichting_ontbreekt(regeling, *, op: date) -> list[str]:
+    """What a scheme still lacks before providers can apply on ``op``, as Dutch sentences (empty:
+    fully configured): at least one lot, and per lot a price valid on ``op``, a payment plan whose
+    shares add up to 1 and at least one allowed provider type. Reads ``regeling.percelen.all()`` with
+    each lot's ``prijzen`` and ``producten``: prefetch them (``financiering.selectors.regelingen_list``
+    does), and it costs no query whatever the number of schemes. The provider's form offers a lot
+    only when its scheme and the lot itself lack nothing; the submission refuses with
+    ``regeling-niet-ingericht``."""
+    percelen = list(regeling.percelen.all())
+    if not percelen:
+        return ["De regeling heeft nog geen perceel."]
+    return [zin for perceel in percelen for zin in perceel_inrichting_ontbreekt(perceel, op=op)]
