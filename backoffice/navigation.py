@@ -25,4 +25,7 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Dashboard", "web-dashboard", (*r.UWV_ROLES, r.GEMEENTE)),
     ("Berichten", "web-berichten", ALLE),
     ("Verwerkingslog", "web-verwerkingen", (r.PRIVACY_OFFICER,)),
+    ("Regelingen", "web-beheer-regelingen", (r.BEHEERDER,)),
+    ("Gebruikers", "web-beheer-gebruikers", (r.BEHEERDER,)),
+    ("Instellingen", "web-beheer-instellingen", (r.BEHEERDER,)),
 ]

@@ -11,12 +11,14 @@ from declaraties import views as declaraties_web
 from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
 from financiering import api as fin
 from financiering import views as financiering_web
+from financiering import views_beheer as financiering_beheer
 from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api.werkmonitor import Werkmonitor
 
 from . import documenten_api, documenten_views, jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
 from . import views as backoffice_web
+from . import views_beheer as backoffice_beheer
 from .auth import TokenLogin
 
 api_v1 = [
@@ -126,7 +128,17 @@ api_auth = [
     path("logout/", backoffice_web.Uitloggen.as_view(), name="logout"),
 ]
 
+
+def favicon(request):
+    """Browsers ask /favicon.ico on pages without the icon link (the error pages): no 404 in the console."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("backoffice/favicon.svg"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Session login for people trying the browsable API (systems use POST /api/v1/auth/token): our own
     # login view under DRF's names, so this door has the same throttle as /inloggen (docs/security.md).
@@ -143,6 +155,8 @@ urlpatterns = [
     path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
     path("", include(verwerkingen_views.web_urlpatterns)),  # the processing log, for the FG
     path("", include(documenten_views.web_urlpatterns)),  # the generated documents' PDF
+    path("", include(backoffice_beheer.web_urlpatterns)),  # the beheerder: settings, accounts, roles
+    path("", include(financiering_beheer.web_urlpatterns)),  # the beheerder: schemes, lots, prices
 ]
 
 handler400 = "backoffice.rest.bad_request"

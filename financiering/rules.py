@@ -183,3 +183,31 @@ def regeling_inrichting_ontbreekt(regeling, *, op: date) -> list[str]:
     if not percelen:
         return ["De regeling heeft nog geen perceel."]
     return [zin for perceel in percelen for zin in perceel_inrichting_ontbreekt(perceel, op=op)]
+
+
+# --- the beheerder's desk (issue 12, w2): a price's validity ------------------------------------
+
+
+def periodes_overlappen(a_van: date, a_tot: date | None, b_van: date, b_tot: date | None) -> bool:
+    """Two inclusive periods (an open end: no end date) share at least one day."""
+    return (a_tot is None or b_van <= a_tot) and (b_tot is None or a_van <= b_tot)
+
+
+def prijsperiode_probleem(
+    *, geldig_van: date, geldig_tot: date | None, andere: list[tuple[date, date | None, Decimal]]
+) -> str | None:
+    """A lot's prices may not overlap in time: on each day at most one price applies (domain.md 8).
+    ``andere``: the lot's other prices as (from, to, amount). A Dutch sentence naming the first price
+    it collides with, or None."""
+    if geldig_tot is not None and geldig_tot < geldig_van:
+        return "De einddatum van de geldigheid ligt vóór de begindatum."
+    for van, tot, bedrag in sorted(andere):
+        if periodes_overlappen(geldig_van, geldig_tot, van, tot):
+            bedrag_nl = f"{money(bedrag):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+            periode = f"vanaf {van:%d-%m-%Y}" + (f" tot en met {tot:%d-%m-%Y}" if tot else " zonder einddatum")
+            return (
+                f"Deze geldigheid overlapt met de prijs van € {bedrag_nl} ({periode}): op elke dag geldt "
+                "hoogstens één trajectprijs. Laat de nieuwe prijs later beginnen of geef de andere prijs een "
+                "einddatum."
+            )
+    return None
