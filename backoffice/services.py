@@ -315,3 +315,21 @@ def inlogblokkade_opheffen(*, by, gebruiker) -> int:
     if gebruiker.get_username() not in inlog_blokkades([gebruiker.get_username()]):
         raise BusinessRuleError(code="geen-blokkade", message="Dit account is niet geblokkeerd.")
     return reset(username=gebruiker.get_username())
+
+
+@transaction.atomic
+def rol_intrekken_zonder_aanvraag(*, by, gebruiker, rol: str) -> RolToekenning:
+    """Revoke a role the user holds without a grant in the loket (given before four eyes existed, or
+    by ``demo_data``/a command): first the grant is written down as it stood (no requester, as the
+    migration did), then revoked like any other (``rol_intrekken``)."""
+    _require_beheerder(by)
+    if not gebruiker.groups.filter(name=rol).exists():
+        raise BusinessRuleError(
+            code="rol-niet-toegekend", message=f"Deze gebruiker heeft de rol {roles.ROLES.get(rol, rol)} niet."
+        )
+    toekenning = RolToekenning.objects.filter(gebruiker=gebruiker, rol=rol, status="goedgekeurd").first()
+    if toekenning is None:
+        toekenning = RolToekenning(gebruiker=gebruiker, rol=rol, status="goedgekeurd", toelichting="bestond al")
+        record(toekenning, by=by, reason=f"rol {roles.ROLES[rol]} bestond al (zonder aanvraag)")
+        toekenning.save()
+    return rol_intrekken(by=by, toekenning=toekenning)

@@ -190,12 +190,17 @@ def _gebruiker(username: str):
 
 def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
     toekenningen = list(gebruiker.rol_toekenningen.all())
+    lopend = {t.rol for t in toekenningen if t.status == "goedgekeurd"}
+    zonder_aanvraag = [
+        (g.name, roles.ROLES[g.name]) for g in gebruiker.groups.all() if g.name in roles.ROLES and g.name not in lopend
+    ]
     records = RolToekenning.history.filter(gebruiker_id=gebruiker.pk).select_related("history_user")
     return {
         "gebruiker": gebruiker,
         "organisatie": organisatie_naam(gebruiker),
         "rollen": _rollen(gebruiker),
         "toekenningen": toekenningen,
+        "zonder_aanvraag": zonder_aanvraag,
         "geblokkeerd": gebruiker.username in services.inlog_blokkades([gebruiker.username]),
         "form": form or RolAanvraagForm(),
         "fout": fout,
@@ -252,6 +257,14 @@ def rol_besluit(request, username):
     require_beheerder(request.user)
     g = _gebruiker(username)
     actie = request.POST.get("actie", "")
+    if actie == "intrekken" and request.POST.get("rol"):  # a role held without a grant in the loket
+        rol = request.POST["rol"]
+        try:
+            services.rol_intrekken_zonder_aanvraag(by=request.user, gebruiker=g, rol=rol)
+        except BusinessRuleError as exc:
+            return _weigering(request, g, exc)
+        messages.success(request, f"De rol {roles.ROLES.get(rol, rol)} is ingetrokken.")
+        return redirect("web-beheer-gebruiker", username=g.username)
     if actie not in ROL_ACTIES:
         raise Http404("Onbekende handeling.")
     toekenning = next((t for t in g.rol_toekenningen.all() if str(t.uuid) == request.POST.get("toekenning")), None)
