@@ -155,6 +155,7 @@ def gebruikers(request):
     rijen = list(page.object_list)
     geblokkeerd = services.inlog_blokkades([u.username for u in rijen])
     for u in rijen:
+        u._ips_roles = {g.name for g in u.groups.all()}  # roles.roles_of from the prefetch, no query per row
         u.ips_organisatie = organisatie_naam(u)
         u.ips_rollen = _rollen(u)
         u.ips_geblokkeerd = u.username in geblokkeerd
@@ -189,6 +190,7 @@ def _gebruiker(username: str):
 
 
 def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
+    gebruiker._ips_roles = {g.name for g in gebruiker.groups.all()}
     toekenningen = list(gebruiker.rol_toekenningen.all())
     lopend = {t.rol for t in toekenningen if t.status == "goedgekeurd"}
     zonder_aanvraag = [

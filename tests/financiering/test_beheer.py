@@ -129,7 +129,9 @@ def test_an_overlapping_price_is_refused_with_its_code_and_a_change_shows_old_an
     )
     assert response.status_code == 302
     assert beheer.post(url, {"bedrag": "9000", "geldig_van": "2027-01-01"}).status_code == 302
-    assert list(Trajectprijs.objects.filter(perceel=world.epa).order_by("geldig_van").values_list("bedrag", flat=True)) == [
+    assert list(
+        Trajectprijs.objects.filter(perceel=world.epa).order_by("geldig_van").values_list("bedrag", flat=True)
+    ) == [
         Decimal("8000.00"),
         Decimal("9000.00"),
     ]
