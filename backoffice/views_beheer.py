@@ -56,37 +56,59 @@ def _waarde(value) -> str:
 
 def historie_rijen(records, *, onderwerp) -> list[dict]:
     """History records (django-simple-history) as rows for ``backoffice/_historie.html``: when, who
-    (full name), what (the change reason, else made/changed), and per field the old and the new value.
-    ``onderwerp(record) -> str`` names the object ("Perceel EPA"). Newest first; no query per row
-    (the records are diffed against the previous one of the same object in memory)."""
+    (full name), what (the change reason, else made/changed), and per field the old and the new value
+    (a choice by its label, a person by name). ``onderwerp(record) -> str`` names the object ("Perceel
+    EPA"; empty: no prefix). Newest first; the records are diffed in memory against the previous one
+    of the same object, and the people named in the changes are read in one query."""
     records = sorted(records, key=lambda h: (h.history_date, h.history_id))
     vorige: dict = {}
-    rijen = []
+    gewijzigd = []
+    personen: set[int] = set()
     for h in records:
         key = (type(h), h.id)
         prev = vorige.get(key)
-        wijzigingen = []
+        changes = []
         if prev is not None:
             model = h.instance_type
             for change in h.diff_against(prev).changes:
                 try:
-                    label = str(model._meta.get_field(change.field).verbose_name)
+                    field = model._meta.get_field(change.field)
                 except Exception:  # noqa: BLE001  (a field no longer on the model)
-                    label = change.field
-                wijzigingen.append(f"{label}: {_waarde(change.old)} → {_waarde(change.new)}")
+                    field = None
+                if field is not None and field.is_relation and field.related_model is get_user_model():
+                    personen.update(v for v in (change.old, change.new) if v)
+                changes.append((field, change))
         vorige[key] = h
+        gewijzigd.append((h, changes))
+    namen = {u.pk: u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=personen)}
+
+    def waarde(field, value) -> str:
+        if field is not None and value not in (None, ""):
+            if field.is_relation:
+                return namen.get(value, str(value))
+            if field.choices:
+                return str(dict(field.flatchoices).get(value, value))
+        return _waarde(value)
+
+    rijen = []
+    for h, changes in gewijzigd:
         if h.history_type == "+":
             wat = h.history_change_reason or "aangemaakt"
         elif h.history_type == "-":
             wat = "verwijderd"
         else:
             wat = h.history_change_reason or "gewijzigd"
+        naam = onderwerp(h)
         rijen.append(
             {
                 "datum": h.history_date,
-                "wat": f"{onderwerp(h)}: {wat}",
+                "wat": f"{naam}: {wat}" if naam else wat[:1].upper() + wat[1:],
                 "door": wie(h),
-                "toelichting": "; ".join(wijzigingen),
+                "toelichting": "; ".join(
+                    f"{field.verbose_name if field is not None else c.field}: {waarde(field, c.old)} → "
+                    f"{waarde(field, c.new)}"
+                    for field, c in changes
+                ),
             }
         )
     rijen.reverse()
@@ -101,7 +123,7 @@ def _instellingen_context(form) -> dict:
     return {
         "form": form,
         "groepen": form.groepen(),
-        "historie": historie_rijen(records, onderwerp=lambda h: "Instellingen"),
+        "historie": historie_rijen(records, onderwerp=lambda h: ""),
         "historie_titel": "Historie van de instellingen",
     }
 
@@ -207,7 +229,7 @@ def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
         "form": form or RolAanvraagForm(),
         "fout": fout,
         "ik": request.user,
-        "historie": historie_rijen(records, onderwerp=lambda h: f"Rol {roles.ROLES.get(h.rol, h.rol)}"),
+        "historie": historie_rijen(records, onderwerp=lambda h: ""),
         "historie_titel": "Historie van de rollen",
     }
 

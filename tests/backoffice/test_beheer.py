@@ -114,7 +114,11 @@ def test_four_eyes_on_the_pages(world, twee):
     assert page_b.post(besluit, {"toekenning": toekenning.uuid, "actie": "goedkeuren"}).status_code == 302
     assert nieuw.groups.filter(name="uwv_financieel").exists()
     page = page_b.get(url).content.decode()
-    assert "UWV financieel" in page and "rol UWV financieel goedgekeurd (tweede beheerder)" in page
+    assert (
+        "UWV financieel" in page
+        and "Rol UWV financieel goedgekeurd (tweede beheerder)" in page
+        and "beslist door: leeg → beheer-2" in page
+    )
 
     # revoke: one beheerder is enough
     assert page_a.post(besluit, {"toekenning": toekenning.uuid, "actie": "intrekken"}).status_code == 302
