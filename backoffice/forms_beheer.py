@@ -102,7 +102,9 @@ class InstellingenForm(forms.ModelForm):
             choices=self.fields["modeltrouw_handhaving"].choices
         )
         if self.instance and self.instance.pk and not self.is_bound:
-            self.initial["vier_ogen_drempel"] = f"{self.instance.vier_ogen_drempel:.2f}".replace(".", ",")
+            from .templatetags.documenten import euro
+
+            self.initial["vier_ogen_drempel"] = euro(self.instance.vier_ogen_drempel).replace("€\u00a0", "")
 
     def groepen(self) -> list[dict]:
         """Per group a sub-form of the bound fields, for ``backoffice/_form.html``."""

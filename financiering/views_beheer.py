@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
+from backoffice.templatetags.documenten import euro
 from backoffice.views_beheer import historie_rijen, require_beheerder
 
 from . import rules, selectors, services
@@ -212,7 +213,7 @@ def perceel_detail(request, code):
     form = (
         TrajectprijsForm(
             initial={
-                "bedrag": f"{bewerk.bedrag:.2f}".replace(".", ","),
+                "bedrag": euro(bewerk.bedrag).replace("€\u00a0", ""),
                 "geldig_van": bewerk.geldig_van,
                 "geldig_tot": bewerk.geldig_tot,
             }
