@@ -129,16 +129,7 @@ api_auth = [
 ]
 
 
-def favicon(request):
-    """Browsers ask /favicon.ico on pages without the icon link (the error pages): no 404 in the console."""
-    from django.shortcuts import redirect
-    from django.templatetags.static import static
-
-    return redirect(static("backoffice/favicon.svg"), permanent=True)
-
-
 urlpatterns = [
-    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Session login for people trying the browsable API (systems use POST /api/v1/auth/token): our own
     # login view under DRF's names, so this door has the same throttle as /inloggen (docs/security.md).

@@ -242,7 +242,6 @@ ROUTES = {
     "web-verwerkingen": ("list", None),
     "web-bezwaren": ("list", None),
     # the beheerder's desk (issue 12): only the beheerder; codes and usernames in the path ("csv" here)
-    "favicon": ("public", "a redirect to the static icon"),
     "web-beheer-regelingen": ("list", None),
     "web-beheer-regeling-nieuw": ("list", None),
     "web-beheer-regeling": ("list", None),
