@@ -88,7 +88,8 @@ class InstellingenForm(forms.ModelForm):
 
     class Meta:
         model = Instellingen
-        fields = [f for _, _, velden in GROEPEN for f in velden]
+        # every setting, also one added later without a group (it shows under "Overige instellingen")
+        fields = [f.name for f in Instellingen._meta.concrete_fields if f.name != "id"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +109,11 @@ class InstellingenForm(forms.ModelForm):
 
     def groepen(self) -> list[dict]:
         """Per group a sub-form of the bound fields, for ``backoffice/_form.html``."""
+        gegroepeerd = {f for _, _, velden in GROEPEN for f in velden}
+        overig = tuple(f for f in self.fields if f not in gegroepeerd)
+        groepen = (
+            [*GROEPEN, ("Overige instellingen", "Instellingen zonder eigen groep.", overig)] if overig else GROEPEN
+        )
         return [
             {
                 "titel": titel,
@@ -116,7 +122,7 @@ class InstellingenForm(forms.ModelForm):
                 # what backoffice/_form.html reads of a form, for this group's fields only
                 "form": {"visible_fields": [self[f] for f in velden], "hidden_fields": [], "non_field_errors": []},
             }
-            for n, (titel, uitleg, velden) in enumerate(GROEPEN, start=1)
+            for n, (titel, uitleg, velden) in enumerate(groepen, start=1)
         ]
 
     def _post_clean(self):

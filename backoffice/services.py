@@ -263,6 +263,19 @@ def instellingen_wijzigen(*, by, data: dict) -> Instellingen:
             status=400,
             field="aow_leeftijd",
         )
+    if "uwv_iban" in gewijzigd:
+        from schwifty import IBAN
+        from schwifty.exceptions import SchwiftyException
+
+        try:
+            instellingen.uwv_iban = str(IBAN(instellingen.uwv_iban).compact)
+        except SchwiftyException as exc:
+            raise BusinessRuleError(
+                code="instellingen-ongeldig",
+                message="Dit is geen geldig IBAN (controleer de cijfers).",
+                status=400,
+                field="uwv_iban",
+            ) from exc
     try:
         instellingen.full_clean()
     except ValidationError as exc:

@@ -49,6 +49,8 @@ def test_settings_page_groups_every_setting_and_records_who_changed_what(world):
     assert "Declaratieregels die alle controles doorstaan automatisch toekennen" in page
     assert "Uit: elke regel wacht op een UWV-beoordelaar." in page
     assert Instellingen.get().declaratie_automatisch_toekennen
+    for field in Instellingen._meta.concrete_fields:  # every setting is on the page, also a new one
+        assert field.name == "id" or f'name="{field.name}"' in page, field.name
 
     data = _instellingen_data(vier_ogen_drempel="50.000,00")
     data.pop("declaratie_automatisch_toekennen", None)  # the switch off
@@ -64,6 +66,8 @@ def test_settings_page_groups_every_setting_and_records_who_changed_what(world):
     assert response.status_code == 400 and "(code: instellingen-ongeldig)" in response.content.decode()
     response = client.post(reverse("web-beheer-instellingen"), _instellingen_data(bewaartermijn_jaren="99"))
     assert response.status_code == 400
+    response = client.post(reverse("web-beheer-instellingen"), _instellingen_data(uwv_iban="NL00ABNA0123456789"))
+    assert response.status_code == 400 and "Dit is geen geldig IBAN" in response.content.decode()
     assert Instellingen.get().aow_leeftijd == 67 and Instellingen.get().bewaartermijn_jaren == 7
 
 
