@@ -200,3 +200,12 @@ class GebruikerForm(forms.Form):
         if soort != "gemeente":
             data["gemeenten"] = []
         return data
+
+
+class OrganisatieForm(GebruikerForm):
+    """The organisation of an existing account (the same fields, without name and password)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("username", "first_name", "last_name", "email", "wachtwoord"):
+            del self.fields[name]

@@ -579,3 +579,37 @@ def gebruiker_aanmaken(
         if gemeenten:
             medewerker.gemeenten.add(*gemeenten)
     return user
+
+
+@transaction.atomic
+def medewerker_koppelen(*, by, gebruiker, aanbieder: Aanbieder | None = None, gemeenten=()):
+    """Link an existing account to its organisation: one provider, or one or more gemeenten, or
+    none. An account with the role of aanbieder or gemeente keeps an organisation of that kind
+    (``rol-zonder-organisatie``): revoke the role first."""
+    from backoffice.rules import check_organisatie
+
+    from .models import Medewerker
+
+    roles.require_role(by, roles.BEHEERDER)
+    if aanbieder is not None and gemeenten:
+        raise BusinessRuleError(
+            code="organisatie-ongeldig",
+            message="Een account hoort bij één aanbieder of bij een of meer gemeenten, niet bij allebei.",
+            status=400,
+            field="aanbieder",
+        )
+    rollen = set(gebruiker.groups.values_list("name", flat=True))
+    if roles.AANBIEDER in rollen:
+        check_organisatie(rol=roles.AANBIEDER, heeft_organisatie=aanbieder is not None)
+    if roles.GEMEENTE in rollen:
+        check_organisatie(rol=roles.GEMEENTE, heeft_organisatie=bool(gemeenten))
+    medewerker = Medewerker.objects.select_for_update().filter(user=gebruiker).first()
+    if medewerker is None:
+        if aanbieder is None and not gemeenten:
+            return None
+        medewerker = Medewerker.objects.create(user=gebruiker, aanbieder=aanbieder)
+    else:
+        medewerker.aanbieder = aanbieder
+        medewerker.save(update_fields=["aanbieder"])
+    medewerker.gemeenten.set(list(gemeenten))
+    return medewerker

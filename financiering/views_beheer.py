@@ -21,7 +21,7 @@ from backoffice.templatetags.documenten import euro
 from backoffice.views_beheer import historie_rijen, require_beheerder
 
 from . import rules, selectors, services
-from .forms_beheer import GebruikerForm, PerceelForm, ProductFormSet, RegelingForm, TrajectprijsForm
+from .forms_beheer import GebruikerForm, OrganisatieForm, PerceelForm, ProductFormSet, RegelingForm, TrajectprijsForm
 from .models import AanbiederType, Perceel, Product, Regeling, Trajectprijs
 
 T = "financiering/beheer/"
@@ -344,6 +344,39 @@ def gebruiker_nieuw(request):
     return render(request, T + "gebruiker_form.html", {"form": form}, status=status)
 
 
+def gebruiker_organisatie(request, username):
+    """Link an existing account to its provider or gemeente(n) (or to none)."""
+    from django.contrib.auth import get_user_model
+
+    require_beheerder(request.user)
+    gebruiker = get_object_or_404(get_user_model().objects.prefetch_related("groups"), username=username)
+    medewerker = getattr(gebruiker, "medewerker", None)
+    if request.method == "POST":
+        form = OrganisatieForm(request.POST)
+        if form.is_valid():
+            try:
+                services.medewerker_koppelen(
+                    by=request.user,
+                    gebruiker=gebruiker,
+                    aanbieder=form.cleaned_data["aanbieder"],
+                    gemeenten=list(form.cleaned_data["gemeenten"]),
+                )
+            except BusinessRuleError as exc:
+                _fout(exc)
+                add_rule_error(form, exc)
+            else:
+                messages.success(request, f"De organisatie van {gebruiker.username} is opgeslagen.")
+                return redirect("web-beheer-gebruiker", username=gebruiker.username)
+        return render(request, T + "organisatie_form.html", {"form": form, "gebruiker": gebruiker}, status=400)
+    initial = {"organisatie": "geen"}
+    if medewerker is not None and medewerker.aanbieder_id:
+        initial = {"organisatie": "aanbieder", "aanbieder": medewerker.aanbieder_id}
+    elif medewerker is not None and medewerker.gemeenten.exists():
+        initial = {"organisatie": "gemeente", "gemeenten": list(medewerker.gemeenten.all())}
+    form = OrganisatieForm(initial=initial)
+    return render(request, T + "organisatie_form.html", {"form": form, "gebruiker": gebruiker})
+
+
 web_urlpatterns = [
     path("beheer/regelingen/", regeling_list, name="web-beheer-regelingen"),
     path("beheer/regelingen/nieuw/", regeling_nieuw, name="web-beheer-regeling-nieuw"),
@@ -355,6 +388,7 @@ web_urlpatterns = [
     path("beheer/percelen/<str:code>/prijs/", perceel_prijs, name="web-beheer-perceel-prijs"),
     path("beheer/percelen/<str:code>/betaalplan/", perceel_betaalplan, name="web-beheer-perceel-betaalplan"),
     path("beheer/gebruiker-nieuw/", gebruiker_nieuw, name="web-beheer-gebruiker-nieuw"),
+    path("beheer/organisatie/<str:username>/", gebruiker_organisatie, name="web-beheer-gebruiker-organisatie"),
 ]
 
 

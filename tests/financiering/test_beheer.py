@@ -204,3 +204,23 @@ def test_the_scheme_list_costs_a_fixed_number_of_queries(world, beheer, django_a
     with django_assert_max_num_queries(12):
         response = beheer.get(reverse("web-beheer-regelingen"))
     assert response.status_code == 200 and "Inkoopkader IPS" in response.content.decode()
+
+
+def test_an_existing_account_gets_its_organisation_so_a_provider_role_can_be_approved(world, beheer):
+    from tests.factories import make_user
+
+    user = make_user(roles.AUDITOR, username="losse-collega")
+    url = reverse("web-beheer-gebruiker-organisatie", kwargs={"username": "losse-collega"})
+    assert 'value="geen"' in beheer.get(url).content.decode()
+    response = beheer.post(url, {"organisatie": "aanbieder", "aanbieder": world.zuid.pk})
+    assert response.status_code == 302
+    assert Medewerker.objects.get(user=user).aanbieder == world.zuid
+    # a provider's employee keeps a provider while he has the role
+    response = beheer.post(
+        reverse("web-beheer-gebruiker-organisatie", kwargs={"username": "ggz-noord"}), {"organisatie": "geen"}
+    )
+    assert response.status_code == 400 and "(code: rol-zonder-organisatie)" in response.content.decode()
+    assert Medewerker.objects.get(user=world.ggz_noord).aanbieder == world.noord
+    other = Client()
+    other.force_login(world.uwv)
+    assert other.get(url).status_code == 403

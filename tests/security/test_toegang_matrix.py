@@ -252,6 +252,7 @@ ROUTES = {
     "web-beheer-perceel-prijs": ("list", None),
     "web-beheer-perceel-betaalplan": ("list", None),
     "web-beheer-gebruiker-nieuw": ("list", None),
+    "web-beheer-gebruiker-organisatie": ("list", None),
     "web-beheer-instellingen": ("list", None),
     "web-beheer-gebruikers": ("list", None),
     "web-beheer-gebruiker": ("list", None),
