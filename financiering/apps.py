@@ -14,3 +14,6 @@ class FinancieringConfig(AppConfig):
 
         registry.register_signaal_oorzaken(jobs.signaal_oorzaken, order=20)
         registry.register_werkbak_sectie(roles.AUDITOR, werkbak.auditor_verloopt_binnenkort, order=20)
+        from .views_beheer import werkbak_regelingen
+
+        registry.register_werkbak_sectie("beheerder", werkbak_regelingen, order=5)
