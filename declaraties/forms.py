@@ -58,12 +58,12 @@ class DeclaratieFilterForm(_Filter):
         ],
     )
     periode = MaandField(label="Declaratiemaand", required=False)
-    nummer = forms.CharField(label="DeclaratieNummer", required=False, max_length=20)
-    toewijzing = forms.IntegerField(label="ToewijzingNummer", required=False, min_value=1)
+    nummer = forms.CharField(label="Declaratienummer", required=False, max_length=20)
+    toewijzing = forms.IntegerField(label="Toewijzingnummer", required=False, min_value=1)
 
 
 class PrestatieFilterForm(_Filter):
-    toewijzing = forms.IntegerField(label="ToewijzingNummer", required=False, min_value=1)
+    toewijzing = forms.IntegerField(label="Toewijzingnummer", required=False, min_value=1)
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Alle statussen"), *PrestatieStatus.choices]
     )
