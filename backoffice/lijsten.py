@@ -187,7 +187,7 @@ class Staat:
         get = request.GET
         namen = (*lijst.filters, "sorteer")
         if get.get("wissen"):
-            self._bewaar(filters={}, zoek={})
+            self._bewaar(filters=None, zoek={})
             self.zoek = {}
             self.antwoord = redirect(reverse(lijst.url_name))
             return
@@ -260,12 +260,12 @@ class Staat:
     @property
     def gefilterd(self) -> bool:
         """Whether the user narrowed the list (a search or a filter other than the default)."""
-        if self.zoek:
+        if self.zoek or self.gekozen:
             return True
-        standaard = {k: [v] for k, v in self.lijst.standaard.items()}
         for n in self.lijst.filters:
             values = [v for v in self.filters.getlist(n) if v]
-            if values and values != standaard.get(n):
+            standaard = [self.lijst.standaard[n]] if n in self.lijst.standaard else []
+            if values != standaard:
                 return True
         return False
 

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backoffice import lijsten, roles
 from backoffice.errors import BusinessRuleError
-from backoffice.forms import add_rule_error, rule_message
+from backoffice.forms import BevestigForm, add_rule_error, rule_message
 from backoffice.rules import vier_ogen_probleem
+from backoffice.templatetags.documenten import euro
 
 from .. import downloads, permissions, rules, selectors, services
 from .. import lijsten as lijst_defs
@@ -302,3 +303,56 @@ def prestatie_werkvoorraad(request):
         "declaraties/werkvoorraad.html",
         {"form": form, "page_obj": page, "mag_bulk": mag_bulk, "leeg": leeg, **st.context(page)},
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def prestaties_bulk_toekennen(request):
+    """The work queue's "Geselecteerde regels toekennen": a confirmation page naming how many lines
+    and what total will be accepted (and which selected lines cannot be, and why), then the bulk
+    service, which checks every rule of the single assessment again (four eyes included) and
+    accepts the lines that pass; each refused line is reported in words."""
+    require(request.user, roles.UWV_BEOORDELAAR)
+    uuids = _uuids(request.POST.getlist("regel"))
+    terug = reverse("web-prestaties-werkvoorraad")
+    if not uuids:
+        messages.error(request, "Kies eerst een of meer regels om toe te kennen. (code: ongeldige-invoer)")
+        return redirect(terug)
+    if request.POST.get("stap") == "bevestigen":
+        form = BevestigForm(request.POST)
+        if form.is_valid():
+            uitkomst = services.prestaties_bulk_toekennen(by=request.user, uuids=uuids)
+            if uitkomst.toegekend:
+                messages.success(
+                    request,
+                    f"{len(uitkomst.toegekend)} regel{'' if len(uitkomst.toegekend) == 1 else 's'} toegekend, samen "
+                    f"{euro(uitkomst.totaal)}. Ze gaan mee in de volgende betaalopdracht.",
+                )
+            for label, fout in uitkomst.geweigerd:
+                messages.error(request, f"{label} is niet toegekend: {fout.message} (code: {fout.code})")
+            return redirect(terug)
+        status = 400
+    else:
+        form = BevestigForm()
+        status = 200
+    form.fields["bevestigd"].label = "Ik bevestig dat ik deze regels toeken"
+    uitkomst = services.prestaties_bulk_toekennen_check(by=request.user, uuids=uuids)
+    return render(
+        request,
+        "declaraties/bulk_toekennen.html",
+        {"uitkomst": uitkomst, "form": form, "uuids": uuids, "terug": terug},
+        status=status,
+    )
+
+
+def _uuids(values) -> list:
+    import uuid as uuidlib
+
+    out = []
+    for value in values:
+        try:
+            out.append(uuidlib.UUID(value))
+        except (ValueError, AttributeError):
+            continue
+    return out[:1000]
