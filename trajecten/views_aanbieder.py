@@ -169,12 +169,9 @@ def traject_list(request):
         return st.export_response(qs)
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     is_aanbieder = roles.has_role(request.user, roles.AANBIEDER)
-    if is_aanbieder:
-        leeg = {
-            "tekst": "Nog geen trajecten. Een traject begint met een goedgekeurde aanvraag.",
-            "actie_url": reverse("web-aanvraag-nieuw"),
-            "actie_label": "Nieuwe aanvraag",
-        }
+    if is_aanbieder:  # the page's own "Nieuwe aanvraag" button is the first step
+        leeg = {"tekst": "Nog geen trajecten. Een traject begint met een goedgekeurde aanvraag: dien er een in met "
+                "de knop Nieuwe aanvraag."}  # fmt: skip
     else:
         leeg = {"tekst": "Er lopen nog geen trajecten die u mag zien.", "actie_url": reverse("web-aanvragen"),
                 "actie_label": "Naar de aanvragen"}  # fmt: skip

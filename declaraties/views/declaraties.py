@@ -297,7 +297,7 @@ def prestatie_werkvoorraad(request):
         return st.export_response(qs)
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     mag_bulk = roles.has_role(request.user, roles.UWV_BEOORDELAAR)
-    leeg = {"tekst": "Niets te beoordelen: er wachten geen declaratieregels op een beoordelaar."}
+    leeg = {"tekst": "Niets te beoordelen: er wachten geen regels."}
     return render(
         request,
         "declaraties/werkvoorraad.html",
