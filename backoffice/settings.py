@@ -120,6 +120,8 @@ TEMPLATES = [
                 "backoffice.web.context",
                 "django.template.context_processors.csp",
             ],
+            # {{ bedrag|euro }}, {{ d|datum }}, {{ d|datum_kort }} in every template (backoffice/opmaak.py)
+            "builtins": ["backoffice.templatetags.opmaak"],
         },
     },
 ]
@@ -177,6 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]
+# Dutch formats with the short date 01-12-2026 (backoffice/formats/nl/formats.py; money: backoffice/opmaak.py)
+FORMAT_MODULE_PATH = ["backoffice.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

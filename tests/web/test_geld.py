@@ -99,7 +99,7 @@ def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, l
     first.goto(f"{live_server.url}/betaalopdrachten/")
     expect(first.get_by_role("heading", level=1)).to_have_text("Betaalopdrachten")
     assert_accessible(first)
-    first.get_by_role("link", name="16 mrt 2026").click()
+    first.get_by_role("link", name="16-03-2026").click()
     expect(first.get_by_text("2 nodig: boven de vier-ogendrempel")).to_be_visible()
     assert_accessible(first)
     first.get_by_role("button", name="Akkoord geven").click()
