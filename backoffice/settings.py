@@ -50,6 +50,8 @@ def secret(name: str) -> str:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# With DEBUG, Django's English debug pages instead of the Dutch 404/500 pages (backoffice/rest.py)
+IPS_DEBUG_FOUTPAGINAS = env_bool("IPS_DEBUG_FOUTPAGINAS", False)
 SECRET_KEY = secret("DJANGO_SECRET_KEY")
 # Comma-separated Fernet keys, newest first (MultiFernet: old keys still decrypt).
 BSN_ENCRYPTION_KEYS = [k.strip() for k in secret("BSN_ENCRYPTION_KEYS").split(",") if k.strip()]
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "backoffice.security.NoStoreMiddleware",  # Cache-Control: no-store (backoffice/security.py)
+    "backoffice.rest.FoutpaginaMiddleware",  # Dutch 404/500 pages also with DEBUG (backoffice/rest.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
