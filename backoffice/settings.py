@@ -124,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
             ],
             # {{ bedrag|euro }}, {{ d|datum }}, {{ d|datum_kort }} in every template (backoffice/opmaak.py)
-            "builtins": ["backoffice.templatetags.opmaak"],
+            "builtins": ["backoffice.templatetags.opmaak", "financiering.templatetags.producten"],
         },
     },
 ]
