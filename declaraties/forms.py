@@ -126,7 +126,7 @@ class PrestatieRegelForm(forms.Form):
     begindatum = forms.DateField(label="Periode van", widget=DATUM)
     einddatum = forms.DateField(label="Periode tot en met", widget=DATUM)
     geleverd_volume = BedragField(label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2)
-    ingediend_bedrag = BedragField(label="Bedrag (EUR)", min_value=Decimal("0"), max_digits=10, decimal_places=2)
+    ingediend_bedrag = BedragField(label="Bedrag (€)", min_value=Decimal("0"), max_digits=10, decimal_places=2)
     debet_credit = forms.ChoiceField(label="Debet/credit", choices=[("D", "Debet"), ("C", "Credit")], initial="D")
     vorig_referentie_nummer = forms.CharField(
         label="VorigReferentieNummer", max_length=20, required=False, help_text="Alleen bij credit: de debetregel."
@@ -224,7 +224,7 @@ class BevestigingForm(forms.Form):
 
 
 class OntvangstForm(forms.Form):
-    bedrag = BedragField(label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    bedrag = BedragField(label="Ontvangen bedrag (€)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=timezone.localdate)
 
 

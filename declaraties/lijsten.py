@@ -2,6 +2,7 @@
 declaration lines, payment orders and co-financing claims (columns, sort, filters, search)."""
 
 from backoffice.lijsten import BEDRAG_RICHTING, DATUM_RICHTING, TEKST_RICHTING, Kolom, Lijst, Zoeken, dag
+from financiering.templatetags.producten import product_naam
 from trajecten.lijsten import bsn_hash_zoeker, bsn_zoeken, naam_zoeker
 
 from . import selectors
@@ -71,6 +72,11 @@ DECLARATIES_AANBIEDER = Lijst(
 )
 
 
+def _bedrag(p, u):
+    """As the page shows it: a credit line negative."""
+    return -p.ingediend_bedrag if p.debet_credit == "C" else p.ingediend_bedrag
+
+
 def _periode(p, u) -> str:
     return f"{p.begindatum:%d-%m-%Y} t/m {p.einddatum:%d-%m-%Y}"
 
@@ -97,11 +103,9 @@ WERKVOORRAAD = Lijst(
         ),  # fmt: skip
         Kolom("referentie", "Productreferentie", "product_referentie", lambda p, u: p.product_referentie),
         Kolom("toewijzing", "Toewijzingnummer", "toewijzing_nummer", lambda p, u: p.toewijzing_nummer),
-        Kolom("product", "Product", "product_code", lambda p, u: p.product_code),
+        Kolom("product", "Product", "product_code", lambda p, u: product_naam(p.product_code)),
         Kolom("begin", "Periode", "begindatum", _periode, **DATUM_RICHTING),
-        Kolom(
-            "bedrag", "Bedrag", "ingediend_bedrag", lambda p, u: p.ingediend_bedrag, klasse="getal", **BEDRAG_RICHTING
-        ),  # fmt: skip
+        Kolom("bedrag", "Bedrag", "ingediend_bedrag", _bedrag, klasse="getal", **BEDRAG_RICHTING),  # fmt: skip
         Kolom("status", "Status", "status", lambda p, u: p.get_status_display()),
     ),
     sortering="ingediend",

@@ -175,7 +175,7 @@ def test_a_payment_order_made_by_the_job_then_two_approvals_and_the_bank(world, 
     # The page asks the same function the service raises from: the first approver sees why not.
     assert permissions.can_accorderen(eerste, opdracht) == (
         False,
-        "Boven EUR 1000.00 moet een tweede medewerker akkoord geven.",
+        "Boven €\u00a01.000,00 moet een tweede medewerker akkoord geven.",
     )
     assert permissions.can_accorderen(tweede, opdracht) == (True, "")
     assert permissions.can_bevestigen(tweede, opdracht)[0] is False
