@@ -296,7 +296,10 @@ def prestatie_werkvoorraad(request):
     if st.export:
         return st.export_response(qs)
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
-    mag_bulk = roles.has_role(request.user, roles.UWV_BEOORDELAAR)
+    # the checkboxes and the button only where a line on this page still waits
+    mag_bulk = roles.has_role(request.user, roles.UWV_BEOORDELAAR) and any(
+        p.status == "in_behandeling" for p in page.object_list
+    )
     leeg = {"tekst": "Niets te beoordelen: er wachten geen regels."}
     return render(
         request,
