@@ -305,7 +305,8 @@ def deelnemer_zoeken(request):
             resultaten = _dossier(request.user, gevonden)
             form = BsnZoekForm()
     # The template never renders the typed value: not after a search, not after a typo.
-    return render(request, "trajecten/deelnemer_zoeken.html", {"form": form, "resultaten": resultaten}, status=status)
+    context = {"form": form, "resultaten": resultaten, "is_aanbieder": roles.has_role(request.user, roles.AANBIEDER)}
+    return render(request, "trajecten/deelnemer_zoeken.html", context, status=status)
 
 
 @login_required

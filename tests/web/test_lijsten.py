@@ -19,6 +19,7 @@ from backoffice.models import BsnRaadpleging, Instellingen, User, Verwerking
 from declaraties import services
 from declaraties.models import Prestatie
 from tests.declaraties.geld_helpers import moment, start_line
+from tests.factories import valid_bsn
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Deelnemer, Traject
 
@@ -98,6 +99,9 @@ def test_bsn_search_is_a_post_shown_masked_logged_and_remembered(world, queue):
     assert "de Vries" in client.get("/aanvragen/").content.decode()
     # a ?bsn= or ?zoekterm= in a URL searches nothing
     assert "de Vries" in client.get(f"/aanvragen/?zoekterm={bsn}").content.decode()
+    # the search page: nobody with this BSN yet; the provider's first step is a new application
+    page = client.post("/deelnemers/zoeken/", {"bsn": valid_bsn(9999)}).content.decode()
+    assert "Geen deelnemer gevonden" in page and 'href="/aanvragen/nieuw/"' in page
 
 
 def test_name_search_only_where_the_role_sees_the_name(world, queue):
