@@ -46,3 +46,15 @@ def periode(begin, eind) -> str:
         datum_kort(begin),
         datum_kort(eind),
     )
+
+
+@register.filter
+def aantal(getal, vormen: str) -> str:
+    """``{{ n|aantal:"regel,regels" }}``: ``1 regel``, ``0 regels``, ``3 regels`` (Dutch plurals are
+    not a suffix: ``maand,maanden``, ``traject,trajecten``)."""
+    enkelvoud, _, meervoud = vormen.partition(",")
+    try:
+        een = int(getal) == 1
+    except (TypeError, ValueError):
+        een = False
+    return f"{getal} {enkelvoud if een else meervoud or enkelvoud}"
