@@ -58,3 +58,12 @@ def aantal(getal, vormen: str) -> str:
     except (TypeError, ValueError):
         een = False
     return f"{getal} {enkelvoud if een else meervoud or enkelvoud}"
+
+
+@register.simple_tag
+def historie_regels(records):
+    """``{% historie_regels historie as regels %}``: history rows as entries with who, when, why and
+    per changed field the old and new value (backoffice/history.py)."""
+    from backoffice.history import historie_regels as regels
+
+    return regels(records or [])
