@@ -200,7 +200,7 @@ def test_a_payment_order_made_by_the_job_then_two_approvals_and_the_bank(world, 
     for text in ("Fatima El Amrani", "Kees Jansen", shown, "eerste akkoord", "betaling bevestigd op 02-03-2026"):
         assert text in page, text
     # what changed, per field, with the old and the new value as labels
-    assert "Status</span>: van <span class=\"wijzigingen__oud\">Te accorderen</span> naar" in page
+    assert 'Status</span>: van <span class="wijzigingen__oud">Te accorderen</span> naar' in page
     assert "uwv-financieel" not in page  # the full name, not the username
     assert "Geen historie" not in page
 
