@@ -297,7 +297,7 @@ def concept_claim(world, clock):
 def test_a_claim_made_by_the_job_sent_disputed_decided_and_paid(world, clock, concept_claim):
     vordering = concept_claim
     job = f"het loket (taak vorderingen, run {world.run.pk})"
-    assert history(vordering) == [("+", None, job, "vordering over 03-2026 aangemaakt (concept)", "concept")]
+    assert history(vordering) == [("+", None, job, "vordering over maart 2026 aangemaakt (concept)", "concept")]
     assert vordering.bedrag == Decimal("3200.00")
     gemeente, fin = world.gem_amsterdam, named(world.uwv_fin, "Fatima", "El Amrani")
     eerste, tweede = vordering.regels.order_by("id")
