@@ -14,6 +14,7 @@ from django.utils import timezone
 from backoffice import limieten
 from backoffice.forms import BedragField
 from backoffice.rules import toelichting_ontbreekt
+from financiering.rules import DEFAULT_PAYMENT_PLAN
 
 from . import rules
 from .models import BetaalopdrachtStatus, PrestatieStatus, VorderingStatus
@@ -89,7 +90,7 @@ class VorderingFilterForm(_Filter):
         super().__init__(*args, **kwargs)
         self.fields["gemeente"].choices = [
             ("", "Alle gemeenten"),
-            *((g.code, f"{g.naam} ({g.code})") for g in gemeenten),
+            *((g.code, g.naam) for g in sorted(gemeenten, key=lambda g: g.naam)),
         ]
 
 
@@ -106,23 +107,23 @@ class JaarForm(_Filter):
 
 class DeclaratieKopForm(forms.Form):
     declaratie_nummer = forms.CharField(
-        label="DeclaratieNummer",
+        label="Declaratienummer",
         max_length=20,
         help_text="Uw eigen nummer, uniek per declaratie (1 tot 20 tekens), bijvoorbeeld D2026-03-001.",
     )
     periode = MaandField(label="Declaratiemaand", help_text="De kalendermaand waarover u declareert (JJJJ-MM).")
 
 
-PRODUCTCODES = [("start", "start"), ("periode", "periode"), ("plaatsing", "plaatsing")]
+PRODUCTCODES = [(code, naam) for code, naam, *_ in DEFAULT_PAYMENT_PLAN]  # value: the code; shown: the name
 
 
 class PrestatieRegelForm(forms.Form):
     """One line of the declaration (iWmo 323 prestatie). An entirely empty row is skipped."""
 
-    product_referentie = forms.CharField(label="ProductReferentie", max_length=20)
-    toewijzing_nummer = forms.IntegerField(label="ToewijzingNummer", min_value=1, max_value=999_999_999)
+    product_referentie = forms.CharField(label="Productreferentie", max_length=20)
+    toewijzing_nummer = forms.IntegerField(label="Toewijzingnummer", min_value=1, max_value=999_999_999)
     # An empty first choice: a row the user leaves alone then sends nothing that counts as a change.
-    product_code = forms.ChoiceField(label="ProductCode", choices=[("", "Kies een product"), *PRODUCTCODES])
+    product_code = forms.ChoiceField(label="Product", choices=[("", "Kies een product"), *PRODUCTCODES])
     begindatum = forms.DateField(label="Periode van", widget=DATUM)
     einddatum = forms.DateField(label="Periode tot en met", widget=DATUM)
     geleverd_volume = BedragField(label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2)

@@ -46,3 +46,24 @@ def periode(begin, eind) -> str:
         datum_kort(begin),
         datum_kort(eind),
     )
+
+
+@register.filter
+def aantal(getal, vormen: str) -> str:
+    """``{{ n|aantal:"regel,regels" }}``: ``1 regel``, ``0 regels``, ``3 regels`` (Dutch plurals are
+    not a suffix: ``maand,maanden``, ``traject,trajecten``)."""
+    enkelvoud, _, meervoud = vormen.partition(",")
+    try:
+        een = int(getal) == 1
+    except (TypeError, ValueError):
+        een = False
+    return f"{getal} {enkelvoud if een else meervoud or enkelvoud}"
+
+
+@register.simple_tag
+def historie_regels(records):
+    """``{% historie_regels historie as regels %}``: history rows as entries with who, when, why and
+    per changed field the old and new value (backoffice/history.py)."""
+    from backoffice.history import historie_regels as regels
+
+    return regels(records or [])

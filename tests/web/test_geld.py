@@ -133,7 +133,7 @@ def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, l
     # second one confirmed the bank's payment (newest first).
     rijen = second.get_by_role("table", name="Historie van wijzigingen").locator("tbody tr")
     expect(rijen).to_have_count(4)
-    expect(rijen.nth(3)).to_contain_text(f"het loket (taak betaalopdrachten, run {run.pk})")
+    expect(rijen.nth(3)).to_contain_text(f"Systeem (taak betaalopdrachten, run {run.pk})")
     expect(rijen.nth(2)).to_contain_text("eerste akkoord")
     expect(second.get_by_text("Fenna de Tweede op 18 maart 2026, 10:00")).to_be_visible()
     expect(rijen.nth(1)).to_contain_text("Fenna de Tweede")

@@ -4,6 +4,7 @@ in the queue and grants it behind the confirmation, and UWV financieel registers
 on a claim. axe-core checks every page on the way."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,12 +32,12 @@ def clock():
 def _declare_start(page, nummer: str, referentie: str, toewijzing: int) -> None:
     """Fill the form's first line with a start product of 2 March, typed the Dutch way, and submit;
     the other lines stay empty."""
-    page.get_by_label("DeclaratieNummer").fill(nummer)
+    page.get_by_label("Declaratienummer").fill(nummer)
     page.get_by_label("Declaratiemaand").fill("2026-03")
     regel = page.locator("fieldset.regel").first
-    regel.get_by_label("ProductReferentie").fill(referentie)
-    regel.get_by_label("ToewijzingNummer").fill(str(toewijzing))
-    regel.get_by_label("ProductCode").select_option("start")
+    regel.get_by_label("Productreferentie").fill(referentie)
+    regel.get_by_label("Toewijzingnummer").fill(str(toewijzing))
+    regel.get_by_role("combobox", name=re.compile("^Product")).select_option("start")
     regel.get_by_label("Periode van").fill("2026-03-02")
     regel.get_by_label("Periode tot en met").fill("2026-03-02")
     regel.get_by_label("Volume").fill("1")
