@@ -103,7 +103,7 @@ class InstellingenForm(forms.ModelForm):
             choices=self.fields["modeltrouw_handhaving"].choices
         )
         if self.instance and self.instance.pk and not self.is_bound:
-            from .templatetags.documenten import euro
+            from .opmaak import euro
 
             self.initial["vier_ogen_drempel"] = euro(self.instance.vier_ogen_drempel).replace("€\u00a0", "")
 

@@ -6,7 +6,7 @@ did. Shared by the pages (``views``, ``views_indienen``) and the blocks on the o
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice.templatetags.documenten import euro
+from backoffice.opmaak import euro
 from trajecten import rules as zaak_rules
 
 from . import besluiten, rules

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from lxml import etree
 
 from backoffice.errors import BusinessRuleError
-from backoffice.templatetags.documenten import euro
+from backoffice.opmaak import euro
 
 from .factuur import Factuur, factuur
 from .rules import month_bounds

@@ -9,7 +9,9 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from backoffice.opmaak import maand
 from backoffice.werkbak import sectie, url
+from financiering.templatetags.producten import product_naam
 
 from . import rules
 from . import selectors as decl
@@ -18,7 +20,7 @@ from .models import VorderingRegel
 
 def _vordering(v, *, verlopen: bool) -> dict:
     return {
-        "label": f"{v.gemeente.naam} · {v.periode:%m-%Y}",
+        "label": f"{v.gemeente.naam} · {maand(v.periode)}",
         "url": url("web-vordering", uuid=v.uuid),
         "deadline": v.vervaldatum,
         "verlopen": verlopen,
@@ -39,7 +41,7 @@ def regels_in_behandeling(user) -> dict:
         "Declaratieregels in behandeling",
         regels,
         lambda p: {
-            "label": f"{p.aanbieder.naam} · {p.product_code} · {p.begindatum:%d-%m-%Y}",
+            "label": f"{p.aanbieder.naam} · {product_naam(p.product_code)} · {p.begindatum:%d-%m-%Y}",
             "url": url("web-declaratie", uuid=p.declaratie.uuid),
             "deadline": None,
             "toelichting": "",
@@ -148,7 +150,7 @@ def afgewezen_regels(user) -> dict:
         "Afgewezen declaratieregels (laatste 60 dagen)",
         afgewezen,
         lambda p: {
-            "label": f"{p.product_referentie} · {p.product_code} · {p.begindatum:%d-%m-%Y}",
+            "label": f"{p.product_referentie} · {product_naam(p.product_code)} · {p.begindatum:%d-%m-%Y}",
             "url": url("web-declaratie", uuid=p.declaratie.uuid),
             "deadline": None,
             "toelichting": _afwijzing(p),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from backoffice import registry
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
-from backoffice.templatetags.documenten import euro
+from backoffice.opmaak import euro
 
 from . import permissions, selectors, services
 from .forms import BudgetNieuwForm, BudgetWijzigenForm

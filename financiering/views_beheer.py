@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
-from backoffice.templatetags.documenten import euro
+from backoffice.opmaak import euro
 from backoffice.views_beheer import historie_rijen, require_beheerder
 
 from . import rules, selectors, services

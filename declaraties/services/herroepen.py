@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_update, record
-from backoffice.templatetags.documenten import euro
+from backoffice.opmaak import euro
 from financiering import services as fin_services
 from trajecten import services as traject_services
 from trajecten.models import Aanvraag, Traject

@@ -206,7 +206,7 @@ def test_the_end_report_and_the_final_settlement(world):
 
 
 def _euro(bedrag) -> str:
-    from backoffice.templatetags.documenten import euro
+    from backoffice.opmaak import euro
 
     return euro(bedrag).replace("\u00a0", " ")
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from backoffice.errors import BusinessRuleError
 from backoffice.history import record
 from backoffice.models import Instellingen
+from backoffice.opmaak import euro
 from backoffice.rules import weigeren
-from backoffice.templatetags.documenten import euro
 from financiering import rules as fin
 from financiering import services as fin_services
 
