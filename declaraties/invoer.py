@@ -118,13 +118,26 @@ def invoer_uit_bestand(bestand) -> tuple[services.DeclaratieInvoer | None, list[
     except upload.UploadFout as fout:
         return None, _fouten(fout.params)
     write = DeclaratieWriteSerializer(data=gelezen.data)
+    params = list(gelezen.fouten)  # a cell that is no date, in the upload's own words
     if not write.is_valid():
-        return None, _fouten(upload.hernoem(_flatten(write.errors), gelezen))
+        eigen = {p["name"] for p in params}
+        params += [p for p in upload.hernoem(_flatten(write.errors), gelezen) if p["name"] not in eigen]
+    if params:
+        return None, _fouten(params)
     return invoer_uit(write.validated_data, bron=gelezen.bron), []
+
+
+def _volgorde(naam: str) -> tuple:
+    """``bestand`` first, then by file row and column (``regel 7: ingediendBedrag``)."""
+    if not naam.startswith("regel "):
+        return (0, 0, 0)
+    rij, _, kolom = naam.removeprefix("regel ").partition(": ")
+    positie = upload.KOLOMMEN.index(kolom) if kolom in upload.KOLOMMEN else len(upload.KOLOMMEN)
+    return (1, int(rij) if rij.isdigit() else 0, positie)
 
 
 def _fouten(params: list[dict]) -> list[Invoerfout]:
     per_naam: dict[str, list[Invoerfout]] = {}
     for param in params:
         per_naam.setdefault(param["name"], []).append(Invoerfout(param["name"], param["code"], param["reason"]))
-    return [fout for fouten in per_naam.values() for fout in fouten]
+    return [fout for naam in sorted(per_naam, key=_volgorde) for fout in per_naam[naam]]

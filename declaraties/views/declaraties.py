@@ -114,13 +114,17 @@ def declaratie_nieuw(request):
 def declaratie_upload(request):
     require(request.user, roles.AANBIEDER)
     status = 200
+    fouten = []
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            invoer, fouten = invoer_uit_bestand(form.cleaned_data["bestand"])
-            for fout in fouten:
-                prefix = "" if fout.naam == "bestand" else f"{fout.naam}: "
-                form.add_error("bestand", f"{prefix}{fout.reden} (code: {fout.code})")
+            invoer, gevonden = invoer_uit_bestand(form.cleaned_data["bestand"])
+            fouten = [_bestandsfout(fout) for fout in gevonden]
+            if fouten:
+                n = len(fouten)
+                form.add_error(
+                    "bestand", f"Het bestand heeft {n} fout{'en' if n != 1 else ''}; zie de lijst hieronder."
+                )
             if invoer is not None:
                 try:
                     declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
@@ -131,7 +135,31 @@ def declaratie_upload(request):
         status = 400
     else:
         form = UploadForm()
-    return render(request, "declaraties/declaratie_upload.html", {"form": form}, status=status)
+    return render(request, "declaraties/declaratie_upload.html", {"form": form, "fouten": fouten}, status=status)
+
+
+# The serializer's codes of a cell, in the words of the page (the API keeps its own).
+CEL_CODES = {
+    "invalid": "ongeldige-waarde",
+    "required": "verplicht",
+    "blank": "verplicht",
+    "null": "verplicht",
+    "max_length": "te-lang",
+    "min_value": "te-klein",
+    "max_value": "te-groot",
+    "max_digits": "te-veel-cijfers",
+    "max_decimal_places": "te-veel-decimalen",
+    "max_whole_digits": "te-veel-cijfers",
+    "invalid_choice": "ongeldige-keuze",
+}
+
+
+def _bestandsfout(fout) -> dict:
+    """One problem of an uploaded file as one line of the list: the row, the column, what is wrong."""
+    rij, kolom = None, None
+    if fout.naam.startswith("regel "):
+        rij, _, kolom = fout.naam.removeprefix("regel ").partition(": ")
+    return {"rij": rij, "kolom": kolom, "reden": fout.reden, "code": CEL_CODES.get(fout.code, fout.code)}
 
 
 @login_required
