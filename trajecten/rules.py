@@ -497,17 +497,3 @@ def toestemming_problem(toestemming_op: date | None, today: date) -> tuple[str, 
     if toestemming_op > today:
         return "toestemming-in-toekomst", "De datum van de toestemming ligt in de toekomst."
     return None
-
-
-def startdatum_problem(gewenste_startdatum: date | None, today: date) -> tuple[str, str] | None:
-    """A trajectory starts on the date of the funder's written approval, unless a later start was
-    requested (domain.md 7): a requested start before today can never be honoured, so it is refused
-    at submission rather than silently moved to the approval date. (code, Dutch message) or None."""
-    if gewenste_startdatum is not None and gewenste_startdatum < today:
-        return (
-            "startdatum-in-verleden",
-            f"De gewenste startdatum ({gewenste_startdatum:%d-%m-%Y}) ligt in het verleden. Een traject begint op "
-            "de datum van het besluit, of later als u dat vraagt: kies vandaag of een latere datum, of laat het veld "
-            "leeg.",
-        )
-    return None

@@ -20,6 +20,7 @@ from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbeg
 from .. import documenten as aanvraag_documenten
 from .. import permissions, rules
 from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
+from ..rules_datums import startdatum_problem
 from ..selectors import pending_budget_claims, samenloop
 from ._eigen import _own_aanbieder
 from .deelnemers import _deelnemer_create, _not_anonymised
@@ -98,7 +99,7 @@ def _aanvraag_submit(
     toestemming = rules.toestemming_problem(toestemming_op, timezone.localdate())
     if toestemming:
         raise BusinessRuleError(code=toestemming[0], message=toestemming[1], status=400, field="toestemming_op")
-    start = rules.startdatum_problem(gewenste_startdatum, timezone.localdate())
+    start = startdatum_problem(gewenste_startdatum, timezone.localdate())
     if start:
         raise BusinessRuleError(code=start[0], message=start[1], status=400, field="gewenste_startdatum")
 
