@@ -91,12 +91,13 @@ def _bedrag_nl(value) -> str:
 def _voorstellen(kop, rijen: list[dict], trajecten: dict) -> int:
     """Fill what the tariff knows in each row that names a trajectory and a product: the period
     (when empty), the volume and the amount (when empty; a typed amount is the user's and stays).
-    Answers how many rows got an amount."""
+    Answers how many rows got an amount, and for how many with a trajectory and a product the tariff
+    has none (a month not over yet, a product not in the lot)."""
     periode = kop.cleaned_data.get("periode") if kop.is_valid() else None
     if periode is None:
-        return 0
+        return 0, 0
     maand_begin, maand_eind = rules.month_bounds(periode)
-    gevuld = 0
+    gevuld = niet = 0
     for rij in rijen:
         traject = trajecten.get(str(rij.get("toewijzing_nummer") or ""))
         if traject is None or not rij.get("product_code") or (rij.get("debet_credit") or "D") != "D":
@@ -111,6 +112,7 @@ def _voorstellen(kop, rijen: list[dict], trajecten: dict) -> int:
             eind=_datum(rij.get("einddatum")),
         )
         if voorstel is None:
+            niet += 1
             continue
         rij["begindatum"] = voorstel["begindatum"].isoformat()
         rij["einddatum"] = voorstel["einddatum"].isoformat()
@@ -119,7 +121,7 @@ def _voorstellen(kop, rijen: list[dict], trajecten: dict) -> int:
         if not str(rij.get("ingediend_bedrag") or "").strip():
             rij["ingediend_bedrag"] = _bedrag_nl(voorstel["ingediend_bedrag"])
             gevuld += 1
-    return gevuld
+    return gevuld, niet
 
 
 def _datum(value):
@@ -153,15 +155,19 @@ def declaratie_nieuw(request):
         rijen = [f.ruw() for f in bound.forms] if bound.management_form.is_valid() else []
         rijen = [r for r in rijen if not _leeg(r)]
         if actie == "voorstel":
-            n = _voorstellen(kop, rijen, {str(t.toewijzing_nummer): t for t in trajecten})
+            n, niet = _voorstellen(kop, rijen, {str(t.toewijzing_nummer): t for t in trajecten})
             melding = (
                 f"Voor {n} regel{'s' if n != 1 else ''} is het bedrag volgens het tarief ingevuld. Controleer ze en "
                 "dien de declaratie in."
                 if n
                 else "Er is geen bedrag voorgesteld: kies per regel een traject en een product (en de maand "
-                "hierboven). Een maand (product periode) declareert u pas als hij voorbij is; een bedrag dat u "
-                "zelf invulde blijft staan."
+                "hierboven); een bedrag dat u zelf invulde blijft staan."
             )
+            if niet:
+                melding += (
+                    f" Voor {niet} regel{'s' if niet != 1 else ''} kent het tarief geen bedrag: een maand (product "
+                    "periode) declareert u pas als hij voorbij is, en het product moet bij het perceel horen."
+                )
         extra = max(1, min(MAX_WEB_REGELS - len(rijen), LEGE_REGELS if actie == "meer" else 1))
         kop = DeclaratieKopForm(initial={k: request.POST.get(k, "") for k in ("declaratie_nummer", "periode")})
         regels = regel_formset(trajecten=keuzes, initial=rijen, extra=extra)
