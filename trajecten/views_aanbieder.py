@@ -148,6 +148,18 @@ def aanvraag_nieuw(request):
                     f"Beslissen uiterlijk {aanvraag.beslis_deadline:%d-%m-%Y}.",
                 )
                 return redirect("web-aanvraag", uuid=aanvraag.uuid)
+        elif bsn:
+            # The rest is not complete yet: tell now whether this provider knows the person, through
+            # the one throttled and logged search (its own participants only; another provider's
+            # give the same answer as an unknown BSN).
+            try:
+                eigen = services.deelnemer_search(by=request.user, bsn=bsn, kanaal="aanvraag")
+            except BusinessRuleError as exc:  # te-veel-bsn
+                add_rule_error(deelnemer_form, exc, field_map={None: "bsn"})
+                status = exc.status
+            else:
+                aanbieder_id = fin_selectors.user_aanbieder_id(request.user)
+                bestaande = next((d for d in eigen if d.aanbieder_id == aanbieder_id), None)
         if bsn:
             bsn_ref, bsn_gemaskeerd = _bewaar_bsn(request, bsn), crypto.mask_bsn(bsn)
     return render(

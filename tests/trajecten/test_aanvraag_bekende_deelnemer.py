@@ -96,6 +96,12 @@ def test_a_known_bsn_on_the_form_links_to_the_participant_and_keeps_what_was_typ
     assert "deelnemers/_zoek" not in html and "deelnemer-bestaat" in html
     assert person.bsn not in html and person.bsn_gemaskeerd in html  # kept server-side, shown masked
     assert re.search(r'name="bsn_ref" value="[^"]+"', html) and 'value="Dr. Q. Kok"' in html
+    # also before the rest is filled in: the notice comes as soon as the BSN is typed
+    early = client.post("/aanvragen/nieuw/", {"bsn": person.bsn, "achternaam": "Kok"}).content.decode()
+    assert "Deze deelnemer kent u al" in early and 'value="Kok"' in early and person.bsn not in early
+    elders = deelnemer(world, world.zuid)
+    neutral = client.post("/aanvragen/nieuw/", {"bsn": elders.bsn}).content.decode()
+    assert "Deze deelnemer kent u al" not in neutral and str(elders.uuid) not in neutral
 
 
 def test_a_bsn_known_only_at_another_provider_gets_no_link(world):
