@@ -200,7 +200,13 @@ def aanvraag_voor_deelnemer(request, uuid):
                 f"Beslissen uiterlijk {aanvraag.beslis_deadline:%d-%m-%Y}.",
             )
             return redirect("web-aanvraag", uuid=aanvraag.uuid)
-    context = {"deelnemer": deelnemer, "persoon": selectors.persoon_for(request.user, deelnemer), "form": form}
+    context = {
+        "deelnemer": deelnemer,
+        "persoon": selectors.persoon_for(request.user, deelnemer),
+        "form": form,
+        # said before the user fills anything in; the service refuses it (dubbel-traject) all the same
+        "loopt_al": selectors.trajecten_for(request.user).filter(deelnemer=deelnemer, status="actief").first(),
+    }
     return render(request, "trajecten/aanbieder/aanvraag_deelnemer.html", context)
 
 

@@ -65,6 +65,9 @@ def test_provider_office_day(world, clock, live_server, page_as, assert_accessib
         page.get_by_role("link", name="Nieuwe aanvraag").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Nieuwe aanvraag voor {naam}")
         expect(page.get_by_label("BSN")).to_have_count(0)
+        expect(
+            page.get_by_text(f"heeft al een actief traject bij uw organisatie (traject {traject.toewijzing_nummer})")
+        ).to_be_visible()
         if width == 375:
             assert_accessible(page)
             page.goto(f"{live_server.url}/declaraties/nieuw/")
