@@ -106,7 +106,7 @@ class JaarForm(_Filter):
 
 class DeclaratieKopForm(forms.Form):
     declaratie_nummer = forms.CharField(
-        label="DeclaratieNummer",
+        label="Declaratienummer",
         max_length=20,
         help_text="Uw eigen nummer, uniek per declaratie (1 tot 20 tekens), bijvoorbeeld D2026-03-001.",
     )
@@ -126,7 +126,7 @@ class PrestatieRegelForm(forms.Form):
     of toewijzingNummer and a label with the participant's name), never typed."""
 
     product_referentie = forms.CharField(
-        label="ProductReferentie", max_length=20, help_text="Uw eigen kenmerk van deze regel, uniek."
+        label="Productreferentie", max_length=20, help_text="Uw eigen kenmerk van deze regel, uniek."
     )
     toewijzing_nummer = forms.TypedChoiceField(label="Traject", coerce=int, choices=())
     # An empty first choice: a row the user leaves alone then sends nothing that counts as a change.
@@ -145,7 +145,10 @@ class PrestatieRegelForm(forms.Form):
     )
     debet_credit = forms.ChoiceField(label="Debet/credit", choices=[("D", "Debet"), ("C", "Credit")], initial="D")
     vorig_referentie_nummer = forms.CharField(
-        label="VorigReferentieNummer", max_length=20, required=False, help_text="Alleen bij credit: de debetregel."
+        label="Vorige referentie",
+        max_length=20,
+        required=False,
+        help_text="Alleen bij credit: de productreferentie van de debetregel.",
     )
 
     def __init__(self, *args, trajecten=(), **kwargs):
@@ -197,7 +200,7 @@ class _RegelFormSet(forms.BaseFormSet):
             raise ValidationError("Vul ten minste één regel in.", code="geen-regels")
         refs = [f.cleaned_data["product_referentie"].strip() for f in filled]
         if len(set(refs)) != len(refs):
-            raise ValidationError("Elke productReferentie komt één keer voor in een declaratie.", code="dubbel")
+            raise ValidationError("Elke productreferentie komt één keer voor in een declaratie.", code="dubbel")
 
 
 MAX_WEB_REGELS = 50

@@ -259,7 +259,7 @@ def declaratie_sjabloon(request, formaat):
 
 
 def _declaratie_context(request, declaratie, formset=None) -> dict:
-    regels = list(selectors.declaratie_regels(declaratie))
+    regels = list(selectors.declaratie_regels(declaratie).select_related("traject"))  # each line links to it
     for p in regels:
         p.codes = retourcodes(p.retourcodes)
     wachtend = [p for p in regels if p.status == "in_behandeling"]

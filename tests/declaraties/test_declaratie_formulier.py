@@ -113,6 +113,7 @@ def test_the_form_picks_proposes_adds_rows_and_labels_the_web_channel(world, clo
     assert declaratie.totaal_toegekend == Decimal("3200.00") + expected  # the proposal is what the judging accepts
     page = client.get(f"/declaraties/{declaratie.uuid}/").content.decode()
     assert "(Webformulier)" in page and "API (JSON)" not in page and "€ " in page
+    assert f'href="/trajecten/{eigen.uuid}/">{eigen.toewijzing_nummer}</a>' in page  # each line links to it
 
 
 def test_a_trajectory_of_another_provider_cannot_be_posted_and_the_provider_reads_no_uwv_sentence(world, clock):

@@ -32,10 +32,10 @@ def _declare_start(page, nummer: str, referentie: str, toewijzing: int, bedrag: 
     """Fill the form's first line with a start product of 2 March for the trajectory picked from the
     list, with the amount typed the Dutch way or (empty) proposed from the tariff, and submit; the
     other lines stay empty."""
-    page.get_by_label("DeclaratieNummer").fill(nummer)
+    page.get_by_label("Declaratienummer").fill(nummer)
     page.get_by_label("Declaratiemaand").fill("2026-03")
     regel = page.locator("fieldset.regel").first
-    regel.get_by_label("ProductReferentie").fill(referentie)
+    regel.get_by_label("Productreferentie").fill(referentie)
     regel.get_by_label("Traject").select_option(str(toewijzing))
     regel.get_by_label("Product", exact=False).and_(regel.locator("select")).select_option("start")
     regel.get_by_label("Periode van").fill("2026-03-02")
