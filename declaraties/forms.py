@@ -14,6 +14,7 @@ from django.utils import timezone
 from backoffice import limieten
 from backoffice.forms import BedragField
 from backoffice.rules import toelichting_ontbreekt
+from financiering.rules import DEFAULT_PAYMENT_PLAN
 
 from . import rules
 from .models import BetaalopdrachtStatus, PrestatieStatus, VorderingStatus
@@ -113,11 +114,7 @@ class DeclaratieKopForm(forms.Form):
     periode = MaandField(label="Declaratiemaand", help_text="De kalendermaand waarover u declareert (JJJJ-MM).")
 
 
-PRODUCTCODES = [
-    ("start", "start: eenmalig vanaf de start"),
-    ("periode", "periode: per maand"),
-    ("plaatsing", "plaatsing: na plaatsing in regulier werk"),
-]
+PRODUCTCODES = [(code, naam) for code, naam, *_ in DEFAULT_PAYMENT_PLAN]  # value: the code; shown: the name
 
 
 class PrestatieRegelForm(forms.Form):

@@ -145,4 +145,5 @@ def test_provider_office_day(world, clock, live_server, page_as, assert_accessib
         )
         page.get_by_role("button", name="Bestand inlezen").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Declaratie D-2026-03-B")
-        expect(page.get_by_role("row").filter(has_text="PL-1")).to_contain_text("02-03-2026 t/m 02-03-2026")
+        # read (the Dutch dates) and judged: no placement yet
+        expect(page.get_by_role("row").filter(has_text="PL-1")).to_contain_text("IPS01")
