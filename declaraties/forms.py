@@ -118,20 +118,42 @@ PRODUCTCODES = [(code, naam) for code, naam, *_ in DEFAULT_PAYMENT_PLAN]  # valu
 
 
 class PrestatieRegelForm(forms.Form):
-    """One line of the declaration (iWmo 323 prestatie). An entirely empty row is skipped."""
+    """One line of the declaration (iWmo 323 prestatie). An entirely empty row is skipped. The
+    trajectory is picked from the provider's own declarable trajectories (``trajecten``: choices
+    of toewijzingNummer and a label with the participant's name), never typed."""
 
-    product_referentie = forms.CharField(label="Productreferentie", max_length=20)
-    toewijzing_nummer = forms.IntegerField(label="Toewijzingnummer", min_value=1, max_value=999_999_999)
+    product_referentie = forms.CharField(
+        label="Productreferentie", max_length=20, help_text="Uw eigen kenmerk van deze regel, uniek."
+    )
+    toewijzing_nummer = forms.TypedChoiceField(label="Traject", coerce=int, choices=())
     # An empty first choice: a row the user leaves alone then sends nothing that counts as a change.
     product_code = forms.ChoiceField(label="Product", choices=[("", "Kies een product"), *PRODUCTCODES])
     begindatum = forms.DateField(label="Periode van", widget=DATUM)
     einddatum = forms.DateField(label="Periode tot en met", widget=DATUM)
-    geleverd_volume = BedragField(label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2)
-    ingediend_bedrag = BedragField(label="Bedrag (€)", min_value=Decimal("0"), max_digits=10, decimal_places=2)
+    geleverd_volume = BedragField(
+        label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2, help_text="Periode: het aantal dagen."
+    )
+    ingediend_bedrag = BedragField(
+        label="Bedrag (€)",
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=2,
+        help_text="Leeg laten en 'Bedragen voorstellen' kiezen: het loket rekent het tarief uit.",
+    )
     debet_credit = forms.ChoiceField(label="Debet/credit", choices=[("D", "Debet"), ("C", "Credit")], initial="D")
     vorig_referentie_nummer = forms.CharField(
-        label="VorigReferentieNummer", max_length=20, required=False, help_text="Alleen bij credit: de debetregel."
+        label="Vorige referentie",
+        max_length=20,
+        required=False,
+        help_text="Alleen bij credit: de productreferentie van de debetregel.",
     )
+
+    def __init__(self, *args, trajecten=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["toewijzing_nummer"].choices = [("", "Kies een traject"), *trajecten]
+        self.fields["toewijzing_nummer"].error_messages["invalid_choice"] = (
+            "Kies een traject uit de lijst: een lopend traject van uw organisatie."
+        )
 
     def clean(self):
         data = super().clean()
@@ -156,8 +178,17 @@ class PrestatieRegelForm(forms.Form):
             vorig_referentie_nummer=(d.get("vorig_referentie_nummer") or "").strip(),
         )
 
+    def ruw(self) -> dict:
+        """What the user typed in this row, as text (also when it does not validate)."""
+        return {name: self[name].value() for name in self.fields}
+
 
 class _RegelFormSet(forms.BaseFormSet):
+    def initial_form_count(self):
+        # Rows handed back filled in ("Bedragen voorstellen", "Meer regels") stay extra rows: left
+        # empty they are skipped, as any other row.
+        return super().initial_form_count() if self.is_bound else 0
+
     def clean(self):
         if any(self.errors):
             return
@@ -166,12 +197,21 @@ class _RegelFormSet(forms.BaseFormSet):
             raise ValidationError("Vul ten minste één regel in.", code="geen-regels")
         refs = [f.cleaned_data["product_referentie"].strip() for f in filled]
         if len(set(refs)) != len(refs):
-            raise ValidationError("Elke productReferentie komt één keer voor in een declaratie.", code="dubbel")
+            raise ValidationError("Elke productreferentie komt één keer voor in een declaratie.", code="dubbel")
 
 
-PrestatieFormSet = forms.formset_factory(
-    PrestatieRegelForm, formset=_RegelFormSet, extra=3, max_num=50, validate_max=True
-)
+MAX_WEB_REGELS = 50
+LEGE_REGELS = 3
+
+
+def regel_formset(data=None, *, trajecten, initial=None, extra: int = LEGE_REGELS):
+    """The rows of the web form: ``initial`` rows handed back filled in, then ``extra`` empty ones
+    (without JavaScript "Meer regels" adds some; with it, "Regel toevoegen" copies the empty form)."""
+    rijen = len(initial or ())
+    cls = forms.formset_factory(
+        PrestatieRegelForm, formset=_RegelFormSet, extra=rijen + extra, max_num=MAX_WEB_REGELS, validate_max=True
+    )
+    return cls(data, initial=initial, prefix="regels", form_kwargs={"trajecten": trajecten})
 
 
 class UploadForm(forms.Form):

@@ -13,6 +13,8 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from backoffice.rest import _flatten
+from financiering.selectors import user_aanbieder_id
+from trajecten.selectors import trajecten_for
 
 from . import rules, services, upload
 
@@ -118,13 +120,83 @@ def invoer_uit_bestand(bestand) -> tuple[services.DeclaratieInvoer | None, list[
     except upload.UploadFout as fout:
         return None, _fouten(fout.params)
     write = DeclaratieWriteSerializer(data=gelezen.data)
+    params = list(gelezen.fouten)  # a cell that is no date, in the upload's own words
     if not write.is_valid():
-        return None, _fouten(upload.hernoem(_flatten(write.errors), gelezen))
+        eigen = {p["name"] for p in params}
+        params += [p for p in upload.hernoem(_flatten(write.errors), gelezen) if p["name"] not in eigen]
+    if params:
+        return None, _fouten(params)
     return invoer_uit(write.validated_data, bron=gelezen.bron), []
+
+
+def _volgorde(naam: str) -> tuple:
+    """``bestand`` first, then by file row and column (``regel 7: ingediendBedrag``)."""
+    if not naam.startswith("regel "):
+        return (0, 0, 0)
+    rij, _, kolom = naam.removeprefix("regel ").partition(": ")
+    positie = upload.KOLOMMEN.index(kolom) if kolom in upload.KOLOMMEN else len(upload.KOLOMMEN)
+    return (1, int(rij) if rij.isdigit() else 0, positie)
 
 
 def _fouten(params: list[dict]) -> list[Invoerfout]:
     per_naam: dict[str, list[Invoerfout]] = {}
     for param in params:
         per_naam.setdefault(param["name"], []).append(Invoerfout(param["name"], param["code"], param["reason"]))
-    return [fout for fouten in per_naam.values() for fout in fouten]
+    return [fout for naam in sorted(per_naam, key=_volgorde) for fout in per_naam[naam]]
+
+
+# --- the web form's help: which trajectories, and what the tariff says ---------------------------------
+
+DECLARABEL = ("actief", "beeindigd", "looptijd_verstreken")  # not yet closed by the end report, not revoked
+
+
+def declarabele_trajecten(user) -> list:
+    """The provider's own trajectories it can still declare for, with the participant and the lot's
+    products, by toewijzingNummer: three queries whatever their number."""
+    return list(
+        trajecten_for(user)
+        .filter(aanbieder_id=user_aanbieder_id(user), status__in=DECLARABEL)
+        .select_related("deelnemer", "perceel")
+        .prefetch_related(None)
+        .prefetch_related("perceel__producten")
+        .order_by("toewijzing_nummer")
+    )
+
+
+def traject_keuzes(trajecten) -> list[tuple[str, str]]:
+    """The picker's choices: the toewijzingNummer with the participant's name and the lot."""
+    out = []
+    for t in trajecten:
+        label = f"{t.toewijzing_nummer}: {t.deelnemer.voorletters} {t.deelnemer.achternaam} ({t.perceel.naam})"
+        if t.status != "actief":
+            label += f", {t.get_status_display().lower()}"
+        out.append((str(t.toewijzing_nummer), label))
+    return out
+
+
+def voorstel(traject, *, product_code: str, maand_begin, maand_eind, vandaag, begin=None, eind=None) -> dict | None:
+    """A line as the tariff has it, for the web form to propose: the period (when not given: the
+    month within the trajectory, as the judging asks (9307, 9308), and none before it is over (IPS03); a one-off
+    product its first day), the volume (a month line: its days) and the amount by the judging's own
+    rule (``rules.expected_amount``: the trajectory's price × the product's share). None when the
+    product is not in the lot or the period is empty."""
+    product = next((p for p in traject.perceel.producten.all() if p.code == product_code), None)
+    if product is None:
+        return None
+    einde = traject.einddatum or traject.einddatum_gepland
+    begin = begin or max(maand_begin, traject.startdatum)
+    if eind is None:
+        eind = min(maand_eind, einde) if product.soort == "per_maand" else begin
+    if eind < begin or eind > vandaag:  # a month is declared once it is over (IPS03; IPS02 for the rest)
+        return None
+    volume = Decimal((eind - begin).days + 1) if product.soort == "per_maand" else Decimal("1")
+    bedrag = rules.expected_amount(
+        product=rules.ProductInfo(product.soort, product.aandeel, product.min_uren_per_week),
+        trajectprijs=traject.trajectprijs,
+        basisduur=traject.perceel.basisduur_maanden,
+        begin=begin,
+        volume=volume,
+    )
+    if bedrag is None:
+        return None
+    return {"begindatum": begin, "einddatum": eind, "geleverd_volume": volume, "ingediend_bedrag": bedrag}

@@ -27,6 +27,7 @@ def _in(field: str, choices) -> Q:
 
 class DeclaratieBron(models.TextChoices):
     API = "api", "API (JSON)"
+    WEB = "web", "Webformulier"
     CSV = "csv", "CSV-bestand"
     XLSX = "xlsx", "XLSX-bestand"
 

@@ -11,6 +11,7 @@ Column layout: docs/declaraties.md."""
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -82,6 +83,7 @@ class Gelezen:
     data: dict
     bron: str
     rijen: list[int] = field(default_factory=list)
+    fouten: list[dict] = field(default_factory=list)  # cells that are no date, reported with the serializer's
 
     def regel(self, index: int) -> int:
         return self.rijen[index] if 0 <= index < len(self.rijen) else 0
@@ -201,7 +203,31 @@ def _geheel(value) -> str:
     return str(int(number)) if number == number.to_integral_value() else text
 
 
+_NL_DATUM = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_ISO_DATUM = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATUM_UITLEG = "Schrijf een datum als DD-MM-JJJJ (01-12-2026) of JJJJ-MM-DD (2026-12-01)."
+
+
+def _datum(value) -> str | None:
+    """A date cell as ISO text: a spreadsheet date, ``01-12-2026`` (also ``1-12-2026``, with ``/`` or
+    ``.``) or ``2026-12-01``; empty stays empty (the serializer says it is required); None: not a date."""
+    text = _tekst(value)
+    if not text or _ISO_DATUM.fullmatch(text):
+        return text
+    match = _NL_DATUM.fullmatch(text)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
 def _cel(kolom: str, value) -> str:
+    if kolom in DATUM:
+        datum = _datum(value)
+        return _tekst(value) if datum is None else datum
     if kolom in DECIMAAL:
         return _decimaal(value)
     if kolom == "toewijzingNummer":
@@ -241,9 +267,20 @@ def _van_rijen(rows: list[tuple[int, list]], *, bron: str) -> Gelezen:
 
     first_number, first = data_rows[0]
     declaratie = {k: cell(first, k) for k in DECLARATIE_KOLOMMEN}
-    params = []
+    params, datumfouten = [], []
     prestaties, rijen = [], []
     for number, row in data_rows:
+        for kolom in sorted(DATUM, key=KOLOMMEN.index):
+            index = positions.get(kolom)
+            raw = row[index] if index is not None and index < len(row) else None
+            if _datum(raw) is None:
+                datumfouten.append(
+                    {
+                        "name": f"regel {number}: {kolom}",
+                        "code": "datum-ongeldig",
+                        "reason": f"'{_tekst(raw)}' is geen geldige datum. {DATUM_UITLEG}",
+                    }
+                )
         for kolom in DECLARATIE_KOLOMMEN:
             if cell(row, kolom) != declaratie[kolom]:
                 params.append(
@@ -280,7 +317,7 @@ def _van_rijen(rows: list[tuple[int, list]], *, bron: str) -> Gelezen:
         },
         "prestaties": prestaties,
     }
-    return Gelezen(data=data, bron=bron, rijen=rijen)
+    return Gelezen(data=data, bron=bron, rijen=rijen, fouten=datumfouten)
 
 
 def hernoem(params: list[dict], gelezen: Gelezen) -> list[dict]:

@@ -111,7 +111,13 @@ class AanvraagForm(forms.Form):
     trajectbegeleider = forms.ModelChoiceField(
         label="Trajectbegeleider", queryset=None, required=False, empty_label="Nog niet bekend"
     )
-    gewenste_startdatum = forms.DateField(label="Gewenste startdatum", required=False, widget=DATUM)
+    gewenste_startdatum = forms.DateField(
+        label="Gewenste startdatum",
+        required=False,
+        widget=DATUM,
+        help_text="Niet verplicht. Leeg: het traject begint op de datum van het besluit. Een latere datum mag; een "
+        "datum in het verleden niet (een traject begint nooit vóór het besluit).",
+    )
     in_behandeling_sggz = ja_nee(
         "Is de deelnemer in behandeling in de specialistische ggz?",
         "IPS is bedoeld voor mensen die behandeld worden; de behandeling loopt naast het traject.",

@@ -315,7 +315,18 @@ def deelnemer_detail(request, uuid):
     _require(request.user, *roles.CASE_ROLES)
     deelnemer = get_object_or_404(selectors.deelnemers_for(request.user), uuid=uuid)
     (dossier,) = _dossier(request.user, [deelnemer])
-    context = {"deelnemer": deelnemer, "persoon": selectors.persoon_for(request.user, deelnemer), "dossier": dossier}
+    # "Nieuwe aanvraag": only the provider that registered the person, while the data are kept.
+    mag_aanvragen = (
+        roles.has_role(request.user, roles.AANBIEDER)
+        and deelnemer.aanbieder_id == fin_selectors.user_aanbieder_id(request.user)
+        and deelnemer.geanonimiseerd_op is None
+    )
+    context = {
+        "deelnemer": deelnemer,
+        "persoon": selectors.persoon_for(request.user, deelnemer),
+        "dossier": dossier,
+        "mag_aanvragen": mag_aanvragen,
+    }
     return render(request, "trajecten/deelnemer_detail.html", context)
 
 

@@ -25,6 +25,7 @@ from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
 from backoffice.history import historie_regels
 from backoffice.models import SignaalSoort
+from financiering import rules as fin_rules
 from financiering import selectors as fin_selectors
 
 from . import lijsten as lijst_defs
@@ -54,10 +55,20 @@ def _deelnemer_form(request, data=None):
     return DeelnemerForm(data, gemeenten=fin_selectors.gemeenten_list())
 
 
+def _aangeboden_percelen():
+    """The lots a provider may choose: only those whose scheme is fully configured today (a price,
+    a payment plan, ...; financiering.rules.perceel_inrichting_ontbreekt), in a fixed number of
+    queries (the lots with their prices and products, prefetched)."""
+    today = timezone.localdate()
+    percelen = fin_selectors.percelen_list()
+    ids = [p.pk for p in percelen if not fin_rules.perceel_inrichting_ontbreekt(p, op=today)]
+    return percelen.filter(pk__in=ids)
+
+
 def _aanvraag_form(request, data=None):
     return AanvraagForm(
         data,
-        percelen=fin_selectors.percelen_list(),
+        percelen=_aangeboden_percelen(),
         begeleiders=fin_selectors.trajectbegeleiders_for(request.user).filter(actief=True),
     )
 
@@ -95,39 +106,107 @@ def _met_bewaard_bsn(request):
 def aanvraag_nieuw(request):
     """One page, two steps in one POST: the participant and the application. The participant is
     registered only when the application is accepted too (all or nothing), so a refused rule never
-    leaves a half-registered person behind."""
+    leaves a half-registered person behind. After any error the typed values stay: the fields in
+    the form, the BSN server-side (``_bewaar_bsn``). A BSN this provider registered before is
+    named, with a link to that participant's page, where the application is filed without the BSN."""
     _require(request.user, roles.AANBIEDER)
     data = _met_bewaard_bsn(request)
     deelnemer_form = _deelnemer_form(request, data)
     aanvraag_form = _aanvraag_form(request, data)
     status = 200
-    bsn_ref = None
-    if request.method == "POST" and deelnemer_form.is_valid() & aanvraag_form.is_valid():
-        data = dict(deelnemer_form.cleaned_data)
+    bsn_ref = bsn_gemaskeerd = bestaande = None
+    if request.method == "POST":
+        geldig = deelnemer_form.is_valid() & aanvraag_form.is_valid()
+        bsn = deelnemer_form.cleaned_data.get("bsn")
+        if geldig:
+            data = dict(deelnemer_form.cleaned_data)
+            data.pop("bsn")
+            try:
+                deelnemer, aanvraag = services.aanvraag_met_deelnemer_submit(
+                    by=request.user, bsn=bsn, deelnemer_fields=data, **aanvraag_form.service_args()
+                )
+            except BusinessRuleError as exc:
+                target = deelnemer_form if exc.field in deelnemer_form.fields else aanvraag_form
+                add_rule_error(target, exc)
+                status = 429 if exc.status == 429 else 200
+                if exc.code == "deelnemer-bestaat":
+                    # Only ever this provider's own registration (the service looks no further):
+                    # what another provider holds is never told (domain.md 12).
+                    bestaande = (
+                        selectors.deelnemers_for(request.user)
+                        .filter(
+                            aanbieder_id=fin_selectors.user_aanbieder_id(request.user), bsn_hash=crypto.bsn_hash(bsn)
+                        )
+                        .first()
+                    )
+            else:
+                request.session.pop(BSN_SESSIE, None)
+                messages.success(
+                    request,
+                    f"De aanvraag voor {deelnemer.voorletters} {deelnemer.achternaam} is ingediend. "
+                    f"Beslissen uiterlijk {aanvraag.beslis_deadline:%d-%m-%Y}.",
+                )
+                return redirect("web-aanvraag", uuid=aanvraag.uuid)
+        elif bsn:
+            # The rest is not complete yet: tell now whether this provider knows the person, through
+            # the one throttled and logged search (its own participants only; another provider's
+            # give the same answer as an unknown BSN).
+            try:
+                eigen = services.deelnemer_search(by=request.user, bsn=bsn, kanaal="aanvraag")
+            except BusinessRuleError as exc:  # te-veel-bsn
+                add_rule_error(deelnemer_form, exc, field_map={None: "bsn"})
+                status = exc.status
+            else:
+                aanbieder_id = fin_selectors.user_aanbieder_id(request.user)
+                bestaande = next((d for d in eigen if d.aanbieder_id == aanbieder_id), None)
+        if bsn:
+            bsn_ref, bsn_gemaskeerd = _bewaar_bsn(request, bsn), crypto.mask_bsn(bsn)
+    return render(
+        request,
+        "trajecten/aanbieder/aanvraag_nieuw.html",
+        {
+            "deelnemer_form": deelnemer_form,
+            "form": aanvraag_form,
+            "bsn_ref": bsn_ref,
+            "bsn_gemaskeerd": bsn_gemaskeerd,
+            "bestaande": bestaande,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def aanvraag_voor_deelnemer(request, uuid):
+    """A new application for a participant this provider registered before, chosen by uuid from
+    the participant's page: no BSN to type again. Another organisation's participant answers 404
+    (the selector's scope, and the service checks it once more)."""
+    _require(request.user, roles.AANBIEDER)
+    deelnemer = get_object_or_404(
+        selectors.deelnemers_for(request.user).filter(aanbieder_id=fin_selectors.user_aanbieder_id(request.user)),
+        uuid=uuid,
+    )
+    form = _aanvraag_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            deelnemer, aanvraag = services.aanvraag_met_deelnemer_submit(
-                by=request.user, bsn=data.pop("bsn"), deelnemer_fields=data, **aanvraag_form.service_args()
-            )
+            aanvraag = services.aanvraag_submit(by=request.user, deelnemer=deelnemer, **form.service_args())
         except BusinessRuleError as exc:
-            target = deelnemer_form if exc.field in deelnemer_form.fields else aanvraag_form
-            add_rule_error(target, exc)
-            status = 429 if exc.status == 429 else 200
-            if exc.field != "bsn" and status == 200:
-                bsn_ref = _bewaar_bsn(request, deelnemer_form.cleaned_data["bsn"])
+            add_rule_error(form, exc)
         else:
-            request.session.pop(BSN_SESSIE, None)
             messages.success(
                 request,
                 f"De aanvraag voor {deelnemer.voorletters} {deelnemer.achternaam} is ingediend. "
                 f"Beslissen uiterlijk {aanvraag.beslis_deadline:%d-%m-%Y}.",
             )
             return redirect("web-aanvraag", uuid=aanvraag.uuid)
-    return render(
-        request,
-        "trajecten/aanbieder/aanvraag_nieuw.html",
-        {"deelnemer_form": deelnemer_form, "form": aanvraag_form, "bsn_ref": bsn_ref},
-        status=status,
-    )
+    context = {
+        "deelnemer": deelnemer,
+        "persoon": selectors.persoon_for(request.user, deelnemer),
+        "form": form,
+        # said before the user fills anything in; the service refuses it (dubbel-traject) all the same
+        "loopt_al": selectors.trajecten_for(request.user).filter(deelnemer=deelnemer, status="actief").first(),
+    }
+    return render(request, "trajecten/aanbieder/aanvraag_deelnemer.html", context)
 
 
 @never_cache
@@ -375,6 +454,7 @@ def signaal_url(signaal) -> str:
 
 web_urlpatterns = [
     path("aanvragen/nieuw/", aanvraag_nieuw, name="web-aanvraag-nieuw"),
+    path("deelnemers/<uuid:uuid>/aanvraag/", aanvraag_voor_deelnemer, name="web-deelnemer-aanvraag"),
     path("aanvragen/<uuid:uuid>/intrekken/", aanvraag_intrekken, name="web-aanvraag-intrekken"),
     path("trajecten/", traject_list, name="web-trajecten"),
     path("trajecten/<uuid:uuid>/", traject_detail, name="web-traject"),

@@ -1,6 +1,8 @@
 """Declarations: the form, the spreadsheet upload, the per-line answer, UWV's assessment and its
 work queue."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,15 +21,28 @@ from backoffice.rules import vier_ogen_probleem
 from .. import downloads, permissions, rules, selectors, services
 from .. import lijsten as lijst_defs
 from ..forms import (
+    LEGE_REGELS,
+    MAX_WEB_REGELS,
     BeoordelingFormSet,
     DeclaratieFilterForm,
     DeclaratieKopForm,
     PrestatieFilterForm,
-    PrestatieFormSet,
     UploadForm,
+    regel_formset,
 )
-from ..invoer import invoer_uit_bestand
-from .base import DECLARATIE_ROLES, PER_PAGINA, confirm_page, confirmed, export_format, mag, require, retourcodes
+from ..invoer import declarabele_trajecten, invoer_uit_bestand, traject_keuzes
+from ..invoer import voorstel as invoer_voorstel
+from ..models import Declaratie
+from .base import (
+    DECLARATIE_ROLES,
+    PER_PAGINA,
+    confirm_page,
+    confirmed,
+    export_format,
+    mag,
+    require,
+    retourcodes,
+)
 
 
 @never_cache
@@ -106,14 +121,96 @@ def _declaratie_ingediend(request, declaratie, created: bool):
     return redirect("web-declaratie", uuid=declaratie.uuid)
 
 
+def _bedrag_nl(value) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _voorstellen(kop, rijen: list[dict], trajecten: dict) -> int:
+    """Fill what the tariff knows in each row that names a trajectory and a product: the period
+    (when empty), the volume and the amount (when empty; a typed amount is the user's and stays).
+    Answers how many rows got an amount, and for how many with a trajectory and a product the tariff
+    has none (a month not over yet, a product not in the lot)."""
+    periode = kop.cleaned_data.get("periode") if kop.is_valid() else None
+    if periode is None:
+        return 0, 0
+    maand_begin, maand_eind = rules.month_bounds(periode)
+    gevuld = niet = 0
+    for rij in rijen:
+        traject = trajecten.get(str(rij.get("toewijzing_nummer") or ""))
+        if traject is None or not rij.get("product_code") or (rij.get("debet_credit") or "D") != "D":
+            continue
+        voorstel = invoer_voorstel(
+            traject,
+            product_code=rij["product_code"],
+            maand_begin=maand_begin,
+            maand_eind=maand_eind,
+            vandaag=timezone.localdate(),
+            begin=_datum(rij.get("begindatum")),
+            eind=_datum(rij.get("einddatum")),
+        )
+        if voorstel is None:
+            niet += 1
+            continue
+        rij["begindatum"] = voorstel["begindatum"].isoformat()
+        rij["einddatum"] = voorstel["einddatum"].isoformat()
+        if not str(rij.get("geleverd_volume") or "").strip():
+            rij["geleverd_volume"] = str(voorstel["geleverd_volume"])
+        if not str(rij.get("ingediend_bedrag") or "").strip():
+            rij["ingediend_bedrag"] = _bedrag_nl(voorstel["ingediend_bedrag"])
+            gevuld += 1
+    return gevuld, niet
+
+
+def _datum(value):
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _leeg(rij: dict) -> bool:
+    return not any(str(v or "").strip() for k, v in rij.items() if k != "debet_credit")
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaratie_nieuw(request):
+    """The web form: the trajectory picked from the provider's own (by toewijzingNummer and name),
+    "Bedragen voorstellen" fills the period, volume and amount by the tariff (the judging's rule),
+    "Meer regels" adds empty rows (with JavaScript "Regel toevoegen" does, declaraties/regels.js).
+    Neither submits: only "Declaratie indienen" does, through the API's service (bron: web)."""
     require(request.user, roles.AANBIEDER)
-    if request.method == "POST":
+    trajecten = declarabele_trajecten(request.user)
+    keuzes = traject_keuzes(trajecten)
+    actie = request.POST.get("actie", "indienen")
+    status = 200
+    melding = ""
+    if request.method == "POST" and actie in ("voorstel", "meer"):
         kop = DeclaratieKopForm(request.POST)
-        regels = PrestatieFormSet(request.POST, prefix="regels")
+        bound = regel_formset(request.POST, trajecten=keuzes)
+        rijen = [f.ruw() for f in bound.forms] if bound.management_form.is_valid() else []
+        rijen = [r for r in rijen if not _leeg(r)]
+        if actie == "voorstel":
+            n, niet = _voorstellen(kop, rijen, {str(t.toewijzing_nummer): t for t in trajecten})
+            melding = (
+                f"Voor {n} regel{'s' if n != 1 else ''} is het bedrag volgens het tarief ingevuld. Controleer ze en "
+                "dien de declaratie in."
+                if n
+                else "Er is geen bedrag voorgesteld: kies per regel een traject en een product (en de maand "
+                "hierboven); een bedrag dat u zelf invulde blijft staan."
+            )
+            if niet:
+                melding += (
+                    f" Voor {niet} regel{'s' if niet != 1 else ''} kent het tarief geen bedrag: een maand (product "
+                    "periode) declareert u pas als hij voorbij is, en het product moet bij het perceel horen."
+                )
+        extra = max(1, min(MAX_WEB_REGELS - len(rijen), LEGE_REGELS if actie == "meer" else 1))
+        kop = DeclaratieKopForm(initial={k: request.POST.get(k, "") for k in ("declaratie_nummer", "periode")})
+        regels = regel_formset(trajecten=keuzes, initial=rijen, extra=extra)
+    elif request.method == "POST":
+        kop = DeclaratieKopForm(request.POST)
+        regels = regel_formset(request.POST, trajecten=keuzes)
         if kop.is_valid() and regels.is_valid():
             begin, eind = rules.month_bounds(kop.cleaned_data["periode"])
             invoer = services.DeclaratieInvoer(
@@ -121,6 +218,7 @@ def declaratie_nieuw(request):
                 begindatum=begin,
                 einddatum=eind,
                 regels=[f.regel() for f in regels.forms if f.has_changed() and f.cleaned_data],
+                bron=Declaratie.Bron.WEB,
             )
             try:
                 declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
@@ -131,9 +229,9 @@ def declaratie_nieuw(request):
         status = 400
     else:
         kop = DeclaratieKopForm(initial={"periode": timezone.localdate().replace(day=1)})
-        regels = PrestatieFormSet(prefix="regels")
-        status = 200
-    return render(request, "declaraties/declaratie_nieuw.html", {"kop": kop, "regels": regels}, status=status)
+        regels = regel_formset(trajecten=keuzes)
+    context = {"kop": kop, "regels": regels, "melding": melding, "geen_trajecten": not trajecten}
+    return render(request, "declaraties/declaratie_nieuw.html", context, status=status)
 
 
 @never_cache
@@ -142,13 +240,17 @@ def declaratie_nieuw(request):
 def declaratie_upload(request):
     require(request.user, roles.AANBIEDER)
     status = 200
+    fouten = []
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            invoer, fouten = invoer_uit_bestand(form.cleaned_data["bestand"])
-            for fout in fouten:
-                prefix = "" if fout.naam == "bestand" else f"{fout.naam}: "
-                form.add_error("bestand", f"{prefix}{fout.reden} (code: {fout.code})")
+            invoer, gevonden = invoer_uit_bestand(form.cleaned_data["bestand"])
+            fouten = [_bestandsfout(fout) for fout in gevonden]
+            if fouten:
+                n = len(fouten)
+                form.add_error(
+                    "bestand", f"Het bestand heeft {n} fout{'en' if n != 1 else ''}; zie de lijst hieronder."
+                )
             if invoer is not None:
                 try:
                     declaratie, created = services.declaratie_submit(by=request.user, invoer=invoer)
@@ -159,7 +261,31 @@ def declaratie_upload(request):
         status = 400
     else:
         form = UploadForm()
-    return render(request, "declaraties/declaratie_upload.html", {"form": form}, status=status)
+    return render(request, "declaraties/declaratie_upload.html", {"form": form, "fouten": fouten}, status=status)
+
+
+# The serializer's codes of a cell, in the words of the page (the API keeps its own).
+CEL_CODES = {
+    "invalid": "ongeldige-waarde",
+    "required": "verplicht",
+    "blank": "verplicht",
+    "null": "verplicht",
+    "max_length": "te-lang",
+    "min_value": "te-klein",
+    "max_value": "te-groot",
+    "max_digits": "te-veel-cijfers",
+    "max_decimal_places": "te-veel-decimalen",
+    "max_whole_digits": "te-veel-cijfers",
+    "invalid_choice": "ongeldige-keuze",
+}
+
+
+def _bestandsfout(fout) -> dict:
+    """One problem of an uploaded file as one line of the list: the row, the column, what is wrong."""
+    rij, kolom = None, None
+    if fout.naam.startswith("regel "):
+        rij, _, kolom = fout.naam.removeprefix("regel ").partition(": ")
+    return {"rij": rij, "kolom": kolom, "reden": fout.reden, "code": CEL_CODES.get(fout.code, fout.code)}
 
 
 @login_required
@@ -170,7 +296,7 @@ def declaratie_sjabloon(request, formaat):
 
 
 def _declaratie_context(request, declaratie, formset=None) -> dict:
-    regels = list(selectors.declaratie_regels(declaratie))
+    regels = list(selectors.declaratie_regels(declaratie).select_related("traject"))  # each line links to it
     for p in regels:
         p.codes = retourcodes(p.retourcodes)
     wachtend = [p for p in regels if p.status == "in_behandeling"]
@@ -193,9 +319,12 @@ def _declaratie_context(request, declaratie, formset=None) -> dict:
         "regels": regels,
         "beoordeling": list(zip(wachtend, formset.forms, strict=True)) if mag_beoordelen else None,
         "formset": formset if mag_beoordelen else None,
-        # who declared is told why the judging is someone else's (four eyes), provider or not
+        # A UWV assessor who declared is told why the judging is someone else's (four eyes); the
+        # provider is told what happens to its own waiting lines: texts per role.
         "zelf_ingediend": bool(wachtend)
+        and roles.has_role(request.user, roles.UWV_BEOORDELAAR)
         and vier_ogen_probleem(request.user.pk, declaratie.ingediend_door_id) is not None,
+        "aanbieder_wacht": bool(wachtend) and roles.has_role(request.user, roles.AANBIEDER),
     }
 
 

@@ -180,7 +180,7 @@ def test_unparsable_cells_name_their_row(world, nummer):
     for i, row in enumerate(data[2:], start=3):
         row[3] = f"R{i}"
     data[5][9] = "veel"  # file row 7
-    data[6][6] = "15-01-2026"  # file row 8
+    data[6][6] = "15-13-2026"  # file row 8: no month 13 (a Dutch date itself is read)
     data[6][4] = "abc"
     names = bad(post(world, csv_bytes(data)))
     assert names == {"regel 7: ingediendBedrag", "regel 8: productPeriodeBegin", "regel 8: toewijzingNummer"}

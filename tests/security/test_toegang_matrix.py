@@ -198,6 +198,7 @@ ROUTES = {
     "web-verlenging-beoordeling": ("object", {"uuid": "traject", "verlenging_uuid": "verlenging"}),
     "web-deelnemer": ("object", {"uuid": "deelnemer"}),
     "web-deelnemer-inzage": ("object", {"uuid": "deelnemer"}),
+    "web-deelnemer-aanvraag": ("object", {"uuid": "deelnemer"}),  # w4: a new application for a known participant
     "web-traject": ("object", T),
     "web-traject-plaatsing": ("object", T),
     "web-traject-verlenging": ("object", T),

@@ -4,7 +4,6 @@ in the queue and grants it behind the confirmation, and UWV financieel registers
 on a claim. axe-core checks every page on the way."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
@@ -29,19 +28,25 @@ def clock():
         yield traveller
 
 
-def _declare_start(page, nummer: str, referentie: str, toewijzing: int) -> None:
-    """Fill the form's first line with a start product of 2 March, typed the Dutch way, and submit;
-    the other lines stay empty."""
+def _declare_start(page, nummer: str, referentie: str, toewijzing: int, bedrag: str = "") -> None:
+    """Fill the form's first line with a start product of 2 March for the trajectory picked from the
+    list, with the amount typed the Dutch way or (empty) proposed from the tariff, and submit; the
+    other lines stay empty."""
     page.get_by_label("Declaratienummer").fill(nummer)
     page.get_by_label("Declaratiemaand").fill("2026-03")
     regel = page.locator("fieldset.regel").first
     regel.get_by_label("Productreferentie").fill(referentie)
-    regel.get_by_label("Toewijzingnummer").fill(str(toewijzing))
-    regel.get_by_role("combobox", name=re.compile("^Product")).select_option("start")
+    regel.get_by_label("Traject").select_option(str(toewijzing))
+    regel.get_by_label("Product", exact=False).and_(regel.locator("select")).select_option("start")
     regel.get_by_label("Periode van").fill("2026-03-02")
     regel.get_by_label("Periode tot en met").fill("2026-03-02")
     regel.get_by_label("Volume").fill("1")
-    regel.get_by_label("Bedrag (€)").fill("3.200,00")
+    if bedrag:
+        regel.get_by_label("Bedrag (€)").fill(bedrag)
+    else:
+        page.get_by_role("button", name="Bedragen voorstellen").click()
+        expect(page.get_by_text("Voor 1 regel is het bedrag volgens het tarief ingevuld")).to_be_visible()
+        expect(page.locator("fieldset.regel").first.get_by_label("Bedrag (€)")).to_have_value("3200,00")
     page.get_by_role("button", name="Declaratie indienen").click()
 
 
@@ -58,9 +63,9 @@ def test_provider_declares_by_form_and_uwv_grants_the_line_from_its_queue(
     page.goto(f"{live_server.url}/declaraties/nieuw/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Declareren")
     assert_accessible(page)
-    _declare_start(page, "D-2026-03-F", "START-F", traject["toewijzingNummer"] + 999)
+    _declare_start(page, "D-2026-03-F", "START-F", traject["toewijzingNummer"], bedrag="3.100,00")
 
-    # A line for an unknown trajectory is judged too: stored, with its return code in Dutch.
+    # A line with an amount other than the tariff is judged too: stored, with its return code in Dutch.
     expect(page.get_by_role("heading", level=1)).to_have_text("Declaratie D-2026-03-F")
     expect(page.get_by_role("row").filter(has_text="START-F")).to_contain_text("Afgewezen")
     assert_accessible(page)
@@ -71,7 +76,7 @@ def test_provider_declares_by_form_and_uwv_grants_the_line_from_its_queue(
     expect(page.get_by_role("heading", level=1)).to_have_text("Declaratie D-2026-03-G")
     expect(page.get_by_role("row").filter(has_text="START-G")).to_contain_text("In behandeling")
     declaratie = Declaratie.objects.get(declaratie_nummer="D-2026-03-G")
-    assert declaratie.bron != "csv"
+    assert declaratie.bron == "web"
     assert declaratie.prestaties.get().ingediend_bedrag == Decimal("3200.00")
 
     uwv = page_as("uwv")

@@ -27,6 +27,7 @@ from ..models import (
     AanvraagStatus,
     Besluit,
 )
+from ..rules_datums import startdatum_problem
 from .base import CASE_ROLES, BeoordelingWriteSerializer, PersonalDataMixin, ZaakVelden
 from .trajecten import TrajectSerializer
 
@@ -157,8 +158,9 @@ class AanvraagWriteSerializer(serializers.Serializer):
     toestemming_op = ToestemmingField(help_text="Datum waarop de deelnemer de aanvraag (toestemming) tekende")
 
     def validate_gewenste_startdatum(self, value):
-        if value is not None and value < timezone.localdate():
-            raise serializers.ValidationError("De gewenste startdatum ligt in het verleden.")
+        # the service's rule (trajecten.rules_datums), here too for one 400 with every field
+        if problem := startdatum_problem(value, timezone.localdate()):
+            raise serializers.ValidationError(problem[1])
         return value
 
 

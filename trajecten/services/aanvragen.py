@@ -20,6 +20,7 @@ from financiering.models import Aanbieder, Budget, Perceel, Regeling, Trajectbeg
 from .. import documenten as aanvraag_documenten
 from .. import permissions, rules
 from ..models import Aanvraag, Besluit, Deelnemer, Toewijzingsnummer, Traject
+from ..rules_datums import startdatum_problem
 from ..selectors import pending_budget_claims, samenloop
 from ._eigen import _own_aanbieder
 from .deelnemers import _deelnemer_create, _not_anonymised
@@ -98,9 +99,23 @@ def _aanvraag_submit(
     toestemming = rules.toestemming_problem(toestemming_op, timezone.localdate())
     if toestemming:
         raise BusinessRuleError(code=toestemming[0], message=toestemming[1], status=400, field="toestemming_op")
+    start = startdatum_problem(gewenste_startdatum, timezone.localdate())
+    if start:
+        raise BusinessRuleError(code=start[0], message=start[1], status=400, field="gewenste_startdatum")
 
     regeling = Regeling.objects.select_for_update().get(pk=perceel.regeling_id)
     today = timezone.localdate()
+    # A scheme or lot not fully configured (no price, no payment plan, ...) is not offered on the
+    # form, and refused here (the API too) before any other rule: one rule, financiering.rules.
+    ontbreekt = fin.perceel_inrichting_ontbreekt(perceel, op=today)
+    if ontbreekt:
+        raise BusinessRuleError(
+            code="regeling-niet-ingericht",
+            message="Voor dit perceel kan nog niet worden aangevraagd: de regeling is nog niet volledig ingericht ("
+            + " ".join(ontbreekt)
+            + ")",
+            field="perceel",
+        )
     instellingen = Instellingen.get()
     route = rules.route_for(deelnemer.uitkering)
     prijs = fin_selectors.trajectprijs_on(perceel, today)

@@ -29,7 +29,7 @@ def _deelnemer_create(*, aanbieder: Aanbieder, bsn: str, bsn_hash: str, controle
     if exists:
         raise BusinessRuleError(
             code="deelnemer-bestaat",
-            message="U heeft deze deelnemer al geregistreerd; zoek hem op met POST /api/v1/deelnemers/_zoek.",
+            message="U heeft deze deelnemer al geregistreerd. Open de deelnemer en vraag daar een nieuw traject aan.",
             field="bsn",
         )
     deelnemer = Deelnemer.objects.create(
