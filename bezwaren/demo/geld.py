@@ -32,7 +32,8 @@ class Geld:
         self.gevallen: dict[str, list] = {a: [] for a in AANBIEDERS}
         self.gedaan: dict[int, set] = {}  # trajectory pk: products accepted or waiting (start, plaatsing)
         self.fout_gedaan: set[int] = set()
-        self.handmatig_vanaf = (self.w.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        vorige = (self.w.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        self.handmatig_vanaf = (vorige - timedelta(days=1)).replace(day=1)  # the last two rounds by hand
 
     def nieuw_traject(self, geval, traject: Traject) -> None:
         self.gevallen[geval.aanbieder].append(geval)
@@ -91,8 +92,9 @@ class Geld:
             if prestatie.status != "afgewezen" and prestatie.product_code in ("start", "plaatsing"):
                 self.gedaan.setdefault(prestatie.traject_id, set()).add(prestatie.product_code)
         if handmatig:
-            if maand_begin == self.handmatig_vanaf:  # the round before: UWV judges it late in the month
-                self.w.op(eerste + timedelta(days=24), 10, self.beoordelen, declaratie.pk)
+            if maand_begin == self.handmatig_vanaf:  # the round before: UWV judges half early, half late
+                self.w.op(eerste + timedelta(days=3), 10, self.beoordelen, declaratie.pk, 0)
+                self.w.op(eerste + timedelta(days=25), 10, self.beoordelen, declaratie.pk, 1)
             else:
                 instellingen.declaratie_automatisch_toekennen = True  # back to the default
                 instellingen.save()
@@ -142,10 +144,11 @@ class Geld:
             ingediend_bedrag=bedrag,
         )
 
-    def beoordelen(self, declaratie_pk: int) -> None:
+    def beoordelen(self, declaratie_pk: int, helft: int) -> None:
         """UWV judges a round by hand: most lines granted, every seventh refused with a reason."""
         declaratie = Declaratie.objects.get(pk=declaratie_pk)
         wachtend = list(declaratie.prestaties.filter(status="in_behandeling").order_by("id"))
+        wachtend = wachtend[: len(wachtend) // 2] if helft == 0 else wachtend
         if not wachtend:
             return
         besluiten = []
@@ -195,14 +198,14 @@ class Geld:
         voor = set(Vordering.objects.values_list("pk", flat=True))
         schedule.run_job("monthly", eerste, bron="demo_data")
         nieuw = list(Vordering.objects.exclude(pk__in=voor).select_related("gemeente").order_by("id"))
-        vorige_maand = eerste + timedelta(days=40) > self.w.today and eerste + timedelta(days=20) <= self.w.today
+        maanden_geleden = (self.w.today.year - eerste.year) * 12 + self.w.today.month - eerste.month
         for vordering in nieuw:
             if vordering.status == "concept":
                 vordering = decl.vordering_verzenden(by=self.w.users["uwv-financieel"], vordering=vordering)
             code = vordering.gemeente.code
-            if vorige_maand and code == "0599":
+            if maanden_geleden == 2 and code == "0599":
                 continue  # Rotterdam has not paid: overdue, with a reminder and a signal
-            if vorige_maand and code == "0344":
+            if maanden_geleden == 1 and code == "0344":
                 self.w.op(eerste + timedelta(days=9), 11, self.betwisten, vordering.pk)
                 continue
             self.w.op(eerste + timedelta(days=18), 12, self.ontvangen, vordering.pk)

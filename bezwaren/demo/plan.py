@@ -73,7 +73,9 @@ def _regeling(route: str, dag: date, today: date, demo_bezet: dict, gemeente: st
         return "uwv-ips"
     if dag <= GEMEENTE_IPS_TOT:
         return "gemeente-ips-2023"
-    if dag >= date(today.year, 1, 1) and demo_bezet.get(gemeente, 0) < MAX_DEMO_PER_GEMEENTE:
+    # one place per gemeente is kept for the last month: an application waiting for the gemeente
+    plaatsen = MAX_DEMO_PER_GEMEENTE if dag > today - timedelta(days=30) else MAX_DEMO_PER_GEMEENTE - 1
+    if dag >= date(today.year, 1, 1) and demo_bezet.get(gemeente, 0) < plaatsen:
         demo_bezet[gemeente] = demo_bezet.get(gemeente, 0) + 1
         return "demo-gemeente-cofinanciering"
     return None
@@ -92,6 +94,8 @@ def gevallen(today: date) -> list[Geval]:
         if aanbieder == "ribw-oost" and ingediend > today - timedelta(days=25):
             ingediend = today - timedelta(days=25 + nr % 5)  # its audit of last week is 'geen IPS'
         route = "gemeente" if rng.random() < (0.55 if ingediend.year == today.year else 0.35) else "uwv"
+        if ingediend > today - timedelta(days=30) and aanbieder != "ribw-oost":
+            route = "gemeente"
         regeling = _regeling(route, ingediend, today, demo_bezet, gemeente)
         if regeling is None:
             route, regeling = "uwv", "uwv-ips"
@@ -105,7 +109,7 @@ def gevallen(today: date) -> list[Geval]:
             regeling = "nah-pilot"
         leeftijd = (today - ingediend).days
         r = rng.random()
-        if leeftijd <= 12 or (nr % 23 == 5 and leeftijd < 120):
+        if leeftijd <= 12 or (nr % 23 == 5 and leeftijd < 120) or (route == "gemeente" and leeftijd <= 30):
             lot = "open"  # waiting; the second kind is past its decision term (signal besluit_te_laat)
         elif r < 0.05:
             lot = "intrekken"
