@@ -12,6 +12,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test.utils import override_settings
 
 from backoffice.errors import BusinessRuleError
@@ -92,7 +93,8 @@ class Wereld:
                 moment, _nr, stap, args = heapq.heappop(self.agenda)
                 klok.zet(moment + timedelta(minutes=next(self.volgnr) % 50))
                 try:
-                    stap(*args)
+                    with transaction.atomic():  # a refused step leaves nothing half-written
+                        stap(*args)
                 except BusinessRuleError as exc:  # a rule said no: the world goes on without this step
                     self.overgeslagen.append(f"{moment:%d-%m-%Y} {getattr(stap, '__name__', stap)}: {exc.code}")
             self.geld.afronden()
