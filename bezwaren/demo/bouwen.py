@@ -143,8 +143,19 @@ class Wereld:
                         jaar=jaar,
                         toegekend=BUDGET_GEMEENTE_IPS,
                     )
+        # Two days ago someone at GGZ Zuid looked up more BSNs within an hour than allowed: the
+        # privacy officer's and the beheerder's signal (the lookups are refused from then on).
+        self.op(self.today - timedelta(days=2), 16, self.veel_zoeken)
         # RIBW Oost's audit of last week: 'geen IPS' (the auditor's and the provider's signal).
         self.op(self.today - timedelta(days=8), 11, self.slechte_meting)
+
+    def veel_zoeken(self) -> None:
+        grens = Instellingen.get().bsn_per_uur
+        for k in range(grens + 1):
+            try:
+                zaak.deelnemer_search(by=self.users["ggz-zuid"], bsn=bsn(1000 + k), kanaal="web")
+            except BusinessRuleError:  # te-veel-bsn: refused, signalled (kept: no savepoint around it)
+                break
 
     def slechte_meting(self) -> None:
         auditor = self.users["auditor"]
