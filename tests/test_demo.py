@@ -19,8 +19,8 @@ from bezwaren.models import Bezwaarschrift
 from declaraties.models import Betaalopdracht, Prestatie, Vordering
 from trajecten.models import Aanvraag, Traject, Verlenging
 
-# Two minutes of wall time on a loaded machine: outside the suite's budget, run it on purpose with
-# IPS_DEMO_TEST=1 (docs/demo.md).
+# About 30 s: outside the suite's budget (3:52 of 4 minutes), run it on purpose with IPS_DEMO_TEST=1
+# (docs/demo.md, docs/testing.md).
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(os.environ.get("IPS_DEMO_TEST") != "1", reason="IPS_DEMO_TEST=1 bouwt de demowereld"),
