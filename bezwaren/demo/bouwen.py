@@ -243,6 +243,8 @@ class Wereld:
 
     def plaatsen(self, geval: Geval) -> None:
         traject = Traject.objects.get(pk=geval.extra["traject"])
+        if traject.status != "actief" or geval.plaatsing > (traject.einddatum or traject.einddatum_gepland):
+            return  # stopped or ended before the job came
         regulier = geval.plaatsing_regulier
         zaak.plaatsing_create(
             by=self.users[geval.aanbieder],
