@@ -1,7 +1,11 @@
-"""Demo accounts and organisations (api.md, "Demo accounts"), only where the settings allow it.
+"""Demo accounts and organisations (api.md, "Demo accounts"), only where the settings allow it,
+and the demo world: two years of cases with their history (``bezwaren.demo``, docs/demo.md).
 
 Idempotent: every row is found by a fixed key (username, KvK number, code, name) and only created
-when missing; a second run changes nothing.
+when missing; the world is built once (a second run finds the demo providers' applications and
+builds nothing). ``--zonder-geschiedenis`` (or the setting ``IPS_DEMO_WERELD = False``, as in the
+test suite): the accounts and organisations only. The command lives in ``bezwaren``, the top app,
+because the world uses the services of every app (tests/test_bouw.py).
 """
 
 from dataclasses import dataclass
@@ -10,10 +14,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from schwifty import IBAN
 
@@ -40,7 +46,7 @@ RAAMOVEREENKOMST_VAN = date(2024, 1, 1)
 SCHAAL = "ips-26"  # IPS-25 has no bands (domain.md 3): the demo audits are on the 26-item scale
 DEMO_REGELING = "demo-gemeente-cofinanciering"
 DEMO_BUDGET = Decimal("100000.00")
-DEMO_GEMEENTEN = ("0363", "0344")
+DEMO_GEMEENTEN = ("0363", "0344", "0599", "0518")
 DEMO_MANDAAT = "Mandaatbesluit Participatiewet (demo)"
 
 
@@ -99,11 +105,15 @@ ACCOUNTS = {
     "gemeente-amsterdam": (roles.GEMEENTE, "Demo", "Gemeente Amsterdam", ("0363",)),
     "gemeente-amsterdam-2": (roles.GEMEENTE, "Demo", "Gemeente Amsterdam (bezwaren)", ("0363",)),
     "gemeente-utrecht": (roles.GEMEENTE, "Demo", "Gemeente Utrecht", ("0344",)),
+    "gemeente-rotterdam": (roles.GEMEENTE, "Demo", "Gemeente Rotterdam", ("0599",)),
+    "gemeente-den-haag": (roles.GEMEENTE, "Demo", "Gemeente Den Haag", ("0518",)),
     "ggz-noord": (roles.AANBIEDER, "Demo", "GGZ Noord", ()),
     "ggz-zuid": (roles.AANBIEDER, "Demo", "GGZ Zuid", ()),
     "ribw-oost": (roles.AANBIEDER, "Demo", "RIBW Oost", ()),
     "auditor": (roles.AUDITOR, "Demo", "Auditor Kenniscentrum Phrenos", ()),
     "beheer": (roles.BEHEERDER, "Demo", "Beheerder", ()),
+    # a second beheerder: a role asked by one is granted by the other (four eyes on roles)
+    "beheer-2": (roles.BEHEERDER, "Demo", "Beheerder (tweede)", ()),
     "privacy": (roles.PRIVACY_OFFICER, "Demo", "Functionaris gegevensbescherming", ()),
 }
 
@@ -144,6 +154,13 @@ def demo_regeling_data(today: date) -> dict:
 class Command(BaseCommand):
     help = "Maakt demo-accounts (wachtwoord 'demo'), demo-aanbieders en een demoregeling aan. Alleen buiten productie."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--zonder-geschiedenis",
+            action="store_true",
+            help="Alleen accounts, organisaties en regelingen; geen trajecten en geen geschiedenis.",
+        )
+
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError(
@@ -153,7 +170,10 @@ class Command(BaseCommand):
             self.stdout.write("Referentiegegevens ontbreken; eerst load_reference_data.")
             call_command("load_reference_data", stdout=self.stdout)
         self.created: list[str] = []
-        with transaction.atomic():
+        # No PDFs while building (hundreds of documents, ~75 ms each): each is rendered on its first
+        # download or by the nightly step (backoffice/documenten.py). The setting must hold until the
+        # commit, where the documents' render callbacks run.
+        with override_settings(IPS_DOCUMENT_RENDEREN="uit"), transaction.atomic():
             today = timezone.localdate()
             users = {username: self._user(username, *spec) for username, spec in ACCOUNTS.items()}
             for username, spec in AANBIEDERS.items():
@@ -165,6 +185,9 @@ class Command(BaseCommand):
             self._demo_regeling(by=users["beheer"], today=today)
             self._budgets(by=users["uwv-financieel"], year=today.year)
             self._mandaten(users, today=today)
+            # the world in the same transaction: one commit (not one per step), all or nothing
+            if not options.get("zonder_geschiedenis") and getattr(settings, "IPS_DEMO_WERELD", True):
+                self._wereld(users, today=today)
         if self.created:
             self.stdout.write("Aangemaakt: " + "; ".join(self.created) + ".")
         else:
@@ -197,8 +220,8 @@ class Command(BaseCommand):
         if created:
             self.created.append(f"gebruiker {username}")
         changed = []
-        if created or not user.check_password(WACHTWOORD):
-            user.set_password(WACHTWOORD)
+        if created or not self._wachtwoord_klopt(user):
+            user.password = self._demo_hash()
             changed.append("password")
         if role == roles.BEHEERDER and not user.is_staff:
             user.is_staff = True
@@ -214,6 +237,25 @@ class Command(BaseCommand):
             if {g.code for g in medewerker.gemeenten.all()} != set(gemeente_codes):
                 medewerker.gemeenten.set(gemeenten)
         return user
+
+    def _demo_hash(self) -> str:
+        """One hash of the demo password for every account: hashing is slow on purpose (PBKDF2,
+        ~0.3 s a time), and these sixteen accounts share a published password anyway."""
+        if getattr(self, "_hash", None) is None:
+            self._hash = make_password(WACHTWOORD)
+        return self._hash
+
+    def _wachtwoord_klopt(self, user) -> bool:
+        """Whether the account still has the demo password; a hash already checked is not hashed again."""
+        bekend = getattr(self, "_bekend", None)
+        if bekend is None:
+            bekend = self._bekend = set()
+        if user.password in bekend:
+            return True
+        if user.check_password(WACHTWOORD):
+            bekend.add(user.password)
+            return True
+        return False
 
     def _medewerker(self, user, *, aanbieder: Aanbieder | None) -> Medewerker:
         medewerker, created = Medewerker.objects.get_or_create(user=user, defaults={"aanbieder": aanbieder})
@@ -292,6 +334,15 @@ class Command(BaseCommand):
                 )
                 self.created.append(f"budget {gemeente.naam} {year}")
 
+    def _wereld(self, users: dict, *, today: date) -> None:
+        from bezwaren.demo import bouwen
+
+        if bouwen.al_gebouwd():
+            return
+        wereld = bouwen.Wereld(today=today, users=users)
+        wereld.bouwen()
+        self.created.append(f"demowereld ({wereld.samenvatting()})")
+
     # -- output --------------------------------------------------------------------------------
 
     def _mandaten(self, users: dict, *, today: date) -> None:
@@ -306,8 +357,8 @@ class Command(BaseCommand):
                     mandaat = Mandaat.objects.create(
                         gemeente=gemeente,
                         naam=DEMO_MANDAAT,
-                        vindplaats=f"Gemeenteblad {today.year - 1} nr. {gemeente.code}01",
-                        geldig_van=date(today.year - 1, 1, 1),
+                        vindplaats=f"Gemeenteblad {today.year - 2} nr. {gemeente.code}01",
+                        geldig_van=date(today.year - 2, 1, 1),  # before the demo world's first decision
                     )
                     self.created.append(f"mandaat {gemeente.naam}")
                 if not mandaat.gemandateerden.filter(pk=users[username].pk).exists():
