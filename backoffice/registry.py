@@ -141,3 +141,16 @@ def budget_links(user, uuids: set) -> dict:
     for entry in _budget_links:
         found.update({k: v for k, v in entry.value(user, uuids).items() if k not in found})
     return found
+
+
+_taak_voorbeelden: dict[str, Callable] = {}
+
+
+def register_taak_voorbeeld(job: str, factory: Callable[[date], dict]) -> None:
+    """What a job would do on a day, for its preview on ``/taken/<job>/`` (backoffice/views_taken.py):
+    ``factory(datum) -> dict``, computed with the same selections the job's own step uses."""
+    _taak_voorbeelden[job] = factory
+
+
+def taak_voorbeeld(job: str, datum: date) -> dict:
+    return _taak_voorbeelden[job](datum)

@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import roles, schedule, selectors
+from . import registry, roles, schedule, selectors
 from .forms import BevestigForm
 from .models import SignaalSoort, Taakrun
 
@@ -95,9 +95,7 @@ def _startbaar(taak: str) -> dict:
 
 
 def _voorbeeld(taak: str, datum):
-    from declaraties import jobs
-
-    return jobs.betaalrun_voorbeeld(datum) if taak == "weekly" else jobs.vorderingrun_voorbeeld(datum)
+    return registry.taak_voorbeeld(taak, datum)  # declaraties/apps.py registers the payment run and the claims
 
 
 def _taak_context(taak: str) -> dict:

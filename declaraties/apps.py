@@ -24,6 +24,8 @@ class DeclaratiesConfig(AppConfig):
             order=10,
             doel="betalen",
         )
+        registry.register_taak_voorbeeld("weekly", jobs.betaalrun_voorbeeld)  # the preview on /taken/
+        registry.register_taak_voorbeeld("monthly", jobs.vorderingrun_voorbeeld)
         registry.register_job_step(
             "monthly", "vorderingen", lambda d: services.vorderingen_aanmaken(datum=d), order=10, doel="betalen"
         )

@@ -1,6 +1,6 @@
 """The beheerder's forms for schemes, lots, prices and accounts: real widgets (checkboxes, dates,
 euro amounts), no JSON. They only shape the input; every rule is the service's
-(financiering/services.py), whose refusals the view ties to a field (``add_rule_error``)."""
+(financiering/services/), whose refusals the view ties to a field (``add_rule_error``)."""
 
 from decimal import Decimal
 

@@ -127,7 +127,7 @@ def test_the_allow_lists_hold_only_what_is_still_needed():
     [
         ("backoffice/werkbak.py", "def f():\n    from declaraties import selectors\n", 1, 0),
         ("backoffice/urls.py", "from declaraties import views\n", 0, 0),
-        ("financiering/services.py", "from trajecten.models import Traject\n", 1, 0),
+        ("financiering/services/budgetten.py", "from trajecten.models import Traject\n", 1, 0),
         ("trajecten/jobs.py", "from financiering.models import Perceel\nfrom . import rules\n", 0, 0),
         ("declaraties/views/betalingen.py", "from ..api.betalingen import regel_rij\n", 0, 1),
         ("trajecten/views_aanbieder.py", "from trajecten import api\n", 0, 1),

@@ -1,0 +1,168 @@
+"""Schemes, lots, payment plans and prices (financiering.Regeling, Perceel, Product, Trajectprijs)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from backoffice import roles
+from backoffice.errors import BusinessRuleError
+
+from .. import rules
+from ..models import (
+    Perceel,
+    Product,
+    Regeling,
+    Trajectprijs,
+)
+
+REGELING_FIELDS = (
+    "naam",
+    "raamovereenkomst_vereist",
+    "aanvraag_vanaf",
+    "aanvraag_tot",
+    "quotum_uwv",
+    "quotum_gemeente",
+    "max_per_gemeente",
+    "cofinanciering_aandeel",
+    "uwv_akkoord_na_beschikking",
+)
+PERCEEL_FIELDS = ("naam", "doelgroep", "basisduur_maanden", "max_verlenging_maanden", "toegestane_aanbiedertypen")
+
+
+def _apply_routes(regeling: Regeling, routes: list[str] | None) -> None:
+    if routes is not None:
+        regeling.route_uwv = "uwv" in routes
+        regeling.route_gemeente = "gemeente" in routes
+
+
+def perceel_set_payment_plan(*, perceel: Perceel, producten: list[dict] | None) -> None:
+    """Replace the lot's payment plan; ``None`` gives the default plan (domain.md section 8)."""
+    if producten is None:
+        producten = [
+            {"code": c, "naam": n, "soort": s, "aandeel": a, "min_uren_per_week": u}
+            for c, n, s, a, u in rules.DEFAULT_PAYMENT_PLAN
+        ]
+    problem = rules.payment_plan_problem([Decimal(p["aandeel"]) for p in producten])
+    if problem:
+        raise BusinessRuleError(code="betaalplan-ongeldig", message=problem, status=400, field="percelen")
+    perceel.producten.all().delete()
+    Product.objects.bulk_create(
+        Product(
+            perceel=perceel,
+            code=p["code"],
+            naam=p.get("naam") or p["code"],
+            soort=p["soort"],
+            aandeel=p["aandeel"],
+            min_uren_per_week=p.get("min_uren_per_week"),
+        )
+        for p in producten
+    )
+
+
+def perceel_set_price(*, perceel: Perceel, bedrag: Decimal, geldig_van: date) -> Trajectprijs:
+    """A new price from ``geldig_van``; the previous one ends the day before. Existing
+    trajectories keep the price they were approved with."""
+    previous = perceel.prijzen.filter(geldig_van__lt=geldig_van, geldig_tot__isnull=True).first()
+    if previous:
+        previous.geldig_tot = date.fromordinal(geldig_van.toordinal() - 1)
+        previous.save(update_fields=["geldig_tot"])
+    prijs, _ = Trajectprijs.objects.update_or_create(
+        perceel=perceel, geldig_van=geldig_van, defaults={"bedrag": bedrag}
+    )
+    return prijs
+
+
+@transaction.atomic
+def regeling_create(*, by, data: dict) -> Regeling:
+    roles.require_role(by, roles.BEHEERDER)
+    if Regeling.objects.filter(code=data["code"]).exists():
+        raise BusinessRuleError(
+            code="code-bestaat", message=f"Er is al een regeling met code '{data['code']}'.", status=409, field="code"
+        )
+    regeling = Regeling(code=data["code"], **{f: data[f] for f in REGELING_FIELDS if f in data})
+    _apply_routes(regeling, data.get("routes"))
+    regeling.full_clean()
+    regeling.save()
+    for perceel_data in data.get("percelen", []):
+        perceel_create(by=by, regeling=regeling, data=perceel_data)
+    return regeling
+
+
+def _check_aanbiedertypen(regeling: Regeling, typen: list[str]) -> None:
+    problem = rules.aanbiedertypen_problem(list(typen), raamovereenkomst_vereist=regeling.raamovereenkomst_vereist)
+    if problem:
+        raise BusinessRuleError(
+            code="aanbiedertype-niet-toegestaan", message=problem, status=400, field="toegestane_aanbiedertypen"
+        )
+
+
+def perceel_create(*, by, regeling: Regeling, data: dict) -> Perceel:
+    roles.require_role(by, roles.BEHEERDER)
+    _check_aanbiedertypen(regeling, data.get("toegestane_aanbiedertypen", []))
+    if Perceel.objects.filter(code=data["code"]).exists():
+        raise BusinessRuleError(
+            code="code-bestaat", message=f"Er is al een perceel met code '{data['code']}'.", field="percelen"
+        )
+    perceel = Perceel.objects.create(
+        regeling=regeling, code=data["code"], **{f: data[f] for f in PERCEEL_FIELDS if f in data}
+    )
+    perceel_set_payment_plan(perceel=perceel, producten=data.get("producten"))
+    perceel_set_price(
+        perceel=perceel,
+        bedrag=data.get("trajectprijs") or rules.DEFAULT_TRAJECTPRIJS,
+        geldig_van=regeling.aanvraag_vanaf or timezone.localdate(),
+    )
+    return perceel
+
+
+@transaction.atomic
+def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
+    roles.require_role(by, roles.BEHEERDER)
+    regeling = Regeling.objects.select_for_update().get(pk=regeling.pk)
+    for f in REGELING_FIELDS:
+        if f in data:
+            setattr(regeling, f, data[f])
+    _apply_routes(regeling, data.get("routes"))
+    if not (regeling.route_uwv or regeling.route_gemeente):
+        raise BusinessRuleError(
+            code="route-ontbreekt", message="Een regeling heeft minstens één route.", status=400, field="routes"
+        )
+    if regeling.aanvraag_vanaf and regeling.aanvraag_tot and regeling.aanvraag_tot < regeling.aanvraag_vanaf:
+        raise BusinessRuleError(
+            code="periode-ongeldig",
+            message="De laatste aanvraagdatum ligt vóór de eerste.",
+            status=400,
+            field="aanvraag_tot",
+        )
+    regeling.save()
+    existing = {p.code: p for p in regeling.percelen.all()}
+    for perceel_data in data.get("percelen", []):
+        perceel = existing.get(perceel_data["code"])
+        if perceel is None:
+            missing = [
+                f
+                for f in ("naam", "doelgroep", "basisduur_maanden", "toegestane_aanbiedertypen")
+                if f not in perceel_data
+            ]
+            if missing:
+                raise BusinessRuleError(
+                    code="ongeldige-invoer",
+                    message=f"Een nieuw perceel ({perceel_data['code']}) vraagt ook: {', '.join(missing)}.",
+                    status=400,
+                    field="percelen",
+                )
+            perceel_create(by=by, regeling=regeling, data=perceel_data)
+            continue
+        for f in PERCEEL_FIELDS:
+            if f in perceel_data:
+                setattr(perceel, f, perceel_data[f])
+        perceel.save()
+        if "producten" in perceel_data:
+            perceel_set_payment_plan(perceel=perceel, producten=perceel_data["producten"])
+        if perceel_data.get("trajectprijs"):
+            perceel_set_price(perceel=perceel, bedrag=perceel_data["trajectprijs"], geldig_van=timezone.localdate())
+    for perceel in regeling.percelen.all():  # also when the scheme now asks framework contracts
+        _check_aanbiedertypen(regeling, perceel.toegestane_aanbiedertypen)
+    return regeling
