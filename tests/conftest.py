@@ -50,10 +50,11 @@ def _install_fast_flush():
     leaves rows in a handful of tables; ``_empty_tables`` deletes those only, in one transaction,
     and leaves the content types and permissions (the rows ``post_migrate`` would make again, with
     the same ids). Same end state, a tenth of the time (docs/testing.md). Not on SQLite, not for
-    ``serialized_rollback`` or ``available_apps``; any database error falls back to ``flush``."""
+    ``serialized_rollback`` or ``available_apps``; any database error falls back to ``flush``, and
+    ``IPS_TEST_FLUSH=django`` switches it off (to compare)."""
     from django.test import TransactionTestCase
 
-    if getattr(TransactionTestCase, "_ips_fast_flush", False):
+    if getattr(TransactionTestCase, "_ips_fast_flush", False) or os.environ.get("IPS_TEST_FLUSH") == "django":
         return
     original = TransactionTestCase._fixture_teardown
 
@@ -376,6 +377,15 @@ def shared_world() -> World:
 def pytest_runtest_setup(item):
     _shared.before(item)
     return (yield)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Test databases are copies of one migrated template (tests/testdb.py): each xdist process
+    migrated its own before, 12-15 s each."""
+    from tests.testdb import use_template
+
+    use_template()
 
 
 @pytest.fixture(scope="session")
