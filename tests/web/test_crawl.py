@@ -1,0 +1,290 @@
+"""The crawl of issue 12: the demo (``load_reference_data`` + ``demo_data``) is loaded once into the
+test database, served by a live server of this module, and every demo account (README table,
+password ``demo``) visits every page of its menu and the links on those pages one level deep (at
+most a few of each kind, ``PER_PATTERN``; logout, downloads and forms' POST actions are skipped).
+
+Each page at 1280 px: status 200, no console error, no failed request of the page's own
+resources, no serious or critical axe violation (once per role and kind of page), Dutch only (no
+English error page, no Django debug page), and no other organisation's data (a provider never
+sees another provider's participants, a gemeente never another gemeente's, the FG, the auditor and
+the beheerder no participant at all). The menu pages again at 375 px: the body does not scroll
+sideways (tables scroll inside their own container) and the content starts on the first screen.
+
+One test, so that one xdist process loads the demo once; every finding of every account is
+collected and reported together (``CRAWL FINDINGS``), so one broken page does not hide the rest."""
+
+import re
+import time
+import warnings
+from collections import defaultdict
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+ACCOUNTS = [
+    "uwv",
+    "uwv-2",
+    "uwv-financieel",
+    "uwv-financieel-2",
+    "gemeente-amsterdam",
+    "gemeente-amsterdam-2",
+    "gemeente-utrecht",
+    "ggz-noord",
+    "ggz-zuid",
+    "ribw-oost",
+    "auditor",
+    "beheer",
+    "privacy",
+]
+MAX_PAGES = 40  # per account
+PER_PATTERN = 2  # pages of one kind (a trajectory, an application, ...) per account
+SKIP = re.compile(
+    r"(^/uitloggen|^/inloggen|^/api|^/admin|^/static|^/media|\.(xml|csv|xlsx|pdf|json)$|/sjabloon\.|/regels\.|"
+    r"/overzicht\.|/budget\.|/document\.pdf|/intrekken/|/verzenden/)"
+)
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+ENGLISH = (
+    "Page not found",
+    "Not Found",
+    "Server Error",
+    "Traceback",
+    "Forbidden",
+    "Bad Request",
+    "DoesNotExist",
+    "You're seeing this error",
+    "Using the URLconf",
+    "Exception Value",
+)
+NO_CASES = {"auditor", "beheer", "privacy"}
+# Findings in pages this crawl's author does not own, reported to the coordinator (issue 12): each
+# shows as a warning "CRAWL KNOWN FINDING" in every run until its page is fixed; then delete the line.
+KNOWN = [
+    r"^beheer /dashboard/.*(status 403|status of 40[34])",  # the menu offers Dashboard to beheer, which answers 403
+]
+
+
+def _role_group(username: str) -> str:
+    if username.startswith(("ggz", "ribw")):
+        return "aanbieder"
+    if username.startswith("gemeente"):
+        return "gemeente"
+    return username.removesuffix("-2")
+
+
+def _foreign(username: str) -> tuple[set[str], set[str]]:
+    """(uuids, names) of cases this account must not see: of another provider (a provider), of
+    another gemeente (a gemeente), of anyone (auditor, beheerder, FG). UWV sees every case."""
+    from django.contrib.auth import get_user_model
+
+    from trajecten.models import Aanvraag, Deelnemer, Traject
+
+    user = get_user_model().objects.get(username=username)
+    medewerker = getattr(user, "medewerker", None)
+    deelnemers = Deelnemer.objects.all()
+    if username in NO_CASES:
+        own_filter = None
+    elif medewerker and medewerker.aanbieder_id:
+        own_filter = {"aanbieder_id": medewerker.aanbieder_id}
+    elif medewerker and medewerker.gemeenten.exists():
+        own_filter = {"gemeente__in": list(medewerker.gemeenten.all())}
+    else:
+        return set(), set()
+    uuids, names, own_names = set(), set(), set()
+    for model in (Aanvraag, Traject):
+        rows = model.objects.all() if own_filter is None else model.objects.exclude(**own_filter)
+        uuids |= {str(u) for u in rows.values_list("uuid", flat=True)}
+    if own_filter is not None:
+        own = deelnemers.filter(**own_filter) | deelnemers.filter(
+            pk__in=Traject.objects.filter(**own_filter).values("deelnemer")
+        )
+        own_names = {f"{d.voorletters} {d.achternaam}" for d in own}
+        foreign = deelnemers.exclude(pk__in=own.values("pk"))
+    else:
+        foreign = deelnemers
+    for d in foreign:
+        uuids.add(str(d.uuid))
+        names.add(f"{d.voorletters} {d.achternaam}")
+    return uuids, names - own_names
+
+
+@pytest.fixture(scope="module")
+def demo_server(django_db_setup, django_db_blocker):
+    """The demo in the test database, committed, and a live server of this module's own (the
+    session's ``live_server`` would flush the database after every test)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    from tests.conftest import _empty_tables
+
+    started = time.perf_counter()
+    with django_db_blocker.unblock():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            call_command("load_reference_data", stdout=StringIO())
+            call_command("demo_data", stdout=StringIO())
+        foreign = {username: _foreign(username) for username in ACCOUNTS}
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    server.demo_seconds = time.perf_counter() - started
+    server.foreign = foreign
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if not _empty_tables(connection):
+            call_command("flush", verbosity=0, interactive=False)
+
+
+class Crawl:
+    def __init__(self, server, browser, axe_source):
+        self.server = server
+        self.browser = browser
+        self.axe_source = axe_source
+        self.findings: list[str] = []
+        self.axe_done: set[tuple[str, str]] = set()
+        self.narrow_done: set[str] = set()
+        self.pages = 0
+
+    def note(self, username, path, what):
+        self.findings.append(f"{username} {path}: {what}")
+
+    def account(self, username):
+        base = self.server.url
+        context = self.browser.new_context(
+            locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+
+        def on_response(response):
+            if (
+                response.url.startswith(base)
+                and response.status >= 400
+                and response.request.resource_type != "document"
+            ):
+                problems.append(f"resource {response.status}: {response.url[len(base) :]}")
+
+        page.on("response", on_response)
+        page.goto(f"{base}/inloggen")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill("demo")
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(lambda url: "/inloggen" not in url)
+        uuids, names = self.server.foreign[username]
+
+        def visit(path):
+            problems.clear()
+            response = page.goto(base + path)
+            self.pages += 1
+            status = response.status if response else None
+            if status != 200:
+                self.note(username, path, f"status {status}")
+            text = page.inner_text("body")
+            for word in ENGLISH:
+                if word in text:
+                    self.note(username, path, f"English or debug text {word!r}")
+            html = page.content()
+            seen_uuids = set(UUID.findall(html)) & uuids
+            if seen_uuids:
+                self.note(username, path, f"another organisation's case in the page ({len(seen_uuids)} ids)")
+            seen_names = sorted(n for n in names if n in text)
+            if seen_names:
+                self.note(username, path, f"another organisation's participant(s) {seen_names[:3]}")
+            key = (_role_group(username), UUID.sub("<uuid>", path))
+            if key not in self.axe_done:
+                self.axe_done.add(key)
+                self.axe(page, username, path)
+            for p in problems:
+                self.note(username, path, p)
+            return page
+
+        menu = [self._path(h) for h in page.eval_on_selector_all("nav.menu a", "els => els.map(e => e.href)")]
+        menu += [self._path(h) for h in page.eval_on_selector_all("header a.kop__link", "els => els.map(e => e.href)")]
+        menu = [p for p in dict.fromkeys(menu) if p and not SKIP.search(p)]
+        visited, per_pattern = [], defaultdict(int)
+
+        def want(path):
+            pattern = UUID.sub("<uuid>", path.split("?")[0])
+            if path in visited or len(visited) >= MAX_PAGES or SKIP.search(path.split("?")[0]):
+                return False
+            if per_pattern[pattern] >= PER_PATTERN:
+                return False
+            per_pattern[pattern] += 1
+            visited.append(path)
+            return True
+
+        links = []
+        for path in menu:
+            if want(path):
+                visit(path)
+                links += [
+                    self._path(h)
+                    for h in page.eval_on_selector_all("main a[href]:not([download])", "els => els.map(e => e.href)")
+                ]
+        for path in dict.fromkeys(links):
+            if path and want(path):
+                visit(path)
+
+        # 375 px: the menu pages, once per role (the accounts of one role share their pages)
+        if _role_group(username) not in self.narrow_done:
+            self.narrow_done.add(_role_group(username))
+            page.set_viewport_size({"width": 375, "height": 740})
+            for path in menu:
+                page.goto(base + path)
+                width, top = page.evaluate(
+                    "() => [document.documentElement.scrollWidth,"
+                    " (document.querySelector('main h1') || document.querySelector('main')).getBoundingClientRect().top]"
+                )
+                if width > 375:
+                    self.note(username, path, f"375 px: the page is {width} px wide (scrolls sideways)")
+                if top > 740 - 100:
+                    self.note(username, path, f"375 px: the content starts at {int(top)} px (below the first screen)")
+        context.close()
+        return len(visited)
+
+    def _path(self, href):
+        if not href or not href.startswith(self.server.url):
+            return None
+        parts = urlsplit(href)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    def axe(self, page, username, path):
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(self.axe_source + "\n;true")
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        )
+        for v in result["violations"]:
+            if v.get("impact") in ("serious", "critical"):
+                target = v["nodes"][0]["target"] if v["nodes"] else ""
+                self.note(username, path, f"axe [{v['impact']}] {v['id']}: {v['help']} ({target})")
+
+
+# ``django_db`` (not transactional): the database is set up and open to the live server's thread;
+# the demo was committed before the test's own transaction, which stays empty.
+@pytest.mark.django_db
+def test_every_page_as_every_demo_account(demo_server, browser, axe_source):
+    crawl = Crawl(demo_server, browser, axe_source)
+    started = time.perf_counter()
+    counts = {}
+    for username in ACCOUNTS:
+        counts[username] = crawl.account(username)
+    seconds = time.perf_counter() - started
+    print(
+        f"\ncrawl: demo {demo_server.demo_seconds:.1f} s, {crawl.pages} pages of {len(ACCOUNTS)} accounts in "
+        f"{seconds:.1f} s; {counts}"
+    )
+    assert all(n >= 2 for n in counts.values()), counts
+    known = [f for f in crawl.findings if any(re.search(k, f) for k in KNOWN)]
+    for finding in known:
+        warnings.warn(f"CRAWL KNOWN FINDING (issue 12, to fix at integration): {finding}", stacklevel=1)
+    new = [f for f in crawl.findings if f not in known]
+    assert not new, "CRAWL FINDINGS:\n" + "\n".join(new)
