@@ -29,6 +29,8 @@ def pytest_configure(config):
     # switches the task back on.
     settings.IPS_DOCUMENT_RENDEREN = "uit"
     _install_fast_flush()
+    # demo_data: the accounts only; the demo world (150 cases) is built in tests/test_demo.py alone.
+    settings.IPS_DEMO_WERELD = False
     if os.environ.get("CI") == "true" or os.environ.get("IPS_REQUIRE_SERVICES") == "1":
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:

@@ -45,11 +45,14 @@ ACCOUNTS = {
     "gemeente-amsterdam": roles.GEMEENTE,
     "gemeente-amsterdam-2": roles.GEMEENTE,
     "gemeente-utrecht": roles.GEMEENTE,
+    "gemeente-rotterdam": roles.GEMEENTE,
+    "gemeente-den-haag": roles.GEMEENTE,
     "ggz-noord": roles.AANBIEDER,
     "ggz-zuid": roles.AANBIEDER,
     "ribw-oost": roles.AANBIEDER,
     "auditor": roles.AUDITOR,
     "beheer": roles.BEHEERDER,
+    "beheer-2": roles.BEHEERDER,  # four eyes on roles
     "privacy": roles.PRIVACY_OFFICER,
 }
 PROVIDERS = {"ggz-noord": "ggz", "ggz-zuid": "ggz", "ribw-oost": "ribw"}
@@ -114,7 +117,7 @@ def test_ten_accounts_with_password_demo_and_one_role_each(demo):
         assert user.check_password("demo"), username
         assert list(user.groups.values_list("name", flat=True)) == [role], username
         assert not user.is_superuser
-        assert user.is_staff == (username == "beheer")
+        assert user.is_staff == username.startswith("beheer")
 
 
 def test_gemeente_accounts_see_their_own_gemeente(demo):
@@ -226,6 +229,8 @@ def test_demo_cofinancing_scheme_and_budgets(demo):
     assert sorted(budgets.values_list("gemeente__code", "toegekend", "gereserveerd", "gerealiseerd")) == [
         ("0344", Decimal("100000.00"), Decimal("0.00"), Decimal("0.00")),
         ("0363", Decimal("100000.00"), Decimal("0.00"), Decimal("0.00")),
+        ("0518", Decimal("100000.00"), Decimal("0.00"), Decimal("0.00")),
+        ("0599", Decimal("100000.00"), Decimal("0.00"), Decimal("0.00")),
     ]
     for budget in budgets:
         assert list(budget.mutaties.values_list("soort", "bedrag")) == [("toekenning", Decimal("100000.00"))]

@@ -1,7 +1,11 @@
-"""Demo accounts and organisations (api.md, "Demo accounts"), only where the settings allow it.
+"""Demo accounts and organisations (api.md, "Demo accounts"), only where the settings allow it,
+and the demo world: two years of cases with their history (``bezwaren.demo``, docs/demo.md).
 
 Idempotent: every row is found by a fixed key (username, KvK number, code, name) and only created
-when missing; a second run changes nothing.
+when missing; the world is built once (a second run finds the demo providers' applications and
+builds nothing). ``--zonder-geschiedenis`` (or the setting ``IPS_DEMO_WERELD = False``, as in the
+test suite): the accounts and organisations only. The command lives in ``bezwaren``, the top app,
+because the world uses the services of every app (tests/test_bouw.py).
 """
 
 from dataclasses import dataclass
@@ -40,7 +44,7 @@ RAAMOVEREENKOMST_VAN = date(2024, 1, 1)
 SCHAAL = "ips-26"  # IPS-25 has no bands (domain.md 3): the demo audits are on the 26-item scale
 DEMO_REGELING = "demo-gemeente-cofinanciering"
 DEMO_BUDGET = Decimal("100000.00")
-DEMO_GEMEENTEN = ("0363", "0344")
+DEMO_GEMEENTEN = ("0363", "0344", "0599", "0518")
 DEMO_MANDAAT = "Mandaatbesluit Participatiewet (demo)"
 
 
@@ -99,11 +103,15 @@ ACCOUNTS = {
     "gemeente-amsterdam": (roles.GEMEENTE, "Demo", "Gemeente Amsterdam", ("0363",)),
     "gemeente-amsterdam-2": (roles.GEMEENTE, "Demo", "Gemeente Amsterdam (bezwaren)", ("0363",)),
     "gemeente-utrecht": (roles.GEMEENTE, "Demo", "Gemeente Utrecht", ("0344",)),
+    "gemeente-rotterdam": (roles.GEMEENTE, "Demo", "Gemeente Rotterdam", ("0599",)),
+    "gemeente-den-haag": (roles.GEMEENTE, "Demo", "Gemeente Den Haag", ("0518",)),
     "ggz-noord": (roles.AANBIEDER, "Demo", "GGZ Noord", ()),
     "ggz-zuid": (roles.AANBIEDER, "Demo", "GGZ Zuid", ()),
     "ribw-oost": (roles.AANBIEDER, "Demo", "RIBW Oost", ()),
     "auditor": (roles.AUDITOR, "Demo", "Auditor Kenniscentrum Phrenos", ()),
     "beheer": (roles.BEHEERDER, "Demo", "Beheerder", ()),
+    # a second beheerder: a role asked by one is granted by the other (four eyes on roles)
+    "beheer-2": (roles.BEHEERDER, "Demo", "Beheerder (tweede)", ()),
     "privacy": (roles.PRIVACY_OFFICER, "Demo", "Functionaris gegevensbescherming", ()),
 }
 
@@ -144,6 +152,13 @@ def demo_regeling_data(today: date) -> dict:
 class Command(BaseCommand):
     help = "Maakt demo-accounts (wachtwoord 'demo'), demo-aanbieders en een demoregeling aan. Alleen buiten productie."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--zonder-geschiedenis",
+            action="store_true",
+            help="Alleen accounts, organisaties en regelingen; geen trajecten en geen geschiedenis.",
+        )
+
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError(
@@ -165,6 +180,9 @@ class Command(BaseCommand):
             self._demo_regeling(by=users["beheer"], today=today)
             self._budgets(by=users["uwv-financieel"], year=today.year)
             self._mandaten(users, today=today)
+        wereld = not options.get("zonder_geschiedenis") and getattr(settings, "IPS_DEMO_WERELD", True)
+        if wereld:
+            self._wereld(users, today=today)
         if self.created:
             self.stdout.write("Aangemaakt: " + "; ".join(self.created) + ".")
         else:
@@ -292,6 +310,15 @@ class Command(BaseCommand):
                 )
                 self.created.append(f"budget {gemeente.naam} {year}")
 
+    def _wereld(self, users: dict, *, today: date) -> None:
+        from bezwaren.demo import bouwen
+
+        if bouwen.al_gebouwd():
+            return
+        wereld = bouwen.Wereld(today=today, users=users)
+        wereld.bouwen()
+        self.created.append(f"demowereld ({wereld.samenvatting()})")
+
     # -- output --------------------------------------------------------------------------------
 
     def _mandaten(self, users: dict, *, today: date) -> None:
@@ -306,8 +333,8 @@ class Command(BaseCommand):
                     mandaat = Mandaat.objects.create(
                         gemeente=gemeente,
                         naam=DEMO_MANDAAT,
-                        vindplaats=f"Gemeenteblad {today.year - 1} nr. {gemeente.code}01",
-                        geldig_van=date(today.year - 1, 1, 1),
+                        vindplaats=f"Gemeenteblad {today.year - 2} nr. {gemeente.code}01",
+                        geldig_van=date(today.year - 2, 1, 1),  # before the demo world's first decision
                     )
                     self.created.append(f"mandaat {gemeente.naam}")
                 if not mandaat.gemandateerden.filter(pk=users[username].pk).exists():
