@@ -11,17 +11,29 @@ Who: ``by`` (a user) goes into ``history_user_id``. Without a user the change is
 inside a scheduled job (``taakrun_context``, set by ``backoffice.schedule`` around each step) a
 history model with the field ``history_taak`` (``TaakHistorie`` as a base of ``HistoricalRecords``)
 gets "het loket (taak <stap>, run <id>)", from these helpers and from every ordinary ``save()``
-alike. The history table of the web pages (``_historie_tabel.html``) shows it under "Wie"."""
+alike. The pages show it as "Systeem (taak <stap>, run <id>)" (``wie``).
 
+What changed: ``historie_regels(records)`` turns an object's history rows (newest first, as the
+pages fetch them) into entries that say who (full name, "Systeem" for a job), when, why (the
+change reason) and per changed field its Dutch name, old and new value (choices as their labels,
+money as € 8.000,00, dates as 1 december 2026), in a fixed number of queries: the rows themselves,
+at most one for the row before the oldest shown, and one per kind of related object named
+(``_historie_tabel.html`` and ``_historie.html`` show them)."""
+
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.models import sql
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.signals import pre_create_historical_record
 
 LOKET = "het loket"
@@ -58,13 +70,19 @@ def _taak_op_historie(sender, history_instance, history_user=None, **kwargs) -> 
         history_instance.history_taak = _taakrun.get()
 
 
+SYSTEEM = "Systeem"
+
+
 def wie(historie) -> str:
     """Who made a history row, for a page: the user's full name (else the username), else the job
-    run ("het loket (taak <stap>, run <id>)"), else "het loket (taak)" (as ``_historie_tabel.html``)."""
+    run ("Systeem (taak <stap>, run <id>)"), else "Systeem" (a change no person made)."""
     user = historie.history_user
     if user is not None:
         return user.get_full_name() or user.username
-    return getattr(historie, "history_taak", "") or f"{LOKET} (taak)"
+    taak = getattr(historie, "history_taak", "") or ""
+    if taak.startswith(LOKET):  # stored as "het loket (taak ...)"; a page says "Systeem (taak ...)"
+        taak = SYSTEEM + taak[len(LOKET) :]
+    return taak or SYSTEEM
 
 
 def record(obj, *, by, reason: str):
@@ -156,3 +174,136 @@ def bulk_snapshot(model, *, ids: list[int], reason: str, column: str = "id", by=
         return 0
     names, extra = _wie(model.history.model, soort="+" if created else "~", reason=reason, by=by)
     return _snapshot(model, column=column, ids=list(ids), names=names, extra=extra)
+
+
+# --- what changed, for the pages ---------------------------------------------------------------
+
+# Never shown as a change: bookkeeping, keys, and anything personal or secret (the BSN is excluded
+# from the history altogether; these names keep a participant's data off every other page too).
+_NIET_TONEN = re.compile(
+    r"^(id|uuid|.*_uuid|.*hash.*|.*bsn.*|.*versleuteld.*|.*geheim.*|.*token.*|.*wachtwoord.*|password|"
+    r"deelnemer|voornaam|voorletters|tussenvoegsel|achternaam|geboortedatum|adres|postcode|woonplaats|"
+    r"telefoon.*|e?mail.*|iban.*|.*_op_tijd|gewijzigd_op|bijgewerkt_op|last_login|sha256|inhoud.*)$"
+)
+# Related objects shown by name; a change of any other relation is left out (it could name a person).
+_GENOEMD = {"gemeente", "aanbieder", "perceel", "regeling", "product", "user", "organisatie"}
+
+
+@dataclass(frozen=True)
+class Wijziging:
+    veld: str
+    oud: str
+    nieuw: str
+
+
+@dataclass
+class Historieregel:
+    datum: object
+    wie: str
+    wat: str
+    status: str
+    wijzigingen: list = field(default_factory=list)
+    record: object = None
+
+
+def _velden(history_model) -> list:
+    out = []
+    for f in history_model._meta.concrete_fields:
+        if f.name.startswith("history_") or _NIET_TONEN.match(f.name) or isinstance(f, models.BinaryField):
+            continue
+        if f.is_relation and f.related_model._meta.model_name not in _GENOEMD:
+            continue
+        out.append(f)
+    return out
+
+
+def _tekst(f, waarde, namen: dict) -> str:
+    from .opmaak import datum, datum_tijd, euro
+
+    if waarde is None or waarde == "":
+        return "–"
+    if f.is_relation:
+        return namen.get((f.related_model, waarde), "–")
+    if f.choices:
+        return str(dict(f.flatchoices).get(waarde, waarde))
+    if isinstance(waarde, bool):
+        return "ja" if waarde else "nee"
+    if isinstance(waarde, Decimal):
+        if getattr(f, "decimal_places", None) == 2 and not _GEEN_GELD.search(f.name):
+            return euro(waarde)
+        return format(waarde.normalize(), "f").replace(".", ",")
+    if isinstance(waarde, datetime):
+        return datum_tijd(waarde)
+    if isinstance(waarde, date):
+        return datum(waarde)
+    tekst = str(waarde)
+    return tekst if len(tekst) <= 80 else tekst[:79] + "…"
+
+
+_GEEN_GELD = re.compile(r"uren|volume|aandeel|procent|score|percentage|maanden")
+
+
+def _naam(obj) -> str:
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or obj.get_username()
+    return getattr(obj, "naam", None) or str(obj)
+
+
+def historie_regels(records) -> list[Historieregel]:
+    """An object's history rows (newest first, as given; ``history_user`` best select_related) as
+    entries: who, when, why, the status after, and per changed field (``verbose_name``) the old and
+    the new value. The first row of an object (``+``) has no changes; the oldest row shown is
+    compared with the row before it (one query). Related objects are named with one query per kind."""
+    rijen = list(records)
+    if not rijen:
+        return []
+    history_model = type(rijen[0])
+    velden = _velden(history_model)
+    oudste = min(rijen, key=lambda h: (h.history_date, h.history_id))
+    ervoor = None
+    if oudste.history_type != "+":
+        pk = history_model._meta.get_field(history_model.instance_type._meta.pk.name).attname
+        ervoor = (
+            history_model._default_manager.filter(
+                **{pk: getattr(oudste, pk)},
+                history_date__lte=oudste.history_date,
+                history_id__lt=oudste.history_id,
+            )
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+    oplopend = sorted(rijen, key=lambda h: (h.history_date, h.history_id))
+    paren = []
+    vorige = ervoor
+    for h in oplopend:
+        veranderd = []
+        if vorige is not None and h.history_type != "+":
+            veranderd = [f for f in velden if getattr(h, f.attname) != getattr(vorige, f.attname)]
+        paren.append((h, vorige, veranderd))
+        vorige = h
+    # name the related objects: one query per kind, whatever the number of rows
+    nodig: dict = {}
+    for h, v, veranderd in paren:
+        for f in veranderd:
+            if f.is_relation:
+                for rij in (h, v):
+                    if getattr(rij, f.attname) is not None:
+                        nodig.setdefault(f.related_model, set()).add(getattr(rij, f.attname))
+    namen = {}
+    for model, ids in nodig.items():
+        for pk, obj in model._base_manager.in_bulk(ids).items():
+            namen[(model, pk)] = _naam(obj)
+    regels = {}
+    for h, v, veranderd in paren:
+        wat = h.history_change_reason or {"+": "aangemaakt", "-": "verwijderd"}.get(h.history_type, "gewijzigd")
+        status = h.get_status_display() if hasattr(h, "get_status_display") else ""
+        wijzigingen = [
+            Wijziging(
+                capfirst(str(f.verbose_name)),
+                _tekst(f, getattr(v, f.attname), namen),
+                _tekst(f, getattr(h, f.attname), namen),
+            )
+            for f in veranderd
+        ]
+        regels[h.history_id] = Historieregel(h.history_date, wie(h), wat, status, wijzigingen, h)
+    return [regels[h.history_id] for h in rijen]

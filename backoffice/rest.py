@@ -348,3 +348,37 @@ def api_server_error(request):
     if code:
         response["Retry-After"] = RETRY_AFTER
     return response
+
+
+class FoutpaginaMiddleware:
+    """Dutch error pages in every mode. With ``DEBUG`` (the default of ``make run``) Django answers an
+    unknown path or an ``Http404`` with its English debug page listing every URL pattern, and an
+    error with a traceback page; this middleware answers them as in production: the Dutch 404 page
+    (problem+json under ``/api/``) and the Dutch 500/503 page, the traceback in the console log.
+    ``IPS_DEBUG_FOUTPAGINAS=1`` keeps Django's debug pages for a developer who wants them.
+    Without ``DEBUG`` it does nothing: Django's handlers (``handler404``/``handler500``) answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _actief() -> bool:
+        return settings.DEBUG and not getattr(settings, "IPS_DEBUG_FOUTPAGINAS", False)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and self._actief()
+            and response.get("Content-Type", "").startswith("text/html")
+            and getattr(response, "_ips_foutpagina", False) is False
+        ):
+            response = api_not_found(request)
+            response._ips_foutpagina = True
+        return response
+
+    def process_exception(self, request, exception):
+        if not self._actief() or isinstance(exception, (Http404, DjangoPermissionDenied, SuspiciousOperation)):
+            return None  # Django's own handling: the 404 above, handler403, handler400
+        logger.error("Fout bij %s %s", request.method, request.path, exc_info=exception)
+        return api_server_error(request)

@@ -50,6 +50,8 @@ def secret(name: str) -> str:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# With DEBUG, Django's English debug pages instead of the Dutch 404/500 pages (backoffice/rest.py)
+IPS_DEBUG_FOUTPAGINAS = env_bool("IPS_DEBUG_FOUTPAGINAS", False)
 SECRET_KEY = secret("DJANGO_SECRET_KEY")
 # Comma-separated Fernet keys, newest first (MultiFernet: old keys still decrypt).
 BSN_ENCRYPTION_KEYS = [k.strip() for k in secret("BSN_ENCRYPTION_KEYS").split(",") if k.strip()]
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "backoffice.security.NoStoreMiddleware",  # Cache-Control: no-store (backoffice/security.py)
+    "backoffice.rest.FoutpaginaMiddleware",  # Dutch 404/500 pages also with DEBUG (backoffice/rest.py)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +123,8 @@ TEMPLATES = [
                 "backoffice.web.context",
                 "django.template.context_processors.csp",
             ],
+            # {{ bedrag|euro }}, {{ d|datum }}, {{ d|datum_kort }} in every template (backoffice/opmaak.py)
+            "builtins": ["backoffice.templatetags.opmaak", "financiering.templatetags.producten"],
         },
     },
 ]
@@ -177,6 +182,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]
+# Dutch formats with the short date 01-12-2026 (backoffice/formats/nl/formats.py; money: backoffice/opmaak.py)
+FORMAT_MODULE_PATH = ["backoffice.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -30,11 +30,11 @@ class VerwerkingFilterForm(forms.Form):
     )
     gebruiker = forms.CharField(label="Gebruiker (gebruikersnaam)", required=False, max_length=150)
     van = forms.DateField(
-        label="Van", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Van", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Vul een datum in als JJJJ-MM-DD."},
     )  # fmt: skip
     tot = forms.DateField(
-        label="Tot en met", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Tot en met", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Vul een datum in als JJJJ-MM-DD."},
     )  # fmt: skip
     doel = forms.ChoiceField(label="Doel", required=False, choices=[("", "Alle doelen"), *VerwerkingDoel.choices])

@@ -14,6 +14,7 @@ from django.utils import timezone
 from backoffice import limieten
 from backoffice.forms import BedragField
 from backoffice.rules import toelichting_ontbreekt
+from financiering.rules import DEFAULT_PAYMENT_PLAN
 
 from . import rules
 from .models import BetaalopdrachtStatus, PrestatieStatus, VorderingStatus
@@ -58,12 +59,12 @@ class DeclaratieFilterForm(_Filter):
         ],
     )
     periode = MaandField(label="Declaratiemaand", required=False)
-    nummer = forms.CharField(label="DeclaratieNummer", required=False, max_length=20)
-    toewijzing = forms.IntegerField(label="ToewijzingNummer", required=False, min_value=1)
+    nummer = forms.CharField(label="Declaratienummer", required=False, max_length=20)
+    toewijzing = forms.IntegerField(label="Toewijzingnummer", required=False, min_value=1)
 
 
 class PrestatieFilterForm(_Filter):
-    toewijzing = forms.IntegerField(label="ToewijzingNummer", required=False, min_value=1)
+    toewijzing = forms.IntegerField(label="Toewijzingnummer", required=False, min_value=1)
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Alle statussen"), *PrestatieStatus.choices]
     )
@@ -89,7 +90,7 @@ class VorderingFilterForm(_Filter):
         super().__init__(*args, **kwargs)
         self.fields["gemeente"].choices = [
             ("", "Alle gemeenten"),
-            *((g.code, f"{g.naam} ({g.code})") for g in gemeenten),
+            *((g.code, g.naam) for g in sorted(gemeenten, key=lambda g: g.naam)),
         ]
 
 
@@ -106,27 +107,27 @@ class JaarForm(_Filter):
 
 class DeclaratieKopForm(forms.Form):
     declaratie_nummer = forms.CharField(
-        label="DeclaratieNummer",
+        label="Declaratienummer",
         max_length=20,
         help_text="Uw eigen nummer, uniek per declaratie (1 tot 20 tekens), bijvoorbeeld D2026-03-001.",
     )
     periode = MaandField(label="Declaratiemaand", help_text="De kalendermaand waarover u declareert (JJJJ-MM).")
 
 
-PRODUCTCODES = [("start", "start"), ("periode", "periode"), ("plaatsing", "plaatsing")]
+PRODUCTCODES = [(code, naam) for code, naam, *_ in DEFAULT_PAYMENT_PLAN]  # value: the code; shown: the name
 
 
 class PrestatieRegelForm(forms.Form):
     """One line of the declaration (iWmo 323 prestatie). An entirely empty row is skipped."""
 
-    product_referentie = forms.CharField(label="ProductReferentie", max_length=20)
-    toewijzing_nummer = forms.IntegerField(label="ToewijzingNummer", min_value=1, max_value=999_999_999)
+    product_referentie = forms.CharField(label="Productreferentie", max_length=20)
+    toewijzing_nummer = forms.IntegerField(label="Toewijzingnummer", min_value=1, max_value=999_999_999)
     # An empty first choice: a row the user leaves alone then sends nothing that counts as a change.
-    product_code = forms.ChoiceField(label="ProductCode", choices=[("", "Kies een product"), *PRODUCTCODES])
+    product_code = forms.ChoiceField(label="Product", choices=[("", "Kies een product"), *PRODUCTCODES])
     begindatum = forms.DateField(label="Periode van", widget=DATUM)
     einddatum = forms.DateField(label="Periode tot en met", widget=DATUM)
     geleverd_volume = BedragField(label="Volume", min_value=Decimal("0"), max_digits=10, decimal_places=2)
-    ingediend_bedrag = BedragField(label="Bedrag (EUR)", min_value=Decimal("0"), max_digits=10, decimal_places=2)
+    ingediend_bedrag = BedragField(label="Bedrag (€)", min_value=Decimal("0"), max_digits=10, decimal_places=2)
     debet_credit = forms.ChoiceField(label="Debet/credit", choices=[("D", "Debet"), ("C", "Credit")], initial="D")
     vorig_referentie_nummer = forms.CharField(
         label="VorigReferentieNummer", max_length=20, required=False, help_text="Alleen bij credit: de debetregel."
@@ -224,7 +225,7 @@ class BevestigingForm(forms.Form):
 
 
 class OntvangstForm(forms.Form):
-    bedrag = BedragField(label="Ontvangen bedrag (EUR)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    bedrag = BedragField(label="Ontvangen bedrag (€)", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     datum = forms.DateField(label="Datum van ontvangst", widget=DATUM, initial=timezone.localdate)
 
 

@@ -67,8 +67,8 @@ class Diagram:
 
 
 def euro_kort(value: Decimal) -> str:
-    """EUR 12.345 (no cents: a chart label, the table has the exact amount)."""
-    return "EUR " + f"{value:,.0f}".replace(",", ".")
+    """€ 12.345 (no cents: a chart label, the table has the exact amount)."""
+    return "€\u00a0" + f"{value:,.0f}".replace(",", ".")
 
 
 def gestapeld(*, titel: str, beschrijving: str, rijen: list[tuple[str, list[tuple[str, Decimal, str]]]]) -> Diagram:

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from backoffice import limieten
 from backoffice.history import TaakHistorie
+from backoffice.opmaak import datum_kort, euro, maand
 from financiering.models import Aanbieder, Gemeente, Regeling
 from trajecten.models import Traject
 
@@ -219,7 +220,7 @@ class Betaalopdracht(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Betaalopdracht {self.aanbieder} {self.datum}: EUR {self.bedrag}"
+        return f"Betaalopdracht {self.aanbieder} {datum_kort(self.datum)}: {euro(self.bedrag)}"
 
 
 class VorderingStatus(models.TextChoices):
@@ -274,7 +275,7 @@ class Vordering(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Vordering {self.gemeente} {self.periode:%Y-%m}: EUR {self.bedrag}"
+        return f"Vordering {self.gemeente} {maand(self.periode)}: {euro(self.bedrag)}"
 
     @property
     def openstaand(self) -> Decimal:

@@ -12,6 +12,7 @@ depends on what the user types (an amount, a date, a reason) stays in the servic
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
+from backoffice.opmaak import euro
 from backoffice.rules import Weigering, antwoord, rol_weigering, vier_ogen_weigering
 from financiering import selectors as fin_selectors
 
@@ -61,7 +62,7 @@ def accorderen_weigering(user, opdracht) -> Weigering:
         weigering = vier_ogen_weigering(
             user.pk,
             opdracht.eerste_akkoord_door_id,
-            message=f"Boven EUR {drempel:.2f} moet een tweede medewerker akkoord geven.",
+            message=f"Boven {euro(drempel)} moet een tweede medewerker akkoord geven.",
         )
     return weigering
 

@@ -8,7 +8,9 @@ from datetime import timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from backoffice.opmaak import maand
 from backoffice.werkbak import sectie, url
+from financiering.templatetags.producten import product_naam
 
 from . import rules
 from . import selectors as decl
@@ -16,7 +18,7 @@ from . import selectors as decl
 
 def _vordering(v, *, verlopen: bool) -> dict:
     return {
-        "label": f"{v.gemeente.naam} · {v.periode:%m-%Y}",
+        "label": f"{v.gemeente.naam} · {maand(v.periode)}",
         "url": url("web-vordering", uuid=v.uuid),
         "deadline": v.vervaldatum,
         "verlopen": verlopen,
@@ -37,7 +39,7 @@ def regels_in_behandeling(user) -> dict:
         "Declaratieregels in behandeling",
         regels,
         lambda p: {
-            "label": f"{p.aanbieder.naam} · {p.product_code} · {p.begindatum:%d-%m-%Y}",
+            "label": f"{p.aanbieder.naam} · {product_naam(p.product_code)} · {p.begindatum:%d-%m-%Y}",
             "url": url("web-declaratie", uuid=p.declaratie.uuid),
             "deadline": None,
             "toelichting": "",
@@ -111,7 +113,7 @@ def afgewezen_regels(user) -> dict:
         "Afgewezen declaratieregels (laatste 60 dagen)",
         afgewezen,
         lambda p: {
-            "label": f"{p.product_referentie} · {p.product_code} · {p.begindatum:%d-%m-%Y}",
+            "label": f"{p.product_referentie} · {product_naam(p.product_code)} · {p.begindatum:%d-%m-%Y}",
             "url": url("web-declaratie", uuid=p.declaratie.uuid),
             "deadline": None,
             "toelichting": f"afgewezen {timezone.localtime(p.beoordeeld_op):%d-%m-%Y}" if p.beoordeeld_op else "",

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from backoffice import limieten
+from backoffice.opmaak import datum_kort, euro
 
 from . import rules
 from .validators import validate_iban
@@ -211,7 +212,7 @@ class Trajectprijs(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.perceel.code}: EUR {self.bedrag} vanaf {self.geldig_van}"
+        return f"{self.perceel.code}: {euro(self.bedrag)} vanaf {datum_kort(self.geldig_van)}"
 
 
 class ProductSoort(models.TextChoices):

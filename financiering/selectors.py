@@ -77,7 +77,7 @@ def aanbieders_list() -> QuerySet[Aanbieder]:
 
 
 def budgetten_for(user) -> QuerySet[Budget]:
-    qs = Budget.objects.select_related("gemeente", "regeling").order_by("jaar", "regeling__code", "gemeente__code")
+    qs = Budget.objects.select_related("gemeente", "regeling").order_by("jaar", "regeling__code", "gemeente__naam")
     if roles.has_role(user, *roles.UWV_ROLES, roles.BEHEERDER):
         return qs
     if roles.has_role(user, roles.GEMEENTE):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_update, record
+from backoffice.opmaak import euro
 from backoffice.rules import weigeren
 
 from . import permissions, rules, selectors
@@ -194,7 +195,7 @@ def budget_create(*, by, gemeente: Gemeente, regeling: Regeling, jaar: int, toeg
             raise BusinessRuleError(
                 code="budget-ontoereikend",
                 message=f"Het budget kan niet lager worden dan wat al gereserveerd en gerealiseerd is "
-                f"(EUR {budget.gereserveerd + budget.gerealiseerd:.2f}).",
+                f"({euro(budget.gereserveerd + budget.gerealiseerd)}).",
                 field="toegekend",
             )
         delta = toegekend - budget.toegekend
@@ -211,8 +212,8 @@ def budget_commit(*, budget_id: int, bedrag: Decimal, by, omschrijving: str, obj
     if budget.vrij < bedrag:
         raise BusinessRuleError(
             code="budget-ontoereikend",
-            message=f"Het vrije budget van {budget.gemeente.naam} voor {budget.jaar} (EUR {budget.vrij:.2f}) is lager "
-            f"dan het bedrag dat gereserveerd moet worden (EUR {bedrag:.2f}).",
+            message=f"Het vrije budget van {budget.gemeente.naam} voor {budget.jaar} ({euro(budget.vrij)}) is lager "
+            f"dan het bedrag dat gereserveerd moet worden ({euro(bedrag)}).",
         )
     budget.gereserveerd += bedrag
     budget.save(update_fields=["gereserveerd"])

@@ -38,7 +38,7 @@ class AanvraagFilterForm(forms.Form):
         self.fields["perceel"].choices = [("", "Alle percelen"), *((p.code, p.naam) for p in percelen)]
         self.fields["gemeente"].choices = [
             ("", "Alle gemeenten"),
-            *((g.code, f"{g.naam} ({g.code})") for g in gemeenten),
+            *((g.code, g.naam) for g in sorted(gemeenten, key=lambda g: g.naam)),
         ]
 
     def filters(self) -> dict:

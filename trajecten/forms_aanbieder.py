@@ -84,7 +84,9 @@ class DeelnemerForm(forms.ModelForm):
 
     def __init__(self, *args, gemeenten=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gemeente"].queryset = gemeenten if gemeenten is not None else Gemeente.objects.none()
+        self.fields["gemeente"].queryset = (gemeenten if gemeenten is not None else Gemeente.objects.none()).order_by(
+            "naam"
+        )
         self.fields["gemeente"].empty_label = "Kies een gemeente"
         self.fields["gemeente"].label_from_instance = lambda g: g.naam
         self.fields["uitkering"].choices = [("", "Kies een uitkering"), *Uitkering.choices]

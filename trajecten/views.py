@@ -14,13 +14,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
+from backoffice.opmaak import euro
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
 
@@ -36,10 +36,6 @@ def _require(user, *required: str) -> None:
     allowed, reason = roles.check_role(user, *required)
     if not allowed:
         raise PermissionDenied(reason)
-
-
-def euro(amount) -> str:
-    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def traject_url(traject: Traject) -> str:
@@ -95,7 +91,7 @@ def _gevolg_aanvraag(stap: str | None, aanvraag: Aanvraag) -> str:
             else "is de aanvraag toegekend: het loket maakt het traject aan en UWV betaalt de aanbieder"
         )
         return (
-            f"Bij akkoord wordt EUR {euro(aanvraag.bedrag)} gereserveerd op het budget van {aanvraag.gemeente.naam} "
+            f"Bij akkoord wordt {euro(aanvraag.bedrag)} gereserveerd op het budget van {aanvraag.gemeente.naam} "
             f"en {vervolg}; bij afwijzen ziet de aanbieder uw toelichting."
         )
     return (
@@ -184,8 +180,8 @@ def aanvraag_beoordeling(request, uuid):
             budget = fin_selectors.budgetten_for(request.user).filter(pk=aanvraag.budget_id).first()
             if budget:
                 gereserveerd = (
-                    f" €\u00a0{euro(aanvraag.bedrag)} is gereserveerd op het budget van {aanvraag.gemeente.naam}; "
-                    f"vrij budget nu: €\u00a0{euro(budget.vrij)}."
+                    f" {euro(aanvraag.bedrag)} is gereserveerd op het budget van {aanvraag.gemeente.naam}; "
+                    f"vrij budget nu: {euro(budget.vrij)}."
                 )
         messages.success(
             request,
@@ -195,10 +191,10 @@ def aanvraag_beoordeling(request, uuid):
         return redirect(traject_url(traject))
     if aanvraag.status == "gemeente_akkoord":
         budget = fin_selectors.budgetten_for(request.user).filter(pk=aanvraag.budget_id).first()
-        vrij = f" Vrij budget nu: EUR {euro(budget.vrij)}." if budget else ""
+        vrij = f" Vrij budget nu: {euro(budget.vrij)}." if budget else ""
         messages.success(
             request,
-            f"Beschikking vastgelegd: EUR {euro(aanvraag.bedrag)} is gereserveerd op het budget van "
+            f"Beschikking vastgelegd: {euro(aanvraag.bedrag)} is gereserveerd op het budget van "
             f"{aanvraag.gemeente.naam}.{vrij} De aanvraag gaat nu naar UWV.",
         )
     else:
@@ -211,7 +207,7 @@ def aanvraag_beoordeling(request, uuid):
 
 def gevolg_verlenging(traject: Traject, verlenging) -> str:
     reservering = (
-        f" en wordt EUR {euro(verlenging.bedrag)} gereserveerd op het budget van {traject.gemeente.naam}"
+        f" en wordt {euro(verlenging.bedrag)} gereserveerd op het budget van {traject.gemeente.naam}"
         if traject.route == "gemeente"
         else ""
     )

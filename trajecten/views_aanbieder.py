@@ -24,7 +24,7 @@ from backoffice import crypto, roles
 from backoffice import selectors as bo_selectors
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
-from backoffice.history import wie
+from backoffice.history import historie_regels
 from backoffice.models import SignaalSoort
 from financiering import selectors as fin_selectors
 
@@ -206,9 +206,9 @@ def _historie(traject) -> list[dict]:
             )  # fmt: skip
     for p in traject.plaatsingen.all():
         items.append({"datum": p.startdatum, "wat": f"Plaatsing bij {p.werkgever} ({p.get_contractsoort_display()})"})
-    for h in traject.history.select_related("history_user").order_by("history_date"):
-        if h.history_change_reason:
-            items.append({"datum": h.history_date, "wat": h.history_change_reason, "wie": wie(h)})
+    for h in historie_regels(traject.history.select_related("history_user").order_by("history_date")):
+        if h.record.history_change_reason:
+            items.append({"datum": h.datum, "wat": h.wat, "wie": h.wie, "wijzigingen": h.wijzigingen})
     stop = getattr(traject, "stopbericht", None)
     if stop:
         items.append({"datum": stop.op, "wat": f"Stopbericht: {stop.get_reden_display()}", "door": stop.door,

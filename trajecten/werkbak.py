@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import F, Q
 from django.utils import timezone
 
+from backoffice.opmaak import datum
 from backoffice.werkbak import sectie, url
 
 from . import rules
@@ -17,7 +18,7 @@ from . import selectors as traj
 def _aanvraag(a, today, user) -> dict:
     naam = traj.persoon_for(user, a)["naam"] or "Afgeschermd"
     return {
-        "label": f"{naam} · {a.perceel.code} · {a.aanbieder.naam}",
+        "label": f"{naam} · {a.perceel.naam} · {a.aanbieder.naam}",
         "url": url("web-aanvraag", uuid=a.uuid),
         "deadline": a.beslis_deadline,
         "verlopen": rules.termijn_verlopen(a.status, a.beslis_deadline, today),
@@ -30,13 +31,13 @@ def _verlenging(v, today) -> dict:
         "label": f"Toewijzing {v.traject.toewijzing_nummer} · {v.maanden} maanden",
         "url": url("web-verlenging-beoordeling", uuid=v.traject.uuid, verlenging_uuid=v.uuid),
         "deadline": None,
-        "toelichting": f"aangevraagd {timezone.localtime(v.aangevraagd_op):%d-%m-%Y}",
+        "toelichting": f"aangevraagd {datum(v.aangevraagd_op)}",
     }
 
 
 def _traject(t, today, toelichting="", *, verlopen: bool) -> dict:
     return {
-        "label": f"Toewijzing {t.toewijzing_nummer} · {t.perceel.code}",
+        "label": f"Toewijzing {t.toewijzing_nummer} · {t.perceel.naam}",
         "url": url("web-traject", uuid=t.uuid),
         "deadline": t.einddatum_gepland,
         "verlopen": verlopen,

@@ -1,45 +1,21 @@
 """Template tags of the generated documents and of the "Documenten" block on the object pages:
-``{% load documenten %}``, then ``{{ bedrag|euro }}`` (``€ 8.000,00``), ``{{ datum|datum_nl }}``
+``{% load documenten %}``, then ``{{ bedrag|euro }}`` (``€ 8.000,00``, backoffice/opmaak.py), ``{{ datum|datum_nl }}``
 (``01-12-2026``), ``{% ondertekening_tekst %}`` (the signing line, ``documenten/_ondertekening.html``)
 and ``{% documenten object %}`` (the block: title, date, short SHA-256, download link)."""
 
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from backoffice.opmaak import datum_kort, euro
 
 register = template.Library()
 
 
-@register.filter
-def euro(bedrag) -> str:
-    """``8000`` -> ``€ 8.000,00`` (whatever the locale); None -> ``€ 0,00``."""
-    try:
-        waarde = Decimal(str(bedrag if bedrag is not None else 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return str(bedrag)
-    teken = "-" if waarde < 0 else ""
-    heel, _, cent = f"{abs(waarde):.2f}".partition(".")
-    groepen = []
-    while heel:
-        groepen.insert(0, heel[-3:])
-        heel = heel[:-3]
-    return f"{teken}€\u00a0{'.'.join(groepen)},{cent}"
-
-
-@register.filter
-def datum_nl(waarde) -> str:
-    """A date (or a moment, in Europe/Amsterdam) as ``dd-mm-jjjj``; empty stays empty."""
-    if not waarde:
-        return ""
-    if isinstance(waarde, datetime):
-        waarde = timezone.localtime(waarde).date() if timezone.is_aware(waarde) else waarde.date()
-    if isinstance(waarde, date):
-        return waarde.strftime("%d-%m-%Y")
-    return str(waarde)
+# The same filters as the builtin ``opmaak`` library (backoffice/opmaak.py), kept here for the
+# templates and modules that load or import them from this library.
+register.filter("euro", euro)
+register.filter("datum_nl", datum_kort)
 
 
 def _volledige_naam(user) -> str:

@@ -13,8 +13,9 @@ from backoffice import documenten
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_snapshot, bulk_update, record
 from backoffice.models import Instellingen
+from backoffice.opmaak import euro
+from backoffice.opmaak import maand as maandnaam
 from backoffice.rules import weigeren
-from backoffice.templatetags.documenten import euro
 from financiering.models import Gemeente
 from financiering.rules import money
 
@@ -109,7 +110,7 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
             default=Value("verzonden"),
         )
     )
-    maand = f"{periode:%m-%Y}"
+    maand = maandnaam(periode)
     bulk_snapshot(
         Vordering,
         ids=nieuw,
@@ -164,7 +165,7 @@ def factuur_document_maken(vordering: Vordering, *, by):
                 ],
             },
         },
-        titel=f"Factuur {f.nummer}: cofinanciering {vordering.periode:%m-%Y}, gemeente {vordering.gemeente.naam}",
+        titel=f"Factuur {f.nummer}: cofinanciering {maandnaam(vordering.periode)}, gemeente {vordering.gemeente.naam}",
         by=by,
     )
 

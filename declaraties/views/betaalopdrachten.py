@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
+from backoffice.opmaak import euro
 
 from .. import downloads, permissions, selectors, sepa, services
 from ..forms import BetaalopdrachtFilterForm, BevestigingForm
@@ -88,7 +89,7 @@ def betaalopdracht_akkoord(request, uuid):
     if not confirmed(request):
         laatste = permissions.akkoord_actie(opdracht) == "accorderen"
         gevolg = [
-            f"U geeft akkoord op de betaling van EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} ({opdracht.aantal_regels} regels), IBAN {opdracht.iban}."
+            f"U geeft akkoord op de betaling van {euro(opdracht.bedrag)} aan {opdracht.aanbieder.naam} ({opdracht.aantal_regels} regels), IBAN {opdracht.iban}."
         ]
         gevolg.append(
             "Daarmee is de opdracht geaccordeerd en kan het SEPA-bestand naar de bank."
@@ -126,7 +127,7 @@ def betaalopdracht_bevestiging(request, uuid):
                 request,
                 titel="Bevestig de uitvoering door de bank",
                 gevolg=[
-                    f"U bevestigt dat de bank EUR {opdracht.bedrag:.2f} aan {opdracht.aanbieder.naam} heeft overgemaakt op {form.cleaned_data['datum']:%d-%m-%Y}.",
+                    f"U bevestigt dat de bank {euro(opdracht.bedrag)} aan {opdracht.aanbieder.naam} heeft overgemaakt op {form.cleaned_data['datum']:%d-%m-%Y}.",
                     "De regels worden betaald gemeld, het budget van de gemeenten gaat van gereserveerd naar gerealiseerd en de betaalde regels komen in de vordering van volgende maand.",
                     "Dit kunt u hierna niet meer ongedaan maken.",
                 ],

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from backoffice import documenten, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
+from backoffice.opmaak import euro, maand
 from financiering import selectors as fin_selectors
 
 from .. import downloads, grafiek, permissions, selectors, services, ubl
@@ -141,7 +142,7 @@ def vordering_verzenden(request, uuid):
             request,
             titel="Bevestig het verzenden van de vordering",
             gevolg=[
-                f"U verzendt de vordering van EUR {vordering.bedrag:.2f} aan {vordering.gemeente.naam} over {vordering.periode:%m-%Y}.",
+                f"U verzendt de vordering van {euro(vordering.bedrag)} aan {vordering.gemeente.naam} over {maand(vordering.periode)}.",
                 "De betaaltermijn gaat vandaag in; de gemeente ziet de vordering en kan regels betwisten.",
                 "Verzenden kunt u niet terugdraaien.",
             ],
@@ -169,8 +170,8 @@ def vordering_ontvangst(request, uuid):
                 request,
                 titel="Bevestig de ontvangst",
                 gevolg=[
-                    f"U registreert EUR {bedrag:.2f} ontvangen van {vordering.gemeente.naam} op {datum:%d-%m-%Y}.",
-                    f"Er staat nu EUR {vordering.openstaand:.2f} open; daarna EUR {vordering.openstaand - bedrag:.2f}.",
+                    f"U registreert {euro(bedrag)} ontvangen van {vordering.gemeente.naam} op {datum:%d-%m-%Y}.",
+                    f"Er staat nu {euro(vordering.openstaand)} open; daarna {euro(vordering.openstaand - bedrag)}.",
                     "Een geregistreerde ontvangst kunt u niet wijzigen.",
                 ],
                 terug=reverse("web-vordering", kwargs={"uuid": uuid}),
@@ -207,7 +208,7 @@ def vordering_bezwaar(request, uuid):
                 request,
                 titel="Bevestig uw bezwaar",
                 gevolg=[
-                    f"U betwist de regel {regel.prestatie.product_referentie} (traject {regel.prestatie.toewijzing_nummer}, EUR {regel.bedrag:.2f}).",
+                    f"U betwist de regel {regel.prestatie.product_referentie} (traject {regel.prestatie.toewijzing_nummer}, {euro(regel.bedrag)}).",
                     "De vordering krijgt de status betwist tot UWV over uw bezwaar heeft beslist. Uw reden:",
                     form.cleaned_data["toelichting"],
                 ],
@@ -243,7 +244,7 @@ def vordering_bezwaar_besluit(request, uuid):
                 request,
                 titel="Bevestig uw besluit op het bezwaar",
                 gevolg=[
-                    f"Bezwaar van {vordering.gemeente.naam} tegen regel {regel.prestatie.product_referentie} (EUR {regel.bedrag:.2f}).",
+                    f"Bezwaar van {vordering.gemeente.naam} tegen regel {regel.prestatie.product_referentie} ({euro(regel.bedrag)}).",
                     "U wijst het bezwaar toe: de regel vervalt en het gevorderde bedrag daalt."
                     if toegewezen
                     else "U wijst het bezwaar af: de regel blijft staan.",

@@ -67,3 +67,36 @@ def test_an_outage_outside_a_view_in_the_api_is_problem_json():
         response = c.get("/api/v1/regelingen")
     assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "database-onbereikbaar"
+
+
+# --- the same pages with DEBUG on (the default of ``make run``) -------------------------------
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_unknown_pages_are_dutch_in_every_mode(settings, client, debug):
+    settings.DEBUG = debug
+    page = client.get("/bestaat-niet/")
+    html = page.content.decode()
+    assert page.status_code == 404 and "Pagina niet gevonden" in html
+    assert "URLconf" not in html and "Page not found" not in html and "api/v1" not in html
+    api = client.get("/api/v1/bestaat-niet")
+    assert api.status_code == 404 and api["Content-Type"] == "application/problem+json"
+    assert api.json()["code"] == "niet-gevonden"
+    forbidden = client.get("/betaalopdrachten/")
+    assert forbidden.status_code == 403 and "Geen toegang" in forbidden.content.decode()
+
+
+def test_an_error_with_debug_on_is_the_dutch_500_not_a_traceback(settings, client):
+    settings.DEBUG = True
+    with mock.patch("backoffice.werkbak.voor", side_effect=RuntimeError("kapot")):
+        response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 500 and "Er ging iets mis" in html
+    assert "Traceback" not in html and "RuntimeError" not in html
+
+
+def test_a_stale_form_is_a_dutch_403():
+    c = Client(enforce_csrf_checks=True)
+    response = c.post("/inloggen", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Formulier verlopen" in response.content.decode()

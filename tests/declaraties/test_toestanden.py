@@ -175,7 +175,7 @@ def test_a_payment_order_made_by_the_job_then_two_approvals_and_the_bank(world, 
     # The page asks the same function the service raises from: the first approver sees why not.
     assert permissions.can_accorderen(eerste, opdracht) == (
         False,
-        "Boven EUR 1000.00 moet een tweede medewerker akkoord geven.",
+        "Boven €\u00a01.000,00 moet een tweede medewerker akkoord geven.",
     )
     assert permissions.can_accorderen(tweede, opdracht) == (True, "")
     assert permissions.can_bevestigen(tweede, opdracht)[0] is False
@@ -196,8 +196,11 @@ def test_a_payment_order_made_by_the_job_then_two_approvals_and_the_bank(world, 
         "backoffice/_historie_tabel.html",
         {"historie": opdracht.history.select_related("history_user").order_by("-history_date", "-history_id")},
     )
-    for text in ("Fatima El Amrani", "Kees Jansen", job, "eerste akkoord", "betaling bevestigd op 02-03-2026"):
+    shown = job.replace("het loket", "Systeem")  # the page says who: a person by full name, a job as "Systeem"
+    for text in ("Fatima El Amrani", "Kees Jansen", shown, "eerste akkoord", "betaling bevestigd op 02-03-2026"):
         assert text in page, text
+    # what changed, per field, with the old and the new value as labels
+    assert 'Status</span>: van <span class="wijzigingen__oud">Te accorderen</span> naar' in page
     assert "uwv-financieel" not in page  # the full name, not the username
     assert "Geen historie" not in page
 
@@ -294,7 +297,7 @@ def concept_claim(world, clock):
 def test_a_claim_made_by_the_job_sent_disputed_decided_and_paid(world, clock, concept_claim):
     vordering = concept_claim
     job = f"het loket (taak vorderingen, run {world.run.pk})"
-    assert history(vordering) == [("+", None, job, "vordering over 03-2026 aangemaakt (concept)", "concept")]
+    assert history(vordering) == [("+", None, job, "vordering over maart 2026 aangemaakt (concept)", "concept")]
     assert vordering.bedrag == Decimal("3200.00")
     gemeente, fin = world.gem_amsterdam, named(world.uwv_fin, "Fatima", "El Amrani")
     eerste, tweede = vordering.regels.order_by("id")

@@ -118,7 +118,7 @@ def test_the_printable_page_in_dutch(world, dossier):
         "Inzage persoonsgegevens (AVG art. 15)",
         "A.B. de Vries",
         "Bakkerij De Korst",
-        "EUR 3.200,00",
+        "€\u00a03.200,00",
         "Deelnemer gestopt",
         "Wie uw gegevens verwerkte",
         "declaraties/inzage.css",

@@ -1,5 +1,5 @@
 """The history of applications and trajectories tells who did what and why, as the money's does:
-a user by full name, a job as "het loket (taak <stap>, run <id>)", each with a reason in words;
+a user by full name, a job as "Systeem (taak <stap>, run <id>)", each with a reason in words;
 and the pages show it (the application's history table, the trajectory's timeline)."""
 
 import datetime
@@ -60,7 +60,7 @@ def test_the_nightly_expiry_shows_as_the_job_run_with_its_reason_on_the_trajecto
     )
     html = page(world.ggz_noord, f"/trajecten/{traject['uuid']}/")
     assert "Looptijd verstreken (nachtelijke taak 15-01-2026)" in html
-    assert f"door {job}" in html
+    assert f"door Systeem (taak trajecten_expire, run {run.pk})" in html  # a job is "Systeem" on a page
 
 
 def test_a_decision_shows_who_decided_and_why_on_the_application_page(world):

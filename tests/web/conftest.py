@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from backoffice.opmaak import verkeerde_bedragen
+
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
 # with a running loop unless told that this is fine (it is: the loop is Playwright's, not ours).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -118,6 +120,9 @@ def assert_accessible(axe_source):
             # through the DevTools protocol, not a <script> tag: the page's CSP refuses inline script
             page.evaluate(axe_source + "\n;true")
         assert not getattr(page, "ips_csp_violations", []), "CSP-schendingen:\n" + "\n".join(page.ips_csp_violations)
+        # money as € 8.000,00 on every page a browser test visits (backoffice/opmaak.py)
+        fout = verkeerde_bedragen(page.evaluate("() => document.body.innerText"))
+        assert not fout, f"bedragen niet als € 8.000,00 op {page.url}: {fout}"
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"

@@ -4,6 +4,7 @@ in the queue and grants it behind the confirmation, and UWV financieel registers
 on a claim. axe-core checks every page on the way."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,16 +32,16 @@ def clock():
 def _declare_start(page, nummer: str, referentie: str, toewijzing: int) -> None:
     """Fill the form's first line with a start product of 2 March, typed the Dutch way, and submit;
     the other lines stay empty."""
-    page.get_by_label("DeclaratieNummer").fill(nummer)
+    page.get_by_label("Declaratienummer").fill(nummer)
     page.get_by_label("Declaratiemaand").fill("2026-03")
     regel = page.locator("fieldset.regel").first
-    regel.get_by_label("ProductReferentie").fill(referentie)
-    regel.get_by_label("ToewijzingNummer").fill(str(toewijzing))
-    regel.get_by_label("ProductCode").select_option("start")
+    regel.get_by_label("Productreferentie").fill(referentie)
+    regel.get_by_label("Toewijzingnummer").fill(str(toewijzing))
+    regel.get_by_role("combobox", name=re.compile("^Product")).select_option("start")
     regel.get_by_label("Periode van").fill("2026-03-02")
     regel.get_by_label("Periode tot en met").fill("2026-03-02")
     regel.get_by_label("Volume").fill("1")
-    regel.get_by_label("Bedrag (EUR)").fill("3.200,00")
+    regel.get_by_label("Bedrag (€)").fill("3.200,00")
     page.get_by_role("button", name="Declaratie indienen").click()
 
 
@@ -110,11 +111,11 @@ def test_uwv_registers_a_partial_receipt_typed_with_a_decimal_comma(
     page.goto(f"{live_server.url}/vorderingen/")
     page.get_by_role("link", name="maart 2026").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vordering Amsterdam, maart 2026")
-    page.get_by_label("Ontvangen bedrag (EUR)").fill("1.000,50")
+    page.get_by_label("Ontvangen bedrag (€)").fill("1.000,50")
     page.get_by_label("Datum van ontvangst").fill("2026-04-18")
     page.get_by_role("button", name="Ontvangst registreren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig de ontvangst")
-    expect(page.get_by_text("U registreert EUR 1000.50 ontvangen van Amsterdam op 18-04-2026.")).to_be_visible()
+    expect(page.get_by_text("U registreert € 1.000,50 ontvangen van Amsterdam op 18-04-2026.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Ja, registreer de ontvangst").click()
     expect(page.get_by_text("De ontvangst is geregistreerd.")).to_be_visible()
