@@ -48,23 +48,28 @@ def cell(value):
     return safe_text(str(value))
 
 
-def _csv_value(value):
+def _csv_value(value, nl: bool = False):
     value = cell(value)
     if value is None:
         return ""
     if isinstance(value, Decimal):
+        if nl:  # Dutch Excel: 1.234,56 (the lists' exports, backoffice.lijsten)
+            return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
         return f"{value:.2f}"
     if isinstance(value, datetime):
+        if nl:  # a local time without zone (backoffice.lijsten converts it)
+            return value.strftime("%d-%m-%Y %H:%M")
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, date):
-        return value.isoformat()
+        return value.strftime("%d-%m-%Y") if nl else value.isoformat()
     return value
 
 
 def iter_csv(
-    header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ";", bom: bool = True
+    header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ";", bom: bool = True, nl: bool = False
 ) -> Iterator[str]:
-    """The CSV lines, the header first (after a BOM when ``bom``), one string per row."""
+    """The CSV lines, the header first (after a BOM when ``bom``), one string per row. ``nl``:
+    amounts as ``1.234,56`` and dates as ``01-12-2026`` (the list exports, for Dutch Excel)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([_csv_value(h) for h in header])
@@ -72,7 +77,7 @@ def iter_csv(
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_csv_value(value) for value in row])
+        writer.writerow([_csv_value(value, nl) for value in row])
         yield buffer.getvalue()
 
 
@@ -90,13 +95,25 @@ def _xlsx_value(value):
 def xlsx_write(target, sheets: Iterable[Sheet]) -> None:
     """A workbook with one sheet per ``(title, header, rows)``, to a path or a binary file."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append([_xlsx_value(h) for h in header])
+
+        def _cel(value, sheet=sheet):
+            value = _xlsx_value(value)
+            if isinstance(value, Decimal):  # money: a number shown with two places
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = "#,##0.00"
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = "DD-MM-YYYY"
+            return value
+
         for row in rows:
-            sheet.append([_xlsx_value(value) for value in row])
+            sheet.append([_cel(value) for value in row])
     workbook.save(target)
 
 

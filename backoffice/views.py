@@ -5,10 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
-from django.views.decorators.http import require_GET
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import werkbak
+from . import lijsten, werkbak
 from .web import login_throttled
 
 
@@ -56,12 +57,41 @@ def start(request):
     return render(request, "backoffice/start.html", {"werkbak": werkbak.voor(request.user)})
 
 
-@require_GET
+BERICHTEN = lijsten.Lijst(
+    naam="berichten",
+    titel="Berichten",
+    url_name="web-berichten",
+    kolommen=(
+        lijsten.Kolom("datum", "Datum", "datum", lambda n, u: n.datum, **lijsten.DATUM_RICHTING),
+        lijsten.Kolom("aan", "Aan", None, lambda n, u: n.aan),
+        lijsten.Kolom("onderwerp", "Onderwerp", "onderwerp", lambda n, u: n.onderwerp, **lijsten.TEKST_RICHTING),
+        lijsten.Kolom("signalen", "Signalen", "aantal_signalen", lambda n, u: n.aantal_signalen),
+        lijsten.Kolom("status", "Status", None, lambda n, u: n.get_status_display()),
+    ),
+    sortering="-datum",
+    zoeken=lijsten.Zoeken(tekst=("onderwerp", "tekst")),
+)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
 def berichten(request):
-    """The daily e-mail digests sent to this user (domain.md section 9): when, to which address, what."""
-    qs = request.user.notificaties.order_by("-datum", "-id")
+    """The daily e-mail digests sent to this user (domain.md section 9): when, to which address, what;
+    searchable (subject and text), sortable and exportable (``backoffice.lijsten``)."""
+    st = lijsten.staat(request, BERICHTEN)
+    if st.antwoord:
+        return st.antwoord
+    qs = st.toepassen(request.user.notificaties.all())
+    if st.export:
+        return st.export_response(qs)
     page = Paginator(qs, 20).get_page(request.GET.get("pagina"))
-    return render(request, "backoffice/berichten.html", {"page_obj": page})
+    leeg = {
+        "tekst": "U heeft nog geen berichten gekregen. Zodra er een nieuw signaal voor u is, stuurt IPS-loket "
+        "hoogstens één e-mail per dag.",
+        "actie_url": reverse("web-signalen"),
+        "actie_label": "Naar de signalen",
+    }
+    return render(request, "backoffice/berichten.html", {"page_obj": page, "leeg": leeg, **st.context(page)})
 
 
 web_urlpatterns = [

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,11 +20,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import roles
+from backoffice import lijsten, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from declaraties.views.base import confirm_page, confirmed
 
+from . import lijsten as lijst_defs
 from . import permissions, rules, selectors, services, weergave
 from .forms import BeslissenForm, IntrekkenForm, VerdagenForm
 
@@ -39,40 +41,77 @@ def _require(user, *required: str) -> None:
         raise PermissionDenied(reason)
 
 
-def _open_eerst(qs):
-    open_ = Case(When(status__in=rules.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return qs.annotate(_dicht=open_).order_by("_dicht", "beslistermijn", "-ingediend_op", "-id")
-
-
-@require_GET
+@never_cache
+@require_http_methods(["GET", "POST"])
 def bezwaar_list(request):
+    """The objections with the list machinery (``backoffice.lijsten``): search, sort, the remembered
+    filter, export; each line links to its trajectory where the role may see it."""
     _require(request.user, *LEZERS)
+    st = lijsten.staat(request, lijst_defs.BEZWAREN)
+    if st.antwoord:
+        return st.antwoord
     today = timezone.localdate()
-    filter_ = request.GET.get("status", "open")
+    filter_ = st.filters.get("status") or "open"
     filter_ = filter_ if filter_ in FILTERS else "open"
-    qs = selectors.bezwaren_voor(request.user).select_related(*weergave.BESLUIT_VELDEN)
+    qs = (
+        selectors.bezwaren_voor(request.user)
+        .select_related(*weergave.BESLUIT_VELDEN)
+        .annotate(
+            _traject=Coalesce("traject_id", "verlenging__traject_id", "prestatie__traject_id", "aanvraag__traject__id")
+        )
+    )
     if filter_ == "open":
         qs = qs.filter(status__in=rules.OPEN)
     elif filter_ == "beslist":
         qs = qs.exclude(status__in=rules.OPEN)
-    page = Paginator(_open_eerst(qs), PER_PAGINA).get_page(request.GET.get("pagina"))
+    open_ = Case(When(status__in=rules.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    qs = st.toepassen(qs.annotate(_dicht=open_))
+    if st.export:
+        rijen = list(qs[: lijsten.MAX_EXPORT + 1])
+        _trajecten(request.user, rijen)
+        return lijsten.export(lijst_defs.BEZWAREN, rijen, request.user, st.export)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    _trajecten(request.user, page.object_list)
     rijen = [
         {"bezwaar": b, "besluit": weergave.besluit_van(b), "verlopen": weergave.beslistermijn_verlopen(b, today)}
         for b in page.object_list
     ]
+    context = st.context(page)
     return render(
         request,
         "bezwaren/bezwaar_list.html",
         {
             "page_obj": page,
             "rijen": rijen,
-            "query": f"status={filter_}",
             "filter": filter_,
             "filters": FILTERS,
             "is_aanbieder": roles.has_role(request.user, roles.AANBIEDER),
             "is_beslisser": roles.has_role(request.user, *BESLISSERS),
+            **context,
         },
     )
+
+
+def _trajecten(user, bezwaren) -> None:
+    """Each objection's trajectory (``traject_link``, ``toewijzing``) where ``user`` may see it: one query."""
+    from trajecten.selectors import trajecten_for
+
+    ids = {b._traject for b in bezwaren if b._traject}
+    zichtbaar = (
+        dict(
+            (pk, (uuid, nummer))
+            for pk, uuid, nummer in trajecten_for(user)
+            .prefetch_related(None)
+            .filter(pk__in=ids)
+            .values_list("pk", "uuid", "toewijzing_nummer")
+        )
+        if ids
+        else {}
+    )
+    for b in bezwaren:
+        uuid, nummer = zichtbaar.get(b._traject, (None, None))
+        b.traject_link = reverse("web-traject", kwargs={"uuid": uuid}) if uuid else None
+        b.toewijzing = nummer
 
 
 def _context(request, bezwaar, *, form=None, verdagen_form=None) -> dict:

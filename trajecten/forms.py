@@ -14,16 +14,10 @@ from financiering.models import Route
 from .models import AanvraagStatus, BesluitUitkomst
 from .validators import clean_bsn
 
-SORTERINGEN = {
-    "ingediend_op": "Ingediend (oudste eerst)",
-    "-ingediend_op": "Ingediend (nieuwste eerst)",
-    "beslis_deadline": "Beslistermijn (eerst verlopend)",
-    "-beslis_deadline": "Beslistermijn (laatst verlopend)",
-}
-
 
 class AanvraagFilterForm(forms.Form):
-    """GET filters of the applications list; an unknown value is ignored rather than refused."""
+    """GET filters of the applications list; an unknown value is ignored rather than refused. The
+    sort is the list's (``trajecten.lijsten.AANVRAGEN``: the column headers and the sort menu)."""
 
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Alle statussen"), *AanvraagStatus.choices]
@@ -31,8 +25,6 @@ class AanvraagFilterForm(forms.Form):
     route = forms.ChoiceField(label="Route", required=False, choices=[("", "Beide routes"), *Route.choices])
     perceel = forms.ChoiceField(label="Perceel", required=False)
     gemeente = forms.ChoiceField(label="Gemeente", required=False)
-    sorteer = forms.ChoiceField(label="Sorteren op", required=False, choices=list(SORTERINGEN.items()))
-
     def __init__(self, *args, percelen=(), gemeenten=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["perceel"].choices = [("", "Alle percelen"), *((p.code, p.naam) for p in percelen)]
@@ -55,11 +47,6 @@ class AanvraagFilterForm(forms.Form):
         if data.get("gemeente"):
             lookups["gemeente__code"] = data["gemeente"]
         return lookups
-
-    def ordering(self) -> str:
-        self.is_valid()
-        value = self.cleaned_data.get("sorteer")
-        return value if value in SORTERINGEN else "beslis_deadline"
 
 
 class BeoordelingForm(forms.Form):

@@ -178,20 +178,11 @@ class IntrekkenForm(BevestigVeld):
         self.fields["bevestigd"].label = "Ik bevestig dat ik deze aanvraag intrek"
 
 
-SORTERINGEN = {
-    "einddatum_gepland": "Einddatum (eerst)",
-    "-einddatum_gepland": "Einddatum (laatst)",
-    "-startdatum": "Startdatum (nieuwste)",
-    "toewijzing_nummer": "Toewijzingsnummer",
-}
-
-
 class TrajectFilterForm(forms.Form):
     zoek = forms.IntegerField(label="Toewijzingsnummer", required=False, min_value=1)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Alle statussen"), *TrajectStatus.choices])
     perceel = forms.ChoiceField(label="Perceel", required=False)
     eindigt_voor = forms.DateField(label="Eindigt vóór", required=False, widget=DATUM)
-    sorteer = forms.ChoiceField(label="Sorteren op", required=False, choices=list(SORTERINGEN.items()))
 
     def __init__(self, *args, percelen=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,10 +201,6 @@ class TrajectFilterForm(forms.Form):
         if d.get("eindigt_voor"):
             f["einddatum_gepland__lt"] = d["eindigt_voor"]
         return f
-
-    def ordering(self) -> str:
-        value = self.cleaned_data.get("sorteer") if self.is_valid() else ""
-        return value if value in SORTERINGEN else "einddatum_gepland"
 
 
 class AanvraagLijstFilter(forms.Form):

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -17,13 +16,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backoffice import roles
+from backoffice import lijsten, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
 from backoffice.opmaak import euro
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
 
+from . import lijsten as lijst_defs
 from . import permissions, rules, selectors, services, views_aanbieder
 from .forms import AanvraagFilterForm, BeoordelingForm, BsnZoekForm
 from .models import Aanvraag, Traject
@@ -51,19 +51,24 @@ def traject_url(traject: Traject) -> str:
 # --- applications -----------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def aanvraag_list(request):
+    """The applications the user may see: search (POST: name, BSN, toewijzingNummer), sort by
+    column, remembered filters and the export of the list as shown (``backoffice.lijsten``)."""
     _require(request.user, *roles.CASE_ROLES)
     user = request.user
+    st = lijsten.staat(request, lijst_defs.AANVRAGEN)
+    if st.antwoord:
+        return st.antwoord
     gemeenten = fin_selectors.gemeenten_list()
     if not roles.has_role(user, *roles.UWV_ROLES):
         gemeenten = gemeenten.filter(aanvragen__in=selectors.aanvragen_for(user)).distinct()
-    form = AanvraagFilterForm(request.GET, percelen=fin_selectors.percelen_list(), gemeenten=gemeenten)
-    ordering = form.ordering()
-    field = ordering.lstrip("-")
-    order = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
-    qs = selectors.aanvragen_for(user).filter(**form.filters()).order_by(order, "-id")
+    form = AanvraagFilterForm(st.filters, percelen=fin_selectors.percelen_list(), gemeenten=gemeenten)
+    qs = st.toepassen(selectors.aanvragen_for(user).filter(**form.filters()))
+    if st.export:
+        return st.export_response(qs)
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     today = timezone.localdate()
     rijen = [
@@ -74,12 +79,18 @@ def aanvraag_list(request):
         }
         for a in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    if roles.has_role(user, roles.AANBIEDER):
+        leeg = {
+            "tekst": "Nog geen aanvragen.",
+            "actie_url": reverse("web-aanvraag-nieuw"),
+            "actie_label": "Nieuwe aanvraag",
+        }
+    else:
+        leeg = {"tekst": "Niets te beoordelen: er zijn geen aanvragen voor u."}
     return render(
         request,
         "trajecten/aanvraag_list.html",
-        {"form": form, "page_obj": page, "rijen": rijen, "query": query.urlencode(), "today": today},
+        {"form": form, "page_obj": page, "rijen": rijen, "today": today, "leeg": leeg, **st.context(page)},
     )
 
 
@@ -294,7 +305,8 @@ def deelnemer_zoeken(request):
             resultaten = _dossier(request.user, gevonden)
             form = BsnZoekForm()
     # The template never renders the typed value: not after a search, not after a typo.
-    return render(request, "trajecten/deelnemer_zoeken.html", {"form": form, "resultaten": resultaten}, status=status)
+    context = {"form": form, "resultaten": resultaten, "is_aanbieder": roles.has_role(request.user, roles.AANBIEDER)}
+    return render(request, "trajecten/deelnemer_zoeken.html", context, status=status)
 
 
 @login_required

@@ -13,14 +13,13 @@ from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backoffice import crypto, roles
+from backoffice import crypto, lijsten, roles
 from backoffice import selectors as bo_selectors
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
@@ -28,9 +27,9 @@ from backoffice.history import historie_regels
 from backoffice.models import SignaalSoort
 from financiering import selectors as fin_selectors
 
+from . import lijsten as lijst_defs
 from . import permissions, selectors, services
 from .forms_aanbieder import (
-    SORTERINGEN,
     AanvraagForm,
     DeelnemerForm,
     EindverslagForm,
@@ -151,33 +150,41 @@ def aanvraag_intrekken(request, uuid):
 # --- trajectories -----------------------------------------------------------------------------
 
 
-@require_http_methods(["GET"])
+@never_cache
+@require_http_methods(["GET", "POST"])
 def traject_list(request):
+    """The trajectories the user may see, with the list machinery (``backoffice.lijsten``)."""
     _require(request.user, *roles.CASE_ROLES)
-    form = TrajectFilterForm(request.GET, percelen=fin_selectors.percelen_list())
-    ordering = form.ordering()
-    field = ordering.lstrip("-")
-    order = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
-    qs = (
+    st = lijsten.staat(request, lijst_defs.TRAJECTEN)
+    if st.antwoord:
+        return st.antwoord
+    form = TrajectFilterForm(st.filters, percelen=fin_selectors.percelen_list())
+    qs = st.toepassen(
         selectors.trajecten_for(request.user)
         .select_related("deelnemer")
         .prefetch_related(None)
         .filter(**form.filters())
-        .order_by(order, "id")
     )
+    if st.export:
+        return st.export_response(qs)
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    is_aanbieder = roles.has_role(request.user, roles.AANBIEDER)
+    if is_aanbieder:  # the page's own "Nieuwe aanvraag" button is the first step
+        leeg = {"tekst": "Nog geen trajecten. Een traject begint met een goedgekeurde aanvraag: dien er een in met "
+                "de knop Nieuwe aanvraag."}  # fmt: skip
+    else:
+        leeg = {"tekst": "Er lopen nog geen trajecten die u mag zien.", "actie_url": reverse("web-aanvragen"),
+                "actie_label": "Naar de aanvragen"}  # fmt: skip
     return render(
         request,
         "trajecten/aanbieder/traject_list.html",
         {
             "form": form,
             "page_obj": page,
-            "query": query.urlencode(),
             "today": timezone.localdate(),
-            "sorteringen": SORTERINGEN,
-            "is_aanbieder": roles.has_role(request.user, roles.AANBIEDER),
+            "is_aanbieder": is_aanbieder,
+            "leeg": leeg,
+            **st.context(page),
         },
     )
 
@@ -328,10 +335,14 @@ def eindverslag_actie(request, uuid, submit):
 # --- signals ----------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET"])
+@never_cache
+@require_http_methods(["GET", "POST"])
 def signaal_list(request):
     _require(request.user, *roles.CASE_ROLES)
-    form = SignaalFilterForm(request.GET, soorten=SignaalSoort.choices)
+    st = lijsten.staat(request, lijst_defs.SIGNALEN)
+    if st.antwoord:
+        return st.antwoord
+    form = SignaalFilterForm(st.filters, soorten=SignaalSoort.choices)
     qs = bo_selectors.signalen_for(request.user)
     status = "open"
     if form.is_valid():
@@ -342,14 +353,15 @@ def signaal_list(request):
         qs = qs.filter(afgehandeld=False)
     elif status == "afgehandeld":
         qs = qs.filter(afgehandeld=True)
-    qs = qs.order_by("afgehandeld", F("deadline").asc(nulls_last=True), "-id")
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
+    leeg = {"tekst": "Geen open signalen: de nachtelijke controle vond niets waarop u moet handelen."}
     return render(
         request,
         "trajecten/aanbieder/signaal_list.html",
-        {"form": form, "page_obj": page, "query": query.urlencode(), "today": timezone.localdate()},
+        {"form": form, "page_obj": page, "today": timezone.localdate(), "leeg": leeg, **st.context(page)},
     )
 
 

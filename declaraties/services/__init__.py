@@ -4,7 +4,14 @@ judged in Python (``rules.py``), and written with bulk inserts and set-based upd
 change goes through the tables in ``rules.py`` and writes history (``backoffice.history``)."""
 
 from ._common import ZERO
-from .beoordeling import BESLUITEN, prestaties_beoordelen, prestaties_beoordeling_check
+from .beoordeling import (
+    BESLUITEN,
+    BulkToekenning,
+    prestaties_beoordelen,
+    prestaties_beoordeling_check,
+    prestaties_bulk_toekennen,
+    prestaties_bulk_toekennen_check,
+)
 from .betaalopdrachten import betaalopdracht_accorderen, betaalopdracht_bevestigen, betaalopdrachten_aanmaken
 from .bezwaren import bezwaar_beoordelen, bezwaar_indienen
 from .declaraties import DeclaratieInvoer, declaratie_submit
@@ -20,6 +27,7 @@ from .vorderingen import (
 
 __all__ = [
     "BESLUITEN",
+    "BulkToekenning",
     "ZERO",
     "DeclaratieInvoer",
     "betaalopdracht_accorderen",
@@ -34,6 +42,8 @@ __all__ = [
     "ontvangst_registreren",
     "prestaties_beoordeling_check",
     "prestaties_beoordelen",
+    "prestaties_bulk_toekennen",
+    "prestaties_bulk_toekennen_check",
     "vordering_verzenden",
     "vorderingen_aanmaken",
     "vorderingen_herinneren",

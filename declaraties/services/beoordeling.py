@@ -3,10 +3,11 @@
 a history row per line naming the beoordelaar."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, F, Sum, TextField, Value, When
+from django.db.models import Case, F, OuterRef, Subquery, Sum, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -87,23 +88,37 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
     """A UWV beoordelaar decides lines that wait for a person (status in_behandeling):
     ``besluiten`` = [{"product_referentie", "besluit": toegekend|afgewezen, "toelichting"}]."""
     by_ref = _beoordeling_check(by=by, declaratie=declaratie, besluiten=besluiten, for_update=True)
+    _vastleggen(
+        by=by,
+        regels=[(by_ref[b["product_referentie"]], b["besluit"], b.get("toelichting") or "") for b in besluiten],
+        nummers=[declaratie.declaratie_nummer],
+    )
+    declaratie.refresh_from_db()
+    return declaratie
+
+
+def _vastleggen(*, by, regels: list[tuple[Prestatie, str, str]], nummers: list[str]) -> None:
+    """Write checked decisions ``(line, besluit, toelichting)`` of one or more declarations: the
+    credited debits, one set-based move per decision, the trajectories' ``gedeclareerd``, the budget
+    released for a line rejected after the settlement, and each declaration's accepted total. A
+    fixed number of statements whatever the number of lines and declarations."""
     amounts: dict[int, Decimal] = defaultdict(Decimal)
     rejected: dict[int, Decimal] = defaultdict(Decimal)
     decided: dict[str, dict[int, str]] = {"toegekend": {}, "afgewezen": {}}  # besluit -> {line id: toelichting}
     credited: list[int] = []
-    for besluit in besluiten:
-        line = by_ref[besluit["product_referentie"]]
-        decided[besluit["besluit"]][line.pk] = besluit.get("toelichting") or ""
-        if besluit["besluit"] == "toegekend":
+    for line, besluit, toelichting in regels:
+        decided[besluit][line.pk] = toelichting
+        if besluit == "toegekend":
             if line.debet_credit == "C":
                 credited.append(line.vorige_id)
             amounts[line.traject_id] += -line.ingediend_bedrag if line.debet_credit == "C" else line.ingediend_bedrag
         elif line.debet_credit == "D":
             rejected[line.traject_id] += line.ingediend_bedrag
+    declaraties = f"declaratie {nummers[0]}" if len(nummers) == 1 else f"declaraties {', '.join(sorted(nummers))}"
     if credited:
         n = bulk_update(
             Prestatie.objects.filter(pk__in=credited, gecrediteerd=False, status__in=PRESTATIE.van("crediteren")),
-            reason=f"gecrediteerd (declaratie {declaratie.declaratie_nummer})",
+            reason=f"gecrediteerd ({declaraties})",
             by=by,
             gecrediteerd=True,
         )
@@ -130,16 +145,97 @@ def prestaties_beoordelen(*, by, declaratie: Declaratie, besluiten: list[dict]) 
     traject_services.traject_add_amounts(
         field="gedeclareerd",
         amounts=amounts,
-        reason=f"Gedeclareerd bijgewerkt: declaratie {declaratie.declaratie_nummer} beoordeeld",
+        reason=f"Gedeclareerd bijgewerkt: {declaraties} beoordeeld",
         by=by,
     )
     _release_after_settlement(rejected, by=by)
-    totaal = Prestatie.objects.filter(declaratie=declaratie, status="toegekend").aggregate(
-        s=Coalesce(Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))), ZERO)
-    )["s"]
-    Declaratie.objects.filter(pk=declaratie.pk).update(totaal_toegekend=totaal)
-    declaratie.refresh_from_db()
-    return declaratie
+    totaal = (
+        Prestatie.objects.filter(declaratie=OuterRef("pk"), status="toegekend")
+        .order_by()
+        .values("declaratie")
+        .annotate(s=Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))))
+        .values("s")
+    )
+    Declaratie.objects.filter(pk__in={line.declaratie_id for line, _, _ in regels}).update(
+        totaal_toegekend=Coalesce(Subquery(totaal), ZERO)
+    )
+
+
+# --- accepting many waiting lines at once (the work queue's bulk acceptance) ---------------------
+
+
+@dataclass
+class BulkToekenning:
+    """What a bulk acceptance would do, or did: the lines accepted, and per refused line why."""
+
+    toegekend: list[Prestatie] = field(default_factory=list)
+    geweigerd: list[tuple[str, BusinessRuleError]] = field(default_factory=list)  # (line label, refusal)
+
+    @property
+    def totaal(self) -> Decimal:
+        return sum((-p.ingediend_bedrag if p.debet_credit == "C" else p.ingediend_bedrag for p in self.toegekend), ZERO)
+
+
+def _label(line: Prestatie) -> str:
+    return f"Regel {line.product_referentie} van declaratie {line.declaratie.declaratie_nummer}"
+
+
+def _bulk_check(*, by, lines: list[Prestatie], gevraagd: int) -> BulkToekenning:
+    """Every rule of the single assessment (``_beoordeling_check``), per line: the role and four
+    eyes per declaration (``beoordelen_weigering``), and that the line still waits. A line the user
+    may not see (or that does not exist) is reported as unknown."""
+    uitkomst = BulkToekenning()
+    waiting = set(PRESTATIE.van("toekennen"))
+    for line in lines:
+        weigering = beoordelen_weigering(by, line.declaratie)
+        if weigering is None and line.status not in waiting:
+            weigering = BusinessRuleError(
+                code="ongeldige-status", message="Deze regel wacht niet (meer) op beoordeling."
+            )
+        if weigering is None:
+            uitkomst.toegekend.append(line)
+        else:
+            uitkomst.geweigerd.append((_label(line), weigering))
+    if len(lines) < gevraagd:
+        uitkomst.geweigerd.append(
+            (
+                f"{gevraagd - len(lines)} regel(s)",
+                BusinessRuleError(code="onbekende-regel", message="Deze regel(s) bestaan niet of zijn niet voor u."),
+            )
+        )
+    return uitkomst
+
+
+def _bulk_lines(*, by, uuids: list, for_update: bool) -> list[Prestatie]:
+    from ..selectors import prestaties_for
+
+    uuids = list(dict.fromkeys(uuids))
+    qs = prestaties_for(by).filter(uuid__in=uuids).order_by("declaratie_id", "regelnummer")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    return list(qs)
+
+
+def prestaties_bulk_toekennen_check(*, by, uuids: list) -> BulkToekenning:
+    """What ``prestaties_bulk_toekennen`` would accept and refuse, without writing (the
+    confirmation page names the count and the total of the lines that will be accepted)."""
+    return _bulk_check(by=by, lines=_bulk_lines(by=by, uuids=uuids, for_update=False), gevraagd=len(set(uuids)))
+
+
+@transaction.atomic
+def prestaties_bulk_toekennen(*, by, uuids: list) -> BulkToekenning:
+    """Accept many waiting lines, of any declarations, at once (the work queue of UWV beoordelaar):
+    the lines that pass every rule of the single assessment are accepted in one set-based write
+    (``_vastleggen``, the same as ``prestaties_beoordelen``); the others are reported per line.
+    A fixed number of queries whatever the number of lines."""
+    uitkomst = _bulk_check(by=by, lines=_bulk_lines(by=by, uuids=uuids, for_update=True), gevraagd=len(set(uuids)))
+    if uitkomst.toegekend:
+        _vastleggen(
+            by=by,
+            regels=[(line, "toegekend", "") for line in uitkomst.toegekend],
+            nummers=sorted({line.declaratie.declaratie_nummer for line in uitkomst.toegekend}),
+        )
+    return uitkomst
 
 
 def _per_regel(texts: dict[int, str]):

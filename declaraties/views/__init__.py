@@ -27,6 +27,7 @@ from .declaraties import (
     declaratie_sjabloon,
     declaratie_upload,
     prestatie_werkvoorraad,
+    prestaties_bulk_toekennen,
 )
 from .eindverslag import eindverslag_nieuw
 from .vorderingen import (
@@ -48,6 +49,7 @@ web_urlpatterns = [
     path("declaraties/bestand/", declaratie_upload, name="web-declaratie-upload"),
     path("declaraties/sjabloon.<str:formaat>", declaratie_sjabloon, name="web-declaratie-sjabloon"),
     path("declaraties/werkvoorraad/", prestatie_werkvoorraad, name="web-prestaties-werkvoorraad"),
+    path("declaraties/werkvoorraad/toekennen/", prestaties_bulk_toekennen, name="web-prestaties-bulk-toekennen"),
     path("declaraties/<uuid:uuid>/", declaratie_detail, name="web-declaratie"),
     path("declaraties/<uuid:uuid>/beoordeling/", declaratie_beoordeling, name="web-declaratie-beoordeling"),
     path("betaalopdrachten/", betaalopdracht_list, name="web-betaalopdrachten"),

@@ -2,27 +2,36 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import roles
+from backoffice import lijsten, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from backoffice.opmaak import euro
 
 from .. import downloads, permissions, selectors, sepa, services
+from .. import lijsten as lijst_defs
 from ..forms import BetaalopdrachtFilterForm, BevestigingForm
 from ..models import Betaalopdracht
-from .base import confirm_page, confirmed, export_format, mag, paginate, require
+from .base import PER_PAGINA, confirm_page, confirmed, export_format, mag, require
 
 
+@never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def betaalopdracht_list(request):
+    """Payment orders with the list machinery (``backoffice.lijsten``): search by toewijzingNummer,
+    declaration number or provider, sort by column, remembered filters, export."""
     require(request.user, *roles.UWV_ROLES)
-    form = BetaalopdrachtFilterForm(request.GET)
+    st = lijsten.staat(request, lijst_defs.BETAALOPDRACHTEN)
+    if st.antwoord:
+        return st.antwoord
+    form = BetaalopdrachtFilterForm(st.filters)
     filters = form.filters()
     qs = selectors.betaalopdrachten_for(request.user)
     if "status" in filters:
@@ -31,8 +40,16 @@ def betaalopdracht_list(request):
         qs = qs.filter(datum__gte=filters["vanaf"])
     if "tot" in filters:
         qs = qs.filter(datum__lte=filters["tot"])
-    page, query = paginate(request, qs)
-    return render(request, "declaraties/betaalopdracht_list.html", {"form": form, "page_obj": page, "query": query})
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    leeg = {"tekst": "Nog geen betaalopdrachten. De wekelijkse betaalrun maakt ze van de toegekende regels."}
+    return render(
+        request,
+        "declaraties/betaalopdracht_list.html",
+        {"form": form, "page_obj": page, "leeg": leeg, **st.context(page)},
+    )
 
 
 def _opdracht(request, uuid) -> Betaalopdracht:

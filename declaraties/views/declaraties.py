@@ -3,18 +3,21 @@ work queue."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import roles
+from backoffice import lijsten, roles
 from backoffice.errors import BusinessRuleError
-from backoffice.forms import add_rule_error, rule_message
+from backoffice.forms import BevestigForm, add_rule_error, rule_message
 from backoffice.rules import vier_ogen_probleem
+from backoffice.templatetags.documenten import euro
 
 from .. import downloads, permissions, rules, selectors, services
+from .. import lijsten as lijst_defs
 from ..forms import (
     BeoordelingFormSet,
     DeclaratieFilterForm,
@@ -24,14 +27,22 @@ from ..forms import (
     UploadForm,
 )
 from ..invoer import invoer_uit_bestand
-from .base import DECLARATIE_ROLES, confirm_page, confirmed, export_format, mag, paginate, require, retourcodes
+from .base import DECLARATIE_ROLES, PER_PAGINA, confirm_page, confirmed, export_format, mag, require, retourcodes
 
 
+@never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def declaratie_list(request):
+    """Declarations with the list machinery (``backoffice.lijsten``): search (POST: name, BSN,
+    toewijzingNummer, declaration number), sort by column, remembered filters, export."""
     require(request.user, *DECLARATIE_ROLES)
-    form = DeclaratieFilterForm(request.GET)
+    mag_declareren = roles.has_role(request.user, roles.AANBIEDER)
+    lijst = lijst_defs.DECLARATIES_AANBIEDER if mag_declareren else lijst_defs.DECLARATIES
+    st = lijsten.staat(request, lijst)
+    if st.antwoord:
+        return st.antwoord
+    form = DeclaratieFilterForm(st.filters)
     filters = form.filters()
     qs = selectors.with_line_counts(selectors.declaraties_for(request.user))
     if "status" in filters:
@@ -41,8 +52,15 @@ def declaratie_list(request):
     if "nummer" in filters:
         qs = qs.filter(declaratie_nummer__icontains=filters["nummer"])
     if "toewijzing" in filters:
-        qs = qs.filter(prestaties__toewijzing_nummer=filters["toewijzing"]).distinct()
-    page, query = paginate(request, qs.order_by("-ingediend_op", "-id"))
+        qs = qs.filter(
+            pk__in=selectors.prestaties_for(request.user)
+            .filter(toewijzing_nummer=filters["toewijzing"])
+            .values("declaratie_id")
+        )
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     rijen = [
         {
             "d": d,
@@ -52,6 +70,15 @@ def declaratie_list(request):
         }
         for d in page.object_list
     ]
+    if mag_declareren:
+        leeg = {
+            "tekst": "Nog geen declaraties.",
+            "actie_url": reverse("web-declaratie-nieuw"),
+            "actie_label": "Declareren",
+        }
+    else:
+        leeg = {"tekst": "Er zijn nog geen declaraties ingediend.", "actie_url": reverse("web-prestaties-werkvoorraad"),
+                "actie_label": "Naar regels beoordelen"}  # fmt: skip
     return render(
         request,
         "declaraties/declaratie_list.html",
@@ -59,8 +86,9 @@ def declaratie_list(request):
             "form": form,
             "page_obj": page,
             "rijen": rijen,
-            "query": query,
-            "mag_declareren": roles.has_role(request.user, roles.AANBIEDER),
+            "mag_declareren": mag_declareren,
+            "leeg": leeg,
+            **st.context(page),
         },
     )
 
@@ -246,15 +274,88 @@ def _bevestig_beoordeling(request, declaratie, besluiten):
     )
 
 
+@never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def prestatie_werkvoorraad(request):
-    """UWV's queue: declaration lines waiting for a beoordelaar, oldest declaration first."""
+    """UWV's queue: declaration lines waiting for a beoordelaar, oldest declaration first; "Alle
+    statussen" shows every line. The beoordelaar selects waiting lines to accept them at once
+    (``prestaties_bulk_toekennen``, after a confirmation page)."""
     require(request.user, *roles.UWV_ROLES)
-    form = PrestatieFilterForm(request.GET)
+    st = lijsten.staat(request, lijst_defs.WERKVOORRAAD)
+    if st.antwoord:
+        return st.antwoord
+    form = PrestatieFilterForm(st.filters)
     filters = form.filters()
-    qs = selectors.prestaties_for(request.user).filter(status=filters.get("status", "in_behandeling"))
+    qs = selectors.prestaties_for(request.user).select_related("traject")
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
     if "toewijzing" in filters:
         qs = qs.filter(toewijzing_nummer=filters["toewijzing"])
-    page, query = paginate(request, qs.order_by("declaratie__ingediend_op", "declaratie_id", "regelnummer"))
-    return render(request, "declaraties/werkvoorraad.html", {"form": form, "page_obj": page, "query": query})
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    # the checkboxes and the button only where a line on this page still waits
+    mag_bulk = roles.has_role(request.user, roles.UWV_BEOORDELAAR) and any(
+        p.status == "in_behandeling" for p in page.object_list
+    )
+    leeg = {"tekst": "Niets te beoordelen: er wachten geen regels."}
+    return render(
+        request,
+        "declaraties/werkvoorraad.html",
+        {"form": form, "page_obj": page, "mag_bulk": mag_bulk, "leeg": leeg, **st.context(page)},
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def prestaties_bulk_toekennen(request):
+    """The work queue's "Geselecteerde regels toekennen": a confirmation page naming how many lines
+    and what total will be accepted (and which selected lines cannot be, and why), then the bulk
+    service, which checks every rule of the single assessment again (four eyes included) and
+    accepts the lines that pass; each refused line is reported in words."""
+    require(request.user, roles.UWV_BEOORDELAAR)
+    uuids = _uuids(request.POST.getlist("regel"))
+    terug = reverse("web-prestaties-werkvoorraad")
+    if not uuids:
+        messages.error(request, "Kies eerst een of meer regels om toe te kennen. (code: ongeldige-invoer)")
+        return redirect(terug)
+    if request.POST.get("stap") == "bevestigen":
+        form = BevestigForm(request.POST)
+        if form.is_valid():
+            uitkomst = services.prestaties_bulk_toekennen(by=request.user, uuids=uuids)
+            if uitkomst.toegekend:
+                messages.success(
+                    request,
+                    f"{len(uitkomst.toegekend)} regel{'' if len(uitkomst.toegekend) == 1 else 's'} toegekend, samen "
+                    f"{euro(uitkomst.totaal)}. Ze gaan mee in de volgende betaalopdracht.",
+                )
+            for label, fout in uitkomst.geweigerd:
+                messages.error(request, f"{label} is niet toegekend: {fout.message} (code: {fout.code})")
+            return redirect(terug)
+        status = 400
+    else:
+        form = BevestigForm()
+        status = 200
+    form.fields["bevestigd"].label = "Ik bevestig dat ik deze regels toeken"
+    uitkomst = services.prestaties_bulk_toekennen_check(by=request.user, uuids=uuids)
+    return render(
+        request,
+        "declaraties/bulk_toekennen.html",
+        {"uitkomst": uitkomst, "form": form, "uuids": uuids, "terug": terug},
+        status=status,
+    )
+
+
+def _uuids(values) -> list:
+    import uuid as uuidlib
+
+    out = []
+    for value in values:
+        try:
+            out.append(uuidlib.UUID(value))
+        except (ValueError, AttributeError):
+            continue
+    return out[:1000]

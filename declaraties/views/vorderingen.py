@@ -2,34 +2,42 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backoffice import documenten, roles
+from backoffice import documenten, lijsten, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from backoffice.opmaak import euro, maand
 from financiering import selectors as fin_selectors
 
 from .. import downloads, grafiek, permissions, selectors, services, ubl
+from .. import lijsten as lijst_defs
 from ..forms import BezwaarBesluitForm, BezwaarForm, OntvangstForm, VorderingFilterForm
 from ..models import Vordering
-from .base import VORDERING_ROLES, confirm_page, confirmed, export_format, mag, paginate, require
+from .base import PER_PAGINA, VORDERING_ROLES, confirm_page, confirmed, export_format, mag, require
 
 
+@never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def vordering_list(request):
+    """Co-financing claims with the list machinery (``backoffice.lijsten``)."""
     require(request.user, *VORDERING_ROLES)
+    st = lijsten.staat(request, lijst_defs.VORDERINGEN)
+    if st.antwoord:
+        return st.antwoord
     today = timezone.localdate()
     uwv = roles.has_role(request.user, roles.UWV_FINANCIEEL)
     gemeenten = fin_selectors.gemeenten_list()
     if not uwv:
         gemeenten = gemeenten.filter(pk__in=fin_selectors.user_gemeente_ids(request.user))
-    form = VorderingFilterForm(request.GET, gemeenten=gemeenten)
+    form = VorderingFilterForm(st.filters, gemeenten=gemeenten)
     filters = form.filters()
     qs = selectors.with_te_laat(selectors.vorderingen_for(request.user), today=today)
     if "status" in filters:
@@ -40,12 +48,19 @@ def vordering_list(request):
         qs = qs.filter(gemeente__code=filters["gemeente"])
     if filters.get("te_laat"):
         qs = qs.filter(te_laat=True)
-    page, query = paginate(request, qs)
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
     rijen = [{"v": v, "te_laat": v.te_laat} for v in page.object_list]
+    if uwv:
+        leeg = {"tekst": "Nog geen vorderingen. De maandelijkse vordering cofinanciering maakt ze per gemeente."}
+    else:
+        leeg = {"tekst": "Geen vorderingen van UWV aan uw gemeente."}
     return render(
         request,
         "declaraties/vordering_list.html",
-        {"form": form, "page_obj": page, "rijen": rijen, "query": query, "uwv": uwv},
+        {"form": form, "page_obj": page, "rijen": rijen, "uwv": uwv, "leeg": leeg, **st.context(page)},
     )
 
 

@@ -231,6 +231,7 @@ ROUTES = {
     "web-declaratie-upload": ("list", None),
     "web-declaratie-sjabloon": ("list", None),
     "web-prestaties-werkvoorraad": ("list", None),
+    "web-prestaties-bulk-toekennen": ("list", None),
     "web-betaalopdrachten": ("list", None),
     "web-vorderingen": ("list", None),
     "web-vorderingen-overzicht": ("list", None),
