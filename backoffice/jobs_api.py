@@ -94,21 +94,25 @@ class TaakrunFilter(django_filters.FilterSet):
         fields = ["taak", "datum", "status"]
 
 
+# Every role with job runs that concern it (selectors.TAAKRUN_ZICHT); each sees only those.
+TAAKRUN_ROLES = tuple(selectors.TAAKRUN_ZICHT)
+
+
 class TaakrunList(ListView):
     serializer_class = TaakrunSerializer
     filterset_class = TaakrunFilter
-    required_roles = (roles.BEHEERDER, *roles.UWV_ROLES)
+    required_roles = TAAKRUN_ROLES
 
     def get_queryset(self):
-        return selectors.taakruns_list()
+        return selectors.taakruns_for(self.request.user)
 
 
 class TaakrunDetail(RetrieveView):
     serializer_class = TaakrunSerializer
-    required_roles = (roles.BEHEERDER, *roles.UWV_ROLES)
+    required_roles = TAAKRUN_ROLES
 
     def get_queryset(self):
-        return selectors.taakruns_list()
+        return selectors.taakruns_for(self.request.user)
 
 
 class NotificatieSerializer(ModelSerializer):

@@ -2,12 +2,16 @@
 
 On PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on the job's name. It
 lives on the database connection, so when a worker dies the database releases it at once: no
-stale lock after a crash or a restart in the middle of a run. Elsewhere (the SQLite default for
-development) the Django cache: ``cache.add`` is atomic, on Redis across processes, in-process on
-the local-memory cache; the timeout frees it if a process dies."""
+stale lock after a crash or a restart in the middle of a run. Elsewhere with Redis the Django
+cache: ``cache.add`` is atomic across processes; the timeout frees it if a process dies. Without
+Redis (the SQLite default of ``make run``: the web server and the embedded scheduler are two
+processes) an exclusive ``flock`` on a file in ``var/locks/``: the kernel releases it when the
+process ends, however it ends."""
 
+import fcntl
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -29,9 +33,29 @@ def job_lock(name: str):
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
         return
+    if not settings.REDIS_URL:
+        with _file_lock(name) as got:
+            yield got
+        return
     got = cache.add(key, "1", CACHE_TIMEOUT)
     try:
         yield got
     finally:
         if got:
             cache.delete(key)
+
+
+@contextmanager
+def _file_lock(name: str):
+    folder = settings.VAR_DIR / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"job-{name}.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

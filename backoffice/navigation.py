@@ -25,4 +25,5 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Dashboard", "web-dashboard", (*r.UWV_ROLES, r.GEMEENTE)),
     ("Berichten", "web-berichten", ALLE),
     ("Verwerkingslog", "web-verwerkingen", (r.PRIVACY_OFFICER,)),
+    ("Taken", "web-taken", (*r.UWV_ROLES, r.GEMEENTE, r.AANBIEDER, r.BEHEERDER, r.PRIVACY_OFFICER)),
 ]

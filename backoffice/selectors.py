@@ -74,6 +74,29 @@ def taakruns_list() -> QuerySet[Taakrun]:
     return Taakrun.objects.order_by("-gestart", "-id")
 
 
+# Which job runs concern which role (docs/jobs.md, "Wie ziet welke taakruns"): the payment run
+# pays the providers and is UWV financieel's, the claims are the gemeenten's and UWV financieel's,
+# the nightly job (expiry, signals, e-mail, retention) and the quarterly work monitor are UWV
+# beoordelaar's; the privacy officer sees the retention steps (nightly) and the log's own (monthly).
+TAAKRUN_ZICHT: dict[str, tuple[str, ...]] = {
+    roles.BEHEERDER: ("nightly", "weekly", "monthly", "quarterly"),
+    roles.UWV_FINANCIEEL: ("weekly", "monthly"),
+    roles.UWV_BEOORDELAAR: ("nightly", "quarterly"),
+    roles.GEMEENTE: ("monthly",),
+    roles.AANBIEDER: ("weekly",),
+    roles.PRIVACY_OFFICER: ("nightly", "monthly"),
+}
+
+
+def taken_zichtbaar(user) -> set[str]:
+    return {taak for rol in roles.roles_of(user) for taak in TAAKRUN_ZICHT.get(rol, ())}
+
+
+def taakruns_for(user) -> QuerySet[Taakrun]:
+    """The job runs that concern the user's roles (TAAKRUN_ZICHT); none for a role without any."""
+    return taakruns_list().filter(taak__in=sorted(taken_zichtbaar(user)))
+
+
 def notificaties_for(user) -> QuerySet[Notificatie]:
     return Notificatie.objects.filter(user_id=user.pk).prefetch_related("signalen").order_by("-datum", "-id")
 

@@ -23,16 +23,26 @@ TRANSIENT = (OperationalError, ConnectionError, RedisConnectionError)
     retry_jitter=True,
     max_retries=5,
 )
-def run_job_task(self, name: str, datum: str | None = None) -> dict:
+def run_job_task(self, name: str, datum: str | None = None, taakrun: str | None = None) -> dict:
     """Run a scheduled job for ``datum`` (ISO date; beat leaves it out: today in Europe/Amsterdam).
-    Retried only on transient errors; the job is idempotent, so a retry adds nothing twice."""
-    from .schedule import run_job
+    Retried only on transient errors; the job is idempotent, so a retry adds nothing twice.
+    ``taakrun``: the uuid of the row a start from the web made (backoffice/views_taken.py); that
+    start runs the job at most once per period (``per_periode``)."""
+    from .models import Taakrun
+    from .schedule import AlGedraaid, run_job
 
     if datum is None:
         # Fix the day on the first attempt, so a retry after midnight still runs for that day.
         datum = timezone.localdate().isoformat()
         self.request.args = (name, datum)
-    run = run_job(name, date.fromisoformat(datum), bron="celery")
+    if taakrun is not None:
+        row = Taakrun.objects.get(uuid=taakrun)
+        try:
+            run = run_job(name, date.fromisoformat(datum), bron=row.bron, per_periode=True, taakrun=row)
+        except AlGedraaid as exc:
+            return {"taakrun": str(row.uuid), "status": "overgeslagen", "eerder": str(exc.run.uuid)}
+    else:
+        run = run_job(name, date.fromisoformat(datum), bron="celery")
     return {"taakrun": str(run.uuid), "status": run.status, "counts": run.counts}
 
 

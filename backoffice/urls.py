@@ -15,7 +15,16 @@ from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api.werkmonitor import Werkmonitor
 
-from . import documenten_api, documenten_views, jobs_api, oidc, verwerkingen_api, verwerkingen_views, views_tweestaps
+from . import (
+    documenten_api,
+    documenten_views,
+    jobs_api,
+    oidc,
+    verwerkingen_api,
+    verwerkingen_views,
+    views_taken,
+    views_tweestaps,
+)
 from . import views as backoffice_web
 from .auth import TokenLogin
 
@@ -142,7 +151,10 @@ urlpatterns = [
     path("", include(financiering_web.web_urlpatterns)),
     path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
     path("", include(verwerkingen_views.web_urlpatterns)),  # the processing log, for the FG
-    path("", include(documenten_views.web_urlpatterns)),  # the generated documents' PDF
+    path("", include(documenten_views.web_urlpatterns)),
+    path(
+        "", include(views_taken.web_urlpatterns)
+    ),  # the scheduled jobs: runs, preview and start  # the generated documents' PDF
 ]
 
 handler400 = "backoffice.rest.bad_request"

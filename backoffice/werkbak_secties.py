@@ -6,7 +6,7 @@ section: a count and the first rows."""
 from django.utils import timezone
 
 from . import registry, roles, selectors
-from .werkbak import sectie, signalen
+from .werkbak import sectie, signalen, url
 
 
 def aanbieder_signalen(user) -> dict:
@@ -30,7 +30,7 @@ def auditor_modeltrouw(user) -> dict:
 def _taakrun(r) -> dict:
     return {
         "label": str(r),
-        "url": "",
+        "url": url("web-taakrun", uuid=r.uuid),
         "deadline": None,
         "verlopen": r.status in ("mislukt", "afgebroken"),
         "toelichting": f"gestart {timezone.localtime(r.gestart):%d-%m-%Y %H:%M}",
@@ -46,9 +46,40 @@ def beheerder_laatste(user) -> dict:
     return sectie("Laatste taakruns", selectors.taakruns_list(), _taakrun, leeg="Er heeft nog geen taak gedraaid.")
 
 
+def financieel_taken(user) -> dict:
+    """UWV financieel: the payment run and the claims, whether they ran this period, and a link
+    to their preview (backoffice/views_taken.py)."""
+    from . import schedule
+    from .views_taken import STARTBAAR
+
+    vandaag = timezone.localdate()
+    rijen = []
+    for taak, info in STARTBAAR.items():
+        eerder = schedule.run_in_periode(taak, vandaag)
+        volgende = timezone.localtime(schedule.volgend_moment(schedule.crontab_for(taak), timezone.now()))
+        rijen.append(
+            {
+                "label": f"{info['titel']}: "
+                + ("deze " + info["periode"] + " gedraaid" if eerder else "bekijk en start"),
+                "url": url("web-taakrun", uuid=eerder.uuid) if eerder else url("web-taak-voorbeeld", taak=taak),
+                "deadline": None,
+                "toelichting": f"vanzelf op {volgende:%d-%m-%Y %H:%M}",
+            }
+        )
+    return {
+        "titel": "Betaalrun en vorderingen",
+        # the runs that did not run yet in their period (the schedule will, or UWV financieel now)
+        "aantal": sum(1 for r in rijen if r["label"].endswith("bekijk en start")),
+        "rijen": rijen,
+        "link": url("web-taken"),
+        "leeg": "",
+    }
+
+
 def register() -> None:
     """After the apps' sections of the provider (trajecten 10-20, declaraties 30)."""
     registry.register_werkbak_sectie(roles.AANBIEDER, aanbieder_signalen, order=40)
     registry.register_werkbak_sectie(roles.AUDITOR, auditor_modeltrouw, order=10)
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_mislukt, order=10)
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_laatste, order=20)
+    registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, financieel_taken, order=5)

@@ -41,5 +41,6 @@ class DeclaratiesConfig(AppConfig):
         registry.register_werkbak_sectie(roles.UWV_BEOORDELAAR, werkbak.regels_in_behandeling, order=30)
         registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, werkbak.betaalopdrachten_te_accorderen, order=10)
         registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, werkbak.vorderingen_over_vervaldatum, order=20)
+        registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, werkbak.bezwaren_te_beoordelen, order=25)
         registry.register_werkbak_sectie(roles.GEMEENTE, werkbak.vorderingen_te_betalen, order=30)
         registry.register_werkbak_sectie(roles.AANBIEDER, werkbak.afgewezen_regels, order=30)

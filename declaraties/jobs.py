@@ -1,20 +1,26 @@
 """The nightly steps of declaraties: the signal cause "co-financing claims not paid on time", and
-the retention period that runs from the final settlement (docs/jobs.md, docs/privacy.md)."""
+the retention period that runs from the final settlement (docs/jobs.md, docs/privacy.md). And what
+the weekly payment run and the monthly claims take: the selections their services use and the
+preview of the page /taken/ (one rule, read by both)."""
 
-from datetime import date, datetime, time
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, QuerySet, Value
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from backoffice import roles
 from backoffice.models import Instellingen, SignaalSoort
 from backoffice.signalering import Oorzaken
-from financiering.rules import add_months
+from financiering.models import Aanbieder, Gemeente
+from financiering.rules import add_months, money
 from trajecten import selectors as traject_selectors
 from trajecten import services as traject_services
 from trajecten.models import Traject
 
+from . import rules
 from .models import Prestatie, Vordering
 from .rules import PRESTATIE, VORDERING, vordering_te_laat_q
 
@@ -58,3 +64,110 @@ def bewaartermijn_toepassen(*, datum: date, instellingen: Instellingen | None = 
         ids=deelnemers.values("pk"), by_job=f"nachtelijke taak {datum:%d-%m-%Y}", datum=datum
     )
     return {"bewaartermijn.deelnemers_geanonimiseerd": len(ids)}
+
+
+# --- The weekly payment run and the monthly claims: what they take --------------------------------
+
+
+def netto_bedrag():
+    """The net amount of a set of lines: debits minus credits."""
+    return Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag")))
+
+
+def betaalrun_regels(datum: date) -> QuerySet[Prestatie]:
+    """The lines the payment run of ``datum`` takes: accepted, in no order yet, declared by then."""
+    return Prestatie.objects.filter(
+        status__in=PRESTATIE.van("in_betaalopdracht"),
+        betaalopdracht__isnull=True,
+        declaratie__ingediend_op__date__lte=datum,
+    )
+
+
+def betaalrun_totalen(datum: date) -> list[dict]:
+    """Per provider with a positive net amount: ``aanbieder_id``, ``bedrag``, ``n`` (lines). A
+    provider whose credits exceed its debits waits for a later run."""
+    return list(
+        betaalrun_regels(datum)
+        .values("aanbieder_id")
+        .annotate(bedrag=netto_bedrag(), n=Count("id"))
+        .filter(bedrag__gt=0)
+        .order_by("aanbieder_id")
+    )
+
+
+def vordering_periode(datum: date) -> tuple[date, date]:
+    """The month the claims run of ``datum`` claims: its first and last day (the month before)."""
+    eind = datum.replace(day=1) - timedelta(days=1)
+    return rules.month_bounds(eind)[0], eind
+
+
+def vorderingrun_regels(datum: date) -> list[tuple]:
+    """The paid lines the claims run of ``datum`` claims, as ``(pk, gemeente_id, regeling_id,
+    aandeel, toegekend_bedrag, debet_credit)``: paid by the end of the month before (a payment
+    registered late with an earlier bank date is claimed in the next run), on the gemeente route,
+    co-financed, not claimed yet."""
+    _, eind = vordering_periode(datum)
+    return list(
+        Prestatie.objects.filter(
+            betaald_op__lte=eind,
+            traject__route="gemeente",
+            traject__regeling__cofinanciering_aandeel__gt=0,
+            vorderingregel__isnull=True,
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "traject__gemeente_id",
+            "traject__regeling_id",
+            "traject__regeling__cofinanciering_aandeel",
+            "toegekend_bedrag",
+            "debet_credit",
+        )
+    )
+
+
+def vorderingregel_bedrag(*, aandeel: Decimal, bedrag: Decimal, debet_credit: str) -> Decimal:
+    """The gemeente's share of one paid line (negative for a credit)."""
+    return money(bedrag * aandeel) * (-1 if debet_credit == "C" else 1)
+
+
+def betaalrun_voorbeeld(datum: date) -> dict:
+    """What the weekly payment run would do for ``datum`` now: one order per provider."""
+    totalen = betaalrun_totalen(datum)
+    namen = dict(Aanbieder.objects.filter(pk__in=[t["aanbieder_id"] for t in totalen]).values_list("pk", "naam"))
+    rijen = sorted(
+        ({"naam": namen[t["aanbieder_id"]], "regels": t["n"], "bedrag": t["bedrag"]} for t in totalen),
+        key=lambda r: r["naam"],
+    )
+    return {
+        "aantal": len(rijen),
+        "regels": sum(r["regels"] for r in rijen),
+        "bedrag": sum((r["bedrag"] for r in rijen), Decimal("0.00")),
+        "rijen": rijen,
+    }
+
+
+def vorderingrun_voorbeeld(datum: date) -> dict:
+    """What the monthly claims run would do for ``datum`` now: per gemeente its lines and share;
+    ``nieuw`` is whether the gemeente gets a new claim (else the lines go onto its existing one)."""
+    start, _ = vordering_periode(datum)
+    per_gemeente: dict[int, dict] = defaultdict(lambda: {"regels": 0, "bedrag": Decimal("0.00")})
+    for _pk, gemeente_id, _regeling, aandeel, bedrag, dc in vorderingrun_regels(datum):
+        rij = per_gemeente[gemeente_id]
+        rij["regels"] += 1
+        rij["bedrag"] += vorderingregel_bedrag(aandeel=aandeel, bedrag=bedrag, debet_credit=dc)
+    bestaand = set(
+        Vordering.objects.filter(periode=start, gemeente_id__in=per_gemeente).values_list("gemeente_id", flat=True)
+    )
+    namen = dict(Gemeente.objects.filter(pk__in=per_gemeente).values_list("pk", "naam"))
+    rijen = sorted(
+        ({"naam": namen[g], "nieuw": g not in bestaand, **rij} for g, rij in per_gemeente.items()),
+        key=lambda r: r["naam"],
+    )
+    return {
+        "periode": start,
+        "aantal": sum(1 for r in rijen if r["nieuw"]),
+        "regels": sum(r["regels"] for r in rijen),
+        "bedrag": sum((r["bedrag"] for r in rijen), Decimal("0.00")),
+        "rijen": rijen,
+    }

@@ -354,6 +354,19 @@ def dubbele_referenties(refs) -> list[str]:
 # --- money received on a claim -----------------------------------------------------------------------
 
 
+def bevestiging_datum_fout(*, datum: date, opdrachtdatum: date, vandaag: date) -> tuple[str, str] | None:
+    """The bank's execution date of a payment order lies between the order's date and today: the
+    service (``betaalopdracht_bevestigen``) refuses anything else, and the web form checks it with
+    this same rule before it shows the confirmation."""
+    if datum > vandaag or datum < opdrachtdatum:
+        return (
+            "datum-ongeldig",
+            f"De uitvoeringsdatum door de bank ligt tussen de opdrachtdatum ({opdrachtdatum:%d-%m-%Y}) "
+            f"en vandaag ({vandaag:%d-%m-%Y}); {datum:%d-%m-%Y} valt daarbuiten.",
+        )
+    return None
+
+
 def ontvangst_datum_fout(*, datum: date, verzonden_op: date | None, vandaag: date) -> tuple[str, str] | None:
     """(code, Dutch message) when a receipt's date cannot be right, else None: money is received
     after the claim was sent and not later than today (issue 9, finding 8: 1900-01-01 was taken)."""

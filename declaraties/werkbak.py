@@ -6,6 +6,7 @@ and the first rows."""
 from datetime import timedelta
 
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backoffice.opmaak import maand
@@ -14,6 +15,7 @@ from financiering.templatetags.producten import product_naam
 
 from . import rules
 from . import selectors as decl
+from .models import VorderingRegel
 
 
 def _vordering(v, *, verlopen: bool) -> dict:
@@ -80,6 +82,31 @@ def vorderingen_over_vervaldatum(user) -> dict:
     )
 
 
+def bezwaren_te_beoordelen(user) -> dict:
+    """Claim lines a gemeente disputed, awaiting UWV's judgement: oldest dispute first."""
+    regels = (
+        VorderingRegel.objects.filter(vordering__in=decl.vorderingen_for(user), bezwaar="ingediend")
+        .select_related("vordering__gemeente", "prestatie")
+        .order_by("bezwaar_op", "id")
+    )
+    return sectie(
+        "Bezwaren van gemeenten op vorderingsregels",
+        regels,
+        lambda r: {
+            "label": f"{r.vordering.gemeente.naam} · {r.vordering.periode:%m-%Y} · regel {r.prestatie.product_referentie}",
+            "url": url("web-vordering", uuid=r.vordering.uuid),
+            "deadline": None,
+            "toelichting": (
+                f"bezwaar ingediend {timezone.localtime(r.bezwaar_op):%d-%m-%Y}, beoordelen"
+                if r.bezwaar_op
+                else "beoordelen"
+            ),
+        },
+        link=url("web-vorderingen"),
+        leeg="Geen bezwaren om te beoordelen.",
+    )
+
+
 # --- gemeente -------------------------------------------------------------------------------------
 
 
@@ -103,11 +130,21 @@ def vorderingen_te_betalen(user) -> dict:
 # --- aanbieder ------------------------------------------------------------------------------------
 
 
+def _afwijzing(p) -> str:
+    op = f"afgewezen {timezone.localtime(p.afgewezen_op):%d-%m-%Y}"
+    codes = [f"{c} {rules.RETOURCODES.get(c, '')}".strip() for c in p.retourcodes or () if c != "8001"]
+    return f"{op}: {'; '.join(codes)}" if codes else f"{op} door UWV"
+
+
 def afgewezen_regels(user) -> dict:
+    """Every rejected line: by hand (judged by UWV) and automatically at submission (with return
+    codes such as 8848, 9346, 0233, no judgement date: the declaration's date counts)."""
     afgewezen = (
         decl.prestaties_for(user)
-        .filter(status="afgewezen", beoordeeld_op__gte=timezone.now() - timedelta(days=60))
-        .order_by("-beoordeeld_op", "-id")
+        .filter(status="afgewezen")
+        .annotate(afgewezen_op=Coalesce("beoordeeld_op", "declaratie__ingediend_op"))
+        .filter(afgewezen_op__gte=timezone.now() - timedelta(days=60))
+        .order_by("-afgewezen_op", "-id")
     )
     return sectie(
         "Afgewezen declaratieregels (laatste 60 dagen)",
@@ -116,7 +153,7 @@ def afgewezen_regels(user) -> dict:
             "label": f"{p.product_referentie} · {product_naam(p.product_code)} · {p.begindatum:%d-%m-%Y}",
             "url": url("web-declaratie", uuid=p.declaratie.uuid),
             "deadline": None,
-            "toelichting": f"afgewezen {timezone.localtime(p.beoordeeld_op):%d-%m-%Y}" if p.beoordeeld_op else "",
+            "toelichting": _afwijzing(p),
         },
         link=url("web-declaraties"),
         leeg="Geen afgewezen regels.",

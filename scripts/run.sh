@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Start IPS-loket lokaal: .venv + migraties, referentie- en demodata, en de ontwikkelserver.
-# Zonder instellingen: SQLite in var/, Celery-taken direct in het proces (geen Redis nodig).
+# Zonder instellingen: SQLite in var/, Celery-taken direct in het proces (geen Redis nodig), en de
+# ingebouwde planner (manage.py taken_planner) die de periodieke taken op hun schema draait
+# (docs/jobs.md). Met een broker (CELERY_BROKER_URL/REDIS_URL) plant Celery beat ze: geen planner hier.
 #   bash scripts/run.sh            # http://127.0.0.1:8000/
 #   PORT=8080 bash scripts/run.sh
 set -euo pipefail
@@ -21,7 +23,25 @@ cat <<MSG
   API-documentatie           http://$ADDR/api/v1/docs
   OpenAPI-document           http://$ADDR/api/v1/openapi.json
   Demo-accounts (README.md): wachtwoord 'demo', bijvoorbeeld gebruiker 'uwv' of 'ggz-noord'.
+  Taken (nachtelijk, wekelijks, maandelijks, per kwartaal): /taken/ (docs/jobs.md)
   Stoppen: Ctrl+C
 
 MSG
-exec "$PY" manage.py runserver "$ADDR"
+
+PLANNER=""
+stop() {
+  if [ -n "$PLANNER" ] && kill -0 "$PLANNER" 2>/dev/null; then
+    kill -TERM "$PLANNER" 2>/dev/null || true
+    wait "$PLANNER" 2>/dev/null || true
+  fi
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -z "${CELERY_BROKER_URL:-}${REDIS_URL:-}" ]; then
+  echo "==> planner voor de periodieke taken (manage.py taken_planner)"
+  "$PY" manage.py taken_planner &
+  PLANNER=$!
+fi
+"$PY" manage.py runserver "$ADDR"

@@ -1,8 +1,8 @@
 """What the money services share: the zero amount, the run lock and the net amount of lines."""
 
 from django.db import connection
-from django.db.models import Case, F, Sum, When
 
+from ..jobs import netto_bedrag
 from ..models import ZERO  # the one zero amount of the app (models.py)
 
 __all__ = ["ZERO"]
@@ -15,5 +15,4 @@ def _advisory_lock(name: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
-def _net_amount():
-    return Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag")))
+_net_amount = netto_bedrag  # one definition, shared with the preview of the runs (declaraties.jobs)

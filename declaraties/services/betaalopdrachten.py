@@ -16,10 +16,10 @@ from financiering import services as fin_services
 from financiering.models import Aanbieder
 from trajecten import services as traject_services
 
-from .. import documenten
+from .. import documenten, jobs
 from ..models import Betaalopdracht, Prestatie
 from ..permissions import accorderen_weigering, akkoord_actie, bevestigen_weigering
-from ..rules import BETAALOPDRACHT, PRESTATIE
+from ..rules import BETAALOPDRACHT, PRESTATIE, bevestiging_datum_fout
 from ._common import _advisory_lock, _net_amount
 
 
@@ -31,12 +31,8 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
     waits for the next run. History: each new order ("aangemaakt"), each order that took more
     lines, and each line taken, in one statement per kind of move."""
     _advisory_lock("betaalopdrachten")
-    free = Prestatie.objects.filter(
-        status__in=PRESTATIE.van("in_betaalopdracht"),
-        betaalopdracht__isnull=True,
-        declaratie__ingediend_op__date__lte=datum,
-    )
-    totals = list(free.values("aanbieder_id").annotate(bedrag=_net_amount(), n=Count("id")).filter(bedrag__gt=0))
+    free = jobs.betaalrun_regels(datum)  # the same selection as the preview on /taken/
+    totals = jobs.betaalrun_totalen(datum)
     if not totals:
         return {"betaalopdrachten": 0, "regels": 0}
     drempel = Instellingen.get().vier_ogen_drempel
@@ -121,13 +117,9 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
     answers 409."""
     opdracht = Betaalopdracht.objects.select_for_update().get(pk=opdracht.pk)
     weigeren(bevestigen_weigering(by, opdracht))
-    if datum > timezone.localdate() or datum < opdracht.datum:
-        raise BusinessRuleError(
-            code="datum-ongeldig",
-            message=f"De uitvoeringsdatum ligt tussen de opdrachtdatum ({opdracht.datum:%Y-%m-%d}) en vandaag.",
-            status=400,
-            field="datum",
-        )
+    fout = bevestiging_datum_fout(datum=datum, opdrachtdatum=opdracht.datum, vandaag=timezone.localdate())
+    if fout:
+        raise BusinessRuleError(code=fout[0], message=fout[1], status=400, field="datum")
     lines = Prestatie.objects.filter(
         betaalopdracht=opdracht, betaald_op__isnull=True, status__in=PRESTATIE.van("betalen")
     )

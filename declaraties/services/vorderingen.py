@@ -17,11 +17,10 @@ from backoffice.opmaak import euro
 from backoffice.opmaak import maand as maandnaam
 from backoffice.rules import weigeren
 from financiering.models import Gemeente
-from financiering.rules import money
 
-from .. import rules
+from .. import jobs, rules
 from ..factuur import factuur
-from ..models import Ontvangst, Prestatie, Vordering, VorderingRegel
+from ..models import Ontvangst, Vordering, VorderingRegel
 from ..permissions import ontvangst_weigering, verzenden_weigering
 from ..rules import VORDERING
 from ._common import ZERO, _advisory_lock
@@ -34,26 +33,9 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     Running it twice for a month creates nothing new (unique per gemeente and month; a paid line
     has at most one claim line). History: one row per new claim and per claim that got lines."""
     _advisory_lock("vorderingen")
-    periode_eind = datum.replace(day=1) - timedelta(days=1)
-    periode, _ = rules.month_bounds(periode_eind)
-    # Up to the end of the month, not only within it: a payment registered late with an earlier
-    # bank date is claimed in the next run instead of falling through.
-    paid = Prestatie.objects.filter(
-        betaald_op__lte=periode_eind,
-        traject__route="gemeente",
-        traject__regeling__cofinanciering_aandeel__gt=0,
-        vorderingregel__isnull=True,
-    )
-    rows = list(
-        paid.values_list(
-            "pk",
-            "traject__gemeente_id",
-            "traject__regeling_id",
-            "traject__regeling__cofinanciering_aandeel",
-            "toegekend_bedrag",
-            "debet_credit",
-        )
-    )
+    # The same selection as the preview on /taken/ (declaraties.jobs).
+    periode, _ = jobs.vordering_periode(datum)
+    rows = jobs.vorderingrun_regels(datum)
     if not rows:
         return {"vorderingen": 0, "regels": 0}
     instellingen = Instellingen.get()
@@ -93,7 +75,7 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
                 prestatie_id=pk,
                 regeling_id=regeling_id,
                 aandeel=aandeel,
-                bedrag=money(bedrag * aandeel) * (-1 if dc == "C" else 1),
+                bedrag=jobs.vorderingregel_bedrag(aandeel=aandeel, bedrag=bedrag, debet_credit=dc),
             )
             for pk, gemeente_id, regeling_id, aandeel, bedrag, dc in rows
         ],

@@ -14,7 +14,7 @@ from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from backoffice.opmaak import euro
 
-from .. import downloads, permissions, selectors, sepa, services
+from .. import downloads, permissions, rules, selectors, sepa, services
 from .. import lijsten as lijst_defs
 from ..forms import BetaalopdrachtFilterForm, BevestigingForm
 from ..models import Betaalopdracht
@@ -139,6 +139,13 @@ def betaalopdracht_bevestiging(request, uuid):
     opdracht = _opdracht(request, uuid)
     form = BevestigingForm(request.POST)
     if form.is_valid():
+        # The service's own rule, before the confirmation: never confirm a date that will be refused.
+        fout = rules.bevestiging_datum_fout(
+            datum=form.cleaned_data["datum"], opdrachtdatum=opdracht.datum, vandaag=timezone.localdate()
+        )
+        if fout:
+            form.add_error("datum", f"{fout[1]} (code: {fout[0]})")
+            return _opdracht_render(request, uuid, bevestig_form=form, status=400)
         if not confirmed(request):
             return confirm_page(
                 request,

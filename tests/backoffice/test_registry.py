@@ -75,8 +75,10 @@ def test_a_user_with_every_role_sees_the_sections_of_each_role_in_a_fixed_order(
         "Bezwaren over de beslistermijn",  # bezwaren (40-41)
         "Bezwaren om te beslissen",
         # UWV financieel
+        "Betaalrun en vorderingen",  # the jobs to start (backoffice/werkbak_secties.py)
         "Betaalopdrachten te accorderen",
         "Vorderingen over de vervaldatum",
+        "Bezwaren van gemeenten op vorderingsregels",
         # gemeente
         "Aanvragen om te beslissen",
         "Verlengingen om te beslissen",

@@ -203,6 +203,7 @@ ROUTES = {
     "web-betaalopdracht-bevestiging": ("object", {"uuid": "betaalopdracht"}),
     "web-betaalopdracht-sepa": ("object", {"uuid": "betaalopdracht"}),
     "web-betaalopdracht-regels": ("object", {"uuid": "betaalopdracht"}),
+    "web-taakrun": ("object", {"uuid": "taakrun"}),
     "web-vordering": ("object", {"uuid": "vordering"}),
     "web-vordering-verzenden": ("object", {"uuid": "vordering"}),
     "web-vordering-ontvangst": ("object", {"uuid": "vordering"}),
@@ -226,6 +227,9 @@ ROUTES = {
     "web-aanvraag-nieuw": ("list", None),
     "web-trajecten": ("list", None),
     "web-signalen": ("list", None),
+    "web-taken": ("list", None),  # the job runs that concern the role (selectors.TAAKRUN_ZICHT)
+    "web-taak-voorbeeld": ("list", None),  # UWV financieel: what the payment run or the claims would do
+    "web-taak-starten": ("list", None),
     "web-declaraties": ("list", None),
     "web-declaratie-nieuw": ("list", None),
     "web-declaratie-upload": ("list", None),
