@@ -26,4 +26,7 @@ NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Berichten", "web-berichten", ALLE),
     ("Verwerkingslog", "web-verwerkingen", (r.PRIVACY_OFFICER,)),
     ("Taken", "web-taken", (*r.UWV_ROLES, r.GEMEENTE, r.AANBIEDER, r.BEHEERDER, r.PRIVACY_OFFICER)),
+    ("Regelingen", "web-beheer-regelingen", (r.BEHEERDER,)),
+    ("Gebruikers", "web-beheer-gebruikers", (r.BEHEERDER,)),
+    ("Instellingen", "web-beheer-instellingen", (r.BEHEERDER,)),
 ]

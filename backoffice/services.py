@@ -236,3 +236,113 @@ def bsn_controle(*, by, bsn_hash: str, kanaal: str):
     finally:
         if not transaction.get_connection().needs_rollback:
             bsn_raadpleging_log(by=by, bsn_hash=bsn_hash, kanaal=kanaal, aantal_gevonden=controle["aantal_gevonden"])
+
+
+# --- the beheerder's desk in the browser (issue 12, w2): settings and accounts ---------------------
+
+
+@transaction.atomic
+def instellingen_wijzigen(*, by, data: dict) -> Instellingen:
+    """Change the settings (one row): the model's validators and constraints checked first
+    (``instellingen-ongeldig`` with the field), one history row naming the changed fields."""
+    from django.core.exceptions import ValidationError
+
+    _require_beheerder(by)
+    instellingen = Instellingen.get()
+    instellingen = Instellingen.objects.select_for_update().get(pk=instellingen.pk)
+    velden = {f.name for f in Instellingen._meta.concrete_fields} - {"id"}
+    gewijzigd = [k for k, v in data.items() if k in velden and getattr(instellingen, k) != v]
+    for k in gewijzigd:
+        setattr(instellingen, k, data[k])
+    if not gewijzigd:
+        return instellingen
+    if instellingen.aow_leeftijd <= instellingen.minimum_leeftijd:
+        raise BusinessRuleError(
+            code="instellingen-ongeldig",
+            message="De AOW-leeftijd ligt boven de minimumleeftijd.",
+            status=400,
+            field="aow_leeftijd",
+        )
+    if "uwv_iban" in gewijzigd:
+        from schwifty import IBAN
+        from schwifty.exceptions import SchwiftyException
+
+        try:
+            instellingen.uwv_iban = str(IBAN(instellingen.uwv_iban).compact)
+        except SchwiftyException as exc:
+            raise BusinessRuleError(
+                code="instellingen-ongeldig",
+                message="Dit is geen geldig IBAN (controleer de cijfers).",
+                status=400,
+                field="uwv_iban",
+            ) from exc
+    try:
+        instellingen.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise BusinessRuleError(
+            code="instellingen-ongeldig", message=" ".join(messages), status=400, field=field
+        ) from exc
+    namen = ", ".join(str(Instellingen._meta.get_field(k).verbose_name) for k in gewijzigd)
+    record(instellingen, by=by, reason=f"gewijzigd: {namen}")
+    instellingen.save()
+    return instellingen
+
+
+def gebruiker_deactiveren(*, by, gebruiker):
+    """Close an account: it can no longer log in, and its API tokens are revoked (``User.save``).
+    Never one's own account (a beheerder locking himself out)."""
+    _require_beheerder(by)
+    if gebruiker.pk == by.pk:
+        raise BusinessRuleError(
+            code="gebruiker-eigen-account",
+            message="U kunt uw eigen account niet deactiveren; vraag een andere beheerder.",
+            status=403,
+        )
+    if not gebruiker.is_active:
+        raise BusinessRuleError(code="gebruiker-al-inactief", message="Dit account is al gedeactiveerd.")
+    gebruiker.is_active = False
+    gebruiker.save(update_fields=["is_active"])
+    return gebruiker
+
+
+def inlog_blokkades(gebruikersnamen) -> set[str]:
+    """Which of these accounts are locked out now (django-axes, after too many failed logins)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings as django_settings
+
+    grens = django_settings.AXES_FAILURE_LIMIT
+    since = timezone.now() - django_settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=list(gebruikersnamen), failures_since_start__gte=grens, attempt_time__gte=since
+        ).values_list("username", flat=True)
+    )
+
+
+def inlogblokkade_opheffen(*, by, gebruiker) -> int:
+    """Lift the lockout of an account (django-axes' failed attempts for its username)."""
+    from axes.utils import reset
+
+    _require_beheerder(by)
+    if gebruiker.get_username() not in inlog_blokkades([gebruiker.get_username()]):
+        raise BusinessRuleError(code="geen-blokkade", message="Dit account is niet geblokkeerd.")
+    return reset(username=gebruiker.get_username())
+
+
+@transaction.atomic
+def rol_intrekken_zonder_aanvraag(*, by, gebruiker, rol: str) -> RolToekenning:
+    """Revoke a role the user holds without a grant in the loket (given before four eyes existed, or
+    by ``demo_data``/a command): first the grant is written down as it stood (no requester, as the
+    migration did), then revoked like any other (``rol_intrekken``)."""
+    _require_beheerder(by)
+    if not gebruiker.groups.filter(name=rol).exists():
+        raise BusinessRuleError(
+            code="rol-niet-toegekend", message=f"Deze gebruiker heeft de rol {roles.ROLES.get(rol, rol)} niet."
+        )
+    toekenning = RolToekenning.objects.filter(gebruiker=gebruiker, rol=rol, status="goedgekeurd").first()
+    if toekenning is None:
+        toekenning = RolToekenning(gebruiker=gebruiker, rol=rol, status="goedgekeurd", toelichting="bestond al")
+        record(toekenning, by=by, reason=f"rol {roles.ROLES[rol]} bestond al (zonder aanvraag)")
+        toekenning.save()
+    return rol_intrekken(by=by, toekenning=toekenning)

@@ -11,6 +11,7 @@ from declaraties import views as declaraties_web
 from declaraties.api import betalingen, declaraties, eindverslagen, vorderingen
 from financiering import api as fin
 from financiering import views as financiering_web
+from financiering import views_beheer as financiering_beheer
 from trajecten import api as traj
 from trajecten import views as trajecten_web
 from trajecten.api.werkmonitor import Werkmonitor
@@ -26,6 +27,7 @@ from . import (
     views_tweestaps,
 )
 from . import views as backoffice_web
+from . import views_beheer as backoffice_beheer
 from .auth import TokenLogin
 
 api_v1 = [
@@ -135,6 +137,7 @@ api_auth = [
     path("logout/", backoffice_web.Uitloggen.as_view(), name="logout"),
 ]
 
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Session login for people trying the browsable API (systems use POST /api/v1/auth/token): our own
@@ -151,10 +154,10 @@ urlpatterns = [
     path("", include(financiering_web.web_urlpatterns)),
     path("", include(inzage.web_urlpatterns)),  # AVG art. 15 (docs/privacy.md)
     path("", include(verwerkingen_views.web_urlpatterns)),  # the processing log, for the FG
-    path("", include(documenten_views.web_urlpatterns)),
-    path(
-        "", include(views_taken.web_urlpatterns)
-    ),  # the scheduled jobs: runs, preview and start  # the generated documents' PDF
+    path("", include(documenten_views.web_urlpatterns)),  # the generated documents' PDF
+    path("", include(views_taken.web_urlpatterns)),  # the scheduled jobs: runs, preview and start
+    path("", include(backoffice_beheer.web_urlpatterns)),  # the beheerder: settings, accounts, roles
+    path("", include(financiering_beheer.web_urlpatterns)),  # the beheerder: schemes, lots, prices
 ]
 
 handler400 = "backoffice.rest.bad_request"

@@ -76,10 +76,33 @@ def financieel_taken(user) -> dict:
     }
 
 
+def beheerder_rolaanvragen(user) -> dict:
+    """Role requests waiting for a second beheerder (four eyes); the user's own requests say so."""
+    from .models import RolToekenning
+    from .werkbak import url
+
+    qs = RolToekenning.objects.filter(status="aangevraagd").select_related("gebruiker", "aangevraagd_door")
+    return sectie(
+        "Rolaanvragen die op een tweede beheerder wachten",
+        qs.order_by("aangevraagd_op", "id"),
+        lambda t: {
+            "label": f"{t.get_rol_display()} voor {t.gebruiker.username}",
+            "url": url("web-beheer-gebruiker", username=t.gebruiker.username),
+            "deadline": None,
+            "toelichting": "door u aangevraagd: een andere beheerder beslist"
+            if t.aangevraagd_door_id == user.pk
+            else f"aangevraagd door {t.aangevraagd_door.username if t.aangevraagd_door else 'onbekend'}",
+        },
+        link=url("web-beheer-gebruikers"),
+        leeg="Geen rolaanvragen open.",
+    )
+
+
 def register() -> None:
     """After the apps' sections of the provider (trajecten 10-20, declaraties 30)."""
     registry.register_werkbak_sectie(roles.AANBIEDER, aanbieder_signalen, order=40)
     registry.register_werkbak_sectie(roles.AUDITOR, auditor_modeltrouw, order=10)
+    registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_rolaanvragen, order=4)
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_mislukt, order=10)
     registry.register_werkbak_sectie(roles.BEHEERDER, beheerder_laatste, order=20)
     registry.register_werkbak_sectie(roles.UWV_FINANCIEEL, financieel_taken, order=5)

@@ -13,3 +13,6 @@ class FinancieringConfig(AppConfig):
         from . import jobs
 
         registry.register_signaal_oorzaken(jobs.signaal_oorzaken, order=20)
+        from .views_beheer import werkbak_regelingen
+
+        registry.register_werkbak_sectie("beheerder", werkbak_regelingen, order=5)

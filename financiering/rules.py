@@ -150,3 +150,64 @@ def payment_plan_problem(shares: list[Decimal]) -> str | None:
     if shares and sum(shares) != Decimal("1"):
         return f"De aandelen van de producten tellen op tot {sum(shares)}, niet tot 1."
     return None
+
+
+def perceel_inrichting_ontbreekt(perceel, *, op: date) -> list[str]:
+    """What a lot still lacks before a provider can apply for it on ``op``, as Dutch sentences (empty:
+    fully configured). Reads ``perceel.prijzen.all()`` and ``perceel.producten.all()``: prefetch them
+    (``financiering.selectors.percelen_list`` does), and it costs no query."""
+    naam = f"Perceel '{perceel.naam}'"
+    out = []
+    prijzen = [(p.geldig_van, p.geldig_tot, p.bedrag) for p in perceel.prijzen.all()]
+    if price_on(prijzen, op) is None:
+        out.append(f"{naam}: er is geen trajectprijs die geldt op {op:%d-%m-%Y}.")
+    aandelen = [p.aandeel for p in perceel.producten.all()]
+    if not aandelen:
+        out.append(f"{naam}: er is geen betaalplan (geen producten om te declareren).")
+    elif problem := payment_plan_problem(aandelen):
+        out.append(f"{naam}: {problem}")
+    if not perceel.toegestane_aanbiedertypen:
+        out.append(f"{naam}: er is geen aanbiedertype toegestaan.")
+    return out
+
+
+def regeling_inrichting_ontbreekt(regeling, *, op: date) -> list[str]:
+    """What a scheme still lacks before providers can apply on ``op``, as Dutch sentences (empty:
+    fully configured): at least one lot, and per lot a price valid on ``op``, a payment plan whose
+    shares add up to 1 and at least one allowed provider type. Reads ``regeling.percelen.all()`` with
+    each lot's ``prijzen`` and ``producten``: prefetch them (``financiering.selectors.regelingen_list``
+    does), and it costs no query whatever the number of schemes. The provider's form offers a lot
+    only when its scheme and the lot itself lack nothing; the submission refuses with
+    ``regeling-niet-ingericht``."""
+    percelen = list(regeling.percelen.all())
+    if not percelen:
+        return ["De regeling heeft nog geen perceel."]
+    return [zin for perceel in percelen for zin in perceel_inrichting_ontbreekt(perceel, op=op)]
+
+
+# --- the beheerder's desk (issue 12, w2): a price's validity ------------------------------------
+
+
+def periodes_overlappen(a_van: date, a_tot: date | None, b_van: date, b_tot: date | None) -> bool:
+    """Two inclusive periods (an open end: no end date) share at least one day."""
+    return (a_tot is None or b_van <= a_tot) and (b_tot is None or a_van <= b_tot)
+
+
+def prijsperiode_probleem(
+    *, geldig_van: date, geldig_tot: date | None, andere: list[tuple[date, date | None, Decimal]]
+) -> str | None:
+    """A lot's prices may not overlap in time: on each day at most one price applies (domain.md 8).
+    ``andere``: the lot's other prices as (from, to, amount). A Dutch sentence naming the first price
+    it collides with, or None."""
+    if geldig_tot is not None and geldig_tot < geldig_van:
+        return "De einddatum van de geldigheid ligt vóór de begindatum."
+    for van, tot, bedrag in sorted(andere):
+        if periodes_overlappen(geldig_van, geldig_tot, van, tot):
+            bedrag_nl = f"{money(bedrag):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+            periode = f"vanaf {van:%d-%m-%Y}" + (f" tot en met {tot:%d-%m-%Y}" if tot else " zonder einddatum")
+            return (
+                f"Deze geldigheid overlapt met de prijs van € {bedrag_nl} ({periode}): op elke dag geldt "
+                "hoogstens één trajectprijs. Laat de nieuwe prijs later beginnen of geef de andere prijs een "
+                "einddatum."
+            )
+    return None

@@ -92,6 +92,8 @@ def test_a_user_with_every_role_sees_the_sections_of_each_role_in_a_fixed_order(
         "Open signalen",
         # auditor, beheerder
         "Aanbieders met een verlopen modeltrouwmeting",
+        "Rolaanvragen die op een tweede beheerder wachten",  # four eyes on roles (issue 12)
+        "Regelingen die nog niet volledig zijn ingericht",
         "Mislukte taakruns",
         "Laatste taakruns",
     ]

@@ -246,6 +246,25 @@ ROUTES = {
     "web-berichten": ("list", None),
     "web-verwerkingen": ("list", None),
     "web-bezwaren": ("list", None),
+    # the beheerder's desk (issue 12): only the beheerder; codes and usernames in the path ("csv" here)
+    "web-beheer-regelingen": ("list", None),
+    "web-beheer-regeling-nieuw": ("list", None),
+    "web-beheer-regeling": ("list", None),
+    "web-beheer-regeling-wijzigen": ("list", None),
+    "web-beheer-perceel-nieuw": ("list", None),
+    "web-beheer-perceel": ("list", None),
+    "web-beheer-perceel-wijzigen": ("list", None),
+    "web-beheer-perceel-prijs": ("list", None),
+    "web-beheer-perceel-betaalplan": ("list", None),
+    "web-beheer-gebruiker-nieuw": ("list", None),
+    "web-beheer-gebruiker-organisatie": ("list", None),
+    "web-beheer-instellingen": ("list", None),
+    "web-beheer-gebruikers": ("list", None),
+    "web-beheer-gebruiker": ("list", None),
+    "web-beheer-rol-aanvragen": ("list", None),
+    "web-beheer-rol-besluit": ("list", None),
+    "web-beheer-deactiveren": ("list", None),
+    "web-beheer-blokkade": ("list", None),
 }
 # Decision pages belong to the one who decides, not to the provider.
 ROUTE_OWNER = {
