@@ -94,7 +94,7 @@ def test_uwv_decides_and_lands_on_the_trajectory(world, live_server, page_as, as
     screenshot(page, "aanvraag-besluit-uwv")
 
     page.set_viewport_size({"width": 375, "height": 740})  # UWV's decision also on a phone (issue 12)
-    assert_fits(page, known="issue 12: UWV's application page is 631 px wide at 375 px")
+    assert_fits(page)
     page.get_by_label("Akkoord").check()
     page.get_by_label("Ik bevestig dit besluit").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
