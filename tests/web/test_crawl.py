@@ -29,6 +29,8 @@ from django.test.utils import override_settings
 
 from bezwaren.management.commands.demo_data import ACCOUNTS as DEMO_ACCOUNTS
 
+from .screenshots import screenshot
+
 ACCOUNTS = list(DEMO_ACCOUNTS)  # the README table, password ``demo``
 MAX_PAGES = 40  # per account
 PER_PATTERN = 2  # pages of one kind (a trajectory, an application, ...) per account
@@ -49,6 +51,19 @@ ENGLISH = (
     "Using the URLconf",
     "Exception Value",
 )
+# With IPS_SCREENSHOTS=<folder> (tests/web/screenshots.py) the first account of each role saves its
+# desk there, from the demo world with IPS_DEMO_TEST=1: the README's "Schermen".
+SHOTS = {
+    ("aanbieder", "/"): "bureau-aanbieder",
+    ("gemeente", "/"): "bureau-gemeente",
+    ("uwv", "/"): "bureau-uwv",
+    ("uwv-financieel", "/"): "bureau-uwv-financieel",
+    ("uwv-financieel", "/taken/"): "taken-uwv-financieel",
+    ("auditor", "/"): "bureau-auditor",
+    ("beheer", "/"): "bureau-beheer",
+    ("beheer", "/beheer/regelingen/"): "beheer-regelingen",
+    ("privacy", "/verwerkingen/"): "verwerkingen-privacy",
+}
 NO_CASES = {"auditor", "beheer", "beheer-2", "privacy"}
 # Findings in pages this crawl's author does not own, reported to the coordinator (issue 12): each
 # shows as a warning "CRAWL KNOWN FINDING" in every run until its page is fixed; then delete the line.
@@ -221,6 +236,9 @@ class Crawl:
             seen_names = sorted(n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text))
             if seen_names:
                 self.note(username, path, f"another organisation's participant(s) {seen_names[:3]}")
+            shot = SHOTS.pop((_role_group(username), path.split("?")[0]), None)
+            if shot:
+                screenshot(page, shot)
             key = (_role_group(username), UUID.sub("<uuid>", path))
             if key not in self.axe_done:
                 self.axe_done.add(key)
