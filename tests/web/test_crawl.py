@@ -34,7 +34,7 @@ from .screenshots import screenshot
 
 ACCOUNTS = list(DEMO_ACCOUNTS)  # the README table, password ``demo``
 MAX_PAGES = 40  # per account
-PER_PATTERN = 2  # pages of one kind (a trajectory, an application, ...) per account
+PER_PATTERN = 1  # pages of one kind (a trajectory, an application, ...) for the first account of a role
 SKIP = re.compile(
     r"(^/uitloggen|^/inloggen|^/api|^/admin|^/static|^/media|\.(xml|csv|xlsx|pdf|json)$|/sjabloon\.|/regels\.|"
     r"/overzicht\.|/budget\.|/document\.pdf|/intrekken/|/verzenden/)"
