@@ -7,8 +7,8 @@ Each page at 1280 px: status 200, no console error, no failed request of the pag
 resources, no serious or critical axe violation (once per role and kind of page; a detail page
 once), Dutch only (no
 English error page, no Django debug page), and no other organisation's data (a provider never
-sees another provider's participants, a gemeente never another gemeente's, the FG, the auditor and
-the beheerder no participant at all). The menu pages again at 375 px: the body does not scroll
+sees another provider's participants, a gemeente never another gemeente's, UWV no name of a
+participant on the gemeente route, the FG, the auditor and the beheerder no participant at all). The menu pages again at 375 px: the body does not scroll
 sideways (tables scroll inside their own container) and the content starts on the first screen.
 
 In the suite the demo is its accounts and organisations with a trajectory and an application per
@@ -99,6 +99,13 @@ def _foreign(username: str) -> tuple[set[str], set[str]]:
         own_filter = {"aanbieder_id": medewerker.aanbieder_id}
     elif medewerker and medewerker.gemeenten.exists():
         own_filter = {"gemeente__in": list(medewerker.gemeenten.all())}
+    elif username.startswith("uwv"):
+        # UWV sees every case, but on the gemeente route the participant is not its client: no name
+        # (docs/privacy.md)
+        uwv_route = Aanvraag.objects.filter(route="uwv").values("deelnemer")
+        gemeente_only = deelnemers.filter(aanvragen__route="gemeente").exclude(pk__in=uwv_route).distinct()
+        shown = {f"{d.voorletters} {d.achternaam}" for d in deelnemers.filter(pk__in=uwv_route)}
+        return set(), {f"{d.voorletters} {d.achternaam}" for d in gemeente_only} - shown
     else:
         return set(), set()
     uuids, names, own_names = set(), set(), set()
@@ -133,12 +140,15 @@ def _cases():
 
     users = get_user_model().objects
     epa = Perceel.objects.get(code="uwv-ips-epa")
+    gem_epa = Perceel.objects.filter(regeling__code="demo-gemeente-cofinanciering", doelgroep="epa").first()
     for username in ("ggz-noord", "ggz-zuid", "ribw-oost"):
         for code in ("0363", "0344"):
             gemeente = Gemeente.objects.get(code=code)
             door = users.get(username=username)
             f.AanvraagFactory(door=door, gemeente=gemeente, perceel=epa, goedgekeurd=True)
             f.AanvraagFactory(door=door, gemeente=gemeente, perceel=epa)
+            if gem_epa is not None and username != "ribw-oost":  # the gemeente route, one waiting
+                f.AanvraagFactory(door=door, gemeente=gemeente, perceel=gem_epa, route="gemeente")
 
 
 @pytest.fixture(scope="module")
