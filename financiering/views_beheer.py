@@ -32,6 +32,12 @@ def _fout(exc: BusinessRuleError) -> None:
         raise Http404(exc.message) from exc
 
 
+def _eerste_aanvraagdag(regeling: Regeling, today):
+    """The first day providers could apply: today, or the scheme's opening when that lies ahead (a
+    scheme for next year needs a price from its opening, not today)."""
+    return max(today, regeling.aanvraag_vanaf) if regeling.aanvraag_vanaf else today
+
+
 def _typen(codes) -> str:
     namen = dict(AanbiederType.choices)
     return ", ".join(namen.get(c, c) for c in codes) or "geen"
@@ -47,7 +53,7 @@ def regeling_list(request):
     today = timezone.localdate()
     regelingen = list(selectors.regelingen_list())
     for r in regelingen:
-        r.ips_ontbreekt = rules.regeling_inrichting_ontbreekt(r, op=today)
+        r.ips_ontbreekt = rules.regeling_inrichting_ontbreekt(r, op=_eerste_aanvraagdag(r, today))
         r.ips_percelen = len(r.percelen.all())
     return render(request, T + "regeling_list.html", {"regelingen": regelingen, "vandaag": today})
 
@@ -80,19 +86,21 @@ def regeling_detail(request, code):
     require_beheerder(request.user)
     regeling = _regeling(code)
     today = timezone.localdate()
+    op = _eerste_aanvraagdag(regeling, today)
     percelen = list(regeling.percelen.all())
     for p in percelen:
         p.ips_prijs = rules.price_on([(x.geldig_van, x.geldig_tot, x.bedrag) for x in p.prijzen.all()], today)
         p.ips_typen = _typen(p.toegestane_aanbiedertypen)
-        p.ips_ontbreekt = rules.perceel_inrichting_ontbreekt(p, op=today)
+        p.ips_ontbreekt = rules.perceel_inrichting_ontbreekt(p, op=op)
     return render(
         request,
         T + "regeling_detail.html",
         {
             "regeling": regeling,
             "percelen": percelen,
-            "ontbreekt": rules.regeling_inrichting_ontbreekt(regeling, op=today),
+            "ontbreekt": rules.regeling_inrichting_ontbreekt(regeling, op=op),
             "vandaag": today,
+            "peildatum": op,
             "routes": " en ".join({"uwv": "UWV", "gemeente": "gemeente"}[r] for r in regeling.routes),
             "cofinanciering_procent": (regeling.cofinanciering_aandeel * 100).quantize(Decimal("1")),
             "historie": _regeling_historie(regeling),
@@ -190,10 +198,11 @@ def _perceel_context(perceel: Perceel, *, prijs_form=None, bewerk=None) -> dict:
         "producten": list(perceel.producten.all()),
         "huidige_prijs": huidig,
         "typen": _typen(perceel.toegestane_aanbiedertypen),
-        "ontbreekt": rules.perceel_inrichting_ontbreekt(perceel, op=today),
+        "ontbreekt": rules.perceel_inrichting_ontbreekt(perceel, op=_eerste_aanvraagdag(perceel.regeling, today)),
         "prijs_form": prijs_form or TrajectprijsForm(),
         "bewerk": bewerk,
         "vandaag": today,
+        "peildatum": _eerste_aanvraagdag(perceel.regeling, today),
         "historie": historie_rijen(records, onderwerp=lambda h: soort.get(h.instance_type, "")),
         "historie_titel": "Historie van het perceel, zijn prijzen en producten",
     }
@@ -395,7 +404,10 @@ web_urlpatterns = [
 def werkbak_regelingen(user) -> dict:
     """The beheerder's werkbak: schemes providers cannot apply to yet, with what is missing."""
     today = timezone.localdate()
-    open_ = [(r, rules.regeling_inrichting_ontbreekt(r, op=today)) for r in selectors.regelingen_list()]
+    open_ = [
+        (r, rules.regeling_inrichting_ontbreekt(r, op=_eerste_aanvraagdag(r, today)))
+        for r in selectors.regelingen_list()
+    ]
     open_ = [(r, o) for r, o in open_ if o]
     return {
         "titel": "Regelingen die nog niet volledig zijn ingericht",

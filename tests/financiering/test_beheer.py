@@ -94,21 +94,22 @@ def test_a_scheme_with_a_lot_without_price_says_what_is_missing_and_the_price_fi
     perceel = Perceel.objects.get(code="ips-2027-epa")
     assert perceel.toegestane_aanbiedertypen == ["ggz", "reintegratie"] and perceel.producten.count() == 3
     page = beheer.get(reverse("web-beheer-regeling", kwargs={"code": "ips-2027"})).content.decode()
-    assert "er is geen trajectprijs die geldt op 02-03-2026" in page
+    assert "er is geen trajectprijs die geldt op 01-01-2027" in page  # the scheme opens then
+    assert "op de eerste aanvraagdag, 1 januari 2027" in page
     # the werkbak lists it too, with a link to the scheme
     start = beheer.get("/").content.decode()
     assert "Regelingen die nog niet volledig zijn ingericht" in start and "/beheer/regelingen/ips-2027/" in start
 
     url = reverse("web-beheer-perceel-prijs", kwargs={"code": "ips-2027-epa"})
-    response = beheer.post(url, {"bedrag": "9.500,00", "geldig_van": "2026-01-01", "geldig_tot": ""})
+    response = beheer.post(url, {"bedrag": "9.500,00", "geldig_van": "2027-01-01", "geldig_tot": ""})
     assert response.status_code == 302
     prijs = Trajectprijs.objects.get(perceel=perceel)
     assert prijs.bedrag == Decimal("9500.00") and prijs.geldig_tot is None
     page = beheer.get(reverse("web-beheer-regeling", kwargs={"code": "ips-2027"})).content.decode()
-    assert "Volledig ingericht" in page and "€\u00a09.500,00" in page
+    assert "Volledig ingericht" in page and "geen</strong>" in page  # no price today, one from the opening
     # history: who (full name or username) and the price set
     perceel_page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "ips-2027-epa"})).content.decode()
-    assert "prijs vastgesteld: vanaf 01-01-2026" in perceel_page and "door beheer" in perceel_page
+    assert "prijs vastgesteld: vanaf 01-01-2027" in perceel_page and "€\u00a09.500,00" in perceel_page and "door beheer" in perceel_page
 
 
 def test_an_overlapping_price_is_refused_with_its_code_and_a_change_shows_old_and_new(world, beheer):
