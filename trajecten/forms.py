@@ -25,6 +25,7 @@ class AanvraagFilterForm(forms.Form):
     route = forms.ChoiceField(label="Route", required=False, choices=[("", "Beide routes"), *Route.choices])
     perceel = forms.ChoiceField(label="Perceel", required=False)
     gemeente = forms.ChoiceField(label="Gemeente", required=False)
+
     def __init__(self, *args, percelen=(), gemeenten=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["perceel"].choices = [("", "Alle percelen"), *((p.code, p.naam) for p in percelen)]

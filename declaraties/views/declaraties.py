@@ -317,7 +317,8 @@ def prestaties_bulk_toekennen(request):
     service, which checks every rule of the single assessment again (four eyes included) and
     accepts the lines that pass; each refused line is reported in words."""
     require(request.user, roles.UWV_BEOORDELAAR)
-    uuids = _uuids(request.POST.getlist("regel"))
+    # "Alle wachtende regels op deze pagina": the page's waiting lines, else the ticked ones
+    uuids = _uuids(request.POST.getlist("pagina_regel" if request.POST.get("alle") else "regel"))
     terug = reverse("web-prestaties-werkvoorraad")
     if not uuids:
         messages.error(request, "Kies eerst een of meer regels om toe te kennen. (code: ongeldige-invoer)")

@@ -205,6 +205,11 @@ def test_bulk_acceptance_keeps_four_eyes(world, queue, clock):
     # S-B was declared by the same person too: refused as well; nothing accepted
     assert Prestatie.objects.get(pk=s_b.pk).status == "in_behandeling"
     # a provider cannot reach the bulk acceptance at all
+    # "Alle wachtende regels op deze pagina" sends the page's waiting lines
+    confirm = _client(world.uwv).post(
+        "/declaraties/werkvoorraad/toekennen/", {"alle": "1", "pagina_regel": [str(eigen.uuid), str(s_b.uuid)]}
+    )
+    assert "U kent <strong>2 regels</strong> toe" in confirm.content.decode()
     refused = _client(world.gem_amsterdam).post("/declaraties/werkvoorraad/toekennen/", {"regel": [str(s_b.uuid)]})
     assert refused.status_code == 403
 

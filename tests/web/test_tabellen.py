@@ -1,7 +1,7 @@
 """What every page looks like at 1280 and 375 px: a declaration's answer per line and a claim's
 lines keep the column that matters in view (the return codes, the dispute), tables scroll inside
 their own labelled region with the identifying column fixed, and on a phone the menu is one
-"Menu" button instead of 320 px of links before the content. axe-core on every page.
+"Menu" button (backoffice/menu.js) instead of 320 px of links before the content. axe-core on every page.
 
 With IPS_SCREENSHOTS=<folder> the pages are saved there at both widths."""
 
