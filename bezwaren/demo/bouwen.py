@@ -12,6 +12,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test.utils import override_settings
 
 from backoffice.errors import BusinessRuleError
@@ -92,7 +93,8 @@ class Wereld:
                 moment, _nr, stap, args = heapq.heappop(self.agenda)
                 klok.zet(moment + timedelta(minutes=next(self.volgnr) % 50))
                 try:
-                    stap(*args)
+                    with transaction.atomic():  # a refused step leaves nothing half-written
+                        stap(*args)
                 except BusinessRuleError as exc:  # a rule said no: the world goes on without this step
                     self.overgeslagen.append(f"{moment:%d-%m-%Y} {getattr(stap, '__name__', stap)}: {exc.code}")
             self.geld.afronden()
@@ -141,8 +143,19 @@ class Wereld:
                         jaar=jaar,
                         toegekend=BUDGET_GEMEENTE_IPS,
                     )
+        # Two days ago someone at GGZ Zuid looked up more BSNs within an hour than allowed: the
+        # privacy officer's and the beheerder's signal (the lookups are refused from then on).
+        self.op(self.today - timedelta(days=2), 16, self.veel_zoeken)
         # RIBW Oost's audit of last week: 'geen IPS' (the auditor's and the provider's signal).
         self.op(self.today - timedelta(days=8), 11, self.slechte_meting)
+
+    def veel_zoeken(self) -> None:
+        grens = Instellingen.get().bsn_per_uur
+        for k in range(grens + 1):
+            try:
+                zaak.deelnemer_search(by=self.users["ggz-zuid"], bsn=bsn(1000 + k), kanaal="web")
+            except BusinessRuleError:  # te-veel-bsn: refused, signalled (kept: no savepoint around it)
+                break
 
     def slechte_meting(self) -> None:
         auditor = self.users["auditor"]
@@ -230,6 +243,8 @@ class Wereld:
 
     def plaatsen(self, geval: Geval) -> None:
         traject = Traject.objects.get(pk=geval.extra["traject"])
+        if traject.status != "actief" or geval.plaatsing > (traject.einddatum or traject.einddatum_gepland):
+            return  # stopped or ended before the job came
         regulier = geval.plaatsing_regulier
         zaak.plaatsing_create(
             by=self.users[geval.aanbieder],

@@ -14,10 +14,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from schwifty import IBAN
 
@@ -168,7 +170,10 @@ class Command(BaseCommand):
             self.stdout.write("Referentiegegevens ontbreken; eerst load_reference_data.")
             call_command("load_reference_data", stdout=self.stdout)
         self.created: list[str] = []
-        with transaction.atomic():
+        # No PDFs while building (hundreds of documents, ~75 ms each): each is rendered on its first
+        # download or by the nightly step (backoffice/documenten.py). The setting must hold until the
+        # commit, where the documents' render callbacks run.
+        with override_settings(IPS_DOCUMENT_RENDEREN="uit"), transaction.atomic():
             today = timezone.localdate()
             users = {username: self._user(username, *spec) for username, spec in ACCOUNTS.items()}
             for username, spec in AANBIEDERS.items():
@@ -180,9 +185,9 @@ class Command(BaseCommand):
             self._demo_regeling(by=users["beheer"], today=today)
             self._budgets(by=users["uwv-financieel"], year=today.year)
             self._mandaten(users, today=today)
-        wereld = not options.get("zonder_geschiedenis") and getattr(settings, "IPS_DEMO_WERELD", True)
-        if wereld:
-            self._wereld(users, today=today)
+            # the world in the same transaction: one commit (not one per step), all or nothing
+            if not options.get("zonder_geschiedenis") and getattr(settings, "IPS_DEMO_WERELD", True):
+                self._wereld(users, today=today)
         if self.created:
             self.stdout.write("Aangemaakt: " + "; ".join(self.created) + ".")
         else:
@@ -215,8 +220,8 @@ class Command(BaseCommand):
         if created:
             self.created.append(f"gebruiker {username}")
         changed = []
-        if created or not user.check_password(WACHTWOORD):
-            user.set_password(WACHTWOORD)
+        if created or not self._wachtwoord_klopt(user):
+            user.password = self._demo_hash()
             changed.append("password")
         if role == roles.BEHEERDER and not user.is_staff:
             user.is_staff = True
@@ -232,6 +237,25 @@ class Command(BaseCommand):
             if {g.code for g in medewerker.gemeenten.all()} != set(gemeente_codes):
                 medewerker.gemeenten.set(gemeenten)
         return user
+
+    def _demo_hash(self) -> str:
+        """One hash of the demo password for every account: hashing is slow on purpose (PBKDF2,
+        ~0.3 s a time), and these sixteen accounts share a published password anyway."""
+        if getattr(self, "_hash", None) is None:
+            self._hash = make_password(WACHTWOORD)
+        return self._hash
+
+    def _wachtwoord_klopt(self, user) -> bool:
+        """Whether the account still has the demo password; a hash already checked is not hashed again."""
+        bekend = getattr(self, "_bekend", None)
+        if bekend is None:
+            bekend = self._bekend = set()
+        if user.password in bekend:
+            return True
+        if user.check_password(WACHTWOORD):
+            bekend.add(user.password)
+            return True
+        return False
 
     def _medewerker(self, user, *, aanbieder: Aanbieder | None) -> Medewerker:
         medewerker, created = Medewerker.objects.get_or_create(user=user, defaults={"aanbieder": aanbieder})
