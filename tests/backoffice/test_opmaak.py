@@ -52,7 +52,7 @@ def test_the_filters_need_no_load_and_django_defaults_are_dutch():
     moment = datetime.datetime(2026, 12, 1, 14, 5, tzinfo=ZoneInfo("Europe/Amsterdam"))
     out = t.render(Context({"b": Decimal("8000"), "d": D(2026, 12, 1), "m": moment}))
     assert out == (
-        f"€{NBSP}8.000,00|1 december 2026|<span class=\"datum\">01-12-2026</span>|december 2026|1 december 2026|"
+        f'€{NBSP}8.000,00|1 december 2026|<span class="datum">01-12-2026</span>|december 2026|1 december 2026|'
         "01-12-2026|1 december 2026, 14:05"
     )  # a short date is kept on one line in a narrow table column
 
