@@ -209,7 +209,15 @@ class Crawl:
         problems: list[str] = []
         page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+        # ERR_ABORTED: the crawl's own next navigation cancelled a request still loading (the favicon)
+        page.on(
+            "requestfailed",
+            lambda r: (
+                problems.append(f"request failed: {r.url} ({r.failure})")
+                if "ERR_ABORTED" not in (r.failure or "")
+                else None
+            ),
+        )
 
         def on_response(response):
             if (
@@ -236,11 +244,13 @@ class Crawl:
             status = response.status if response else None
             if status != 200:
                 self.note(username, path, f"status {status}")
-            text = page.inner_text("body")
+            text, html, links_here = page.evaluate(
+                "() => [document.body.innerText, document.documentElement.outerHTML,"
+                " Array.from(document.querySelectorAll('main a[href]:not([download])'), a => a.href)]"
+            )
             for word in ENGLISH:
                 if word in text:
                     self.note(username, path, f"English or debug text {word!r}")
-            html = page.content()
             seen_uuids = set(UUID.findall(html)) & uuids
             if seen_uuids:
                 self.note(username, path, f"another organisation's case in the page ({len(seen_uuids)} ids)")
@@ -260,7 +270,7 @@ class Crawl:
                 self.timing["axe"] += time.perf_counter() - t
             for p in problems:
                 self.note(username, path, p)
-            return page
+            return links_here
 
         menu = [self._path(h) for h in page.eval_on_selector_all("nav.menu a", "els => els.map(e => e.href)")]
         menu += [self._path(h) for h in page.eval_on_selector_all("header a.kop__link", "els => els.map(e => e.href)")]
@@ -286,11 +296,7 @@ class Crawl:
         links = []
         for path in menu:
             if want(path):
-                visit(path)
-                links += [
-                    self._path(h)
-                    for h in page.eval_on_selector_all("main a[href]:not([download])", "els => els.map(e => e.href)")
-                ]
+                links += [self._path(h) for h in visit(path)]
         for path in dict.fromkeys(links):
             if path and want(path):
                 visit(path)
