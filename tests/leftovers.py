@@ -58,7 +58,8 @@ def problems(before: dict) -> list[str]:
     if before["databases"] is not None:
         # Only names made from this run's database: a shared server has other people's too.
         own = before["database"]
-        kept = re.compile(rf"^test_{re.escape(own)}(_gw\d+)?$")  # --reuse-db keeps these on purpose
+        # --reuse-db keeps these on purpose, and the migrated template of tests/testdb.py
+        kept = re.compile(rf"^test_{re.escape(own)}(_gw\d+|_tpl_[0-9a-f]{{12}})?$")
         extra = sorted(d for d in _databases() - before["databases"] if own in d and not kept.match(d))
         if extra:
             found.append(f"PostgreSQL-databases bleven achter: {', '.join(extra)}")

@@ -15,6 +15,7 @@ from financiering.models import Budget, Regeling
 from tests.trajecten.helpers import aanvraag, beoordeel
 from trajecten.models import Aanvraag, Traject
 
+from .conftest import assert_fits
 from .screenshots import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +43,9 @@ def test_gemeente_gives_the_beschikking_and_sees_the_budget_committed(world, liv
     assert_accessible(page)
     screenshot(page, "aanvraag-beschikking-gemeente")
 
+    # the key step of the gemeente's day also on a phone (issue 12): the rest of the test at 375 px
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert_fits(page)
     page.get_by_label("Akkoord").check()
     page.get_by_role("button", name="Besluit vastleggen").click()  # without the confirmation box
     expect(page.get_by_label("Ik bevestig dit besluit")).to_have_attribute("aria-invalid", "true")
@@ -57,6 +61,7 @@ def test_gemeente_gives_the_beschikking_and_sees_the_budget_committed(world, liv
     expect(page.get_by_text(re.compile(r"8\.000,00 is gereserveerd op het budget van Amsterdam"))).to_be_visible()
     expect(page.get_by_text(f"toewijzingnummer {traject.toewijzing_nummer}")).to_be_visible()
     assert_accessible(page)
+    assert_fits(page)
     screenshot(page, "beschikking-traject")
     assert Budget.objects.get(pk=world.budget_amsterdam.pk).gereserveerd == Decimal("8000.00")
     page.goto(f"{live_server.url}/aanvragen/{filed['uuid']}/")
@@ -88,6 +93,8 @@ def test_uwv_decides_and_lands_on_the_trajectory(world, live_server, page_as, as
     assert_accessible(page)
     screenshot(page, "aanvraag-besluit-uwv")
 
+    page.set_viewport_size({"width": 375, "height": 740})  # UWV's decision also on a phone (issue 12)
+    assert_fits(page)
     page.get_by_label("Akkoord").check()
     page.get_by_label("Ik bevestig dit besluit").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
@@ -96,6 +103,7 @@ def test_uwv_decides_and_lands_on_the_trajectory(world, live_server, page_as, as
     expect(page).to_have_url(re.compile(str(traject.uuid)))
     expect(page.get_by_text(f"toewijzingnummer {traject.toewijzing_nummer}")).to_be_visible()
     assert_accessible(page)
+    assert_fits(page)
 
 
 def test_rejection_without_toelichting_names_the_field(world, live_server, page_as, assert_accessible):

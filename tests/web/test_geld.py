@@ -22,6 +22,7 @@ from tests.declaraties.geld_helpers import declare, moment, start_line
 from tests.factories import make_user
 from tests.trajecten.helpers import approved_traject
 
+from .conftest import assert_fits
 from .screenshots import screenshot
 from .test_geld_views import build_money
 
@@ -118,6 +119,8 @@ def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, l
     assert_accessible(second)
     screenshot(second, "betaalopdracht")
 
+    second.set_viewport_size({"width": 375, "height": 740})  # the bank's confirmation also on a phone
+    assert_fits(second)
     second.get_by_label("Uitvoeringsdatum volgens de bank").fill("2026-03-17")
     second.get_by_role("button", name="Betaling bevestigen").click()
     expect(second.get_by_role("heading", level=1)).to_have_text("Bevestig de uitvoering door de bank")
@@ -125,6 +128,7 @@ def test_two_people_approve_a_payment_order_and_confirm_the_bank(world, clock, l
     second.get_by_role("button", name="Ja, de bank heeft betaald").click()
     expect(second.get_by_text("De betaling is bevestigd")).to_be_visible()
     expect(second.locator("dl .status")).to_have_text("Betaald (bevestigd door de bank)")
+    assert_fits(second)
     opdracht = Betaalopdracht.objects.get()
     assert (opdracht.status, opdracht.uitgevoerd_op) == ("betaald", D(2026, 3, 17))
     assert opdracht.eerste_akkoord_door.username == "uwv-financieel"
@@ -166,6 +170,8 @@ def test_gemeente_disputes_a_claim_line_and_uwv_resolves_it(world, clock, live_s
     assert download.value.suggested_filename == f"factuur-{vordering.factuurnummer}.xml"
     screenshot(gemeente, "vordering-factuur")
     assert_accessible(gemeente)
+    gemeente.set_viewport_size({"width": 375, "height": 740})  # disputing a line also on a phone
+    assert_fits(gemeente)
     gemeente.get_by_text("Betwist regel =1+2").click()
     gemeente.get_by_label("Reden van het bezwaar").fill("Deze deelnemer woont niet in Amsterdam.")
     gemeente.get_by_role("button", name="Bezwaar indienen").click()
@@ -174,6 +180,7 @@ def test_gemeente_disputes_a_claim_line_and_uwv_resolves_it(world, clock, live_s
     gemeente.get_by_role("button", name="Ja, dien het bezwaar in").click()
     expect(gemeente.get_by_text("Uw bezwaar is ingediend.")).to_be_visible()
     expect(gemeente.locator("dl .status")).to_have_text("Betwist")
+    assert_fits(gemeente)
     vordering.refresh_from_db()
     assert vordering.status == "betwist"
 
