@@ -24,8 +24,8 @@ from trajecten import services as zaak
 from trajecten.models import Aanvraag, Traject, Verlenging
 
 from .. import services as bezwaren
-from . import geld, klok
-from .plan import AANBIEDERS, ACHTERNAMEN, GEMEENTEN, JAREN_TERUG, VOORLETTERS, Geval, bsn, gevallen
+from . import bureaus, geld, klok
+from .plan import AANBIEDERS, AANTAL, ACHTERNAMEN, GEMEENTEN, JAREN_TERUG, VOORLETTERS, Geval, bsn, gevallen
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -42,7 +42,7 @@ PERCEEL = {
 UITKERING_UWV = ("wga_80_100", "wajong_nieuw", "ww", "wga_35_80")
 WERKGEVERS = ("Bakkerij Demo", "Demo Logistiek", "Zorggroep Demo", "Demo Techniek", "Tuincentrum Demo", "Demo Retail")
 BUDGET_GEMEENTE_IPS = Decimal("250000.00")
-VIER_OGEN_DEMO = Decimal("5000.00")
+VIER_OGEN_DEMO = Decimal("1000.00")
 GEMEENTE_JAAR_TOT = 2025  # gemeente-ips-2023 takes applications until 19 November 2025
 
 
@@ -52,8 +52,9 @@ def al_gebouwd() -> bool:
 
 
 class Wereld:
-    def __init__(self, *, today: date, users: dict, out=None):
+    def __init__(self, *, today: date, users: dict, out=None, aantal: int = AANTAL):
         self.today = today
+        self.aantal = aantal
         self.begin = today - timedelta(days=JAREN_TERUG)
         self.users = users
         self.out = out
@@ -68,6 +69,7 @@ class Wereld:
             a.pk: list(Trajectbegeleider.objects.filter(aanbieder=a).order_by("id")) for a in self.aanbieders.values()
         }
         self.geld = geld.Geld(self)
+        self.bureaus = bureaus.Bureaus(self)
 
     # -- the agenda ---------------------------------------------------------------------------
 
@@ -86,9 +88,10 @@ class Wereld:
             klok.aan(),
         ):
             self._voorbereiden()
-            for geval in gevallen(self.today):
+            for geval in gevallen(self.today, aantal=self.aantal):
                 self.op(geval.ingediend, 9, self.indienen, geval)
             self.geld.plannen()
+            self.bureaus.plannen()
             while self.agenda:
                 moment, _nr, stap, args = heapq.heappop(self.agenda)
                 klok.zet(moment + timedelta(minutes=next(self.volgnr) % 50))
