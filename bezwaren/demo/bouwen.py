@@ -25,7 +25,7 @@ from trajecten.models import Aanvraag, Traject, Verlenging
 
 from .. import services as bezwaren
 from . import bureaus, geld, klok
-from .plan import AANBIEDERS, AANTAL, ACHTERNAMEN, GEMEENTEN, JAREN_TERUG, VOORLETTERS, Geval, bsn, gevallen
+from .plan import AANBIEDERS, ACHTERNAMEN, GEMEENTEN, JAREN_TERUG, VOORLETTERS, Geval, bsn, gevallen
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -52,9 +52,8 @@ def al_gebouwd() -> bool:
 
 
 class Wereld:
-    def __init__(self, *, today: date, users: dict, out=None, aantal: int = AANTAL):
+    def __init__(self, *, today: date, users: dict, out=None):
         self.today = today
-        self.aantal = aantal
         self.begin = today - timedelta(days=JAREN_TERUG)
         self.users = users
         self.out = out
@@ -88,7 +87,7 @@ class Wereld:
             klok.aan(),
         ):
             self._voorbereiden()
-            for geval in gevallen(self.today, aantal=self.aantal):
+            for geval in gevallen(self.today):
                 self.op(geval.ingediend, 9, self.indienen, geval)
             self.geld.plannen()
             self.bureaus.plannen()

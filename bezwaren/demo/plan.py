@@ -84,17 +84,17 @@ def _regeling(route: str, dag: date, today: date, demo_bezet: dict, gemeente: st
     return None
 
 
-def gevallen(today: date, *, aantal: int = AANTAL) -> list[Geval]:
+def gevallen(today: date) -> list[Geval]:
     rng = random.Random(SEED)
     begin = today - timedelta(days=JAREN_TERUG)
     codes = list(GEMEENTEN)
     demo_bezet: dict[str, int] = {}
     laatste_maand = 0
     result = []
-    for nr in range(aantal):
+    for nr in range(AANTAL):
         aanbieder = AANBIEDERS[nr % 3]
         gemeente = codes[(nr // 3) % 4]
-        ingediend = begin + timedelta(days=10 + nr * (JAREN_TERUG - 14) // aantal + rng.randint(0, 2))
+        ingediend = begin + timedelta(days=10 + nr * (JAREN_TERUG - 14) // AANTAL + rng.randint(0, 2))
         if aanbieder == "ribw-oost" and ingediend > today - timedelta(days=25):
             ingediend = today - timedelta(days=25 + nr % 5)  # its audit of last week is 'geen IPS'
         route = "gemeente" if rng.random() < (0.55 if ingediend.year == today.year else 0.35) else "uwv"

@@ -160,12 +160,6 @@ class Command(BaseCommand):
             action="store_true",
             help="Alleen accounts, organisaties en regelingen; geen trajecten en geen geschiedenis.",
         )
-        parser.add_argument(
-            "--gevallen",
-            type=int,
-            default=None,
-            help="Aantal aanvragen in de wereld (standaard 150, docs/demo.md); tests/test_demo.py bouwt er minder.",
-        )
 
     def handle(self, *args, **options):
         if not settings.DEMO_DATA_ALLOWED:
@@ -193,7 +187,7 @@ class Command(BaseCommand):
             self._mandaten(users, today=today)
             # the world in the same transaction: one commit (not one per step), all or nothing
             if not options.get("zonder_geschiedenis") and getattr(settings, "IPS_DEMO_WERELD", True):
-                self._wereld(users, today=today, aantal=options.get("gevallen"))
+                self._wereld(users, today=today)
         if self.created:
             self.stdout.write("Aangemaakt: " + "; ".join(self.created) + ".")
         else:
@@ -340,12 +334,12 @@ class Command(BaseCommand):
                 )
                 self.created.append(f"budget {gemeente.naam} {year}")
 
-    def _wereld(self, users: dict, *, today: date, aantal: int | None = None) -> None:
+    def _wereld(self, users: dict, *, today: date) -> None:
         from bezwaren.demo import bouwen
 
         if bouwen.al_gebouwd():
             return
-        wereld = bouwen.Wereld(today=today, users=users, **({"aantal": aantal} if aantal else {}))
+        wereld = bouwen.Wereld(today=today, users=users)
         wereld.bouwen()
         self.created.append(f"demowereld ({wereld.samenvatting()})")
 
