@@ -24,7 +24,7 @@ from trajecten import services as zaak
 from trajecten.models import Aanvraag, Traject, Verlenging
 
 from .. import services as bezwaren
-from . import geld, klok
+from . import bureaus, geld, klok
 from .plan import AANBIEDERS, ACHTERNAMEN, GEMEENTEN, JAREN_TERUG, VOORLETTERS, Geval, bsn, gevallen
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ PERCEEL = {
 UITKERING_UWV = ("wga_80_100", "wajong_nieuw", "ww", "wga_35_80")
 WERKGEVERS = ("Bakkerij Demo", "Demo Logistiek", "Zorggroep Demo", "Demo Techniek", "Tuincentrum Demo", "Demo Retail")
 BUDGET_GEMEENTE_IPS = Decimal("250000.00")
-VIER_OGEN_DEMO = Decimal("5000.00")
+VIER_OGEN_DEMO = Decimal("1000.00")
 GEMEENTE_JAAR_TOT = 2025  # gemeente-ips-2023 takes applications until 19 November 2025
 
 
@@ -68,6 +68,7 @@ class Wereld:
             a.pk: list(Trajectbegeleider.objects.filter(aanbieder=a).order_by("id")) for a in self.aanbieders.values()
         }
         self.geld = geld.Geld(self)
+        self.bureaus = bureaus.Bureaus(self)
 
     # -- the agenda ---------------------------------------------------------------------------
 
@@ -89,6 +90,7 @@ class Wereld:
             for geval in gevallen(self.today):
                 self.op(geval.ingediend, 9, self.indienen, geval)
             self.geld.plannen()
+            self.bureaus.plannen()
             while self.agenda:
                 moment, _nr, stap, args = heapq.heappop(self.agenda)
                 klok.zet(moment + timedelta(minutes=next(self.volgnr) % 50))

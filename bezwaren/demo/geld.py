@@ -17,6 +17,7 @@ from .plan import AANBIEDERS
 
 PERIODE = decl_rules.ProductInfo("per_maand", Decimal("0.40"), None)
 KORT = {"ggz-noord": "GN", "ggz-zuid": "GZ", "ribw-oost": "RO"}
+BRON = {"ribw-oost": "web"}  # RIBW Oost enters its declarations on the web form; the others by the API
 
 
 def _maanden(begin: date, eind: date):
@@ -34,6 +35,8 @@ class Geld:
         self.fout_gedaan: set[int] = set()
         vorige = (self.w.today.replace(day=1) - timedelta(days=1)).replace(day=1)
         self.handmatig_vanaf = (vorige - timedelta(days=1)).replace(day=1)  # the last two rounds by hand
+        self.deze_maandag = self.w.today - timedelta(days=self.w.today.weekday())
+        self.vorige_maandag = self.deze_maandag - timedelta(days=7)  # the last payment run
 
     def nieuw_traject(self, geval, traject: Traject) -> None:
         self.gevallen[geval.aanbieder].append(geval)
@@ -47,8 +50,10 @@ class Geld:
             w.op(eerste, 6, self.maandelijks, eerste)
             for aanbieder in AANBIEDERS:
                 w.op(eerste, 8, self.declareren, aanbieder, eerste)
+        # Every Monday's payment run except this week's: UWV financieel finds it to preview and
+        # start on /taken/weekly/, with the lines accepted since last week's run.
         maandag = w.begin + timedelta(days=(7 - w.begin.weekday()) % 7)
-        while maandag <= w.today:
+        while maandag < self.deze_maandag:
             w.op(maandag, 7, self.wekelijks, maandag)
             maandag += timedelta(days=7)
 
@@ -86,6 +91,7 @@ class Geld:
                 begindatum=maand_begin,
                 einddatum=maand_eind,
                 regels=regels,
+                bron=BRON.get(aanbieder, "api"),
             ),
         )
         for prestatie in declaratie.prestaties.all():
@@ -93,8 +99,10 @@ class Geld:
                 self.gedaan.setdefault(prestatie.traject_id, set()).add(prestatie.product_code)
         if handmatig:
             if maand_begin == self.handmatig_vanaf:  # the round before: UWV judges half early, half late
-                self.w.op(eerste + timedelta(days=3), 10, self.beoordelen, declaratie.pk, 0)
-                self.w.op(eerste + timedelta(days=25), 10, self.beoordelen, declaratie.pk, 1)
+                # the first half just before last week's payment run (its orders wait for approval),
+                # the rest after it: accepted and not yet paid (this week's run takes them)
+                self.w.op(self.vorige_maandag - timedelta(days=6), 10, self.beoordelen, declaratie.pk, 0)
+                self.w.op(self.vorige_maandag + timedelta(days=1), 10, self.beoordelen, declaratie.pk, 1)
             else:
                 instellingen.declaratie_automatisch_toekennen = True  # back to the default
                 instellingen.save()
@@ -173,10 +181,13 @@ class Geld:
         nieuw = list(Betaalopdracht.objects.exclude(pk__in=voor).order_by("id").values_list("pk", flat=True))
         if not nieuw:
             return
-        laatste = maandag + timedelta(days=2) > self.w.today
-        for i, pk in enumerate(nieuw):
-            if laatste and i > 0:
-                continue  # the last run: waiting for the first approval
+        if maandag == self.vorige_maandag:
+            # the last run: its largest order has the first approval and waits for the second (above
+            # the four-eyes threshold), the others wait for the first
+            grootste = max(nieuw, key=lambda pk: Betaalopdracht.objects.get(pk=pk).bedrag)
+            self.w.op(maandag + timedelta(days=1), 10, self.accorderen, grootste, "uwv-financieel")
+            return
+        for pk in nieuw:
             self.w.op(maandag + timedelta(days=1), 10, self.accorderen, pk, "uwv-financieel")
             self.w.op(maandag + timedelta(days=2), 10, self.accorderen, pk, "uwv-financieel-2")
             self.w.op(maandag + timedelta(days=3), 9, self.bevestigen, pk, maandag + timedelta(days=3))

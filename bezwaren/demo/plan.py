@@ -31,17 +31,20 @@ ACHTERNAMEN = (
 VOORLETTERS = ("A.", "B.J.", "C.", "D.M.", "E.", "F.K.", "G.", "H.P.", "I.", "J.A.", "K.", "L.S.", "M.", "N.R.")
 
 
+_BSNS: list[str] = []
+
+
 def bsn(n: int) -> str:
     """The n-th nine-digit number from 900000000 that passes the eleven-test (a range that real
-    BSNs do not use up yet; the demo's people are invented)."""
-    found, candidate = -1, 900000000
-    while True:
+    BSNs do not use up yet; the demo's people are invented). Found once and kept: the demo asks
+    for them in order, a thousand and more."""
+    candidate = int(_BSNS[-1]) + 1 if _BSNS else 900000000
+    while len(_BSNS) <= n:
         digits = [int(d) for d in str(candidate)]
         if (sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]) % 11 == 0:
-            found += 1
-            if found == n:
-                return str(candidate)
+            _BSNS.append(str(candidate))
         candidate += 1
+    return _BSNS[n]
 
 
 @dataclass
@@ -86,6 +89,7 @@ def gevallen(today: date) -> list[Geval]:
     begin = today - timedelta(days=JAREN_TERUG)
     codes = list(GEMEENTEN)
     demo_bezet: dict[str, int] = {}
+    laatste_maand = 0
     result = []
     for nr in range(AANTAL):
         aanbieder = AANBIEDERS[nr % 3]
@@ -94,8 +98,10 @@ def gevallen(today: date) -> list[Geval]:
         if aanbieder == "ribw-oost" and ingediend > today - timedelta(days=25):
             ingediend = today - timedelta(days=25 + nr % 5)  # its audit of last week is 'geen IPS'
         route = "gemeente" if rng.random() < (0.55 if ingediend.year == today.year else 0.35) else "uwv"
-        if ingediend > today - timedelta(days=30) and aanbieder != "ribw-oost":
-            route = "gemeente"
+        if ingediend > today - timedelta(days=30):
+            # the last month's applications go to the gemeenten in turn: each has one to decide
+            route, gemeente = "gemeente", codes[laatste_maand % 4]
+            laatste_maand += 1
         regeling = _regeling(route, ingediend, today, demo_bezet, gemeente)
         if regeling is None:
             route, regeling = "uwv", "uwv-ips"
@@ -136,7 +142,9 @@ def gevallen(today: date) -> list[Geval]:
 
 def _extra_lotgevallen(result: list[Geval], today: date) -> None:
     """Objections and extensions on chosen cases, so that each kind occurs (deterministic picks)."""
-    afgewezen = [g for g in result if g.lot == "afwijzen" and g.beslist and g.beslist > today - timedelta(days=200)]
+    # the five latest refusals decided at least 45 days ago (each kind occurs in a smaller world too)
+    afgewezen = [g for g in result if g.lot == "afwijzen" and g.beslist and g.beslist < today - timedelta(days=45)]
+    afgewezen = afgewezen[-5:]
     for geval, soort in zip(afgewezen, ("open", "gegrond", "ongegrond", "ingetrokken", "open"), strict=False):
         geval.bezwaar = soort
     goed = [g for g in result if g.lot == "goedkeuren" and g.stop is None and g.route == "uwv"]
