@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from backoffice import roles
 from financiering.selectors import user_aanbieder_id, user_gemeente_ids
+from trajecten import selectors as traject_selectors
 
 from . import rules
 from .models import ZERO, Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
@@ -110,6 +111,22 @@ def betaalopdracht_regels(opdracht: Betaalopdracht) -> QuerySet[Prestatie]:
         Prestatie.objects.filter(betaalopdracht=opdracht)
         .select_related("traject__gemeente", "traject__perceel")
         .order_by("toewijzing_nummer", "begindatum", "id")
+    )
+
+
+def traject_uuids(user, traject_ids) -> dict:
+    """The trajectories among ``traject_ids`` this user may open (``trajecten.selectors``
+    scopes them: UWV every one, a gemeente its own route), as id -> uuid: one query for a page of
+    lines, so a line links to its trajectory only where the link would not answer 404."""
+    ids = {i for i in traject_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(
+        traject_selectors.trajecten_for(user)
+        .select_related(None)
+        .prefetch_related(None)
+        .filter(pk__in=ids)
+        .values_list("pk", "uuid")
     )
 
 

@@ -68,8 +68,12 @@ def _opdracht_context(request, opdracht, *, akkoord_fout=None, bevestig_form=Non
         )
         if door is not None
     ]
+    regels = Paginator(selectors.betaalopdracht_regels(opdracht), PER_PAGINA).get_page(request.GET.get("pagina"))
+    links = selectors.traject_uuids(user, (p.traject_id for p in regels.object_list))
     return {
         "opdracht": opdracht,
+        "regels": [{"p": p, "traject_uuid": links.get(p.traject_id)} for p in regels.object_list],
+        "page_obj": regels,
         "samenvatting": selectors.betaalopdracht_samenvatting(opdracht),
         "akkoorden": akkoorden,
         "financieel": financieel,

@@ -81,11 +81,14 @@ def _vordering_context(request, vordering, *, forms: dict | None = None) -> dict
     user = request.user
     uwv = roles.has_role(user, roles.UWV_FINANCIEEL)
     regels = []
-    for index, r in enumerate(selectors.vordering_regels(vordering), start=1):
+    lijst = list(selectors.vordering_regels(vordering))
+    links = selectors.traject_uuids(user, (r.prestatie.traject_id for r in lijst))
+    for index, r in enumerate(lijst, start=1):
         key_b, key_s = f"bezwaar-{r.uuid}", f"besluit-{r.uuid}"
         regels.append(
             {
                 "r": r,
+                "traject_uuid": links.get(r.prestatie.traject_id),
                 "bezwaar_form": _form(
                     forms,
                     key_b,

@@ -6,7 +6,9 @@ with the data."""
 
 import datetime
 import re
+from collections import Counter
 from decimal import Decimal
+from uuid import UUID
 
 import pytest
 import time_machine
@@ -290,3 +292,23 @@ def test_budget_list_per_role(world, clock):
     assert "Amsterdam" in _client(world.gem_amsterdam).get("/budgetten/").content.decode()
     assert "Amsterdam" not in _client(world.gem_utrecht).get("/budgetten/").content.decode()
     assert _client(world.ggz_noord).get("/budgetten/").status_code == 403
+
+
+def test_lines_of_an_order_and_a_claim_link_to_their_trajectory_in_fixed_queries(world, clock):
+    """Each line's toewijzingNummer opens its trajectory where the role may see it (UWV on both
+    pages, the gemeente on its claim: its own route); no query is repeated per line."""
+    trajecten, opdracht, vordering = build_money(world, clock, n_trajecten=4)
+    pages = [
+        ("uwv_fin", f"/betaalopdrachten/{opdracht.uuid}/"),
+        ("uwv_fin", f"/vorderingen/{vordering.uuid}/"),
+        ("gem_amsterdam", f"/vorderingen/{vordering.uuid}/"),
+    ]
+    nummers = dict(Traject.objects.values_list("uuid", "toewijzing_nummer"))
+    for user, url in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            page = _client(getattr(world, user)).get(url).content.decode()
+        for t in trajecten:
+            link = f'<a href="/trajecten/{t["uuid"]}/">{nummers[UUID(t["uuid"])]}</a>'
+            assert link in page, (user, url, link)
+        shapes = Counter(re.sub(r"'[^']*'|\b\d+\b", "?", q["sql"]) for q in ctx.captured_queries)
+        assert max(shapes.values()) < len(trajecten), (user, url, shapes.most_common(1))
