@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backoffice import schedule, werkbak
-from backoffice.models import RolToekenning, Signaal
+from backoffice.models import Instellingen, RolToekenning, Signaal
 from bezwaren.demo import bureaus
 from bezwaren.management.commands.demo_data import ACCOUNTS
 from bezwaren.models import Bezwaarschrift
@@ -102,6 +102,8 @@ def test_every_state_of_the_case_flow_occurs(demo):
     # the README's numbers (docs/demo.md)
     assert Aanvraag.objects.count() == 150
     assert User.objects.count() == len(ACCOUNTS) == 16
+    # the settings the demo changes, changed by the beheerder through the settings page's service
+    assert Instellingen.get().history.filter(history_user__username="beheer").count() >= 2
 
 
 def test_the_new_desks_have_their_cases(demo):

@@ -17,6 +17,7 @@ from django.test.utils import override_settings
 
 from backoffice.errors import BusinessRuleError
 from backoffice.models import Instellingen
+from backoffice.services import instellingen_wijzigen
 from declaraties import services as decl
 from financiering import services as fin
 from financiering.models import Budget, Gemeente, Perceel, Regeling, Schaalversie, Trajectbegeleider
@@ -131,9 +132,7 @@ class Wereld:
                 scores_auditor_1=scores,
                 scores_auditor_2={**scores, "1": 4},
             )
-        instellingen = Instellingen.get()
-        instellingen.vier_ogen_drempel = VIER_OGEN_DEMO
-        instellingen.save()
+        instellingen_wijzigen(by=self.users["beheer"], data={"vier_ogen_drempel": VIER_OGEN_DEMO})
         regeling = Regeling.objects.get(code="gemeente-ips-2023")
         for jaar in range(self.begin.year, GEMEENTE_JAAR_TOT + 1):
             for gemeente in self.gemeenten.values():

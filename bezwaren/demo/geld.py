@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from backoffice import schedule
-from backoffice.models import Instellingen
+from backoffice.services import instellingen_wijzigen
 from declaraties import rules as decl_rules
 from declaraties import services as decl
 from declaraties.models import Betaalopdracht, Declaratie, Vordering
@@ -80,10 +80,8 @@ class Geld:
             regels += self._regels(geval, traject, maand_begin, maand_eind)
         if not regels:
             return
-        instellingen = Instellingen.get()
-        if instellingen.declaratie_automatisch_toekennen == handmatig:
-            instellingen.declaratie_automatisch_toekennen = not handmatig
-            instellingen.save()
+        # the beheerder's switch, through the settings page's service (a history row names who)
+        instellingen_wijzigen(by=self.w.users["beheer"], data={"declaratie_automatisch_toekennen": not handmatig})
         declaratie, _ = decl.declaratie_submit(
             by=self.w.users[aanbieder],
             invoer=decl.DeclaratieInvoer(
@@ -104,8 +102,9 @@ class Geld:
                 self.w.op(self.vorige_maandag - timedelta(days=6), 10, self.beoordelen, declaratie.pk, 0)
                 self.w.op(self.vorige_maandag + timedelta(days=1), 10, self.beoordelen, declaratie.pk, 1)
             else:
-                instellingen.declaratie_automatisch_toekennen = True  # back to the default
-                instellingen.save()
+                instellingen_wijzigen(  # back to the default
+                    by=self.w.users["beheer"], data={"declaratie_automatisch_toekennen": True}
+                )
 
     def _regels(self, geval, traject: Traject, begin: date, eind: date) -> list:
         if traject.status in ("afgesloten", "herroepen") or traject.startdatum > eind:
