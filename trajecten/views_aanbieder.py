@@ -444,14 +444,6 @@ def signaal_list(request):
     )
 
 
-def signaal_url(signaal) -> str:
-    if signaal.object_type == "traject":
-        return reverse("web-traject", kwargs={"uuid": signaal.object_uuid})
-    if signaal.object_type == "aanvraag":
-        return reverse("web-aanvraag", kwargs={"uuid": signaal.object_uuid})
-    return ""
-
-
 web_urlpatterns = [
     path("aanvragen/nieuw/", aanvraag_nieuw, name="web-aanvraag-nieuw"),
     path("deelnemers/<uuid:uuid>/aanvraag/", aanvraag_voor_deelnemer, name="web-deelnemer-aanvraag"),

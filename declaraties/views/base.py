@@ -2,7 +2,6 @@
 the confirmation step before an irreversible action."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
@@ -27,13 +26,6 @@ def require(user, *required: str) -> None:
     allowed, reason = roles.check_role(user, *required)
     if not allowed:
         raise PermissionDenied(reason)
-
-
-def paginate(request, qs):
-    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    return page, query.urlencode()
 
 
 def export_format(formaat: str) -> str:
