@@ -239,7 +239,7 @@ def test_werkbak_disputes_and_all_rejected_lines(lines, clock):
     disputes = next(s for s in werkbak if s["titel"].startswith("Bezwaren van gemeenten"))
     assert disputes["aantal"] == 1
     assert disputes["rijen"][0]["url"] == f"/vorderingen/{vordering.uuid}/"
-    assert disputes["rijen"][0]["label"].startswith("Amsterdam · 03-2026")
+    assert disputes["rijen"][0]["label"].startswith("Amsterdam · maart 2026")  # as the claims section names a month
 
 
 def test_the_bank_date_is_refused_before_the_confirmation(lines, clock):
