@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -39,13 +39,8 @@ def _require(user, *required: str) -> None:
 
 
 def traject_url(traject: Traject) -> str:
-    """The trajectory's page (the provider journey's pages own it)."""
-    for name in ("traject-detail", "web-traject", "traject_detail"):
-        try:
-            return reverse(name, kwargs={"uuid": traject.uuid})
-        except NoReverseMatch:
-            continue
-    return f"/trajecten/{traject.uuid}/"
+    """The trajectory's page (the provider journey's pages own it: ``views_aanbieder``)."""
+    return reverse("web-traject", kwargs={"uuid": traject.uuid})
 
 
 # --- applications -----------------------------------------------------------------------------
