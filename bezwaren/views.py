@@ -68,6 +68,8 @@ def bezwaar_list(request):
     qs = st.toepassen(qs.annotate(_dicht=open_))
     if st.export:
         rijen = list(qs[: lijsten.MAX_EXPORT + 1])
+        if len(rijen) > lijsten.MAX_EXPORT:
+            return st.export_response(qs)  # the list machinery's refusal (export-te-groot), as every list
         _trajecten(request.user, rijen)
         return lijsten.export(lijst_defs.BEZWAREN, rijen, request.user, st.export)
     page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))

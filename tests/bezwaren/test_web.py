@@ -403,3 +403,18 @@ def test_the_list_and_the_werkbak_ask_the_same_number_of_queries_for_more_object
     regel_bezwaar(2)
     regel_bezwaar(3)
     assert (queries("/bezwaren/"), queries("/")) == een
+
+
+def test_an_export_beyond_the_limit_is_refused_as_on_every_list(world, monkeypatch):
+    """The objections' export has its own path (each line's trajectory): above the limit it is
+    refused with the list machinery's message and code, not cut off silently."""
+    from backoffice import lijsten
+
+    _bezwaar(world)
+    _bezwaar(world)
+    client = _client(world.gem_amsterdam)
+    assert client.get("/bezwaren/?export=csv").content.decode("utf-8-sig").count("\n") == 3  # header + 2
+    monkeypatch.setattr(lijsten, "MAX_EXPORT", 1)
+    response = client.get("/bezwaren/?export=csv", follow=True)
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert "(code: export-te-groot)" in _text(response)
