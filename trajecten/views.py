@@ -266,10 +266,13 @@ def verlenging_beoordeling(request, uuid, verlenging_uuid):
 
 
 def _dossier(user, deelnemers) -> list[dict]:
-    """Per participant the applications and trajectories this user may see."""
+    """Per participant the applications and trajectories this user may see as that person's: only
+    the cases whose participant the user may know (``lijsten.naam_zichtbaar_q``). UWV sees a
+    gemeente-route trajectory, but never linked to the person (domain.md 12, docs/privacy.md)."""
     ids = [d.pk for d in deelnemers]
-    aanvragen = selectors.aanvragen_for(user).filter(deelnemer_id__in=ids).order_by("-ingediend_op", "-id")
-    trajecten = selectors.trajecten_for(user).filter(deelnemer_id__in=ids).order_by("-startdatum", "-id")
+    eigen = lijst_defs.naam_zichtbaar_q(user)
+    aanvragen = selectors.aanvragen_for(user).filter(eigen, deelnemer_id__in=ids).order_by("-ingediend_op", "-id")
+    trajecten = selectors.trajecten_for(user).filter(eigen, deelnemer_id__in=ids).order_by("-startdatum", "-id")
     return [
         {
             "deelnemer": d,

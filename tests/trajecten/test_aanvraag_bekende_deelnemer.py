@@ -139,3 +139,24 @@ def test_a_lot_without_a_valid_price_is_not_offered_and_is_refused(world):
     api = world.client(world.ggz_noord).post("/api/v1/aanvragen", body(person), format="json")
     assert api.status_code == 409 and api.json()["code"] == "regeling-niet-ingericht"
     assert "geen trajectprijs die geldt op 15-01-2026" in api.json()["detail"]
+
+
+def test_uwv_sees_on_the_participant_page_only_the_uwv_route(world):
+    """A participant whose benefit changed has cases on both routes. UWV reaches the person through
+    the UWV-route application, but the gemeente-route case is not UWV's client (domain.md 12): the
+    participant page and the BSN search do not link it to the person for UWV; the provider sees both."""
+    from trajecten import services as zaak
+
+    eerste = f.AanvraagFactory(afgewezen=True)  # UWV route, refused by UWV
+    person, provider = eerste.deelnemer, eerste.ingediend_door
+    zaak.deelnemer_update(by=provider, deelnemer=person, uitkering="participatiewet")
+    tweede = f.AanvraagFactory(
+        route="gemeente", gemeente_akkoord=True, goedgekeurd=True, deelnemer=person, door=provider
+    )
+    assert tweede.route == "gemeente" and tweede.traject is not None
+
+    uwv = _web(world.uwv).get(f"/deelnemers/{person.uuid}/").content.decode()
+    assert f"/aanvragen/{eerste.uuid}/" in uwv
+    assert f"/aanvragen/{tweede.uuid}/" not in uwv and f"/trajecten/{tweede.traject.uuid}/" not in uwv
+    eigen = _web(provider).get(f"/deelnemers/{person.uuid}/").content.decode()
+    assert f"/aanvragen/{tweede.uuid}/" in eigen and f"/trajecten/{tweede.traject.uuid}/" in eigen
