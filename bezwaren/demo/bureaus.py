@@ -59,6 +59,20 @@ def _scores(**afwijkend: int) -> dict[str, int]:
     return scores
 
 
+def demo_aanbieder(spec) -> tuple[Aanbieder, bool]:
+    """A demo provider by its KvK number, created once (reference data: no service makes providers),
+    with an IBAN that passes the eleven-test; ``(aanbieder, created)``. Also for demo_data's own three."""
+    aanbieder = Aanbieder.objects.filter(kvk_nummer=spec.kvk_nummer).first()
+    if aanbieder is not None:
+        return aanbieder, False
+    iban = IBAN.generate("NL", bank_code=spec.bank, account_code=spec.rekening).compact
+    validate_iban(iban)
+    aanbieder = Aanbieder.objects.create(
+        naam=spec.naam, type=spec.type, kvk_nummer=spec.kvk_nummer, agb_code=spec.agb_code, iban=iban
+    )
+    return aanbieder, True
+
+
 class Bureaus:
     def __init__(self, wereld):
         self.w = wereld
@@ -94,14 +108,7 @@ class Bureaus:
     # -- providers and audits -------------------------------------------------------------------
 
     def _aanbieder(self, spec: ExtraAanbieder) -> Aanbieder:
-        aanbieder = Aanbieder.objects.filter(kvk_nummer=spec.kvk_nummer).first()
-        if aanbieder is None:
-            iban = IBAN.generate("NL", bank_code=spec.bank, account_code=spec.rekening).compact
-            validate_iban(iban)
-            aanbieder = Aanbieder.objects.create(
-                naam=spec.naam, type=spec.type, kvk_nummer=spec.kvk_nummer, agb_code=spec.agb_code, iban=iban
-            )
-        return aanbieder
+        return demo_aanbieder(spec)[0]
 
     def begeleiders(self, spec: ExtraAanbieder) -> None:
         """Employment specialists: the provider delivers IPS (the nightly fidelity check counts it)."""

@@ -21,7 +21,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from schwifty import IBAN
 
 from backoffice import roles
 from financiering import services as fin_services
@@ -38,7 +37,6 @@ from financiering.models import (
     Schaalversie,
     Trajectbegeleider,
 )
-from financiering.validators import validate_iban
 
 WACHTWOORD = "demo"
 UWV_REGELING = "uwv-ips"
@@ -267,13 +265,10 @@ class Command(BaseCommand):
     # -- providers -----------------------------------------------------------------------------
 
     def _aanbieder(self, spec: DemoAanbieder) -> Aanbieder:
-        aanbieder = Aanbieder.objects.filter(kvk_nummer=spec.kvk_nummer).first()
-        if aanbieder is None:
-            iban = IBAN.generate("NL", bank_code=spec.bank, account_code=spec.rekening).compact
-            validate_iban(iban)
-            aanbieder = Aanbieder.objects.create(
-                naam=spec.naam, type=spec.type, kvk_nummer=spec.kvk_nummer, agb_code=spec.agb_code, iban=iban
-            )
+        from bezwaren.demo.bureaus import demo_aanbieder
+
+        aanbieder, created = demo_aanbieder(spec)
+        if created:
             self.created.append(f"aanbieder {spec.naam}")
         return aanbieder
 
