@@ -14,6 +14,7 @@ from financiering.selectors import user_aanbieder_id, user_gemeente_ids
 from trajecten import selectors as traject_selectors
 
 from . import rules
+from .jobs import netto_bedrag
 from .models import ZERO, Betaalopdracht, Declaratie, Prestatie, Vordering, VorderingRegel
 
 # The status of a declaration follows from its lines (docs/declaraties.md).
@@ -132,7 +133,6 @@ def traject_uuids(user, traject_ids) -> dict:
 
 def betaalopdracht_samenvatting(opdracht: Betaalopdracht) -> dict:
     """The lines of one order at a glance: debit and credit totals, and per product code."""
-    signed = Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))
     lines = Prestatie.objects.filter(betaalopdracht=opdracht)
     totals = lines.aggregate(
         aantal=Count("id"),
@@ -142,7 +142,7 @@ def betaalopdracht_samenvatting(opdracht: Betaalopdracht) -> dict:
     )
     per_product = list(
         lines.values("product_code")
-        .annotate(aantal=Count("id"), bedrag=Coalesce(Sum(signed), ZERO))
+        .annotate(aantal=Count("id"), bedrag=Coalesce(netto_bedrag(), ZERO))
         .order_by("product_code")
     )
     return {**totals, "per_product": per_product}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, F, OuterRef, Subquery, Sum, TextField, Value, When
+from django.db.models import Case, F, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from trajecten import services as traject_services
 from trajecten.models import Traject
 
 from .. import rules
+from ..jobs import netto_bedrag
 from ..models import Declaratie, Prestatie
 from ..permissions import beoordelen_weigering
 from ..rules import PRESTATIE
@@ -153,7 +154,7 @@ def _vastleggen(*, by, regels: list[tuple[Prestatie, str, str]], nummers: list[s
         Prestatie.objects.filter(declaratie=OuterRef("pk"), status="toegekend")
         .order_by()
         .values("declaratie")
-        .annotate(s=Sum(Case(When(debet_credit="C", then=-F("toegekend_bedrag")), default=F("toegekend_bedrag"))))
+        .annotate(s=netto_bedrag())
         .values("s")
     )
     Declaratie.objects.filter(pk__in={line.declaratie_id for line, _, _ in regels}).update(
