@@ -3,7 +3,7 @@ declaration lines, payment orders and co-financing claims (columns, sort, filter
 
 from backoffice.lijsten import BEDRAG_RICHTING, DATUM_RICHTING, TEKST_RICHTING, Kolom, Lijst, Zoeken, dag
 from financiering.templatetags.producten import product_naam
-from trajecten.lijsten import bsn_hash_zoeker, bsn_zoeken, naam_zoeker
+from trajecten.lijsten import deelnemer_zoeken
 
 from . import selectors
 
@@ -57,10 +57,8 @@ DECLARATIES = Lijst(
     ),
     sortering="-ingediend",
     filters=("status", "periode", "nummer", "toewijzing"),
-    zoeken=Zoeken(
-        naam=naam_zoeker("prestaties__traject__"),
-        bsn=bsn_zoeken,
-        bsn_hash=bsn_hash_zoeker("prestaties__traject__"),
+    zoeken=deelnemer_zoeken(
+        "prestaties__traject__",
         toewijzing="prestaties__toewijzing_nummer",
         declaratie="declaratie_nummer",
         distinct=True,
@@ -111,10 +109,8 @@ WERKVOORRAAD = Lijst(
     sortering="ingediend",
     filters=("status", "toewijzing"),
     standaard={"status": "in_behandeling"},
-    zoeken=Zoeken(
-        naam=naam_zoeker("traject__"),
-        bsn=bsn_zoeken,
-        bsn_hash=bsn_hash_zoeker("traject__"),
+    zoeken=deelnemer_zoeken(
+        "traject__",
         toewijzing="toewijzing_nummer",
         declaratie="declaratie__declaratie_nummer",
     ),
@@ -170,10 +166,8 @@ VORDERINGEN = Lijst(
     ),
     sortering="-maand",
     filters=("status", "periode", "gemeente", "te_laat"),
-    zoeken=Zoeken(
-        naam=naam_zoeker("regels__prestatie__traject__"),
-        bsn=bsn_zoeken,
-        bsn_hash=bsn_hash_zoeker("regels__prestatie__traject__"),
+    zoeken=deelnemer_zoeken(
+        "regels__prestatie__traject__",
         toewijzing="regels__prestatie__toewijzing_nummer",
         declaratie="regels__prestatie__declaratie__declaratie_nummer",
         tekst=("factuurnummer",),
