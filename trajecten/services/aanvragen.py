@@ -106,7 +106,8 @@ def _aanvraag_submit(
     regeling = Regeling.objects.select_for_update().get(pk=perceel.regeling_id)
     today = timezone.localdate()
     # A scheme or lot not fully configured (no price, no payment plan, ...) is not offered on the
-    # form, and refused here (the API too) before any other rule: one rule, financiering.rules.
+    # form, and refused here (the API too) after the checks of the input (trajectbegeleider, consent
+    # and start date) and before every rule of eligibility, quota and budget: one rule, financiering.rules.
     ontbreekt = fin.perceel_inrichting_ontbreekt(perceel, op=today)
     if ontbreekt:
         raise BusinessRuleError(
