@@ -93,7 +93,7 @@ def bezwaren_te_beoordelen(user) -> dict:
         "Bezwaren van gemeenten op vorderingsregels",
         regels,
         lambda r: {
-            "label": f"{r.vordering.gemeente.naam} · {r.vordering.periode:%m-%Y} · regel {r.prestatie.product_referentie}",
+            "label": f"{r.vordering.gemeente.naam} · {maand(r.vordering.periode)} · regel {r.prestatie.product_referentie}",
             "url": url("web-vordering", uuid=r.vordering.uuid),
             "deadline": None,
             "toelichting": (
