@@ -77,7 +77,10 @@ def _aantallen(run: Taakrun) -> list[tuple[str, int]]:
 def _versier(run: Taakrun, user) -> Taakrun:
     run.naam = TAAK_NAMEN.get(run.taak, run.get_taak_display())
     run.bron_tekst = BRON.get(run.bron, run.bron or "onbekend")
-    run.aantallen = _aantallen(run)
+    # the counts are totals over every organisation: UWV and the beheerder read them, a provider, a
+    # gemeente or the FG only whether the run went well (each sees its own results on its own pages)
+    run.aantallen_zichtbaar = roles.has_role(user, *roles.UWV_ROLES, roles.BEHEERDER)
+    run.aantallen = _aantallen(run) if run.aantallen_zichtbaar else []
     run.foutstappen = [f.get("stap") or "de taak" for f in run.fouten]
     run.fouttekst = roles.has_role(user, roles.BEHEERDER)
     return run
@@ -201,7 +204,7 @@ def taakrun(request, uuid):
     return render(
         request,
         "backoffice/taken_run.html",
-        {"run": run, "eerder": eerder, "ververs": run.status == "bezig", "startbaar": run.taak in STARTBAAR},
+        {"run": run, "eerder": eerder, "ververs": run.status == "bezig", "startbaar": run.taak in STARTBAAR and roles.has_role(request.user, roles.UWV_FINANCIEEL)},
     )
 
 

@@ -146,7 +146,7 @@ def inzage_gegevens(user, deelnemer: Deelnemer) -> dict:
 
     return {
         "opgesteld_op": timezone.now(),
-        "opgesteld_door": user.get_username(),
+        "opgesteld_door": user.get_full_name() or user.get_username(),
         "verwerkingsverantwoordelijke": deelnemer.aanbieder.naam,
         "deelnemer": {
             "uuid": str(deelnemer.uuid),

@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils import timezone
 
 from backoffice import roles
 from backoffice.models import Instellingen, SignaalSoort
+from backoffice.opmaak import MAANDEN
 from backoffice.signalering import Oorzaken
 from financiering.models import Aanbieder, Gemeente
 from financiering.rules import add_months, money
@@ -25,6 +26,16 @@ from .models import Prestatie, Vordering
 from .rules import PRESTATIE, VORDERING, vordering_te_laat_q
 
 
+def _maand_sql(veld: str):
+    """``maart 2026`` in the query itself (the signals are made set-based, on SQLite too), as
+    ``backoffice.opmaak.maand`` writes it on the pages."""
+    naam = Case(
+        *(When(**{f"{veld}__month": i}, then=Value(m)) for i, m in enumerate(MAANDEN, start=1)),
+        output_field=CharField(),
+    )
+    return Concat(naam, Value(" "), Cast(ExtractYear(veld), CharField()), output_field=CharField())
+
+
 def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzaken]:
     # Past the due date and not (wholly) paid; a disputed claim waits for the dispute's decision.
     # The claims the monthly reminder takes: overdue (rules.vordering_te_laat) and not disputed.
@@ -33,7 +44,7 @@ def signaal_oorzaken(*, datum: date, instellingen: Instellingen) -> list[Oorzake
         sig_aanbieder_id=Value(None, output_field=IntegerField()),
         sig_gemeente_id=F("gemeente_id"),
         sig_uwv_rol=Value(roles.UWV_FINANCIEEL),
-        sig_ref=Concat(F("gemeente__naam"), Value(" over "), Cast("periode", CharField()), output_field=CharField()),
+        sig_ref=Concat(F("gemeente__naam"), Value(" over "), _maand_sql("periode"), output_field=CharField()),
     )
     return [Oorzaken(SignaalSoort.VORDERING_TE_LAAT, "vordering", te_laat)]
 

@@ -28,12 +28,21 @@ cat <<MSG
 
 MSG
 
+# Both processes run in the background and the script waits for them: a signal to this script
+# (Ctrl+C, or SIGTERM from make or a process manager) then runs the trap at once, which stops the
+# planner and the web server with its autoreload child; no process is left behind.
 PLANNER=""
+WEB=""
 stop() {
-  if [ -n "$PLANNER" ] && kill -0 "$PLANNER" 2>/dev/null; then
-    kill -TERM "$PLANNER" 2>/dev/null || true
-    wait "$PLANNER" 2>/dev/null || true
-  fi
+  trap - INT TERM EXIT
+  local pid
+  for pid in $WEB $PLANNER; do
+    if kill -0 "$pid" 2>/dev/null; then
+      pkill -TERM -P "$pid" 2>/dev/null || true
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+  wait 2>/dev/null || true
 }
 trap stop EXIT
 trap 'exit 130' INT
@@ -44,4 +53,6 @@ if [ -z "${CELERY_BROKER_URL:-}${REDIS_URL:-}" ]; then
   "$PY" manage.py taken_planner &
   PLANNER=$!
 fi
-"$PY" manage.py runserver "$ADDR"
+"$PY" manage.py runserver "$ADDR" &
+WEB=$!
+wait "$WEB"
