@@ -8,6 +8,7 @@ budget (``services.budget_create``). UWV and the beheerder see every budget, a g
 (The dashboards, which also show claims and lead times, live in declaraties/views/dashboard.py: imports run
 declaraties -> trajecten -> financiering.)"""
 
+import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -29,6 +30,8 @@ from .forms import BudgetNieuwForm, BudgetWijzigenForm
 from .views_modeltrouw import web_urlpatterns as modeltrouw_urlpatterns
 
 PER_PAGINA = 50
+
+OBJECT_ID = re.compile(r"\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @login_required
@@ -131,7 +134,8 @@ def _grootboek(user, budget) -> list[dict]:
                 "mutatie": m,
                 "wat": wat,
                 "bedrag": m.bedrag,
-                "omschrijving": m.omschrijving,
+                # an id in the stored text ("Betaalopdracht <uuid>") is for the database, not the reader
+                "omschrijving": OBJECT_ID.sub("", m.omschrijving).strip(),
                 "link": links.get(m.object_uuid),
                 "vrij": toegekend - gereserveerd - gerealiseerd,
             }

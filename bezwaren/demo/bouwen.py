@@ -114,6 +114,20 @@ class Wereld:
 
     # -- before the first case: audits of two years ago, budgets, four eyes ----------------------
 
+    def _demo_budgetten(self) -> None:
+        from bezwaren.management.commands.demo_data import DEMO_BUDGET, DEMO_REGELING
+
+        regeling = Regeling.objects.get(code=DEMO_REGELING)
+        for gemeente in self.gemeenten.values():
+            if not Budget.objects.filter(gemeente=gemeente, regeling=regeling, jaar=self.today.year).exists():
+                fin.budget_create(
+                    by=self.users["uwv-financieel"],
+                    gemeente=gemeente,
+                    regeling=regeling,
+                    jaar=self.today.year,
+                    toegekend=DEMO_BUDGET,
+                )
+
     def _voorbereiden(self) -> None:
         klok.zet(datetime.combine(self.begin - timedelta(days=40), time(10)))
         versie = Schaalversie.objects.get(code="ips-26")
@@ -144,6 +158,9 @@ class Wereld:
                         jaar=jaar,
                         toegekend=BUDGET_GEMEENTE_IPS,
                     )
+        # The demo scheme's budgets of this year, set on its first day: before any beschikking of
+        # this year commits money (the ledger never runs below zero)
+        self.op(date(self.today.year, 1, 1), 8, self._demo_budgetten)
         # Two days ago someone at GGZ Zuid looked up more BSNs within an hour than allowed: the
         # privacy officer's and the beheerder's signal (the lookups are refused from then on).
         self.op(self.today - timedelta(days=2), 16, self.veel_zoeken)

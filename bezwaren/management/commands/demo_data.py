@@ -181,11 +181,12 @@ class Command(BaseCommand):
                 self._audit(aanbieder, spec, by=users["auditor"], today=today)
                 self._begeleiders(aanbieder, spec)
             self._demo_regeling(by=users["beheer"], today=today)
-            self._budgets(by=users["uwv-financieel"], year=today.year)
             self._mandaten(users, today=today)
-            # the world in the same transaction: one commit (not one per step), all or nothing
+            # the world in the same transaction: one commit (not one per step), all or nothing; it
+            # sets this year's budgets of the demo scheme on 1 January, before its beschikkingen
             if not options.get("zonder_geschiedenis") and getattr(settings, "IPS_DEMO_WERELD", True):
                 self._wereld(users, today=today)
+            self._budgets(by=users["uwv-financieel"], year=today.year)  # without the world: today
         if self.created:
             self.stdout.write("Aangemaakt: " + "; ".join(self.created) + ".")
         else:
