@@ -39,7 +39,17 @@ TAAK_NAMEN = {
     "monthly": "Vorderingen (maandelijks)",
     "quarterly": "Werkmonitor (per kwartaal)",
 }
-BRON = {"planner": "volgens schema", "celery": "volgens schema", "web": "gestart op het web", "run_job": "met de hand"}
+# Every ``Taakrun.bron`` the code writes (schedule.run_job's callers), in words; anything else
+# (an older row, an empty one) reads "anders gestart", never the raw code.
+BRON = {
+    "planner": "volgens schema",
+    "celery": "volgens schema",
+    "beat": "volgens schema",
+    "web": "gestart op het web",
+    "run_job": "met de hand",
+    "demo_data": "door de demo aangemaakt",
+    "bench": "bij een meting van de snelheid",
+}
 AANTALLEN = {
     "betaalopdrachten": "Betaalopdrachten aangemaakt",
     "regels": "Regels opgenomen",
@@ -76,7 +86,7 @@ def _aantallen(run: Taakrun) -> list[tuple[str, int]]:
 
 def _versier(run: Taakrun, user) -> Taakrun:
     run.naam = TAAK_NAMEN.get(run.taak, run.get_taak_display())
-    run.bron_tekst = BRON.get(run.bron, run.bron or "onbekend")
+    run.bron_tekst = BRON.get(run.bron, "anders gestart")
     run.aantallen = _aantallen(run)
     run.foutstappen = [f.get("stap") or "de taak" for f in run.fouten]
     run.fouttekst = roles.has_role(user, roles.BEHEERDER)

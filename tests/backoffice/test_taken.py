@@ -188,7 +188,13 @@ def test_every_role_sees_the_job_runs_that_concern_it(clock, world, django_asser
         "ggz_noord": ["weekly"],
         "auditor": None,
     }
+    # Each source in words (the demo's runs said "demo_data"), an unknown one too.
+    for bron in ("demo_data", "run_job", "web", "bench", "", "xyz_bron"):
+        Taakrun.objects.create(taak="nightly", datum=D(2026, 3, 1), gestart=moment(D(2026, 3, 1)), bron=bron)
     beheer = _client(world.beheer)
+    page = beheer.get("/taken/").content.decode()
+    assert "door de demo aangemaakt" in page and "met de hand" in page and "anders gestart" in page
+    assert "demo_data" not in page and "run_job" not in page and "xyz_bron" not in page
     with django_assert_max_num_queries(12):
         assert beheer.get("/taken/").status_code == 200
     # A busy run's page refreshes itself (a meta refresh: the CSP allows no inline script); a done one not.
