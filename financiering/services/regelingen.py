@@ -74,6 +74,22 @@ def perceel_set_price(*, perceel: Perceel, bedrag: Decimal, geldig_van: date) ->
     return prijs
 
 
+def _check_regeling(regeling: Regeling) -> None:
+    """The scheme's own rules in words (the database constraints behind them), for creating and
+    changing alike: at least one route, and an application window that does not end before it starts."""
+    if not (regeling.route_uwv or regeling.route_gemeente):
+        raise BusinessRuleError(
+            code="route-ontbreekt", message="Een regeling heeft minstens één route.", status=400, field="routes"
+        )
+    if regeling.aanvraag_vanaf and regeling.aanvraag_tot and regeling.aanvraag_tot < regeling.aanvraag_vanaf:
+        raise BusinessRuleError(
+            code="periode-ongeldig",
+            message="De laatste aanvraagdatum ligt vóór de eerste.",
+            status=400,
+            field="aanvraag_tot",
+        )
+
+
 @transaction.atomic
 def regeling_create(*, by, data: dict) -> Regeling:
     roles.require_role(by, roles.BEHEERDER)
@@ -83,6 +99,7 @@ def regeling_create(*, by, data: dict) -> Regeling:
         )
     regeling = Regeling(code=data["code"], **{f: data[f] for f in REGELING_FIELDS if f in data})
     _apply_routes(regeling, data.get("routes"))
+    _check_regeling(regeling)
     regeling.full_clean()
     regeling.save()
     for perceel_data in data.get("percelen", []):
@@ -125,17 +142,7 @@ def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
         if f in data:
             setattr(regeling, f, data[f])
     _apply_routes(regeling, data.get("routes"))
-    if not (regeling.route_uwv or regeling.route_gemeente):
-        raise BusinessRuleError(
-            code="route-ontbreekt", message="Een regeling heeft minstens één route.", status=400, field="routes"
-        )
-    if regeling.aanvraag_vanaf and regeling.aanvraag_tot and regeling.aanvraag_tot < regeling.aanvraag_vanaf:
-        raise BusinessRuleError(
-            code="periode-ongeldig",
-            message="De laatste aanvraagdatum ligt vóór de eerste.",
-            status=400,
-            field="aanvraag_tot",
-        )
+    _check_regeling(regeling)
     regeling.save()
     existing = {p.code: p for p in regeling.percelen.all()}
     for perceel_data in data.get("percelen", []):
