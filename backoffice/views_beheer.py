@@ -22,7 +22,7 @@ from . import roles, services
 from .errors import BusinessRuleError
 from .forms import rule_message
 from .forms_beheer import InstellingenForm, RolAanvraagForm
-from .history import wie
+from .history import decimaal_tekst, wie
 from .models import Instellingen, RolToekenning
 from .web import organisatie_naam
 
@@ -47,8 +47,6 @@ def _waarde(value) -> str:
         return f"{value:%d-%m-%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d-%m-%Y}"
-    if isinstance(value, Decimal):
-        return f"{value}".replace(".", ",")
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -88,6 +86,8 @@ def historie_rijen(records, *, onderwerp) -> list[dict]:
                 return namen.get(value, str(value))
             if field.choices:
                 return str(dict(field.flatchoices).get(value, value))
+            if isinstance(value, Decimal):
+                return decimaal_tekst(field, value)  # a price as € 8.000,00, as on every other page
         return _waarde(value)
 
     rijen = []

@@ -142,6 +142,11 @@ def test_an_overlapping_price_is_refused_with_its_code_and_a_change_shows_old_an
     ]
     page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "uwv-ips-epa"})).content.decode()
     assert "geldig tot: leeg → 31-12-2026" in page
+    # a changed amount reads as money
+    nieuw = Trajectprijs.objects.get(perceel=world.epa, geldig_van=D(2027, 1, 1))
+    beheer.post(url, {"prijs": nieuw.pk, "bedrag": "9.500,00", "geldig_van": "2027-01-01"})
+    page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "uwv-ips-epa"})).content.decode()
+    assert "€ 9.000,00 → € 9.500,00" in page.replace("\xa0", " ")
 
 
 def test_lot_checkboxes_and_the_inkoopkader_rule(world, beheer):
