@@ -218,7 +218,7 @@ def test_the_beheerder_creates_a_budget(world):
     nieuw = selectors.budgetten_for(world.beheer).get(gemeente=world.utrecht)
     assert nieuw.toegekend == Decimal("80000.00") and nieuw.mutaties.get().door == world.beheer
     again = beheer.post("/budgetten/nieuw/", form).content.decode()
-    assert "(code: code-bestaat)" in again
+    assert "(code: budget-bestaat)" in again and nieuw.mutaties.count() == 1
 
 
 def test_the_fg_werkbak_shows_bsn_signals_and_lookups(world):
