@@ -192,6 +192,8 @@ def test_every_role_sees_the_job_runs_that_concern_it(clock, world, django_asser
     for bron in ("demo_data", "run_job", "web", "bench", "", "xyz_bron"):
         Taakrun.objects.create(taak="nightly", datum=D(2026, 3, 1), gestart=moment(D(2026, 3, 1)), bron=bron)
     beheer = _client(world.beheer)
+    werkbak = beheer.get("/").content.decode()  # "Laatste taakruns": the date as 02-03-2026, not ISO
+    assert "02-03-2026 (" in werkbak and "2026-03-02" not in werkbak
     page = beheer.get("/taken/").content.decode()
     assert "door de demo aangemaakt" in page and "met de hand" in page and "anders gestart" in page
     assert "demo_data" not in page and "run_job" not in page and "xyz_bron" not in page
