@@ -254,3 +254,19 @@ def test_a_new_scheme_whose_window_ends_before_it_starts_is_refused_by_the_servi
         )
     assert exc.value.code == "route-ontbreekt"
     assert not Regeling.objects.filter(code="ips-x").exists()
+
+
+def test_an_account_belongs_to_a_provider_or_gemeenten_not_both_on_every_path(world):
+    from backoffice.errors import BusinessRuleError
+    from financiering import services
+
+    with pytest.raises(BusinessRuleError) as nieuw:
+        services.gebruiker_aanmaken(
+            by=world.beheer, username="dubbel", wachtwoord="een-Lang-wachtwoord-42", aanbieder=world.noord,
+            gemeenten=[world.amsterdam],
+        )  # fmt: skip
+    with pytest.raises(BusinessRuleError) as koppelen:
+        services.medewerker_koppelen(by=world.beheer, gebruiker=world.auditor, aanbieder=world.noord,
+                                     gemeenten=[world.amsterdam])  # fmt: skip
+    assert nieuw.value.code == koppelen.value.code == "organisatie-ongeldig"
+    assert not User.objects.filter(username="dubbel").exists()
