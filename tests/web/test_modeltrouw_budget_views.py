@@ -78,6 +78,11 @@ def test_the_auditor_previews_the_rules_band_registers_and_corrects_with_history
     form.pop("aanbieder")
     refused = auditor.post(f"/modeltrouw/metingen/{meting.uuid}/corrigeren/", form)
     assert "toelichting-verplicht" in refused.content.decode()
+    from backoffice.errors import RoleError
+    from financiering import services
+
+    with pytest.raises(RoleError):  # another role is refused for its role, before anything else
+        services.modeltrouwmeting_corrigeren(by=world.uwv, meting=meting, toelichting="")
     form["toelichting"] = "Item 1 verkeerd overgenomen"
     assert auditor.post(f"/modeltrouw/metingen/{meting.uuid}/corrigeren/", form).status_code == 302
     meting.refresh_from_db()
