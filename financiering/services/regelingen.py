@@ -116,21 +116,20 @@ def _check_aanbiedertypen(regeling: Regeling, typen: list[str]) -> None:
 
 
 def perceel_create(*, by, regeling: Regeling, data: dict) -> Perceel:
-    roles.require_role(by, roles.BEHEERDER)
-    _check_aanbiedertypen(regeling, data.get("toegestane_aanbiedertypen", []))
-    if Perceel.objects.filter(code=data["code"]).exists():
-        raise BusinessRuleError(
-            code="code-bestaat", message=f"Er is al een perceel met code '{data['code']}'.", field="percelen"
-        )
-    perceel = Perceel.objects.create(
-        regeling=regeling, code=data["code"], **{f: data[f] for f in PERCEEL_FIELDS if f in data}
+    """A lot from the API (``POST``/``PATCH /regelingen``): the same transition as the beheerder's
+    page (``beheer.perceel_aanmaken``: the role, the provider types, a unique code, the history with
+    who), then the payment plan given (else the default) and its first price (else the default price)."""
+    from .beheer import betaalplan_wijzigen, perceel_aanmaken
+
+    perceel = perceel_aanmaken(
+        by=by,
+        regeling=regeling,
+        data=data,
+        trajectprijs=data.get("trajectprijs") or rules.DEFAULT_TRAJECTPRIJS,
+        prijs_geldig_van=regeling.aanvraag_vanaf or timezone.localdate(),
     )
-    perceel_set_payment_plan(perceel=perceel, producten=data.get("producten"))
-    perceel_set_price(
-        perceel=perceel,
-        bedrag=data.get("trajectprijs") or rules.DEFAULT_TRAJECTPRIJS,
-        geldig_van=regeling.aanvraag_vanaf or timezone.localdate(),
-    )
+    if data.get("producten") is not None:
+        betaalplan_wijzigen(by=by, perceel=perceel, producten=data["producten"])
     return perceel
 
 

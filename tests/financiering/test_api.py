@@ -526,3 +526,14 @@ def test_a_geen_ips_audit_blocks_new_uwv_applications(world):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "modeltrouw-onvoldoende"
+
+
+def test_a_lot_made_through_the_api_is_the_same_transition_as_on_the_page(world):
+    """POST /regelingen makes its lots through the page's service: the lot's history names the
+    beheerder (the scheme's page shows who made it), with the default plan and a price."""
+    response = world.client(world.beheer).post("/api/v1/regelingen", _regeling_body(), format="json")
+    assert response.status_code == 201, response.json()
+    perceel = Regeling.objects.get(code="gem-ips-2026").percelen.get()
+    eerste = perceel.history.order_by("history_date").first()
+    assert (eerste.history_user, eerste.history_change_reason) == (world.beheer, "perceel aangemaakt")
+    assert perceel.producten.count() >= 1 and perceel.prijzen.count() == 1
