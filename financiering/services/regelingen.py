@@ -135,6 +135,8 @@ def perceel_create(*, by, regeling: Regeling, data: dict) -> Perceel:
 
 @transaction.atomic
 def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
+    from .beheer import betaalplan_wijzigen, perceel_wijzigen
+
     roles.require_role(by, roles.BEHEERDER)
     regeling = Regeling.objects.select_for_update().get(pk=regeling.pk)
     for f in REGELING_FIELDS:
@@ -161,12 +163,10 @@ def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
                 )
             perceel_create(by=by, regeling=regeling, data=perceel_data)
             continue
-        for f in PERCEEL_FIELDS:
-            if f in perceel_data:
-                setattr(perceel, f, perceel_data[f])
-        perceel.save()
+        # the page's transitions: the same checks, and the history naming who changed it
+        perceel = perceel_wijzigen(by=by, perceel=perceel, data=perceel_data)
         if "producten" in perceel_data:
-            perceel_set_payment_plan(perceel=perceel, producten=perceel_data["producten"])
+            betaalplan_wijzigen(by=by, perceel=perceel, producten=perceel_data["producten"])
         if perceel_data.get("trajectprijs"):
             perceel_set_price(perceel=perceel, bedrag=perceel_data["trajectprijs"], geldig_van=timezone.localdate())
     for perceel in regeling.percelen.all():  # also when the scheme now asks framework contracts
