@@ -534,7 +534,7 @@ def test_a_lot_made_through_the_api_is_the_same_transition_as_on_the_page(world)
     response = world.client(world.beheer).post("/api/v1/regelingen", _regeling_body(), format="json")
     assert response.status_code == 201, response.json()
     perceel = Regeling.objects.get(code="gem-ips-2026").percelen.get()
-    eerste = perceel.history.order_by("history_date").first()
+    eerste = perceel.history.order_by("history_id").first()
     assert (eerste.history_user, eerste.history_change_reason) == (world.beheer, "perceel aangemaakt")
     assert perceel.producten.count() >= 1 and perceel.prijzen.count() == 1
 
@@ -546,7 +546,7 @@ def test_a_lot_changed_through_the_api_has_history_naming_the_beheerder(world):
         format="json",
     )
     assert response.status_code == 200, response.json()
-    laatste = Perceel.objects.get(code="uwv-ips-epa").history.order_by("-history_date").first()
+    laatste = Perceel.objects.get(code="uwv-ips-epa").history.order_by("-history_id").first()
     assert (laatste.naam, laatste.history_user, laatste.history_change_reason) == (
         "IPS EPA (nieuw)",
         world.beheer,
