@@ -21,9 +21,8 @@ its filters, how it searches) and asks :func:`staat` for the state of this reque
 Rules of the machinery:
 
 - **Search** is a POST to the list's own URL (field ``zoekterm``), never a GET: a BSN typed there
-  never appears in a URL, a server log or the browser history. The term is classified: a valid BSN,
-  alone or as a word among others,
-  (eleven-test) searches the participant through the app's logged search (``Zoeken.bsn``: throttled,
+  never appears in a URL, a server log or the browser history. The term is classified: a valid BSN
+  (eleven-test; alone or as a word among others) searches the participant through the app's logged search (``Zoeken.bsn``: throttled,
   recorded in the BSN log and in the processing log, see ``trajecten.lijsten``); digits search a
   toewijzingNummer or a declaration number; text a participant's name (only where the role may see
   it) or a number. The session keeps the search per list, the BSN only as its keyed hash with the
