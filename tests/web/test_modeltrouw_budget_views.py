@@ -90,6 +90,18 @@ def test_the_auditor_previews_the_rules_band_registers_and_corrects_with_history
     detail = auditor.get(f"/modeltrouw/metingen/{meting.uuid}/").content.decode()
     assert "gecorrigeerd: Item 1 verkeerd overgenomen" in detail
     assert "consensusscores, item 1</strong>: 4 → 5" in detail and "totaal</strong>: 104 → 105" in detail
+    # a changed band reads by its name, not its code
+    from backoffice.history import record
+
+    andere = ips26().banden.exclude(code=meting.band).first()
+    ips26().banden.filter(pk=andere.pk).update(naam="Andere band")  # the factory names a band by its code
+    andere.refresh_from_db()
+    oude_naam = ips26().banden.get(code=meting.band).naam
+    meting.band = andere.code
+    record(meting, by=world.auditor, reason="band herzien")
+    meting.save()
+    detail = auditor.get(f"/modeltrouw/metingen/{meting.uuid}/").content.decode()
+    assert f"band</strong>: {oude_naam} → {andere.naam}" in detail and f"→ {andere.code}<" not in detail
 
 
 @pytest.mark.parametrize(
