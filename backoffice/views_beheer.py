@@ -52,12 +52,15 @@ def _waarde(value) -> str:
     return str(value)
 
 
-def historie_rijen(records, *, onderwerp) -> list[dict]:
+def historie_rijen(records, *, onderwerp, keuzes: dict[str, dict] | None = None) -> list[dict]:
     """History records (django-simple-history) as rows for ``backoffice/_historie.html``: when, who
     (full name), what (the change reason, else made/changed), and per field the old and the new value
     (a choice by its label, a person by name). ``onderwerp(record) -> str`` names the object ("Perceel
     EPA"; empty: no prefix). Newest first; the records are diffed in memory against the previous one
-    of the same object, and the people named in the changes are read in one query."""
+    of the same object, and the people named in the changes are read in one query. ``keuzes``: per
+    field name the labels of the codes it holds (a list field of codes, such as the provider types
+    of a lot), so that no code is shown."""
+    keuzes = keuzes or {}
     records = sorted(records, key=lambda h: (h.history_date, h.history_id))
     vorige: dict = {}
     gewijzigd = []
@@ -88,6 +91,11 @@ def historie_rijen(records, *, onderwerp) -> list[dict]:
                 return str(dict(field.flatchoices).get(value, value))
             if isinstance(value, Decimal):
                 return decimaal_tekst(field, value)  # a price as € 8.000,00, as on every other page
+            if field.name in keuzes:
+                labels = keuzes[field.name]
+                return _waarde(
+                    [labels.get(v, v) for v in value] if isinstance(value, list) else labels.get(value, value)
+                )
         return _waarde(value)
 
     rijen = []

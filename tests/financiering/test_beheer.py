@@ -164,6 +164,8 @@ def test_lot_checkboxes_and_the_inkoopkader_rule(world, beheer):
     assert world.epa.toegestane_aanbiedertypen == ["ggz"] and world.epa.naam == "EPA"
     page = beheer.get(reverse("web-beheer-regeling", kwargs={"code": "uwv-ips"})).content.decode()
     assert "Perceel EPA: perceel gewijzigd" in page and "→ EPA" in page
+    # the provider types in words, not their codes
+    assert "Specialistische ggz-instelling, RIBW (beschermd/begeleid wonen) → Specialistische ggz-instelling" in page
 
 
 def test_payment_plan_must_add_up_to_100_percent(world, beheer):
