@@ -64,6 +64,30 @@ AANTALLEN = {
     "documenten_gerenderd": "Documenten opgemaakt",
 }
 SIGNAAL_WOORD = {"nieuw": "nieuw", "afgehandeld": "vervallen"}
+# The steps of the jobs (registry.register_job_step), in words: a failed step is named on the page.
+STAPPEN = {
+    "trajecten_expire": "trajecten over hun einddatum",
+    "notificaties": "e-mails",
+    "documenten_renderen": "documenten opmaken",
+    "bewaartermijn": "bewaartermijn",
+    "verwerkingslog_opschonen": "verwerkingslog opschonen",
+    "betaalopdrachten": "betaalopdrachten",
+    "vorderingen": "vorderingen",
+    "vorderingen_herinneren": "herinneringen vorderingen",
+    "werkmonitor": "werkmonitor",
+}
+
+
+def stap_label(stap: str) -> str:
+    if not stap:
+        return "de taak"
+    if stap.startswith("signalen."):
+        soort = stap.split(".", 1)[1]
+        try:
+            return f"signalen '{SignaalSoort(soort).label}'"
+        except ValueError:
+            return f"signalen '{soort.replace('_', ' ')}'"
+    return STAPPEN.get(stap, stap.replace("_", " "))
 
 
 def aantal_label(key: str) -> str:
@@ -88,7 +112,7 @@ def _versier(run: Taakrun, user) -> Taakrun:
     run.naam = TAAK_NAMEN.get(run.taak, run.get_taak_display())
     run.bron_tekst = BRON.get(run.bron, "anders gestart")
     run.aantallen = _aantallen(run)
-    run.foutstappen = [f.get("stap") or "de taak" for f in run.fouten]
+    run.foutstappen = [stap_label(f.get("stap") or "") for f in run.fouten]
     run.fouttekst = roles.has_role(user, roles.BEHEERDER)
     return run
 
