@@ -113,6 +113,9 @@ def _versier(run: Taakrun, user) -> Taakrun:
     run.bron_tekst = BRON.get(run.bron, "anders gestart")
     run.aantallen = _aantallen(run)
     run.foutstappen = [stap_label(f.get("stap") or "") for f in run.fouten]
+    run.foutregels = [
+        {"stap": stap_label(f["stap"]) if f.get("stap") else "", "fout": f.get("fout", "")} for f in run.fouten
+    ]
     run.fouttekst = roles.has_role(user, roles.BEHEERDER)
     return run
 

@@ -204,6 +204,9 @@ def test_every_role_sees_the_job_runs_that_concern_it(clock, world, django_asser
     assert "demo_data" not in page and "run_job" not in page and "xyz_bron" not in page
     assert "Mislukt: documenten opmaken, signalen &#x27;Traject eindigt binnen 90 dagen&#x27;" in page
     assert "documenten_renderen" not in page
+    mislukt = Taakrun.objects.get(status="mislukt")
+    run_page = beheer.get(f"/taken/runs/{mislukt.uuid}/").content.decode()
+    assert "Stap documenten opmaken: x" in run_page and "documenten_renderen" not in run_page
     with django_assert_max_num_queries(12):
         assert beheer.get("/taken/").status_code == 200
     # A busy run's page refreshes itself (a meta refresh: the CSP allows no inline script); a done one not.
