@@ -7,6 +7,7 @@ Dutch with its code. Only the beheerder opens these pages; every other role gets
 
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -199,7 +200,7 @@ def gebruikers(request):
             "page_obj": page,
             "gebruikers": rijen,
             "zoek": zoek,
-            "query": f"zoek={zoek}" if zoek else "",
+            "query": urlencode({"zoek": zoek}) if zoek else "",  # a name with "&" or "#" keeps paging
             "wachtend": wachtend,
         },
     )
