@@ -218,7 +218,7 @@ def _velden(history_model) -> list:
 
 
 def _tekst(f, waarde, namen: dict) -> str:
-    from .opmaak import datum, datum_tijd, euro
+    from .opmaak import datum, datum_tijd
 
     if waarde is None or waarde == "":
         return "–"
@@ -229,9 +229,7 @@ def _tekst(f, waarde, namen: dict) -> str:
     if isinstance(waarde, bool):
         return "ja" if waarde else "nee"
     if isinstance(waarde, Decimal):
-        if getattr(f, "decimal_places", None) == 2 and not _GEEN_GELD.search(f.name):
-            return euro(waarde)
-        return format(waarde.normalize(), "f").replace(".", ",")
+        return decimaal_tekst(f, waarde)
     if isinstance(waarde, datetime):
         return datum_tijd(waarde)
     if isinstance(waarde, date):
@@ -241,6 +239,16 @@ def _tekst(f, waarde, namen: dict) -> str:
 
 
 _GEEN_GELD = re.compile(r"uren|volume|aandeel|procent|score|percentage|maanden")
+
+
+def decimaal_tekst(f, waarde: Decimal) -> str:
+    """A decimal field's value in a history row: an amount as money (``€ 8.000,00``), a share or
+    a number of hours as a Dutch number (``0,25``)."""
+    from .opmaak import euro
+
+    if getattr(f, "decimal_places", None) == 2 and not _GEEN_GELD.search(f.name):
+        return euro(waarde)
+    return format(waarde.normalize(), "f").replace(".", ",")
 
 
 def _naam(obj) -> str:

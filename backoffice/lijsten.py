@@ -22,7 +22,7 @@ Rules of the machinery:
 
 - **Search** is a POST to the list's own URL (field ``zoekterm``), never a GET: a BSN typed there
   never appears in a URL, a server log or the browser history. The term is classified: a valid BSN
-  (eleven-test) searches the participant through the app's logged search (``Zoeken.bsn``: throttled,
+  (eleven-test; alone or as a word among others) searches the participant through the app's logged search (``Zoeken.bsn``: throttled,
   recorded in the BSN log and in the processing log, see ``trajecten.lijsten``); digits search a
   toewijzingNummer or a declaration number; text a participant's name (only where the role may see
   it) or a number. The session keeps the search per list, the BSN only as its keyed hash with the
@@ -149,6 +149,11 @@ def _classificeer(term: str) -> tuple[str, str]:
     compact = re.sub(r"[\s.\-]", "", term)
     if _BSN.fullmatch(compact) and stdnum_bsn.is_valid(compact):
         return "bsn", compact
+    # a BSN as a word among others ("bsn 123456782"; not inside a number like "D-123456782"):
+    # searched as the BSN, so that it is never kept in the session or shown in clear as a text search
+    for kandidaat in re.findall(r"(?<![\w-])\d{9}(?![\w-])", term):
+        if stdnum_bsn.is_valid(kandidaat):
+            return "bsn", kandidaat
     if compact.isdigit():
         return "nummer", compact
     return "tekst", term

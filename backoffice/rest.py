@@ -375,7 +375,19 @@ class FoutpaginaMiddleware:
         ):
             response = api_not_found(request)
             response._ips_foutpagina = True
+        elif response.status_code == 400 and self._actief() and self._debugpagina(response):
+            # A SuspiciousOperation raised before the view (too many fields, a bad Host): with DEBUG
+            # Django answers with its English technical page; our own 400 pages are Dutch (lang="nl").
+            response = bad_request(request)
         return response
+
+    @staticmethod
+    def _debugpagina(response) -> bool:
+        return (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b'<html lang="en">' in response.content[:200]
+        )
 
     def process_exception(self, request, exception):
         if not self._actief() or isinstance(exception, (Http404, DjangoPermissionDenied, SuspiciousOperation)):

@@ -198,6 +198,14 @@ def bsn_gate(*, by, bsn_hash: str) -> None:
     )
 
 
+# Where the signal sends its reader: the FG's processing log on the web (its werkbak links there
+# filtered on the user, so ``werkbak_fg`` leaves this sentence out).
+VEEL_BSN_VERWIJZING = (
+    "Zie het verwerkingslog (menu Verwerkingslog, /verwerkingen/) van de functionaris gegevensbescherming, "
+    "gefilterd op deze gebruiker."
+)
+
+
 def _signaal_veel_bsn(by, grens: int) -> None:
     """One signal per user per day, for the beheerder (``signalen_for``); no participant data."""
     from .web import organisatie_naam
@@ -209,7 +217,7 @@ def _signaal_veel_bsn(by, grens: int) -> None:
     omschrijving = (
         f"Gebruiker {by.username} ({organisatie_naam(by) or 'geen organisatie'}) gebruikte binnen een uur meer "
         f"dan {grens} verschillende BSN's (registreren, aanvragen, zoeken); verdere pogingen worden geweigerd. "
-        "Zie de BSN-raadplegingen in de admin."
+        f"{VEEL_BSN_VERWIJZING}"
     )
     try:
         with transaction.atomic():

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import lijsten, werkbak
+from . import lijsten, roles, werkbak
 from .web import login_throttled
 
 
@@ -87,10 +87,10 @@ def berichten(request):
     page = Paginator(qs, 20).get_page(request.GET.get("pagina"))
     leeg = {
         "tekst": "U heeft nog geen berichten gekregen. Zodra er een nieuw signaal voor u is, stuurt IPS-loket "
-        "hoogstens één e-mail per dag.",
-        "actie_url": reverse("web-signalen"),
-        "actie_label": "Naar de signalen",
+        "hoogstens één e-mail per dag."
     }
+    if roles.has_role(request.user, *roles.CASE_ROLES):  # the roles that may open /signalen/
+        leeg |= {"actie_url": reverse("web-signalen"), "actie_label": "Naar de signalen"}
     return render(request, "backoffice/berichten.html", {"page_obj": page, "leeg": leeg, **st.context(page)})
 
 

@@ -7,6 +7,7 @@ Dutch with its code. Only the beheerder opens these pages; every other role gets
 
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -22,7 +23,7 @@ from . import roles, services
 from .errors import BusinessRuleError
 from .forms import rule_message
 from .forms_beheer import InstellingenForm, RolAanvraagForm
-from .history import wie
+from .history import decimaal_tekst, wie
 from .models import Instellingen, RolToekenning
 from .web import organisatie_naam
 
@@ -47,19 +48,20 @@ def _waarde(value) -> str:
         return f"{value:%d-%m-%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d-%m-%Y}"
-    if isinstance(value, Decimal):
-        return f"{value}".replace(".", ",")
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
 
 
-def historie_rijen(records, *, onderwerp) -> list[dict]:
+def historie_rijen(records, *, onderwerp, keuzes: dict[str, dict] | None = None) -> list[dict]:
     """History records (django-simple-history) as rows for ``backoffice/_historie.html``: when, who
     (full name), what (the change reason, else made/changed), and per field the old and the new value
     (a choice by its label, a person by name). ``onderwerp(record) -> str`` names the object ("Perceel
     EPA"; empty: no prefix). Newest first; the records are diffed in memory against the previous one
-    of the same object, and the people named in the changes are read in one query."""
+    of the same object, and the people named in the changes are read in one query. ``keuzes``: per
+    field name the labels of the codes it holds (a list field of codes, such as the provider types
+    of a lot), so that no code is shown."""
+    keuzes = keuzes or {}
     records = sorted(records, key=lambda h: (h.history_date, h.history_id))
     vorige: dict = {}
     gewijzigd = []
@@ -88,6 +90,13 @@ def historie_rijen(records, *, onderwerp) -> list[dict]:
                 return namen.get(value, str(value))
             if field.choices:
                 return str(dict(field.flatchoices).get(value, value))
+            if isinstance(value, Decimal):
+                return decimaal_tekst(field, value)  # a price as € 8.000,00, as on every other page
+            if field.name in keuzes:
+                labels = keuzes[field.name]
+                return _waarde(
+                    [labels.get(v, v) for v in value] if isinstance(value, list) else labels.get(value, value)
+                )
         return _waarde(value)
 
     rijen = []
@@ -191,7 +200,7 @@ def gebruikers(request):
             "page_obj": page,
             "gebruikers": rijen,
             "zoek": zoek,
-            "query": f"zoek={zoek}" if zoek else "",
+            "query": urlencode({"zoek": zoek}) if zoek else "",  # a name with "&" or "#" keeps paging
             "wachtend": wachtend,
         },
     )

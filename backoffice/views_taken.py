@@ -39,7 +39,17 @@ TAAK_NAMEN = {
     "monthly": "Vorderingen (maandelijks)",
     "quarterly": "Werkmonitor (per kwartaal)",
 }
-BRON = {"planner": "volgens schema", "celery": "volgens schema", "web": "gestart op het web", "run_job": "met de hand"}
+# Every ``Taakrun.bron`` the code writes (schedule.run_job's callers), in words; anything else
+# (an older row, an empty one) reads "anders gestart", never the raw code.
+BRON = {
+    "planner": "volgens schema",
+    "celery": "volgens schema",
+    "beat": "volgens schema",
+    "web": "gestart op het web",
+    "run_job": "met de hand",
+    "demo_data": "door de demo aangemaakt",
+    "bench": "bij een meting van de snelheid",
+}
 AANTALLEN = {
     "betaalopdrachten": "Betaalopdrachten aangemaakt",
     "regels": "Regels opgenomen",
@@ -54,6 +64,30 @@ AANTALLEN = {
     "documenten_gerenderd": "Documenten opgemaakt",
 }
 SIGNAAL_WOORD = {"nieuw": "nieuw", "afgehandeld": "vervallen"}
+# The steps of the jobs (registry.register_job_step), in words: a failed step is named on the page.
+STAPPEN = {
+    "trajecten_expire": "trajecten over hun einddatum",
+    "notificaties": "e-mails",
+    "documenten_renderen": "documenten opmaken",
+    "bewaartermijn": "bewaartermijn",
+    "verwerkingslog_opschonen": "verwerkingslog opschonen",
+    "betaalopdrachten": "betaalopdrachten",
+    "vorderingen": "vorderingen",
+    "vorderingen_herinneren": "herinneringen vorderingen",
+    "werkmonitor": "werkmonitor",
+}
+
+
+def stap_label(stap: str) -> str:
+    if not stap:
+        return "de taak"
+    if stap.startswith("signalen."):
+        soort = stap.split(".", 1)[1]
+        try:
+            return f"signalen '{SignaalSoort(soort).label}'"
+        except ValueError:
+            return f"signalen '{soort.replace('_', ' ')}'"
+    return STAPPEN.get(stap, stap.replace("_", " "))
 
 
 def aantal_label(key: str) -> str:
@@ -76,12 +110,15 @@ def _aantallen(run: Taakrun) -> list[tuple[str, int]]:
 
 def _versier(run: Taakrun, user) -> Taakrun:
     run.naam = TAAK_NAMEN.get(run.taak, run.get_taak_display())
-    run.bron_tekst = BRON.get(run.bron, run.bron or "onbekend")
+    run.bron_tekst = BRON.get(run.bron, "anders gestart")
     # the counts are totals over every organisation: UWV and the beheerder read them, a provider, a
     # gemeente or the FG only whether the run went well (each sees its own results on its own pages)
     run.aantallen_zichtbaar = roles.has_role(user, *roles.UWV_ROLES, roles.BEHEERDER)
     run.aantallen = _aantallen(run) if run.aantallen_zichtbaar else []
-    run.foutstappen = [f.get("stap") or "de taak" for f in run.fouten]
+    run.foutstappen = [stap_label(f.get("stap") or "") for f in run.fouten]
+    run.foutregels = [
+        {"stap": stap_label(f["stap"]) if f.get("stap") else "", "fout": f.get("fout", "")} for f in run.fouten
+    ]
     run.fouttekst = roles.has_role(user, roles.BEHEERDER)
     return run
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import roles
 from .models import BsnRaadpleging, Signaal, SignaalSoort
+from .services import VEEL_BSN_VERWIJZING
 from .werkbak import sectie, url
 
 DAGEN = 7
@@ -39,7 +40,7 @@ def fg_signalen(user) -> dict:
             "label": f"{s.gesignaleerd_op:%d-%m-%Y}",
             "url": _log_van(s.omschrijving),
             "deadline": None,
-            "toelichting": s.omschrijving.replace("Zie de BSN-raadplegingen in de admin.", "").strip(),
+            "toelichting": s.omschrijving.replace(VEEL_BSN_VERWIJZING, "").strip(),
         },
         link=url("web-verwerkingen"),
         leeg="Geen open signalen over BSN-raadplegingen.",

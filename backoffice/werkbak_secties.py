@@ -79,7 +79,6 @@ def financieel_taken(user) -> dict:
 def beheerder_rolaanvragen(user) -> dict:
     """Role requests waiting for a second beheerder (four eyes); the user's own requests say so."""
     from .models import RolToekenning
-    from .werkbak import url
 
     qs = RolToekenning.objects.filter(status="aangevraagd").select_related("gebruiker", "aangevraagd_door")
     return sectie(

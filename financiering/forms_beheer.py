@@ -64,13 +64,6 @@ class RegelingForm(forms.Form):
         if wijzigen:
             del self.fields["code"]
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("aanvraag_vanaf"), data.get("aanvraag_tot")
-        if start and end and end < start:
-            self.add_error("aanvraag_tot", "De laatste aanvraagdatum ligt vóór de eerste.")
-        return data
-
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data["cofinanciering_aandeel"] = data.pop("cofinanciering_procent") / 100

@@ -172,29 +172,13 @@ def budget_nieuw(request):
     _toekennen(request.user)
     form = BudgetNieuwForm(request.POST or None, initial={"jaar": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if (
-            selectors.budgetten_for(request.user)
-            .filter(gemeente=data["gemeente"], regeling=data["regeling"], jaar=data["jaar"])
-            .exists()
-        ):
-            add_rule_error(
-                form,
-                BusinessRuleError(
-                    code="code-bestaat",
-                    message=f"{data['gemeente'].naam} heeft al een budget voor {data['regeling'].naam} in "
-                    f"{data['jaar']}; verhoog of verlaag dat budget op zijn eigen pagina.",
-                    field="jaar",
-                ),
-            )
+        try:
+            budget = services.budget_create(by=request.user, alleen_nieuw=True, **form.cleaned_data)
+        except BusinessRuleError as exc:
+            add_rule_error(form, exc)
         else:
-            try:
-                budget = services.budget_create(by=request.user, **data)
-            except BusinessRuleError as exc:
-                add_rule_error(form, exc)
-            else:
-                messages.success(request, f"Het budget van {budget.gemeente.naam} voor {budget.jaar} is vastgesteld.")
-                return redirect("web-budget", uuid=budget.uuid)
+            messages.success(request, f"Het budget van {budget.gemeente.naam} voor {budget.jaar} is vastgesteld.")
+            return redirect("web-budget", uuid=budget.uuid)
     return render(request, "financiering/budget_form.html", {"form": form, "budget": None})
 
 

@@ -38,6 +38,10 @@ def _eerste_aanvraagdag(regeling: Regeling, today):
     return max(today, regeling.aanvraag_vanaf) if regeling.aanvraag_vanaf else today
 
 
+# the codes a lot's history holds, in words (the provider types are a JSON list of codes)
+HISTORIE_KEUZES = {"toegestane_aanbiedertypen": dict(AanbiederType.choices)}
+
+
 def _typen(codes) -> str:
     namen = dict(AanbiederType.choices)
     return ", ".join(namen.get(c, c) for c in codes) or "geen"
@@ -78,7 +82,7 @@ def _regeling_historie(regeling: Regeling) -> list[dict]:
             return f"Perceel {h.naam}"
         return f"Prijs {namen.get(h.perceel_id, '')}".strip()
 
-    return historie_rijen(records, onderwerp=onderwerp)
+    return historie_rijen(records, onderwerp=onderwerp, keuzes=HISTORIE_KEUZES)
 
 
 @require_GET
@@ -203,7 +207,7 @@ def _perceel_context(perceel: Perceel, *, prijs_form=None, bewerk=None) -> dict:
         "bewerk": bewerk,
         "vandaag": today,
         "peildatum": _eerste_aanvraagdag(perceel.regeling, today),
-        "historie": historie_rijen(records, onderwerp=lambda h: soort.get(h.instance_type, "")),
+        "historie": historie_rijen(records, onderwerp=lambda h: soort.get(h.instance_type, ""), keuzes=HISTORIE_KEUZES),
         "historie_titel": "Historie van het perceel, zijn prijzen en producten",
     }
 

@@ -169,14 +169,24 @@ def aanbieder_historie(request, uuid):
     )
 
 
-def _historie(meting) -> list[dict]:
-    """Who changed what (field, old, new), newest first, from django-simple-history."""
+def _historie(meting, namen: dict) -> list[dict]:
+    """Who changed what (field, old, new), newest first, from django-simple-history; a band by its
+    name (``namen``: ``selectors.band_namen``), never its code."""
     records = list(meting.history.select_related("history_user").order_by("-history_date", "-history_id"))
     rijen = []
     for nieuw, oud in zip(records, [*records[1:], None], strict=True):
         wijzigingen = []
         if oud is not None:
             for change in nieuw.diff_against(oud, excluded_fields=["geregistreerd_op"]).changes:
+                if change.field == "band":
+                    wijzigingen.append(
+                        {
+                            "veld": VELDNAMEN["band"],
+                            "oud": _band_naam(namen, oud.versie_id, change.old),
+                            "nieuw": _band_naam(namen, nieuw.versie_id, change.new),
+                        }
+                    )
+                    continue
                 wijzigingen.extend(_wijzigingen(change))
         rijen.append(
             {
@@ -237,7 +247,7 @@ def meting_detail(request, uuid):
             "rijen": rijen,
             "band_naam": _band_naam(namen, meting.versie_id, meting.band),
             "geldig_tot": geldig_tot(meting.datum, meting.band, Instellingen.get().modeltrouw_geldig_maanden),
-            "historie": _historie(meting),
+            "historie": _historie(meting, namen),
             "mag_corrigeren": permissions.can_modeltrouwmeting_registreren(request.user)[0],
         },
     )

@@ -48,7 +48,7 @@ class Taakrun(models.Model):
         indexes = [models.Index(fields=["taak", "datum"], name="taakrun_taak_datum")]
 
     def __str__(self) -> str:
-        return f"{self.get_taak_display()} {self.datum:%d-%m-%Y} ({self.get_status_display()})"
+        return f"{self.get_taak_display()} {self.datum:%d-%m-%Y} ({self.get_status_display()})"  # a Dutch date
 
 
 class SignaalSoort(models.TextChoices):

@@ -139,6 +139,17 @@ def betaalplan_wijzigen(*, by, perceel: Perceel, producten: list[dict] | None) -
     return nieuw
 
 
+def _check_een_organisatie(aanbieder: Aanbieder | None, gemeenten) -> None:
+    """An account belongs to one provider, or to one or more gemeenten, never to both."""
+    if aanbieder is not None and gemeenten:
+        raise BusinessRuleError(
+            code="organisatie-ongeldig",
+            message="Een account hoort bij één aanbieder of bij een of meer gemeenten, niet bij allebei.",
+            status=400,
+            field="aanbieder",
+        )
+
+
 @transaction.atomic
 def gebruiker_aanmaken(
     *,
@@ -173,13 +184,7 @@ def gebruiker_aanmaken(
             status=409,
             field="username",
         )
-    if aanbieder is not None and gemeenten:
-        raise BusinessRuleError(
-            code="organisatie-ongeldig",
-            message="Een account hoort bij één aanbieder of bij een of meer gemeenten, niet bij allebei.",
-            status=400,
-            field="aanbieder",
-        )
+    _check_een_organisatie(aanbieder, gemeenten)
     user = user_model(username=username, first_name=first_name, last_name=last_name, email=email)
     try:
         validate_password(wachtwoord, user)
@@ -206,13 +211,7 @@ def medewerker_koppelen(*, by, gebruiker, aanbieder: Aanbieder | None = None, ge
     from ..models import Medewerker
 
     roles.require_role(by, roles.BEHEERDER)
-    if aanbieder is not None and gemeenten:
-        raise BusinessRuleError(
-            code="organisatie-ongeldig",
-            message="Een account hoort bij één aanbieder of bij een of meer gemeenten, niet bij allebei.",
-            status=400,
-            field="aanbieder",
-        )
+    _check_een_organisatie(aanbieder, gemeenten)
     rollen = set(gebruiker.groups.values_list("name", flat=True))
     if roles.AANBIEDER in rollen:
         check_organisatie(rol=roles.AANBIEDER, heeft_organisatie=aanbieder is not None)

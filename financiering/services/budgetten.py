@@ -23,17 +23,33 @@ from ..models import (
 
 @transaction.atomic
 def budget_create(
-    *, by, gemeente: Gemeente, regeling: Regeling, jaar: int, toegekend: Decimal, omschrijving: str = ""
+    *,
+    by,
+    gemeente: Gemeente,
+    regeling: Regeling,
+    jaar: int,
+    toegekend: Decimal,
+    omschrijving: str = "",
+    alleen_nieuw: bool = False,
 ) -> Budget:
     """Allocate (or change the allocation of) a gemeente's budget (UWV financieel or the
     beheerder). Lowering it below what is already committed and realised is refused. The ledger
-    gets the difference as a ``toekenning`` line, with ``omschrijving`` (the reason) if given."""
+    gets the difference as a ``toekenning`` line, with ``omschrijving`` (the reason) if given.
+    ``alleen_nieuw`` (the "new budget" page): an existing budget is refused (``budget-bestaat``)
+    instead of changed, checked under the same row lock."""
     weigeren(permissions.budget_toekennen_weigering(by))
     if toegekend is None or toegekend < 0:
         raise BusinessRuleError(
             code="ongeldige-invoer", message="Het toegekende bedrag is 0 of meer.", status=400, field="toegekend"
         )
     budget = Budget.objects.select_for_update().filter(gemeente=gemeente, regeling=regeling, jaar=jaar).first()
+    if budget is not None and alleen_nieuw:
+        raise BusinessRuleError(
+            code="budget-bestaat",
+            message=f"{gemeente.naam} heeft al een budget voor {regeling.naam} in {jaar}; verhoog of verlaag dat "
+            "budget op zijn eigen pagina.",
+            field="jaar",
+        )
     if budget is None:
         budget = Budget(gemeente=gemeente, regeling=regeling, jaar=jaar, toegekend=toegekend)
         record(budget, by=by, reason=f"budget vastgesteld op {euro(toegekend)}")

@@ -201,6 +201,7 @@ def modeltrouwmeting_corrigeren(*, by, meting: Modeltrouwmeting, toelichting: st
     """Correct a registered fidelity audit (a typing error, a score the auditors revised): the same
     checks as registering (``modeltrouwmeting_waarden``), and a required explanation, kept in the
     audit's history with who corrected it. The provider stays the same."""
+    roles.require_role(by, roles.AUDITOR)  # the role first: another role learns nothing about the audit
     toelichting = (toelichting or "").strip()
     if not toelichting:
         raise BusinessRuleError(

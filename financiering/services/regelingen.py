@@ -74,6 +74,22 @@ def perceel_set_price(*, perceel: Perceel, bedrag: Decimal, geldig_van: date) ->
     return prijs
 
 
+def _check_regeling(regeling: Regeling) -> None:
+    """The scheme's own rules in words (the database constraints behind them), for creating and
+    changing alike: at least one route, and an application window that does not end before it starts."""
+    if not (regeling.route_uwv or regeling.route_gemeente):
+        raise BusinessRuleError(
+            code="route-ontbreekt", message="Een regeling heeft minstens één route.", status=400, field="routes"
+        )
+    if regeling.aanvraag_vanaf and regeling.aanvraag_tot and regeling.aanvraag_tot < regeling.aanvraag_vanaf:
+        raise BusinessRuleError(
+            code="periode-ongeldig",
+            message="De laatste aanvraagdatum ligt vóór de eerste.",
+            status=400,
+            field="aanvraag_tot",
+        )
+
+
 @transaction.atomic
 def regeling_create(*, by, data: dict) -> Regeling:
     roles.require_role(by, roles.BEHEERDER)
@@ -83,6 +99,7 @@ def regeling_create(*, by, data: dict) -> Regeling:
         )
     regeling = Regeling(code=data["code"], **{f: data[f] for f in REGELING_FIELDS if f in data})
     _apply_routes(regeling, data.get("routes"))
+    _check_regeling(regeling)
     regeling.full_clean()
     regeling.save()
     for perceel_data in data.get("percelen", []):
@@ -99,43 +116,34 @@ def _check_aanbiedertypen(regeling: Regeling, typen: list[str]) -> None:
 
 
 def perceel_create(*, by, regeling: Regeling, data: dict) -> Perceel:
-    roles.require_role(by, roles.BEHEERDER)
-    _check_aanbiedertypen(regeling, data.get("toegestane_aanbiedertypen", []))
-    if Perceel.objects.filter(code=data["code"]).exists():
-        raise BusinessRuleError(
-            code="code-bestaat", message=f"Er is al een perceel met code '{data['code']}'.", field="percelen"
-        )
-    perceel = Perceel.objects.create(
-        regeling=regeling, code=data["code"], **{f: data[f] for f in PERCEEL_FIELDS if f in data}
+    """A lot from the API (``POST``/``PATCH /regelingen``): the same transition as the beheerder's
+    page (``beheer.perceel_aanmaken``: the role, the provider types, a unique code, the history with
+    who), then the payment plan given (else the default) and its first price (else the default price)."""
+    from .beheer import betaalplan_wijzigen, perceel_aanmaken
+
+    perceel = perceel_aanmaken(
+        by=by,
+        regeling=regeling,
+        data=data,
+        trajectprijs=data.get("trajectprijs") or rules.DEFAULT_TRAJECTPRIJS,
+        prijs_geldig_van=regeling.aanvraag_vanaf or timezone.localdate(),
     )
-    perceel_set_payment_plan(perceel=perceel, producten=data.get("producten"))
-    perceel_set_price(
-        perceel=perceel,
-        bedrag=data.get("trajectprijs") or rules.DEFAULT_TRAJECTPRIJS,
-        geldig_van=regeling.aanvraag_vanaf or timezone.localdate(),
-    )
+    if data.get("producten") is not None:
+        betaalplan_wijzigen(by=by, perceel=perceel, producten=data["producten"])
     return perceel
 
 
 @transaction.atomic
 def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
+    from .beheer import betaalplan_wijzigen, perceel_wijzigen
+
     roles.require_role(by, roles.BEHEERDER)
     regeling = Regeling.objects.select_for_update().get(pk=regeling.pk)
     for f in REGELING_FIELDS:
         if f in data:
             setattr(regeling, f, data[f])
     _apply_routes(regeling, data.get("routes"))
-    if not (regeling.route_uwv or regeling.route_gemeente):
-        raise BusinessRuleError(
-            code="route-ontbreekt", message="Een regeling heeft minstens één route.", status=400, field="routes"
-        )
-    if regeling.aanvraag_vanaf and regeling.aanvraag_tot and regeling.aanvraag_tot < regeling.aanvraag_vanaf:
-        raise BusinessRuleError(
-            code="periode-ongeldig",
-            message="De laatste aanvraagdatum ligt vóór de eerste.",
-            status=400,
-            field="aanvraag_tot",
-        )
+    _check_regeling(regeling)
     regeling.save()
     existing = {p.code: p for p in regeling.percelen.all()}
     for perceel_data in data.get("percelen", []):
@@ -155,12 +163,10 @@ def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
                 )
             perceel_create(by=by, regeling=regeling, data=perceel_data)
             continue
-        for f in PERCEEL_FIELDS:
-            if f in perceel_data:
-                setattr(perceel, f, perceel_data[f])
-        perceel.save()
+        # the page's transitions: the same checks, and the history naming who changed it
+        perceel = perceel_wijzigen(by=by, perceel=perceel, data=perceel_data)
         if "producten" in perceel_data:
-            perceel_set_payment_plan(perceel=perceel, producten=perceel_data["producten"])
+            betaalplan_wijzigen(by=by, perceel=perceel, producten=perceel_data["producten"])
         if perceel_data.get("trajectprijs"):
             perceel_set_price(perceel=perceel, bedrag=perceel_data["trajectprijs"], geldig_van=timezone.localdate())
     for perceel in regeling.percelen.all():  # also when the scheme now asks framework contracts

@@ -183,3 +183,12 @@ def test_deactivating_revokes_tokens_and_a_lockout_is_lifted(world, twee, settin
     assert "geblokkeerd" in client.get(reverse("web-beheer-gebruikers")).content.decode()
     assert client.post(blokkade).status_code == 302
     assert not AccessAttempt.objects.filter(username="uwv").exists()
+
+
+def test_the_account_search_keeps_its_term_when_paging(world):
+    """A term with '&' stays one term in the paging links (it was cut off at the '&')."""
+    for i in range(30):
+        User.objects.filter(pk=make_user(roles.AUDITOR, username=f"van-den-berg-{i:02d}").pk).update(last_name="B&B")
+    page = _client(world.beheer).get("/beheer/gebruikers/", {"zoek": "B&B"})
+    assert page.status_code == 200
+    assert "zoek=B%26B&amp;pagina=2" in page.content.decode()

@@ -100,3 +100,16 @@ def test_a_stale_form_is_a_dutch_403():
     response = c.post("/inloggen", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "Formulier verlopen" in response.content.decode()
+
+
+def test_a_suspicious_request_with_debug_on_is_the_dutch_400(settings, client, world):
+    """Too many form fields (TooManyFieldsSent, raised before the view) with DEBUG: the Dutch 400
+    page, not Django's English technical page; a form's own 400 stays as it is."""
+    settings.DEBUG = True
+    client.force_login(world.beheer)
+    response = client.post("/beheer/instellingen/", {f"f{i}": "x" for i in range(1200)})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'lang="nl"' in html and "TooManyFieldsSent" not in html
+    eigen = client.post("/beheer/instellingen/", {"aow_leeftijd": "x"})
+    assert eigen.status_code == 400 and "De instellingen zijn opgeslagen" not in eigen.content.decode()
+    assert "Instellingen" in eigen.content.decode()

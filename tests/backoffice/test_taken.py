@@ -188,7 +188,25 @@ def test_every_role_sees_the_job_runs_that_concern_it(clock, world, django_asser
         "ggz_noord": ["weekly"],
         "auditor": None,
     }
+    # A failed step in words, not its code.
+    Taakrun.objects.create(
+        taak="nightly", datum=D(2026, 3, 1), gestart=moment(D(2026, 3, 1)), status="mislukt",
+        fouten=[{"stap": "documenten_renderen", "fout": "x"}, {"stap": "signalen.traject_eindigt_90", "fout": "y"}],
+    )  # fmt: skip
+    # Each source in words (the demo's runs said "demo_data"), an unknown one too.
+    for bron in ("demo_data", "run_job", "web", "bench", "", "xyz_bron"):
+        Taakrun.objects.create(taak="nightly", datum=D(2026, 3, 1), gestart=moment(D(2026, 3, 1)), bron=bron)
     beheer = _client(world.beheer)
+    werkbak = beheer.get("/").content.decode()  # "Laatste taakruns": the date as 02-03-2026, not ISO
+    assert "02-03-2026 (" in werkbak and "2026-03-02" not in werkbak
+    page = beheer.get("/taken/").content.decode()
+    assert "door de demo aangemaakt" in page and "met de hand" in page and "anders gestart" in page
+    assert "demo_data" not in page and "run_job" not in page and "xyz_bron" not in page
+    assert "Mislukt: documenten opmaken, signalen &#x27;Traject eindigt binnen 90 dagen&#x27;" in page
+    assert "documenten_renderen" not in page
+    mislukt = Taakrun.objects.get(status="mislukt")
+    run_page = beheer.get(f"/taken/runs/{mislukt.uuid}/").content.decode()
+    assert "Stap documenten opmaken: x" in run_page and "documenten_renderen" not in run_page
     with django_assert_max_num_queries(12):
         assert beheer.get("/taken/").status_code == 200
     # A busy run's page refreshes itself (a meta refresh: the CSP allows no inline script); a done one not.

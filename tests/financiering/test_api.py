@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from financiering.models import Budget, Budgetmutatie, Regeling
+from financiering.models import Budget, Budgetmutatie, Perceel, Regeling
 from tests.factories import ips26
 from tests.trajecten.helpers import aanvraag, beoordeel, deelnemer
 
@@ -526,3 +526,29 @@ def test_a_geen_ips_audit_blocks_new_uwv_applications(world):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "modeltrouw-onvoldoende"
+
+
+def test_a_lot_made_through_the_api_is_the_same_transition_as_on_the_page(world):
+    """POST /regelingen makes its lots through the page's service: the lot's history names the
+    beheerder (the scheme's page shows who made it), with the default plan and a price."""
+    response = world.client(world.beheer).post("/api/v1/regelingen", _regeling_body(), format="json")
+    assert response.status_code == 201, response.json()
+    perceel = Regeling.objects.get(code="gem-ips-2026").percelen.get()
+    eerste = perceel.history.order_by("history_id").first()
+    assert (eerste.history_user, eerste.history_change_reason) == (world.beheer, "perceel aangemaakt")
+    assert perceel.producten.count() >= 1 and perceel.prijzen.count() == 1
+
+
+def test_a_lot_changed_through_the_api_has_history_naming_the_beheerder(world):
+    response = world.client(world.beheer).patch(
+        f"/api/v1/regelingen/{world.uwv_regeling.uuid}",
+        {"percelen": [{"code": "uwv-ips-epa", "naam": "IPS EPA (nieuw)"}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    laatste = Perceel.objects.get(code="uwv-ips-epa").history.order_by("-history_id").first()
+    assert (laatste.naam, laatste.history_user, laatste.history_change_reason) == (
+        "IPS EPA (nieuw)",
+        world.beheer,
+        "perceel gewijzigd",
+    )

@@ -109,7 +109,11 @@ def test_a_scheme_with_a_lot_without_price_says_what_is_missing_and_the_price_fi
     assert "Volledig ingericht" in page and "geen</strong>" in page  # no price today, one from the opening
     # history: who (full name or username) and the price set
     perceel_page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "ips-2027-epa"})).content.decode()
-    assert "prijs vastgesteld: vanaf 01-01-2027" in perceel_page and "€\u00a09.500,00" in perceel_page and "door beheer" in perceel_page
+    assert (
+        "prijs vastgesteld: vanaf 01-01-2027" in perceel_page
+        and "€\u00a09.500,00" in perceel_page
+        and "door beheer" in perceel_page
+    )
 
 
 def test_an_overlapping_price_is_refused_with_its_code_and_a_change_shows_old_and_new(world, beheer):
@@ -138,6 +142,11 @@ def test_an_overlapping_price_is_refused_with_its_code_and_a_change_shows_old_an
     ]
     page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "uwv-ips-epa"})).content.decode()
     assert "geldig tot: leeg → 31-12-2026" in page
+    # a changed amount reads as money
+    nieuw = Trajectprijs.objects.get(perceel=world.epa, geldig_van=D(2027, 1, 1))
+    beheer.post(url, {"prijs": nieuw.pk, "bedrag": "9.500,00", "geldig_van": "2027-01-01"})
+    page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "uwv-ips-epa"})).content.decode()
+    assert "€ 9.000,00 → € 9.500,00" in page.replace("\xa0", " ")
 
 
 def test_lot_checkboxes_and_the_inkoopkader_rule(world, beheer):
@@ -155,6 +164,8 @@ def test_lot_checkboxes_and_the_inkoopkader_rule(world, beheer):
     assert world.epa.toegestane_aanbiedertypen == ["ggz"] and world.epa.naam == "EPA"
     page = beheer.get(reverse("web-beheer-regeling", kwargs={"code": "uwv-ips"})).content.decode()
     assert "Perceel EPA: perceel gewijzigd" in page and "→ EPA" in page
+    # the provider types in words, not their codes
+    assert "Specialistische ggz-instelling, RIBW (beschermd/begeleid wonen) → Specialistische ggz-instelling" in page
 
 
 def test_payment_plan_must_add_up_to_100_percent(world, beheer):
@@ -225,3 +236,39 @@ def test_an_existing_account_gets_its_organisation_so_a_provider_role_can_be_app
     other = Client()
     other.force_login(world.uwv)
     assert other.get(url).status_code == 403
+
+
+def test_a_new_scheme_whose_window_ends_before_it_starts_is_refused_by_the_service(world, beheer):
+    """The rule lives in the service (creating and changing alike), so the page shows its code and
+    the API and the service refuse it in words, not with a database error."""
+    from backoffice.errors import BusinessRuleError
+    from financiering import services
+
+    data = {"code": "ips-x", "naam": "IPS X", "routes": ["gemeente"], "cofinanciering_procent": "25"}
+    response = beheer.post(
+        reverse("web-beheer-regeling-nieuw"), {**data, "aanvraag_vanaf": "01-06-2027", "aanvraag_tot": "01-01-2027"}
+    )
+    assert response.status_code == 400 and "(code: periode-ongeldig)" in response.content.decode()
+    with pytest.raises(BusinessRuleError) as exc:
+        services.regeling_create(
+            by=world.beheer,
+            data={"code": "ips-x", "naam": "IPS X", "routes": [], "aanvraag_vanaf": D(2027, 1, 1)},
+        )
+    assert exc.value.code == "route-ontbreekt"
+    assert not Regeling.objects.filter(code="ips-x").exists()
+
+
+def test_an_account_belongs_to_a_provider_or_gemeenten_not_both_on_every_path(world):
+    from backoffice.errors import BusinessRuleError
+    from financiering import services
+
+    with pytest.raises(BusinessRuleError) as nieuw:
+        services.gebruiker_aanmaken(
+            by=world.beheer, username="dubbel", wachtwoord="een-Lang-wachtwoord-42", aanbieder=world.noord,
+            gemeenten=[world.amsterdam],
+        )  # fmt: skip
+    with pytest.raises(BusinessRuleError) as koppelen:
+        services.medewerker_koppelen(by=world.beheer, gebruiker=world.auditor, aanbieder=world.noord,
+                                     gemeenten=[world.amsterdam])  # fmt: skip
+    assert nieuw.value.code == koppelen.value.code == "organisatie-ongeldig"
+    assert not User.objects.filter(username="dubbel").exists()

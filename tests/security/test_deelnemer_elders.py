@@ -311,6 +311,7 @@ def test_many_distinct_bsns_are_throttled_and_signalled_once_a_day(world, clock)
     # one signal for the beheerder, not for the provider, UWV or the gemeente
     signaal = Signaal.objects.get(soort="bsn_veel_geraadpleegd")
     assert signaal.object_type == "gebruiker" and "ggz-noord" in signaal.omschrijving
+    assert "/verwerkingen/" in signaal.omschrijving and "admin" not in signaal.omschrijving
     assert not any(b in signaal.omschrijving for b in bsns)
     assert [s["uuid"] for s in world.client(world.beheer).get("/api/v1/signalen").json()["results"]] == [
         str(signaal.uuid)

@@ -241,3 +241,26 @@ def test_each_list_costs_a_fixed_number_of_queries(world, queue, django_assert_m
             with django_assert_max_num_queries(20):
                 response = client.get(f"{url}?export={formaat}")
             assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment"), url
+
+
+def test_the_empty_berichten_page_offers_the_signals_only_to_who_may_open_them(world):
+    """The auditor cannot open /signalen/ (403), so its empty Berichten page does not send it there;
+    the provider's does."""
+    auditor = _client(world.auditor).get("/berichten/")
+    assert auditor.status_code == 200 and "Naar de signalen" not in auditor.content.decode()
+    assert _client(world.auditor).get("/signalen/").status_code == 403
+    assert "Naar de signalen" in _client(world.ggz_noord).get("/berichten/").content.decode()
+
+
+def test_a_bsn_typed_with_other_words_is_still_searched_as_a_bsn(world, queue):
+    """ "bsn 123456782" is not kept in the session or echoed in clear as a text search."""
+    client = _client(world.ggz_noord)
+    bsn = queue["bakker"].bsn
+    response = client.post("/aanvragen/", {"zoekterm": f"bsn {bsn}"})
+    page = client.get(response["Location"]).content.decode()
+    assert f"*****{bsn[-4:]}" in page and bsn not in page and "Bakker" in page
+    assert bsn not in str(dict(client.session.items()))
+    # a number that merely contains nine digits stays a number search
+    from backoffice.lijsten import _classificeer
+
+    assert _classificeer(f"D-{bsn}")[0] == "tekst"

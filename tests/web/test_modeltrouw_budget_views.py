@@ -78,6 +78,11 @@ def test_the_auditor_previews_the_rules_band_registers_and_corrects_with_history
     form.pop("aanbieder")
     refused = auditor.post(f"/modeltrouw/metingen/{meting.uuid}/corrigeren/", form)
     assert "toelichting-verplicht" in refused.content.decode()
+    from backoffice.errors import RoleError
+    from financiering import services
+
+    with pytest.raises(RoleError):  # another role is refused for its role, before anything else
+        services.modeltrouwmeting_corrigeren(by=world.uwv, meting=meting, toelichting="")
     form["toelichting"] = "Item 1 verkeerd overgenomen"
     assert auditor.post(f"/modeltrouw/metingen/{meting.uuid}/corrigeren/", form).status_code == 302
     meting.refresh_from_db()
@@ -85,6 +90,18 @@ def test_the_auditor_previews_the_rules_band_registers_and_corrects_with_history
     detail = auditor.get(f"/modeltrouw/metingen/{meting.uuid}/").content.decode()
     assert "gecorrigeerd: Item 1 verkeerd overgenomen" in detail
     assert "consensusscores, item 1</strong>: 4 → 5" in detail and "totaal</strong>: 104 → 105" in detail
+    # a changed band reads by its name, not its code
+    from backoffice.history import record
+
+    andere = ips26().banden.exclude(code=meting.band).first()
+    ips26().banden.filter(pk=andere.pk).update(naam="Andere band")  # the factory names a band by its code
+    andere.refresh_from_db()
+    oude_naam = ips26().banden.get(code=meting.band).naam
+    meting.band = andere.code
+    record(meting, by=world.auditor, reason="band herzien")
+    meting.save()
+    detail = auditor.get(f"/modeltrouw/metingen/{meting.uuid}/").content.decode()
+    assert f"band</strong>: {oude_naam} → {andere.naam}" in detail and f"→ {andere.code}<" not in detail
 
 
 @pytest.mark.parametrize(
@@ -218,7 +235,7 @@ def test_the_beheerder_creates_a_budget(world):
     nieuw = selectors.budgetten_for(world.beheer).get(gemeente=world.utrecht)
     assert nieuw.toegekend == Decimal("80000.00") and nieuw.mutaties.get().door == world.beheer
     again = beheer.post("/budgetten/nieuw/", form).content.decode()
-    assert "(code: code-bestaat)" in again
+    assert "(code: budget-bestaat)" in again and nieuw.mutaties.count() == 1
 
 
 def test_the_fg_werkbak_shows_bsn_signals_and_lookups(world):
