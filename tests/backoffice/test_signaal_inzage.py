@@ -45,7 +45,7 @@ def _web(user, path):
 def test_a_late_claim_is_listed_mailed_and_shown_only_to_who_may_open_it(wereld, clock):
     w = wereld
     signaal = _late_claim(w, clock)
-    tekst = "De vordering Amsterdam over 2025-12-01 is niet op tijd betaald"
+    tekst = "De vordering Amsterdam over december 2025 is niet op tijd betaald"
     assert signaal.omschrijving.startswith(tekst)
 
     may = (w.uwv_fin, w.gem_amsterdam)

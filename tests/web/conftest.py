@@ -116,6 +116,7 @@ def format_violations(violations: list[dict]) -> str:
 @pytest.fixture
 def assert_accessible(axe_source):
     def check(page, *, impacts=("serious", "critical")):
+        page.wait_for_load_state("load")  # a click's navigation may still be loading the new page
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             # through the DevTools protocol, not a <script> tag: the page's CSP refuses inline script
             page.evaluate(axe_source + "\n;true")

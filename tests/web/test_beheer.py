@@ -83,6 +83,7 @@ def test_the_beheerder_sets_a_price_changes_a_setting_and_a_role_needs_a_second_
 
     # a role: requested by beheer, not approvable by beheer, approved by beheer-2
     menu.get_by_role("link", name="Gebruikers").click()
+    expect(page.get_by_role("link", name="nieuwe-collega")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="nieuwe-collega").click()
     page.get_by_role("combobox", name=re.compile("^Rol")).select_option(label="UWV financieel")

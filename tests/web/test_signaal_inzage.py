@@ -13,7 +13,7 @@ from tests.backoffice.jobs_helpers import noon, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TEKST = "De vordering Amsterdam over 2025-12-01 is niet op tijd betaald"
+TEKST = "De vordering Amsterdam over december 2025 is niet op tijd betaald"
 
 
 def test_the_late_claim_signal_shows_for_uwv_financieel_only(live_server, page_as, assert_accessible):
