@@ -240,7 +240,13 @@ def _tekst(f, waarde, namen: dict) -> str:
     return tekst if len(tekst) <= 80 else tekst[:79] + "…"
 
 
-_GEEN_GELD = re.compile(r"uren|volume|aandeel|procent|score|percentage|maanden")
+def veld_tekst(f, waarde) -> str:
+    """One field's value as the history rows show it (money as ``€ 100.000,00``), for pages that
+    diff history themselves (``backoffice.views_beheer.historie_rijen``)."""
+    return _tekst(f, waarde, {})
+
+
+_GEEN_GELD = re.compile(r"uren|volume|aandeel|procent|score|percentage|maanden|fte")
 
 
 def _naam(obj) -> str:

@@ -22,7 +22,7 @@ from . import roles, services
 from .errors import BusinessRuleError
 from .forms import rule_message
 from .forms_beheer import InstellingenForm, RolAanvraagForm
-from .history import wie
+from .history import veld_tekst, wie
 from .models import Instellingen, RolToekenning
 from .web import organisatie_naam
 
@@ -88,6 +88,8 @@ def historie_rijen(records, *, onderwerp) -> list[dict]:
                 return namen.get(value, str(value))
             if field.choices:
                 return str(dict(field.flatchoices).get(value, value))
+            if isinstance(value, Decimal):  # money as € 100.000,00: the rule of the history rows
+                return veld_tekst(field, value)
         return _waarde(value)
 
     rijen = []
