@@ -15,7 +15,7 @@ from django.urls import reverse
 from backoffice import roles
 from backoffice.models import Verwerking
 from financiering.models import Modeltrouwmeting
-from tests.factories import ips26, make_user
+from tests.factories import ModeltrouwmetingFactory, ips26, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,11 @@ def test_a_second_audit_of_the_same_provider_on_the_same_date_is_refused_a_corre
     assert auditor.post(f"/modeltrouw/metingen/{meting.uuid}/corrigeren/", form).status_code == 302
     meting.refresh_from_db()
     assert meting.totaal == 105
+    # a correction may not move it onto the date of another audit of the provider
+    ModeltrouwmetingFactory(aanbieder=world.noord, datum=datetime.date(2026, 6, 2))
+    form.update(datum="2026-06-02", toelichting="Datum verkeerd")
+    page = auditor.post(f"/modeltrouw/metingen/{meting.uuid}/corrigeren/", form).content.decode()
+    assert "(code: meting-bestaat-al)" in page
 
 
 def test_messages_name_items_and_amounts_in_dutch(world):
