@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .errors import BusinessRuleError
+from .opmaak import euro
 
 
 def rule_message(exc: BusinessRuleError) -> str:
@@ -33,6 +34,16 @@ class BedragField(forms.DecimalField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        # Django's own says "minstens 0.01"; an amount (a label with €) says "minstens € 0,01". Used
+        # for other numbers too (volume, hours): those keep Django's Dutch message.
+        if "€" in str(kwargs.get("label", "")):
+            grenzen = {"min_value": "minstens", "max_value": "hoogstens"}
+            meldingen = {
+                code: f"Het bedrag is {woord} {euro(kwargs[code])}."
+                for code, woord in grenzen.items()
+                if kwargs.get(code) is not None
+            }
+            kwargs["error_messages"] = {**meldingen, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
 
     def to_python(self, value):

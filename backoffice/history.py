@@ -238,7 +238,7 @@ def _tekst(f, waarde, namen: dict) -> str:
     return tekst if len(tekst) <= 80 else tekst[:79] + "…"
 
 
-_GEEN_GELD = re.compile(r"uren|volume|aandeel|procent|score|percentage|maanden")
+_GEEN_GELD = re.compile(r"uren|volume|aandeel|procent|score|percentage|maanden|fte")
 
 
 def decimaal_tekst(f, waarde: Decimal) -> str:

@@ -101,6 +101,8 @@ def verwerkingen(request):
     rows = list(page.object_list)
     for row in rows:  # the FG read these entries: logged too (one insert at the end of the request)
         verwerkingslog.noteer_referentie(row.deelnemer_uuid, row.bsn_hash)
+        # stored as codes ("privacy_officer, uwv_beoordelaar"): shown by their Dutch names
+        row.rollen_namen = ", ".join(roles.ROLES.get(c.strip(), c.strip()) for c in row.rollen.split(",") if c.strip())
     query = request.GET.copy()
     query.pop("pagina", None)
     context = {

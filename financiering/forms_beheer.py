@@ -140,7 +140,14 @@ class ProductForm(forms.Form):
     naam = forms.CharField(label="Naam", max_length=100)
     soort = forms.ChoiceField(label="Soort", choices=ProductSoort.choices)
     aandeel_procent = forms.DecimalField(
-        label="Aandeel in de prijs (%)", min_value=Decimal("0.01"), max_value=Decimal("100"), decimal_places=2
+        label="Aandeel in de prijs (%)",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        error_messages={
+            "min_value": "Het aandeel is minstens 0,01%.",
+            "max_value": "Het aandeel is hoogstens 100%.",
+        },
     )
     min_uren_per_week = forms.DecimalField(
         label="Minimum uren per week", required=False, min_value=Decimal("0"), max_digits=4, decimal_places=1

@@ -253,10 +253,12 @@ def meting_detail(request, uuid):
     )
 
 
-def _voorbeeld(request, form: ModeltrouwmetingForm) -> dict | None:
+def _voorbeeld(request, form: ModeltrouwmetingForm, *, aanbieder, meting=None) -> dict | None:
     """The total, band and judgement the audit would give, by the service's own checks."""
     try:
-        waarden = services.modeltrouwmeting_waarden(by=request.user, **form.service_args())
+        waarden = services.modeltrouwmeting_waarden(
+            by=request.user, aanbieder=aanbieder, meting=meting, **form.service_args()
+        )
     except BusinessRuleError as exc:
         add_rule_error(form, exc, field_map={"consensus_scores": None, "scores": None})
         return None
@@ -312,7 +314,7 @@ def meting_nieuw(request):
                 )
                 return redirect("web-modeltrouwmeting", uuid=meting.uuid)
         else:
-            voorbeeld = _voorbeeld(request, form)
+            voorbeeld = _voorbeeld(request, form, aanbieder=form.cleaned_data["aanbieder"])
     return render(
         request,
         "financiering/modeltrouw/meting_form.html",
@@ -347,7 +349,7 @@ def meting_corrigeren(request, uuid):
                 messages.success(request, "De meting is gecorrigeerd; de wijziging staat in de historie.")
                 return redirect("web-modeltrouwmeting", uuid=meting.uuid)
         else:
-            voorbeeld = _voorbeeld(request, form)
+            voorbeeld = _voorbeeld(request, form, aanbieder=meting.aanbieder, meting=meting)
     return render(
         request,
         "financiering/modeltrouw/meting_form.html",

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from backoffice import roles
+from backoffice import opmaak, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.history import record
 from backoffice.rules import weigeren
@@ -19,6 +19,32 @@ from ..models import (
 )
 
 
+def _items(numbers: list[int]) -> str:
+    """'item 1', 'items 1 en 3', 'items 1, 2 en 5': item numbers as a sentence says them."""
+    woorden = [str(n) for n in numbers]
+    if len(woorden) == 1:
+        return f"item {woorden[0]}"
+    return f"items {', '.join(woorden[:-1])} en {woorden[-1]}"
+
+
+def _al_gemeten(aanbieder: Aanbieder | None, datum: date, meting: Modeltrouwmeting | None = None) -> None:
+    """One audit of a provider per date (409 ``meting-bestaat-al``): a second registration of the
+    same audit is refused; correcting that audit (``meting``) is not."""
+    if aanbieder is None:
+        return
+    andere = Modeltrouwmeting.objects.filter(aanbieder=aanbieder, datum=datum)
+    if meting is not None:
+        andere = andere.exclude(pk=meting.pk)
+    if andere.exists():
+        raise BusinessRuleError(
+            code="meting-bestaat-al",
+            message=f"Er is al een modeltrouwmeting van {aanbieder.naam} op {opmaak.datum(datum)}. "
+            "Corrigeer die meting in plaats van een tweede te registreren.",
+            status=409,
+            field="datum",
+        )
+
+
 def _check_scores(versie: Schaalversie, numbers: set[int], scores: dict, field: str, wie: str) -> dict[int, int]:
     """Every item of the version scored once, with a whole number 1..5 (400 with the field)."""
     given = {int(k): v for k, v in scores.items()}
@@ -27,8 +53,8 @@ def _check_scores(versie: Schaalversie, numbers: set[int], scores: dict, field: 
         extra = sorted(set(given) - numbers)
         raise BusinessRuleError(
             code="scores-onvolledig",
-            message=f"{wie}: de schaal {versie.naam} heeft items 1..{len(numbers)}; ontbrekend: {missing or 'geen'}, "
-            f"onbekend: {extra or 'geen'}.",
+            message=f"{wie}: de schaal {versie.naam} heeft items 1 tot en met {len(numbers)}; "
+            f"ontbrekend: {_items(missing) if missing else 'geen'}, onbekend: {_items(extra) if extra else 'geen'}.",
             status=400,
             field=field,
         )
@@ -36,7 +62,7 @@ def _check_scores(versie: Schaalversie, numbers: set[int], scores: dict, field: 
     if wrong:
         raise BusinessRuleError(
             code="score-ongeldig",
-            message=f"{wie}: scores zijn gehele getallen van 1 tot en met 5; fout bij item(s) {wrong}.",
+            message=f"{wie}: scores zijn gehele getallen van 1 tot en met 5; fout bij {_items(wrong)}.",
             status=400,
             field=field,
         )
@@ -62,8 +88,10 @@ def modeltrouwmeting_register(
     clients send it. A scale version without bands stores the audit without band: it is not banded
     and never counts as a valid audit (``rules.modeltrouw_oordeel``). The checks are
     ``modeltrouwmeting_waarden`` (the web page shows the band with them before saving)."""
+    aanbieder = Aanbieder.objects.select_for_update().get(pk=aanbieder.pk)  # two registrations at once: one
     waarden = modeltrouwmeting_waarden(
         by=by,
+        aanbieder=aanbieder,
         datum=datum,
         versie=versie,
         scores=scores,
@@ -80,6 +108,8 @@ def modeltrouwmeting_waarden(
     *,
     by,
     datum: date,
+    aanbieder: Aanbieder | None = None,
+    meting: Modeltrouwmeting | None = None,
     versie: Schaalversie,
     scores: dict[str, int] | None = None,
     consensus_scores: dict[str, int] | None = None,
@@ -90,12 +120,14 @@ def modeltrouwmeting_waarden(
 ) -> dict:
     """Check an audit's input (the role, the date, both auditors, every score set) and compute its
     total and band, without writing: the fields of a ``Modeltrouwmeting``. Registering and
-    correcting an audit both go through here."""
+    correcting an audit both go through here. With ``aanbieder``: refused when that provider already
+    has an audit on ``datum`` other than ``meting`` (the one being corrected)."""
     roles.require_role(by, roles.AUDITOR)
     if datum > timezone.localdate():
         raise BusinessRuleError(
             code="datum-in-toekomst", message="Een meting kan niet in de toekomst liggen.", status=400, field="datum"
         )
+    _al_gemeten(aanbieder, datum, meting)
     if consensus_scores is not None and scores is not None and consensus_scores != scores:
         raise BusinessRuleError(
             code="ongeldige-invoer",
@@ -210,8 +242,8 @@ def modeltrouwmeting_corrigeren(*, by, meting: Modeltrouwmeting, toelichting: st
             status=400,
             field="toelichting",
         )
-    nieuw = modeltrouwmeting_waarden(by=by, **waarden)
     meting = Modeltrouwmeting.objects.select_for_update().get(pk=meting.pk)
+    nieuw = modeltrouwmeting_waarden(by=by, aanbieder=meting.aanbieder, meting=meting, **waarden)
     if all(getattr(meting, k) == v for k, v in nieuw.items()):
         raise BusinessRuleError(
             code="ongeldige-invoer",
