@@ -287,13 +287,17 @@ class Crawl:
         menu = [self._path(h) for h in page.eval_on_selector_all("nav.menu a", "els => els.map(e => e.href)")]
         menu += [self._path(h) for h in page.eval_on_selector_all("header a.kop__link", "els => els.map(e => e.href)")]
         menu = [p for p in dict.fromkeys(menu) if p and not SKIP.search(p)]
+        if username.endswith("-2") and os.environ.get("IPS_DEMO_TEST") != "1":
+            # a second account of the same organisation (the four eyes) shares every page but its
+            # desk with the first; in the suite it visits its werkbak (IPS_DEMO_TEST=1: everything)
+            menu = menu[:1]
         visited, per_pattern = [], defaultdict(int)
-        # The first account of a role looks deepest; another organisation of that role follows one
-        # link of each kind (its own rows, the other-organisation check); a second account of the
-        # same organisation (uwv-2, beheer-2, ...) its menu.
+        # The first account of a role follows one link of each kind from its menu pages; the other
+        # accounts of that role (another organisation: its own rows in every list, the
+        # other-organisation check; or a second account of the same one) visit their menu pages.
         first = _role_group(username) not in self.roles_done
         self.roles_done.add(_role_group(username))
-        per = PER_PATTERN if first else 0 if username.endswith("-2") else 1
+        per = PER_PATTERN if first else 0
 
         def want(path):
             pattern = UUID.sub("<uuid>", path.split("?")[0])
@@ -361,7 +365,7 @@ def test_every_page_as_every_demo_account(demo_server, browser, axe_source, groe
         f"\ncrawl {groep}: demo {demo_server.demo_seconds:.1f} s, {crawl.pages} pages of {len(accounts)} accounts in "
         f"{seconds:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in crawl.timing.items())}); {counts}"
     )
-    assert all(n >= 2 for n in counts.values()), counts
+    assert all(n >= (1 if u.endswith("-2") else 2) for u, n in counts.items()), counts
     known = [f for f in crawl.findings if any(re.search(k, f) for k in KNOWN)]
     for finding in known:
         warnings.warn(f"CRAWL KNOWN FINDING (issue 12, to fix at integration): {finding}", stacklevel=1)
