@@ -732,3 +732,13 @@ class OntvangstFactory(factory.django.DjangoModelFactory):
         from declaraties import services
 
         return services.ontvangst_registreren(by=uwv_financieel(), vordering=vordering, bedrag=bedrag, datum=datum)
+
+
+def client_as(user=None, **kwargs):
+    """A Django test client logged in as ``user`` (anonymous without one); ``kwargs`` go to ``Client``."""
+    from django.test import Client
+
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client

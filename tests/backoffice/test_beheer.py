@@ -4,21 +4,15 @@ beheerder opens them."""
 
 import pytest
 from axes.models import AccessAttempt
-from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
 
 from backoffice import roles
 from backoffice.models import Instellingen, RolToekenning, User
+from tests.factories import client_as as _client
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

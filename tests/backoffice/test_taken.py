@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 
 from backoffice import registry, schedule
 from backoffice.models import Taakrun
@@ -16,16 +15,11 @@ from backoffice.planner import Planner
 from declaraties import jobs, services
 from declaraties.models import Betaalopdracht, Prestatie
 from tests.declaraties.geld_helpers import declare, moment, start_line
+from tests.factories import client_as as _client
 from tests.trajecten.helpers import approved_traject
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

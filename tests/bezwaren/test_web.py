@@ -11,18 +11,19 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from backoffice import roles
 from bezwaren.models import Bezwaarschrift
 from financiering.models import Budget
 from tests.declaraties.geld_helpers import moment
 from tests.factories import EindverslagFactory, PrestatieFactory, TrajectFactory, VerlengingFactory
+from tests.factories import client_as as _client
 from tests.trajecten.helpers import approved_traject, filed_aanvraag
 from trajecten import services as zaak
 from trajecten.models import Aanvraag
 
 pytestmark = pytest.mark.django_db
+
 D = datetime.date
 BESLUITDAG = D(2026, 3, 2)
 
@@ -31,12 +32,6 @@ BESLUITDAG = D(2026, 3, 2)
 def clock():
     with time_machine.travel(moment(BESLUITDAG), tick=False) as traveller:
         yield traveller
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _afgewezen(world) -> Aanvraag:

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.test import Client
 
 from declaraties.models import Declaratie
+from tests.factories import client_as as _client
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Traject
 
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 def clock():
     with time_machine.travel(moment(D(2026, 3, 2)), tick=False) as traveller:
         yield traveller
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _kop(nummer="D-W4-1", periode="2026-03", totaal=3, **rijen) -> dict:

@@ -12,13 +12,13 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils.html import escape
 
 from backoffice import roles
 from backoffice.models import Instellingen
 from declaraties import permissions, rules, services
 from declaraties.models import Betaalopdracht, Vordering
+from tests.factories import client_as as _client
 from tests.factories import make_user
 from tests.trajecten.helpers import approved_traject
 
@@ -33,12 +33,6 @@ def clock():
     """Monday 2 March 2026, before the world is built (its fidelity audits are dated today)."""
     with time_machine.travel(moment(D(2026, 3, 2)), tick=False) as traveller:
         yield traveller
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _page(user, url: str) -> str:

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.test import Client
 
 from backoffice.opmaak import maand
 from declaraties import rules, services
 from declaraties.models import Vordering
 from tests.factories import budget
+from tests.factories import client_as as _client
 from tests.trajecten.helpers import approved_traject
 
 from .geld_helpers import claim, declare, moment, pay, start_line
@@ -53,12 +53,6 @@ def claims(clock, world):
     )
     clock.move_to(moment(D(2026, 5, 4)))
     return {"amsterdam": amsterdam, "utrecht": utrecht}
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_list_filter_shows_exactly_the_claims_flagged_overdue(claims, world):

@@ -7,21 +7,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from backoffice import roles
 from financiering.models import Budget, Regeling
+from tests.factories import client_as as _client
 from tests.trajecten.helpers import aanvraag, approved_traject, beoordeel, deelnemer
 from trajecten.models import Aanvraag, Traject, Verlenging
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user=None, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _gemeente_aanvraag(world) -> dict:

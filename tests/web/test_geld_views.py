@@ -13,7 +13,6 @@ from uuid import UUID
 import pytest
 import time_machine
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from backoffice import roles
@@ -21,19 +20,13 @@ from backoffice.models import Instellingen
 from declaraties import services
 from declaraties.models import Betaalopdracht, Declaratie, Vordering
 from tests.declaraties.geld_helpers import claim, declare, moment, pay, start_line
+from tests.factories import client_as as _client
 from tests.factories import make_user
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Traject
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture(autouse=True)

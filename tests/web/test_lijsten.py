@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
-from django.test import Client
 from openpyxl import load_workbook
 
 from backoffice import roles
@@ -19,6 +18,7 @@ from backoffice.models import BsnRaadpleging, Instellingen, User, Verwerking
 from declaraties import services
 from declaraties.models import Prestatie
 from tests.declaraties.geld_helpers import moment, start_line
+from tests.factories import client_as as _client
 from tests.factories import valid_bsn
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Deelnemer, Traject
@@ -31,12 +31,6 @@ pytestmark = pytest.mark.django_db
 def clock():
     with time_machine.travel(moment(D(2026, 3, 2)), tick=False) as traveller:
         yield traveller
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _declare(user, nummer, trajecten, refs, day=None):

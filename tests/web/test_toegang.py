@@ -12,17 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.factories import client_as as _client
 from tests.trajecten.helpers import approved_traject
 from trajecten.models import Traject
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user=None, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _page_paths() -> list[str]:
