@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils import timezone
 
@@ -112,15 +112,22 @@ def vordering_periode(datum: date) -> tuple[date, date]:
     return rules.month_bounds(eind)[0], eind
 
 
+def _vorderingrun_nieuw(eind: date) -> QuerySet[Prestatie]:
+    """The paid lines up to ``eind`` the claims run has not dealt with yet: the run's new work,
+    read through the partial index ``prestatie_te_vorderen`` (never the whole history)."""
+    return Prestatie.objects.filter(betaald_op__isnull=False, betaald_op__lte=eind, vordering_verwerkt=False)
+
+
 def vorderingrun_regels(datum: date) -> list[tuple]:
     """The paid lines the claims run of ``datum`` claims, as ``(pk, gemeente_id, regeling_id,
     aandeel, toegekend_bedrag, debet_credit)``: paid by the end of the month before (a payment
     registered late with an earlier bank date is claimed in the next run), on the gemeente route,
-    co-financed, not claimed yet."""
+    co-financed, not claimed yet. Only among the lines the run has not dealt with: every line this
+    rule selects is one (``Prestatie.vordering_verwerkt``, ``vorderingrun_afgehandeld``)."""
     _, eind = vordering_periode(datum)
     return list(
-        Prestatie.objects.filter(
-            betaald_op__lte=eind,
+        _vorderingrun_nieuw(eind)
+        .filter(
             traject__route="gemeente",
             traject__regeling__cofinanciering_aandeel__gt=0,
             vorderingregel__isnull=True,
@@ -134,6 +141,18 @@ def vorderingrun_regels(datum: date) -> list[tuple]:
             "toegekend_bedrag",
             "debet_credit",
         )
+    )
+
+
+def vorderingrun_afgehandeld(datum: date) -> int:
+    """After the claims run of ``datum``: its lines up to the end of the month before that are
+    claimed (now or earlier), or not on the gemeente route (nothing to claim, ever), leave the
+    index. A gemeente-route line without a share stays: a share set later claims it."""
+    _, eind = vordering_periode(datum)
+    return (
+        _vorderingrun_nieuw(eind)
+        .filter(Q(vorderingregel__isnull=False) | ~Q(traject__route="gemeente"))
+        .update(vordering_verwerkt=True)
     )
 
 

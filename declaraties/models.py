@@ -104,7 +104,14 @@ class Prestatie(models.Model):
         "Betaalopdracht", null=True, blank=True, on_delete=models.PROTECT, related_name="prestaties"
     )
     betaald_op = models.DateField(null=True, blank=True)
-    history = HistoricalRecords(bases=[TaakHistorie])
+    # The monthly claims run has dealt with this paid line: claimed it, or it is not on the gemeente
+    # route (nothing to claim, ever). Paying a line sets it to False (and a row inserted without it
+    # starts False): the run then reads only the lines paid since it last looked, through the
+    # partial index ``prestatie_te_vorderen``, and still applies its whole rule to them
+    # (declaraties.jobs.vorderingrun_regels, docs/performance.md "Issue 13"). Bookkeeping of the
+    # run, not of the line: not in the line's history.
+    vordering_verwerkt = models.BooleanField(default=False, db_default=False, editable=False)
+    history = HistoricalRecords(bases=[TaakHistorie], excluded_fields=["vordering_verwerkt"])
 
     class Meta:
         verbose_name_plural = "prestaties"
@@ -157,6 +164,12 @@ class Prestatie(models.Model):
                 name="prestatie_vrij_te_betalen",
             ),
             models.Index(fields=["betaald_op"], name="prestatie_betaald_op"),
+            # The monthly run's new work: paid lines it has not dealt with yet (see vordering_verwerkt).
+            models.Index(
+                fields=["betaald_op"],
+                condition=Q(betaald_op__isnull=False, vordering_verwerkt=False),
+                name="prestatie_te_vorderen",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -123,7 +123,8 @@ def betaalopdracht_bevestigen(*, by, opdracht: Betaalopdracht, datum: date) -> B
     lines = Prestatie.objects.filter(
         betaalopdracht=opdracht, betaald_op__isnull=True, status__in=PRESTATIE.van("betalen")
     )
-    bulk_update(lines, reason=f"betaald op {datum:%d-%m-%Y}", by=by, betaald_op=datum)
+    # paid: new work for the monthly claims run (Prestatie.vordering_verwerkt)
+    bulk_update(lines, reason=f"betaald op {datum:%d-%m-%Y}", by=by, betaald_op=datum, vordering_verwerkt=False)
     paid = Prestatie.objects.filter(betaalopdracht=opdracht)
     per_traject = dict(paid.values("traject_id").annotate(s=_net_amount()).values_list("traject_id", "s"))
     traject_services.traject_add_amounts(

@@ -36,8 +36,13 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     # The same selection as the preview on /taken/ (declaraties.jobs).
     periode, _ = jobs.vordering_periode(datum)
     rows = jobs.vorderingrun_regels(datum)
-    if not rows:
-        return {"vorderingen": 0, "regels": 0}
+    nieuw = _vorderingen_bijschrijven(datum, periode, rows) if rows else []
+    jobs.vorderingrun_afgehandeld(datum)
+    return {"vorderingen": len(nieuw), "regels": len(rows)}
+
+
+def _vorderingen_bijschrijven(datum: date, periode: date, rows: list[tuple]) -> list[int]:
+    """The claims of the month get ``rows``; returns the new claims' ids."""
     instellingen = Instellingen.get()
     sends = instellingen.vordering_automatisch_verzenden
     gemeenten = {row[1] for row in rows}
@@ -103,7 +108,7 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     if sends:
         for vordering in Vordering.objects.filter(pk__in=nieuw).select_related("gemeente"):
             factuur_document_maken(vordering, by=None)
-    return {"vorderingen": len(nieuw), "regels": len(rows)}
+    return nieuw
 
 
 def factuurnummers_uitgeven(datum: date, aantal: int = 1) -> list[str]:

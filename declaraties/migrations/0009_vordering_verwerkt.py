@@ -1,0 +1,45 @@
+"""The monthly claims run bounded by new work (issue 13): ``Prestatie.vordering_verwerkt`` and the
+partial index ``prestatie_te_vorderen`` on the paid lines it has not dealt with.
+
+Added as True for every existing row (a constant default: no table rewrite), then False exactly
+for the paid lines the run may still claim (paid, on the gemeente route, no claim line yet; with or
+without a share today, since a share set later still claims them), then the default becomes False
+for new rows. A line not paid yet is set False when it is paid (betaalopdracht_bevestigen). So the
+run's selection is the same as before: every line the old rule selects is in the index."""
+
+from django.db import migrations, models
+
+
+def _backfill(apps, schema_editor):
+    Prestatie = apps.get_model("declaraties", "Prestatie")
+    Prestatie.objects.filter(
+        betaald_op__isnull=False, traject__route="gemeente", vorderingregel__isnull=True
+    ).update(vordering_verwerkt=False)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("declaraties", "0008_w4_bron_web"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="prestatie",
+            name="vordering_verwerkt",
+            field=models.BooleanField(default=True, editable=False),
+        ),
+        migrations.RunPython(_backfill, migrations.RunPython.noop, elidable=False),
+        migrations.AlterField(
+            model_name="prestatie",
+            name="vordering_verwerkt",
+            field=models.BooleanField(db_default=False, default=False, editable=False),
+        ),
+        migrations.AddIndex(
+            model_name="prestatie",
+            index=models.Index(
+                condition=models.Q(("betaald_op__isnull", False), ("vordering_verwerkt", False)),
+                fields=["betaald_op"],
+                name="prestatie_te_vorderen",
+            ),
+        ),
+    ]
