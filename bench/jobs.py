@@ -55,6 +55,7 @@ def _job(name: str, datum: date, profiel: str | None = None) -> dict:
     from bench.common import QueryCounter
 
     steps: dict[str, dict] = {}
+    claims: dict = {}
     original = schedule.steps_for
 
     def timed_steps(job, d):
@@ -80,7 +81,9 @@ def _job(name: str, datum: date, profiel: str | None = None) -> dict:
 
                 profiler = Profiler()
                 profiler.start()
+            before = _max_regel()
             run = schedule.run_job(name, datum, bron="bench")
+            claims["value"] = _claims_since(before)
             if profiel:
                 profiler.stop()
                 path = f"{profiel}-{name}.html"
@@ -102,7 +105,72 @@ def _job(name: str, datum: date, profiel: str | None = None) -> dict:
         "status": run.status,
         "counts": {k: v for k, v in sorted(run.counts.items()) if v},
         "stappen": steps,
+        "vorderingsregels": claims["value"],
     }
+
+
+def _max_regel() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM declaraties_vorderingregel")
+        return cursor.fetchone()[0]
+
+
+def _claims_since(before: int) -> list:
+    """The claim lines made after ``before``: their number and total (the same claims?)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), COALESCE(sum(bedrag), 0)::text FROM declaraties_vorderingregel WHERE id > %s", [before]
+        )
+        return list(cursor.fetchone())
+
+
+def selectie_over_de_historie(datum: date) -> list[tuple]:
+    """The claims run's selection as it was before issue 13: every paid line ever, by bank date
+    (``declaraties.jobs.vorderingrun_regels`` reads only the new work; the same rows)."""
+    from declaraties.jobs import vordering_periode
+    from declaraties.models import Prestatie
+
+    _, eind = vordering_periode(datum)
+    return list(
+        Prestatie.objects.filter(
+            betaald_op__lte=eind,
+            traject__route="gemeente",
+            traject__regeling__cofinanciering_aandeel__gt=0,
+            vorderingregel__isnull=True,
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "traject__gemeente_id",
+            "traject__regeling_id",
+            "traject__regeling__cofinanciering_aandeel",
+            "toegekend_bedrag",
+            "debet_credit",
+        )
+    )
+
+
+def _selecties(datum: date, herhaal: int) -> dict:
+    """The monthly run's selection, over all history (before) and over the new work (now)."""
+    from declaraties.jobs import vorderingrun_regels
+
+    out = {}
+    for label, func in (("hele historie", selectie_over_de_historie), ("nieuw werk", vorderingrun_regels)):
+        times = []
+        for _ in range(herhaal):
+            start = time.perf_counter()
+            rows = func(datum)
+            times.append(time.perf_counter() - start)
+        out[label] = {"seconden": round(min(times), 3), "rijen": len(rows), "regels": rows}
+    same = out["hele historie"].pop("regels") == out["nieuw werk"].pop("regels")
+    for label, r in out.items():
+        print(f"      selectie ({label}): {r['seconden']:.3f} s, {r['rijen']} regels")
+    print(f"      dezelfde regels: {'ja' if same else 'NEE'}")
+    return {**out, "dezelfde": same}
 
 
 # --- the same work as one hand-made statement ----------------------------------------------------
@@ -164,6 +232,22 @@ WHERE vervaldatum < %(datum)s AND status IN ('verzonden', 'deels_betaald')
   AND (herinnerd_op IS NULL OR herinnerd_op <= %(datum)s::date - 30)
 """
 
+# The same, bounded by new work as the job is since issue 13: only the paid lines the run has not
+# dealt with (the partial index prestatie_te_vorderen), and those it dealt with marked.
+MONTHLY_NIEUW_SQL = MONTHLY_SQL.replace(
+    "WHERE p.betaald_op <= %(eind)s AND", "WHERE p.betaald_op <= %(eind)s AND NOT p.vordering_verwerkt AND"
+).replace(
+    "\n), vordering AS (",
+    """
+), verwerkt AS (
+    UPDATE declaraties_prestatie p SET vordering_verwerkt = true FROM trajecten_traject t
+    WHERE t.id = p.traject_id AND p.betaald_op <= %(eind)s AND NOT p.vordering_verwerkt
+      AND (t.route <> 'gemeente' OR p.id IN (SELECT id FROM betaald)
+           OR EXISTS (SELECT 1 FROM declaraties_vorderingregel r WHERE r.prestatie_id = p.id))
+), vordering AS (""",
+    1,
+)
+
 # The nightly job's heaviest steps, each as one statement (the signal steps also close signals
 # whose cause is gone; the hand-made version only finds and inserts the new ones, the larger part).
 EINDVERSLAG_SQL = """
@@ -183,16 +267,43 @@ WHERE t.status IN ('beeindigd', 'looptijd_verstreken')
 """
 
 
-def _hand(sql: str, params: dict) -> tuple[float, int]:
+def _hand(sql: str, params: dict) -> tuple[float, int, list]:
+    """One hand-made statement, rolled back: seconds, rows, and the claim lines it made."""
     from django.db import connection
 
     def go():
+        before = _max_regel()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.rowcount
+            rows = cursor.rowcount
+        return rows, _claims_since(before)
 
-    seconds, _queries, rows = _rolled_back(go)
-    return seconds, rows
+    seconds, _queries, (rows, claims) = _rolled_back(go)
+    return seconds, rows, claims
+
+
+def _nightly_hand(datum: date, herhaal: int, stappen: dict) -> dict:
+    """Every nightly step against its hand-made SQL (bench.jobs_hand), fastest of ``herhaal``."""
+    from bench import jobs_hand
+
+    best: dict[str, dict] = {}
+    for _ in range(herhaal):
+        _s, _q, out = _rolled_back(lambda: jobs_hand.run(datum, EINDVERSLAG_SQL))
+        for step, r in out.items():
+            if step not in best or r["seconden"] < best[step]["seconden"]:
+                best[step] = r
+    print(f"      {'stap':<40} {'dienst (s)':>10} {'hand (s)':>9} {'rijen':>8} {'verh.':>6}")
+    result = {}
+    for step, s in stappen.items():
+        h = best.get(step)
+        ratio = s["seconden"] / max(h["seconden"], 1e-3) if h else None
+        result[step] = {"dienst": s["seconden"], "hand": h and h["seconden"], "rijen": h and h["rijen"]}
+        result[step]["verhouding"] = ratio and round(ratio, 2)
+        print(
+            f"      {step:<40} {s['seconden']:10.3f} "
+            + (f"{h['seconden']:9.3f} {h['rijen']:8} {ratio:5.2f}x" if h else f"{'-':>9}")
+        )
+    return result
 
 
 def bench_jobs(today: date, taken: list[str], herhaal: int, profiel: str | None) -> dict:
@@ -216,8 +327,8 @@ def bench_jobs(today: date, taken: list[str], herhaal: int, profiel: str | None)
                 },
             )
         ],
-        "nightly": [("signalen.eindverslag_ontbreekt", EINDVERSLAG_SQL, {"datum": today})],
     }
+    hand["monthly"].append(("alles, nieuw werk", MONTHLY_NIEUW_SQL, hand["monthly"][0][2]))
     results = {}
     for name in taken:
         datum = days[name]
@@ -230,9 +341,15 @@ def bench_jobs(today: date, taken: list[str], herhaal: int, profiel: str | None)
                 flush=True,
             )
         best = min(runs, key=lambda r: r["seconden"])
-        for step, s in best["stappen"].items():
+        # per step the fastest of the runs
+        stappen = {
+            step: min((r["stappen"][step] for r in runs), key=lambda s: s["seconden"]) for step in best["stappen"]
+        }
+        for step, s in stappen.items():
             if s["seconden"] >= 0.05:
                 print(f"      {step:<44} {s['seconden']:7.2f} s {s['queries']:4} queries")
+        if best["vorderingsregels"][0]:
+            print(f"      vorderingsregels gemaakt: {best['vorderingsregels'][0]}, samen {best['vorderingsregels'][1]}")
         for key, value in best["counts"].items():
             print(f"      {key}: {value}")
         result = {
@@ -241,25 +358,32 @@ def bench_jobs(today: date, taken: list[str], herhaal: int, profiel: str | None)
             "mediaan_seconden": round(statistics.median(r["seconden"] for r in runs), 2),
             "queries": best["queries"],
             "counts": best["counts"],
-            "stappen": best["stappen"],
+            "stappen": stappen,
+            "vorderingsregels": best["vorderingsregels"],
             "handgemaakt": {},
         }
+        if name == "nightly":
+            result["per_stap"] = _nightly_hand(datum, herhaal, stappen)
+        if name == "monthly":
+            result["selectie"] = _selecties(datum, herhaal)
         for label, sql, params in hand.get(name, []):
             times = []
             for _ in range(herhaal):
-                seconds, rows = _hand(sql, params)
+                seconds, rows, claims = _hand(sql, params)
                 times.append(seconds)
             hand_s = min(times)
-            job_s = min(r["seconden"] for r in runs) if label == "alles" else best["stappen"][label]["seconden"]
+            job_s = min(r["seconden"] for r in runs) if label.startswith("alles") else stappen[label]["seconden"]
             ratio = job_s / max(hand_s, 1e-6)
             result["handgemaakt"][label] = {
                 "seconden": [round(t, 2) for t in times],
                 "rijen": rows,
                 "taak_seconden": job_s,
                 "verhouding": round(ratio, 2),
+                "vorderingsregels": claims,
             }
+            same = "" if not claims[0] else f"; vorderingsregels {claims[0]}, samen {claims[1]}"
             print(
-                f"      handgemaakt ({label}): {hand_s:.2f} s, {rows} rijen; taak {job_s:.2f} s: "
+                f"      handgemaakt ({label}): {hand_s:.2f} s, {rows} rijen{same}; taak {job_s:.2f} s: "
                 f"verhouding {ratio:.2f}x",
                 flush=True,
             )

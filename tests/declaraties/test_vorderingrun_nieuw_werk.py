@@ -12,6 +12,7 @@ import time_machine
 from django.apps import apps
 from django.db import connection
 
+from bench.jobs import selectie_over_de_historie
 from declaraties import jobs, services
 from declaraties.models import Betaalopdracht, Prestatie, VorderingRegel
 from tests.trajecten.helpers import approved_traject
@@ -20,28 +21,6 @@ from .geld_helpers import claim, declare, moment, pay, regel, start_line
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-
-
-def selectie_over_de_historie(datum: datetime.date) -> list[tuple]:
-    """The rule as it was before issue 13, over every paid line ever."""
-    _, eind = jobs.vordering_periode(datum)
-    return list(
-        Prestatie.objects.filter(
-            betaald_op__lte=eind,
-            traject__route="gemeente",
-            traject__regeling__cofinanciering_aandeel__gt=0,
-            vorderingregel__isnull=True,
-        )
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "traject__gemeente_id",
-            "traject__regeling_id",
-            "traject__regeling__cofinanciering_aandeel",
-            "toegekend_bedrag",
-            "debet_credit",
-        )
-    )
 
 
 def claimed(periode: datetime.date) -> list[tuple]:
