@@ -60,33 +60,64 @@ def document_maken(
     Call it inside the decision's transaction; the PDF follows after the commit.
     ``deelnemer_uuid``: the participant the document is about (the processing log and retention).
     A model whose name is not its ``Document.Object`` says which it is in ``document_object``."""
+    return documenten_maken(
+        [
+            {
+                "object": object,
+                "context": context,
+                "titel": titel,
+                "sleutel": sleutel,
+                "deelnemer_uuid": deelnemer_uuid,
+            }
+        ],
+        soort=soort,
+        template=template,
+        by=by,
+    )[0]
+
+
+def documenten_maken(items: list[dict], *, soort: str, template: str, by=None) -> list[Document]:
+    """``document_maken`` for many objects at once (the monthly run's invoices): each item has
+    ``object``, ``context``, ``titel`` and optionally ``sleutel`` and ``deelnemer_uuid``. One query
+    for the documents already there, one ``INSERT`` for the new ones; each is rendered from its own
+    context. Returns the documents in the order of ``items``."""
     if soort not in DocumentSoort.values:
         raise ValueError(f"Onbekende documentsoort: {soort}")
-    object_soort = object_soort_van(object)
-    sleutel = str(sleutel or "")
-    bestaand = Document.objects.filter(object_uuid=object.uuid, soort=soort, sleutel=sleutel).first()
-    if bestaand is not None:
-        return bestaand
+    if not items:
+        return []
+    keys = [(item["object"].uuid, str(item.get("sleutel") or "")) for item in items]
+    bestaand = {
+        (d.object_uuid, d.sleutel): d
+        for d in Document.objects.filter(
+            object_uuid__in={k[0] for k in keys}, soort=soort, sleutel__in={k[1] for k in keys}
+        )
+    }
     vandaag = timezone.localdate()
-    html = render_to_string(
-        template,
-        {"titel": titel, "datum": vandaag, "soort": soort, "object": object, **context},
-    )
+    nieuw = [
+        Document(
+            object_uuid=item["object"].uuid,
+            soort=soort,
+            sleutel=key[1],
+            object_soort=object_soort_van(item["object"]),
+            titel=item["titel"][:200],
+            html=render_to_string(
+                template,
+                {"titel": item["titel"], "datum": vandaag, "soort": soort, "object": item["object"], **item["context"]},
+            ),
+            gemaakt_door=by if getattr(by, "pk", None) else None,
+            deelnemer_uuid=item.get("deelnemer_uuid"),
+        )
+        for item, key in zip(items, keys, strict=True)
+        if key not in bestaand
+    ]
     # No savepoint: the deciding service holds the lock on its object, so a twin cannot race here;
     # if one did, the unique constraint fails the whole decision, which is what it should do.
-    document = Document.objects.create(
-        object_uuid=object.uuid,
-        soort=soort,
-        sleutel=sleutel,
-        object_soort=object_soort,
-        titel=titel[:200],
-        html=html,
-        gemaakt_door=by if getattr(by, "pk", None) else None,
-        deelnemer_uuid=deelnemer_uuid,
-    )
-    pk = document.pk
-    transaction.on_commit(lambda: _render_later(pk))
-    return document
+    if nieuw:
+        Document.objects.bulk_create(nieuw)
+        pks = [d.pk for d in nieuw]
+        transaction.on_commit(lambda: [_render_later(pk) for pk in pks])
+        bestaand |= {(d.object_uuid, d.sleutel): d for d in nieuw}
+    return [bestaand[key] for key in keys]
 
 
 def _render_later(pk: int) -> None:

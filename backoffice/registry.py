@@ -154,3 +154,17 @@ def register_taak_voorbeeld(job: str, factory: Callable[[date], dict]) -> None:
 
 def taak_voorbeeld(job: str, datum: date) -> dict:
     return _taak_voorbeelden[job](datum)
+
+
+_cofinanciering_gezet: list[Callable[[int], None]] = []
+
+
+def register_cofinanciering_gezet(func: Callable[[int], None]) -> None:
+    """Called with a scheme's id when its co-financing share goes from 0 to more (financiering's
+    ``regeling_update`` and the admin): the monthly claims run must look at its paid lines again."""
+    _cofinanciering_gezet.append(func)
+
+
+def cofinanciering_gezet(regeling_id: int) -> None:
+    for func in _cofinanciering_gezet:
+        func(regeling_id)

@@ -209,7 +209,7 @@ def fill_national(*, n: int, today: date, verbose: bool = True) -> dict:
                     "betaalopdracht_id": f"CASE WHEN {paid} THEN opdracht_rang END",
                     "betaald_op": f"CASE WHEN {paid} THEN betaaldag + 2 END",
                     # the monthly run's new work: paid on the gemeente route and not claimed (issue 13)
-                    "vordering_verwerkt": f"CASE WHEN {paid} AND route = 'gemeente' AND ({claim}) IS NULL "
+                    "vordering_verwerkt": f"CASE WHEN {paid} AND route = 'gemeente' AND aandeel > 0 AND ({claim}) IS NULL "
                     "THEN false ELSE true END",
                 },
                 "FROM bench_regel",

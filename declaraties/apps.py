@@ -26,6 +26,7 @@ class DeclaratiesConfig(AppConfig):
         )
         registry.register_taak_voorbeeld("weekly", jobs.betaalrun_voorbeeld)  # the preview on /taken/
         registry.register_taak_voorbeeld("monthly", jobs.vorderingrun_voorbeeld)
+        registry.register_cofinanciering_gezet(jobs.vorderingrun_heropenen)  # the claims run's work again
         registry.register_job_step(
             "monthly", "vorderingen", lambda d: services.vorderingen_aanmaken(datum=d), order=10, doel="betalen"
         )

@@ -85,13 +85,19 @@ def koper(gemeente) -> dict:
 def regels(vordering: Vordering) -> list[Factuurregel]:
     """The claimed lines, by toewijzingNummer and period; a line whose dispute was upheld is no
     longer claimed and is left out (so the lines add up to ``vordering.bedrag``)."""
-    out = []
-    for index, r in enumerate(selectors.vordering_regels(vordering).exclude(bezwaar="toegewezen"), start=1):
+    return regels_van([vordering])[vordering.pk]
+
+
+def regels_van(vorderingen: list[Vordering]) -> dict[int, list[Factuurregel]]:
+    """``regels`` of many claims in one query, per claim id."""
+    out: dict[int, list[Factuurregel]] = {v.pk: [] for v in vorderingen}
+    for r in selectors.vordering_regels(vorderingen).exclude(bezwaar="toegewezen"):
         p = r.prestatie
         teken = -1 if p.debet_credit == "C" else 1
-        out.append(
+        lijst = out[r.vordering_id]
+        lijst.append(
             Factuurregel(
-                nummer=index,
+                nummer=len(lijst) + 1,
                 toewijzing_nummer=p.toewijzing_nummer,
                 product_code=p.product_code,
                 product=PRODUCTEN.get(p.product_code, p.product_code),
@@ -107,8 +113,9 @@ def regels(vordering: Vordering) -> list[Factuurregel]:
     return out
 
 
-def factuur(vordering: Vordering) -> Factuur:
-    """The invoice of a sent claim (a concept claim has no invoice number yet: the caller checks)."""
+def factuur(vordering: Vordering, regels_: list[Factuurregel] | None = None) -> Factuur:
+    """The invoice of a sent claim (a concept claim has no invoice number yet: the caller checks);
+    ``regels_``: its lines when the caller has them (``regels_van``)."""
     return Factuur(
         vordering=vordering,
         nummer=vordering.factuurnummer,
@@ -117,5 +124,5 @@ def factuur(vordering: Vordering) -> Factuur:
         periode=vordering.periode,
         verkoper=verkoper(),
         koper=koper(vordering.gemeente),
-        regels=regels(vordering),
+        regels=regels(vordering) if regels_ is None else regels_,
     )

@@ -146,14 +146,30 @@ def vorderingrun_regels(datum: date) -> list[tuple]:
 
 def vorderingrun_afgehandeld(datum: date) -> int:
     """After the claims run of ``datum``: its lines up to the end of the month before that are
-    claimed (now or earlier), or not on the gemeente route (nothing to claim, ever), leave the
-    index. A gemeente-route line without a share stays: a share set later claims it."""
+    claimed (now or earlier), not on the gemeente route (nothing to claim, ever) or of a scheme
+    without a share leave the index (a share set later brings them back: ``vorderingrun_heropenen``)."""
     _, eind = vordering_periode(datum)
     return (
         _vorderingrun_nieuw(eind)
-        .filter(Q(vorderingregel__isnull=False) | ~Q(traject__route="gemeente"))
+        .filter(
+            Q(vorderingregel__isnull=False)
+            | ~Q(traject__route="gemeente")
+            | Q(traject__regeling__cofinanciering_aandeel=0)
+        )
         .update(vordering_verwerkt=True)
     )
+
+
+def vorderingrun_heropenen(regeling_id: int) -> int:
+    """A scheme's share went from 0 to more: its paid, unclaimed gemeente-route lines are the
+    claims run's work again (the rule claims them in the next run, whenever they were paid)."""
+    return Prestatie.objects.filter(
+        traject__regeling_id=regeling_id,
+        traject__route="gemeente",
+        betaald_op__isnull=False,
+        vordering_verwerkt=True,
+        vorderingregel__isnull=True,
+    ).update(vordering_verwerkt=False)
 
 
 def vorderingregel_bedrag(*, aandeel: Decimal, bedrag: Decimal, debet_credit: str) -> Decimal:

@@ -169,11 +169,13 @@ def with_te_laat(qs: QuerySet[Vordering], *, today: date | None = None) -> Query
     )
 
 
-def vordering_regels(vordering: Vordering) -> QuerySet[VorderingRegel]:
+def vordering_regels(vordering: Vordering | list[Vordering]) -> QuerySet[VorderingRegel]:
+    """The lines of a claim (or of several, claim by claim), by toewijzingNummer and period."""
+    filters = {"vordering__in": vordering} if isinstance(vordering, list) else {"vordering": vordering}
     return (
-        VorderingRegel.objects.filter(vordering=vordering)
+        VorderingRegel.objects.filter(**filters)
         .select_related("prestatie", "regeling")
-        .order_by("prestatie__toewijzing_nummer", "prestatie__begindatum", "id")
+        .order_by("vordering_id", "prestatie__toewijzing_nummer", "prestatie__begindatum", "id")
     )
 
 

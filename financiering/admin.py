@@ -30,6 +30,7 @@ from .models import (
     Trajectbegeleider,
     Trajectprijs,
 )
+from .services.regelingen import cofinanciering_gewijzigd
 
 # -- organisations ------------------------------------------------------------------------------
 
@@ -174,6 +175,11 @@ class RegelingAdmin(HistoryAdmin):
         ),
     )
     inlines = (PerceelInline,)
+
+    def save_model(self, request, obj, form, change):
+        was = Regeling.objects.get(pk=obj.pk).cofinanciering_aandeel if change else None
+        super().save_model(request, obj, form, change)
+        cofinanciering_gewijzigd(obj, was=was)
 
     @admin.display(description="routes")
     def routes_lijst(self, obj: Regeling) -> str:

@@ -2,10 +2,12 @@
 partial index ``prestatie_te_vorderen`` on the paid lines it has not dealt with.
 
 Added as True for every existing row (a constant default: no table rewrite), then False exactly
-for the paid lines the run may still claim (paid, on the gemeente route, no claim line yet; with or
-without a share today, since a share set later still claims them), then the default becomes False
-for new rows. A line not paid yet is set False when it is paid (betaalopdracht_bevestigen). So the
-run's selection is the same as before: every line the old rule selects is in the index."""
+for the paid lines the old rule selects, whatever their bank date (paid, on the gemeente route, a
+scheme with a share, no claim line yet), then the default becomes False for new rows. A line not
+paid yet is set False when it is paid (betaalopdracht_bevestigen); a scheme whose share goes from 0
+to more gets its paid, unclaimed lines back (declaraties.jobs.vorderingrun_heropenen). So the run's
+selection is the same as before: every line the old rule selects is in the index. PostgreSQL gets
+fresh statistics of the table, so that it sees how few lines the index holds."""
 
 from django.db import migrations, models
 
@@ -13,8 +15,16 @@ from django.db import migrations, models
 def _backfill(apps, schema_editor):
     Prestatie = apps.get_model("declaraties", "Prestatie")
     Prestatie.objects.filter(
-        betaald_op__isnull=False, traject__route="gemeente", vorderingregel__isnull=True
+        betaald_op__isnull=False,
+        traject__route="gemeente",
+        traject__regeling__cofinanciering_aandeel__gt=0,
+        vorderingregel__isnull=True,
     ).update(vordering_verwerkt=False)
+
+
+def _analyze(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE declaraties_prestatie")
 
 
 class Migration(migrations.Migration):
@@ -42,4 +52,5 @@ class Migration(migrations.Migration):
                 name="prestatie_te_vorderen",
             ),
         ),
+        migrations.RunPython(_analyze, migrations.RunPython.noop, elidable=False),
     ]

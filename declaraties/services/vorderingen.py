@@ -19,7 +19,7 @@ from backoffice.rules import weigeren
 from financiering.models import Gemeente
 
 from .. import jobs, rules
-from ..factuur import factuur
+from ..factuur import factuur, regels_van
 from ..models import Ontvangst, Vordering, VorderingRegel
 from ..permissions import ontvangst_weigering, verzenden_weigering
 from ..rules import VORDERING
@@ -106,8 +106,7 @@ def _vorderingen_bijschrijven(datum: date, periode: date, rows: list[tuple]) -> 
     )
     bulk_snapshot(Vordering, ids=bestaand, reason=f"regels over {maand} bijgeschreven (late betaling)")
     if sends:
-        for vordering in Vordering.objects.filter(pk__in=nieuw).select_related("gemeente"):
-            factuur_document_maken(vordering, by=None)
+        factuur_documenten_maken(list(Vordering.objects.filter(pk__in=nieuw).select_related("gemeente")), by=None)
     return nieuw
 
 
@@ -125,36 +124,46 @@ def factuurnummers_uitgeven(datum: date, aantal: int = 1) -> list[str]:
 def factuur_document_maken(vordering: Vordering, *, by):
     """The invoice PDF, made once when the claim is sent and kept unchanged (backoffice.documenten):
     UWV as seller, the gemeente as buyer, the lines by toewijzingNummer, no personal data."""
-    f = factuur(vordering)
-    return documenten.document_maken(
-        soort="factuur",
-        object=vordering,
-        template="declaraties/documenten/factuur.html",
-        context={
-            "factuur": f,
-            "vordering": vordering,
-            "kenmerk": f.nummer,
-            "datum": f.datum,  # the letter's date is the invoice date, also when the job runs late
-            "afzender": {
-                "naam": f.verkoper["naam"],
-                "regels": [
-                    f.verkoper["straat"],
-                    f"{f.verkoper['postcode']} {f.verkoper['plaats']}",
-                    f.verkoper["email"],
-                ],
-            },
-            "ontvanger": {
-                "naam": f.koper["naam"],
-                "regels": [
-                    "t.a.v. de crediteurenadministratie",
-                    f.koper["straat"],
-                    f"{f.koper['postcode']} {f.koper['plaats']}",
-                ],
-            },
-        },
-        titel=f"Factuur {f.nummer}: cofinanciering {maandnaam(vordering.periode)}, gemeente {vordering.gemeente.naam}",
-        by=by,
-    )
+    return factuur_documenten_maken([vordering], by=by)[0]
+
+
+def factuur_documenten_maken(vorderingen: list[Vordering], *, by) -> list:
+    """``factuur_document_maken`` for many claims (the monthly run's): their lines in one query,
+    the documents in one ``INSERT``."""
+    per_vordering = regels_van(vorderingen)
+    items = []
+    for vordering in vorderingen:
+        f = factuur(vordering, per_vordering[vordering.pk])
+        items.append(
+            {
+                "object": vordering,
+                "context": {
+                    "factuur": f,
+                    "vordering": vordering,
+                    "kenmerk": f.nummer,
+                    "datum": f.datum,  # the letter's date is the invoice date, also when the job runs late
+                    "afzender": {
+                        "naam": f.verkoper["naam"],
+                        "regels": [
+                            f.verkoper["straat"],
+                            f"{f.verkoper['postcode']} {f.verkoper['plaats']}",
+                            f.verkoper["email"],
+                        ],
+                    },
+                    "ontvanger": {
+                        "naam": f.koper["naam"],
+                        "regels": [
+                            "t.a.v. de crediteurenadministratie",
+                            f.koper["straat"],
+                            f"{f.koper['postcode']} {f.koper['plaats']}",
+                        ],
+                    },
+                },
+                "titel": f"Factuur {f.nummer}: cofinanciering {maandnaam(vordering.periode)}, "
+                f"gemeente {vordering.gemeente.naam}",
+            }
+        )
+    return documenten.documenten_maken(items, soort="factuur", template="declaraties/documenten/factuur.html", by=by)
 
 
 def _vorderingen_herbereken(ids: list[int]) -> None:

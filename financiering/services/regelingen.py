@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from backoffice import roles
+from backoffice import registry, roles
 from backoffice.errors import BusinessRuleError
 
 from .. import rules
@@ -74,6 +74,12 @@ def perceel_set_price(*, perceel: Perceel, bedrag: Decimal, geldig_van: date) ->
     return prijs
 
 
+def cofinanciering_gewijzigd(regeling: Regeling, *, was) -> None:
+    """A share that goes from 0 to more: the apps that claim it hear so (``registry``)."""
+    if not was and regeling.cofinanciering_aandeel:
+        registry.cofinanciering_gezet(regeling.pk)
+
+
 def _check_regeling(regeling: Regeling) -> None:
     """The scheme's own rules in words (the database constraints behind them), for creating and
     changing alike: at least one route, and an application window that does not end before it starts."""
@@ -139,12 +145,14 @@ def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
 
     roles.require_role(by, roles.BEHEERDER)
     regeling = Regeling.objects.select_for_update().get(pk=regeling.pk)
+    aandeel = regeling.cofinanciering_aandeel
     for f in REGELING_FIELDS:
         if f in data:
             setattr(regeling, f, data[f])
     _apply_routes(regeling, data.get("routes"))
     _check_regeling(regeling)
     regeling.save()
+    cofinanciering_gewijzigd(regeling, was=aandeel)
     existing = {p.code: p for p in regeling.percelen.all()}
     for perceel_data in data.get("percelen", []):
         perceel = existing.get(perceel_data["code"])

@@ -15,6 +15,8 @@ from django.db import connection
 from bench.jobs import selectie_over_de_historie
 from declaraties import jobs, services
 from declaraties.models import Betaalopdracht, Prestatie, VorderingRegel
+from financiering.models import Regeling
+from financiering.services.regelingen import regeling_update
 from tests.trajecten.helpers import approved_traject
 
 from .geld_helpers import claim, declare, moment, pay, regel, start_line
@@ -50,13 +52,24 @@ def april(request, clock, world):
     services.betaalopdrachten_aanmaken(datum=D(2026, 3, 30))
     laat = Betaalopdracht.objects.get(status="te_accorderen")
     services.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=laat)
+    variant = getattr(request, "param", "betaling")
+    if variant == "nul-aandeel":  # the scheme had no share yet in March
+        Regeling.objects.filter(code="demo-gem").update(cofinanciering_aandeel=0)
     assert jobs.vorderingrun_regels(D(2026, 4, 1)) == selectie_over_de_historie(D(2026, 4, 1))
-    assert claim(clock, D(2026, 4, 1)) == {"vorderingen": 1, "regels": 2}
-    # the claimed lines and the UWV-route line leave the run's index; nothing else does
-    assert set(Prestatie.objects.filter(vordering_verwerkt=False).values_list("product_referentie", flat=True)) == {
-        "R-LAAT"
-    }
-    if getattr(request, "param", "betaling") == "migratie":
+    if variant == "nul-aandeel":
+        assert claim(clock, D(2026, 4, 1)) == {"vorderingen": 0, "regels": 0}
+        regeling_update(
+            by=world.beheer,
+            regeling=Regeling.objects.get(code="demo-gem"),
+            data={"cofinanciering_aandeel": Decimal("0.50")},
+        )
+    else:
+        assert claim(clock, D(2026, 4, 1)) == {"vorderingen": 1, "regels": 2}
+        # the claimed lines and the UWV-route line leave the run's index; nothing else does
+        assert set(Prestatie.objects.filter(vordering_verwerkt=False).values_list("product_referentie", flat=True)) == {
+            "R-LAAT"
+        }
+    if variant == "migratie":
         Prestatie.objects.update(vordering_verwerkt=True)  # the column as the migration adds it
         import_module("declaraties.migrations.0009_vordering_verwerkt")._backfill(apps, None)
         assert not Prestatie.objects.filter(vordering_verwerkt=False).exists()
@@ -77,6 +90,15 @@ def april(request, clock, world):
     pay(world, clock, D(2026, 4, 6))
     world.clock = clock
     return world
+
+
+@pytest.mark.parametrize("april", ["nul-aandeel"], indirect=True)
+def test_a_share_set_later_claims_the_lines_paid_before(april):
+    """The scheme had no share when the April run looked at the March lines; the beheerder sets
+    50%: the May run claims all of them, as the rule over all history does."""
+    assert jobs.vorderingrun_regels(D(2026, 5, 1)) == selectie_over_de_historie(D(2026, 5, 1))
+    assert claim(april.clock, D(2026, 5, 1)) == {"vorderingen": 1, "regels": 6}
+    assert not Prestatie.objects.filter(vordering_verwerkt=False).exists()
 
 
 @pytest.mark.parametrize("april", ["betaling", "migratie"], indirect=True)
