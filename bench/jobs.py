@@ -129,29 +129,13 @@ def _claims_since(before: int) -> list:
 
 
 def selectie_over_de_historie(datum: date) -> list[tuple]:
-    """The claims run's selection as it was before issue 13: every paid line ever, by bank date
-    (``declaraties.jobs.vorderingrun_regels`` reads only the new work; the same rows)."""
-    from declaraties.jobs import vordering_periode
+    """The claims run's selection as it was before issue 13: the same rule over every paid line
+    ever, by bank date (``declaraties.jobs.vorderingrun_regels`` reads only the new work)."""
+    from declaraties.jobs import vordering_periode, vorderingrun_rij
     from declaraties.models import Prestatie
 
     _, eind = vordering_periode(datum)
-    return list(
-        Prestatie.objects.filter(
-            betaald_op__lte=eind,
-            traject__route="gemeente",
-            traject__regeling__cofinanciering_aandeel__gt=0,
-            vorderingregel__isnull=True,
-        )
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "traject__gemeente_id",
-            "traject__regeling_id",
-            "traject__regeling__cofinanciering_aandeel",
-            "toegekend_bedrag",
-            "debet_credit",
-        )
-    )
+    return vorderingrun_rij(Prestatie.objects.filter(betaald_op__lte=eind))
 
 
 def _selecties(datum: date, herhaal: int) -> dict:

@@ -125,9 +125,13 @@ def vorderingrun_regels(datum: date) -> list[tuple]:
     co-financed, not claimed yet. Only among the lines the run has not dealt with: every line this
     rule selects is one (``Prestatie.vordering_verwerkt``, ``vorderingrun_afgehandeld``)."""
     _, eind = vordering_periode(datum)
+    return vorderingrun_rij(_vorderingrun_nieuw(eind))
+
+
+def vorderingrun_rij(regels: QuerySet[Prestatie]) -> list[tuple]:
+    """The claims run's rule on ``regels``, as the rows ``vorderingrun_regels`` gives."""
     return list(
-        _vorderingrun_nieuw(eind)
-        .filter(
+        regels.filter(
             traject__route="gemeente",
             traject__regeling__cofinanciering_aandeel__gt=0,
             vorderingregel__isnull=True,
