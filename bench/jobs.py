@@ -224,9 +224,10 @@ MONTHLY_NIEUW_SQL = MONTHLY_SQL.replace(
     "\n), vordering AS (",
     """
 ), verwerkt AS (
-    UPDATE declaraties_prestatie p SET vordering_verwerkt = true FROM trajecten_traject t
+    UPDATE declaraties_prestatie p SET vordering_verwerkt = true
+    FROM trajecten_traject t JOIN financiering_regeling g ON g.id = t.regeling_id
     WHERE t.id = p.traject_id AND p.betaald_op <= %(eind)s AND NOT p.vordering_verwerkt
-      AND (t.route <> 'gemeente' OR p.id IN (SELECT id FROM betaald)
+      AND (t.route <> 'gemeente' OR g.cofinanciering_aandeel = 0 OR p.id IN (SELECT id FROM betaald)
            OR EXISTS (SELECT 1 FROM declaraties_vorderingregel r WHERE r.prestatie_id = p.id))
 ), vordering AS (""",
     1,
