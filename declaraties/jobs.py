@@ -148,20 +148,20 @@ def vorderingrun_rij(regels: QuerySet[Prestatie]) -> list[tuple]:
     )
 
 
-def vorderingrun_afgehandeld(datum: date) -> int:
-    """After the claims run of ``datum``: its lines up to the end of the month before that are
-    claimed (now or earlier), not on the gemeente route (nothing to claim, ever) or of a scheme
-    without a share leave the index (a share set later brings them back: ``vorderingrun_heropenen``)."""
+def vorderingrun_afgehandeld(datum: date, geclaimd: list[int]) -> int:
+    """After the claims run of ``datum``: the lines it claimed (``geclaimd``), and its lines up to
+    the end of the month before that are not on the gemeente route (nothing to claim, ever) or of a
+    scheme without a share, leave the index (a share set later brings them back:
+    ``vorderingrun_heropenen``). By the claimed ids (10,000 per statement), not by a join with every
+    claim line ever."""
     _, eind = vordering_periode(datum)
-    return (
-        _vorderingrun_nieuw(eind)
-        .filter(
-            Q(vorderingregel__isnull=False)
-            | ~Q(traject__route="gemeente")
-            | Q(traject__regeling__cofinanciering_aandeel=0)
-        )
-        .update(vordering_verwerkt=True)
+    nieuw = _vorderingrun_nieuw(eind)
+    n = nieuw.filter(~Q(traject__route="gemeente") | Q(traject__regeling__cofinanciering_aandeel=0)).update(
+        vordering_verwerkt=True
     )
+    for start in range(0, len(geclaimd), 10_000):
+        n += nieuw.filter(pk__in=geclaimd[start : start + 10_000]).update(vordering_verwerkt=True)
+    return n
 
 
 def vorderingrun_heropenen(regeling_id: int) -> int:

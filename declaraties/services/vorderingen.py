@@ -37,7 +37,7 @@ def vorderingen_aanmaken(*, datum: date) -> dict[str, int]:
     periode, _ = jobs.vordering_periode(datum)
     rows = jobs.vorderingrun_regels(datum)
     nieuw = _vorderingen_bijschrijven(datum, periode, rows) if rows else []
-    jobs.vorderingrun_afgehandeld(datum)
+    jobs.vorderingrun_afgehandeld(datum, [row[0] for row in rows])
     return {"vorderingen": len(nieuw), "regels": len(rows)}
 
 
