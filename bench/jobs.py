@@ -6,10 +6,14 @@
 For each job: ``run_job`` (the code path of the scheduler and the command) on its benchmark day,
 with the wall time, the number of SQL statements and the time and statements of every step; then
 the same work written by hand as **one** SQL statement (weekly: the payment orders and the lines
-they take; monthly: the claims, their lines and the reminders) and the ratio job / hand-made. The
-nightly job has no one-statement equivalent (nine kinds of signals and the e-mail); its heaviest
-steps are compared with hand-made statements for the same step. Everything runs in a transaction
-that is rolled back, so the benchmark is repeatable on the same data.
+they take; monthly: the claims, their lines and the reminders, over all history as before issue 13
+and over the new work as the job now does) and the ratio job / hand-made. For the monthly also the
+selection over all history against the new-work selection (the same rows?) and the number and
+total of the claim lines the job and each statement made. The nightly job has no one-statement
+equivalent; every step is compared with hand-made SQL for that step (``bench/jobs_hand.py``), in a
+table: service time, hand-made time, rows, ratio. Everything runs in a transaction that is rolled
+back, so the benchmark is repeatable on the same data. Run it with ``DJANGO_DEBUG=0`` (templates
+cached, as in production).
 
 The benchmark days follow ``bench.national``: nightly on the fill day, weekly on the first Monday
 on or after it, monthly on the 1st of the next month. Prints a ``RESULT`` JSON line at the end.
