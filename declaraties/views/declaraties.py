@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import lijsten, roles
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import BevestigForm, add_rule_error, rule_message
 from backoffice.opmaak import euro
@@ -48,6 +49,7 @@ from .base import (
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@replica_read
 def declaratie_list(request):
     """Declarations with the list machinery (``backoffice.lijsten``): search (POST: name, BSN,
     toewijzingNummer, declaration number), sort by column, remembered filters, export."""
@@ -406,6 +408,7 @@ def _bevestig_beoordeling(request, declaratie, besluiten):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@replica_read
 def prestatie_werkvoorraad(request):
     """UWV's queue: declaration lines waiting for a beoordelaar, oldest declaration first; "Alle
     statussen" shows every line. The beoordelaar selects waiting lines to accept them at once
