@@ -7,7 +7,7 @@ trust for 127.0.0.1 including replication), the migrated test template copied in
 ``pg_dump | pg_restore``, ``pg_basebackup -R`` for the standby, both started, and PgBouncer in
 transaction pooling in front of the primary. A few seconds; :meth:`Pair.stop` removes all of it.
 
-``python -m tests.reliability.pair start`` prints the environment for a pair that outlives the
+``python -m tests.reliability.pair start`` (with DATABASE_URL) prints the environment for a pair that outlives the
 command (scripts/test.sh starts one for the whole run, ``... stop <dir>`` ends it); without that
 environment a test session starts its own (``pair`` fixture in test_replica.py)."""
 
@@ -22,6 +22,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import psycopg
+
+VAR = Path(os.environ.get("IPS_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
 BIN = Path(os.environ.get("IPS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 ENV_VAR = "IPS_TEST_PAIR"  # the JSON of a running Pair (scripts/test.sh)
 TEMPLATE = "ips_tpl"  # on the pair's primary: the migrated, empty schema every test database copies
@@ -63,8 +66,6 @@ class Pair:
         return f"postgres://postgres@127.0.0.1:{port}/{dbname}"
 
     def connect(self, which: str = "primary", dbname: str = "postgres"):
-        import psycopg
-
         return psycopg.connect(self.url(which, dbname), autocommit=True, connect_timeout=5)
 
     def to_env(self) -> str:
@@ -129,8 +130,6 @@ class Pair:
 
 _CONF = """
 listen_addresses = '127.0.0.1'
-port = {port}
-unix_socket_directories = '{root}'
 wal_level = replica
 max_wal_senders = 4
 hot_standby = on
@@ -168,8 +167,9 @@ pidfile = {root}/pgbouncer.pid
 """
 
 
-def _start(data: Path) -> None:
-    _as_postgres(BIN / "pg_ctl", "-D", data, "-l", data / "log", "-w", "-t", "20", "start")
+def _start(data: Path, options: str = "") -> None:
+    # -l: the server's output to a file, not to our pipe (run() would wait for it to close)
+    _as_postgres(BIN / "pg_ctl", "-D", data, "-l", data / "log", "-o", options, "-w", "-t", "20", "start")
 
 
 def _wait_port(port: int, timeout: float = 10.0) -> None:
@@ -184,70 +184,88 @@ def _wait_port(port: int, timeout: float = 10.0) -> None:
             time.sleep(0.02)
 
 
+def _chown(*paths: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "postgres:postgres", *map(str, paths)], check=True)
+
+
+def _primary_of(template_url: str) -> Path:
+    """A stopped primary holding the template, kept in var/pair/ between runs (like the template
+    itself, tests/testdb.py): ``initdb`` and the restore cost seconds, a copy a fraction of one.
+    Built once per template (that is, per set of migrations)."""
+    cache = VAR / "pair" / template_url.rsplit("/", 1)[-1]
+    if (cache / "PG_VERSION").exists():
+        return cache
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
+    port = _free_port()
+    try:
+        _chown(building)
+        building.chmod(0o700)
+        _as_postgres(
+            BIN / "initdb", "-D", building, "-U", "postgres", "-A", "trust", "-N", "-E", "UTF8", "--locale=C.UTF-8"
+        )
+        with open(building / "postgresql.conf", "a") as conf:
+            conf.write(_CONF)
+        (building / "pg_hba.conf").write_text(_HBA)
+        _start(building, f"-p {port} -k {building}")
+        try:
+            url = f"postgres://postgres@127.0.0.1:{port}"
+            with psycopg.connect(f"{url}/postgres", autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
+            dump = subprocess.Popen([BIN / "pg_dump", "-Fc", "--no-owner", "-d", template_url], stdout=subprocess.PIPE)
+            restore = subprocess.run(
+                [BIN / "pg_restore", "--no-owner", "-d", f"{url}/{TEMPLATE}"],
+                stdin=dump.stdout,
+                capture_output=True,
+                text=True,
+            )
+            dump.stdout.close()
+            if dump.wait() or restore.returncode:
+                raise PairError(f"pg_dump | pg_restore van de testsjabloon faalde / failed: {restore.stderr}")
+        finally:
+            _as_postgres(BIN / "pg_ctl", "-D", building, "-m", "fast", "-w", "stop")
+        (building / "log").unlink(missing_ok=True)
+        building.rename(cache)
+    except OSError:  # another process built it first
+        if not (cache / "PG_VERSION").exists():
+            raise
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return cache
+
+
 def start(template_url: str) -> Pair:
-    """Start a pair and its PgBouncer; ``template_url`` is the migrated test template on the
-    machine's cluster (tests/testdb.py), copied to the pair's primary as ``ips_tpl``."""
+    """Start a pair and its PgBouncer in /dev/shm (no disk); ``template_url`` is the migrated test
+    template on the machine's cluster (tests/testdb.py), on the pair's primary as ``ips_tpl``."""
     if not shutil.which("pgbouncer"):
         raise PairError(
             "pgbouncer ontbreekt: 'apt-get install pgbouncer' (scripts/setup.sh doet dat) / "
             "pgbouncer is missing: 'apt-get install pgbouncer' (scripts/setup.sh does that)"
         )
-    root = Path(tempfile.mkdtemp(prefix="ips-pair-"))
+    cached = _primary_of(template_url)
+    root = Path(tempfile.mkdtemp(prefix="ips-pair-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
     root.chmod(0o755)
     pair = Pair(str(root), _free_port(), _free_port(), _free_port())
     try:
         primary, replica, bouncer = root / "primary", root / "replica", root / "bouncer"
-        for d in (primary, bouncer):
-            d.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(root, "postgres", "postgres")
-            for d in (primary, bouncer):
-                shutil.chown(d, "postgres", "postgres")
-        _as_postgres(
-            BIN / "initdb", "-D", primary, "-U", "postgres", "-A", "trust", "-N", "-E", "UTF8", "--locale=C.UTF-8"
-        )
-        with open(primary / "postgresql.conf", "a") as conf:
-            conf.write(_CONF.format(port=pair.primary_port, root=root))
-        (primary / "pg_hba.conf").write_text(_HBA)
-        _start(primary)
-        with pair.connect("primary") as conn:
-            conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
-        dump = subprocess.Popen([BIN / "pg_dump", "-Fc", "--no-owner", "-d", template_url], stdout=subprocess.PIPE)
-        restore = subprocess.run(
-            [BIN / "pg_restore", "--no-owner", "-d", pair.url("primary", TEMPLATE)],
-            stdin=dump.stdout,
-            capture_output=True,
-            text=True,
-        )
-        dump.stdout.close()
-        if dump.wait() or restore.returncode:
-            raise PairError(f"pg_dump | pg_restore van de testsjabloon faalde / failed: {restore.stderr}")
-        _as_postgres(
-            BIN / "pg_basebackup",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            pair.primary_port,
-            "-U",
-            "postgres",
-            "-D",
-            replica,
-            "-R",
-            "-X",
-            "stream",
-            "-c",
-            "fast",
-        )
-        with open(replica / "postgresql.conf", "a") as conf:
-            conf.write(f"port = {pair.replica_port}\n")
-        _start(replica)
+        shutil.copytree(cached, primary, symlinks=True)
+        bouncer.mkdir()
         (bouncer / "userlist.txt").write_text('"postgres" ""\n')
         (bouncer / "pgbouncer.ini").write_text(
             _BOUNCER.format(primary=pair.primary_port, port=pair.bouncer_port, root=bouncer)
         )
-        if os.geteuid() == 0:
-            for f in bouncer.iterdir():
-                shutil.chown(f, "postgres", "postgres")
+        with open(primary / "postgresql.conf", "a") as conf:
+            conf.write(f"port = {pair.primary_port}\nunix_socket_directories = '{root}'\n")
+        _chown(root)
+        _start(primary)
+        _as_postgres(
+            BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", pair.primary_port, "-U", "postgres", "-D", replica,
+            "-R", "-X", "stream", "-c", "fast",
+        )  # fmt: skip
+        with open(replica / "postgresql.conf", "a") as conf:
+            conf.write(f"port = {pair.replica_port}\n")
+        _start(replica)
         _as_postgres("pgbouncer", "-d", bouncer / "pgbouncer.ini")
         _wait_port(pair.bouncer_port)
         pair.wait_replayed(timeout=10)
@@ -257,10 +275,32 @@ def start(template_url: str) -> Pair:
     return pair
 
 
+def start_for_tests() -> Pair:
+    """A pair with the migrated test template of DATABASE_URL's cluster (tests/testdb.py), built
+    there first if it does not exist yet."""
+    import dj_database_url
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
+    django.setup()
+    from tests import testdb
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise PairError("DATABASE_URL moet naar PostgreSQL wijzen / must point to PostgreSQL")
+    cfg = dj_database_url.parse(url)
+    name = f"test_{cfg['NAME']}_tpl_{testdb._digest()}"  # testdb.template_name() before pytest-django renames
+    with testdb._admin_connection() as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if not exists:
+        testdb.ensure_template()
+    return start(url.rsplit("/", 1)[0] + "/" + name)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["start"]:
-        print(start(sys.argv[2]).to_env())
+        print(start_for_tests().to_env())
     elif sys.argv[1:2] == ["stop"]:
         Pair(**json.loads(sys.argv[2])).stop()
     else:
-        sys.exit("python -m tests.reliability.pair start <template-url> | stop <json>")
+        sys.exit("python -m tests.reliability.pair start | stop <json>")
