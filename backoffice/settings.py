@@ -148,25 +148,31 @@ if DATABASE_POOLER not in {"", "pgbouncer"}:
     raise ImproperlyConfigured("DATABASE_POOLER is leeg of 'pgbouncer'.")
 
 
-def _database(url: str) -> dict:
+def database_config(url: str, pooler: str = DATABASE_POOLER) -> dict:
+    """One entry of DATABASES from a URL (also the test harness's, tests/reliability/test_replica.py)."""
     config = dj_database_url.parse(
         url,
         conn_max_age=DB_CONN_MAX_AGE,
         conn_health_checks=DB_CONN_MAX_AGE > 0,  # a kept connection that broke is replaced, not used
     )
-    if DATABASE_POOLER and config["ENGINE"].endswith("postgresql"):
+    if pooler and config["ENGINE"].endswith("postgresql"):
         config["DISABLE_SERVER_SIDE_CURSORS"] = True
         config.setdefault("OPTIONS", {})["prepare_threshold"] = None
     return config
 
 
-DATABASES = {"default": _database(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ips-loket.sqlite3'}")}
+def replica_config(url: str, pooler: str = DATABASE_POOLER) -> dict:
+    config = database_config(url, pooler)
+    config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)  # a replica that hangs is skipped
+    config["TEST"] = {"MIRROR": "default"}  # in tests: the same database as default (Django's advice)
+    return config
+
+
+DATABASES = {"default": database_config(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ips-loket.sqlite3'}")}
 # Streaming read replicas (docs/reliability.md): one or more URLs, separated by spaces or commas;
 # aliases replica, replica_2, ... Only the reads that may lag go there (backoffice/db_routing.py).
 for _i, _url in enumerate(u for u in re.split(r"[\s,]+", os.environ.get("DATABASE_REPLICA_URL", "")) if u):
-    _replica = DATABASES["replica" if _i == 0 else f"replica_{_i + 1}"] = _database(_url)
-    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)  # a replica that hangs is skipped
-    _replica["TEST"] = {"MIRROR": "default"}  # tests: the same database as default (Django's advice)
+    DATABASES["replica" if _i == 0 else f"replica_{_i + 1}"] = replica_config(_url)
 DATABASE_ROUTERS = ["backoffice.db_routing.ReplicaRouter"]
 # A replica further behind than this is skipped; its state is checked at most every CHECK seconds
 # per process; a user who wrote reads a replica only once it replayed that write, for this long.

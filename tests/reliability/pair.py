@@ -11,6 +11,7 @@ transaction pooling in front of the primary. A few seconds; :meth:`Pair.stop` re
 command (scripts/test.sh starts one for the whole run, ``... stop <dir>`` ends it); without that
 environment a test session starts its own (``pair`` fixture in test_replica.py)."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -299,8 +300,10 @@ def start_for_tests() -> Pair:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["start"]:
-        print(start_for_tests().to_env())
+        with contextlib.redirect_stdout(sys.stderr):  # stdout: only the pair (scripts/test.sh reads it)
+            started = start(sys.argv[2]) if sys.argv[2:] else start_for_tests()
+        print(started.to_env())
     elif sys.argv[1:2] == ["stop"]:
         Pair(**json.loads(sys.argv[2])).stop()
     else:
-        sys.exit("python -m tests.reliability.pair start | stop <json>")
+        sys.exit("python -m tests.reliability.pair start [template-url] | stop <json>")
