@@ -24,7 +24,8 @@ one (or more, separated by spaces or commas: aliases ``replica``, ``replica_2``,
   per process (in recovery, replay lag at most ``IPS_REPLICA_MAX_LAG_SECONDS``, reachable); the
   read goes to another replica or the primary, and a warning names the alias and the reason (never
   a user or a row).
-- Inside a transaction on the primary (``atomic``) every read stays on the primary.
+- Only a GET or HEAD reads a replica (a POST to a list page, its search, reads the primary), and
+  inside a transaction on the primary (``atomic``) every read stays on the primary.
 """
 
 import contextvars
@@ -158,7 +159,7 @@ class ReplicaRouter:
 
 
 def _choose(st: _Request) -> str:
-    if st.wrote or connections[PRIMARY].in_atomic_block:
+    if st.wrote or st.request.method not in ("GET", "HEAD") or connections[PRIMARY].in_atomic_block:
         return PRIMARY
     if st.chosen is None:
         st.chosen = _pick(st.request) or PRIMARY
@@ -321,7 +322,7 @@ class ReplicaRoutingMiddleware:
         _state.set(st)
         wrappers = connections[PRIMARY].execute_wrappers  # kept by the connection object, across reconnects
         if _watch not in wrappers:
-            wrappers.append(_watch)
+            wrappers.insert(0, _watch)  # first: an open ``with execute_wrapper(...)`` still pops its own
         response = self.get_response(request)
         if st.wrote and connections[PRIMARY].vendor == "postgresql":
             _remember_write(st)
