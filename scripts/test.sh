@@ -201,19 +201,6 @@ if ! wait "$template_pid"; then
        "the test template (tests/testdb.py) could not be migrated (see above)."
 fi
 cat "$template_log"
-
-# One primary, streaming replica and PgBouncer of its own for the whole run (a few seconds), shared
-# by the pytest-xdist processes (each its own database on it) and removed at the end, however the
-# run ends (tests/reliability/pair.py).
-echo "==> primary, replica en pgbouncer starten"
-template="$(sed -n 's/^==> testsjabloon \(test_[A-Za-z0-9_]*\)$/\1/p' "$template_log" | tail -1)"
-[[ -n "$template" ]] || fail "geen testsjabloon (tests/testdb.py) gemeld." "no test template (tests/testdb.py) reported."
-IPS_TEST_PAIR="$("$PY" -m tests.reliability.pair start "${DATABASE_URL%/*}/$template")" || fail \
-  "de eigen primary met replica en pgbouncer startte niet (zie hierboven)." \
-  "the primary with replica and pgbouncer of the tests did not start (see above)."
-export IPS_TEST_PAIR
-trap '"$PY" -m tests.reliability.pair stop "$IPS_TEST_PAIR"' EXIT
-
 rm -f "$template_log"
 
 echo "==> pytest"

@@ -7,9 +7,10 @@ trust for 127.0.0.1 including replication), the migrated test template copied in
 ``pg_dump | pg_restore``, ``pg_basebackup -R`` for the standby, both started, and PgBouncer in
 transaction pooling in front of the primary. A few seconds; :meth:`Pair.stop` removes all of it.
 
-``python -m tests.reliability.pair start`` (with DATABASE_URL) prints the environment for a pair that outlives the
-command (scripts/test.sh starts one for the whole run, ``... stop <dir>`` ends it); without that
-environment a test session starts its own (``pair`` fixture in test_replica.py)."""
+The ``pair`` fixture of test_replica.py starts one per test process and stops it at the end; a
+pair whose process died without stopping it is removed by the next start. By hand:
+``python -m tests.reliability.pair start`` (with DATABASE_URL) prints a pair as JSON,
+``python -m tests.reliability.pair stop '<json>'`` ends it."""
 
 import contextlib
 import json
@@ -26,8 +27,8 @@ from pathlib import Path
 import psycopg
 
 VAR = Path(os.environ.get("IPS_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
+SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None  # the clusters in memory: no disk
 BIN = Path(os.environ.get("IPS_PG_BIN", "/usr/lib/postgresql/15/bin"))
-ENV_VAR = "IPS_TEST_PAIR"  # the JSON of a running Pair (scripts/test.sh)
 TEMPLATE = "ips_tpl"  # on the pair's primary: the migrated, empty schema every test database copies
 
 
@@ -69,13 +70,8 @@ class Pair:
     def connect(self, which: str = "primary", dbname: str = "postgres"):
         return psycopg.connect(self.url(which, dbname), autocommit=True, connect_timeout=5)
 
-    def to_env(self) -> str:
+    def to_json(self) -> str:
         return json.dumps(asdict(self))
-
-    @classmethod
-    def from_env(cls) -> "Pair | None":
-        raw = os.environ.get(ENV_VAR)
-        return cls(**json.loads(raw)) if raw else None
 
     # -- the replica on demand -------------------------------------------------------------------
 
@@ -236,6 +232,18 @@ def _primary_of(template_url: str) -> Path:
     return cache
 
 
+def _remove_orphans() -> None:
+    """Stop and remove the pairs whose test process is gone (killed before it could stop them)."""
+    for owner in Path(SHM or tempfile.gettempdir()).glob("ips-pair-*/owner.json"):
+        try:
+            data = json.loads(owner.read_text())
+            os.kill(data["pid"], 0)
+        except ProcessLookupError:
+            Pair(**data["pair"]).stop()
+        except (OSError, ValueError, KeyError):
+            pass
+
+
 def start(template_url: str) -> Pair:
     """Start a pair and its PgBouncer in /dev/shm (no disk); ``template_url`` is the migrated test
     template on the machine's cluster (tests/testdb.py), on the pair's primary as ``ips_tpl``."""
@@ -245,9 +253,11 @@ def start(template_url: str) -> Pair:
             "pgbouncer is missing: 'apt-get install pgbouncer' (scripts/setup.sh does that)"
         )
     cached = _primary_of(template_url)
-    root = Path(tempfile.mkdtemp(prefix="ips-pair-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    _remove_orphans()
+    root = Path(tempfile.mkdtemp(prefix="ips-pair-", dir=SHM))
     root.chmod(0o755)
     pair = Pair(str(root), _free_port(), _free_port(), _free_port())
+    (root / "owner.json").write_text(json.dumps({"pid": os.getpid(), "pair": asdict(pair)}))
     try:
         primary, replica, bouncer = root / "primary", root / "replica", root / "bouncer"
         shutil.copytree(cached, primary, symlinks=True)
@@ -302,7 +312,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["start"]:
         with contextlib.redirect_stdout(sys.stderr):  # stdout: only the pair (scripts/test.sh reads it)
             started = start(sys.argv[2]) if sys.argv[2:] else start_for_tests()
-        print(started.to_env())
+        print(started.to_json())
     elif sys.argv[1:2] == ["stop"]:
         Pair(**json.loads(sys.argv[2])).stop()
     else:
