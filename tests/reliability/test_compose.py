@@ -40,7 +40,8 @@ def test_web_and_worker_through_pgbouncer_and_a_streaming_replica():
         assert "@postgres-replica:5432/" in env["DATABASE_REPLICA_URL"], name
         assert services[name]["depends_on"]["pgbouncer"] == {"condition": "service_healthy"}, name
     assert "@postgres:5432/" in services["migrate"]["environment"]["DATABASE_URL"]
-    assert "DATABASE_POOLER" not in services["migrate"]["environment"]
+    assert not services["migrate"]["environment"]["DATABASE_POOLER"]
+    assert services["migrate"]["environment"]["REDIS_URL"] == services["web"]["environment"]["REDIS_URL"]
     replica = services["postgres-replica"]
     assert "container_name" not in replica and not replica.get("ports")  # --scale postgres-replica=M
     script = replica["volumes"][1].split(":")[0]
