@@ -77,7 +77,6 @@ class _Request:
     depth: int = 0  # > 0 inside replica_read
     wrote: bool = False
     chosen: str | None = None  # decided at the first read that may lag, kept for the request
-    reason: str = ""
 
 
 _state: contextvars.ContextVar[_Request | None] = contextvars.ContextVar("ips_db_routing", default=None)
@@ -127,14 +126,6 @@ def replica_read(target=None):
         target.get = _SCOPE(target.get)
         return target
     return _SCOPE(target)
-
-
-def current_alias() -> str:
-    """Where a read that may lag goes now (``default`` or a replica alias); for tests and logs."""
-    st = _state.get()
-    if st is None or st.depth <= 0:
-        return PRIMARY
-    return _choose(st)
 
 
 # -- the router -------------------------------------------------------------------------------------
