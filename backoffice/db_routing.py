@@ -64,6 +64,9 @@ _TARGET = re.compile(
 )
 
 
+_CHANGES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.I)
+
+
 def replica_aliases() -> list[str]:
     return [a for a in connections.settings if a == "replica" or a.startswith("replica_")]
 
@@ -266,8 +269,8 @@ def is_write(sql) -> bool:
     if sql.lstrip()[:10].upper().startswith(_NOT_A_WRITE):
         return False
     target = _TARGET.match(sql)
-    if target is None:
-        return True  # WITH ... INSERT, TRUNCATE, COPY, CALL: a write
+    if target is None:  # WITH ... SELECT reads; WITH ... INSERT, TRUNCATE, COPY, CALL write
+        return not (sql.lstrip()[:4].upper() == "WITH" and not _CHANGES.search(sql))
     table = target.group(1).rsplit(".", 1)[-1]
     return table not in BOOKKEEPING_TABLES and not (table == "backoffice_user" and target.group(2))
 

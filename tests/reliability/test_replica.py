@@ -97,6 +97,11 @@ def _uuids(client, path="/api/v1/aanvragen") -> set[str]:
     return {row["uuid"] for row in response.json()["results"]}
 
 
+def _streamed(response) -> bytes:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
 def _replica_reads(func):
     """``func()`` and the queries it sent to the replica, without the replica's health checks."""
     with CaptureQueriesContext(connections["replica"]) as seen:
@@ -114,6 +119,9 @@ def test_own_write_visible_at_once_while_the_replica_lags_or_stops(scaled, clock
     # UWV wrote nothing: its list may lag, so the replica serves it
     uuids, on_replica = _replica_reads(lambda: _uuids(uwv))
     assert uuids == {old} and on_replica
+    # the werkmonitor's CSV too, also the rows read while the file streams (no server-side cursor)
+    csv, on_replica = _replica_reads(lambda: _streamed(uwv.get("/api/v1/werkmonitor?formaat=csv&kwartaal=2026-Q1")))
+    assert csv.startswith(b"kwartaal,perceel,") and any("WITH t AS" in q for q in on_replica), on_replica
 
     scaled.pause_replay()
     new = aanvraag(world, regiebehandelaar="Dr. B. Nieuw")["uuid"]  # POST /deelnemers, POST /aanvragen
