@@ -100,8 +100,11 @@ class Zoeken:
     declaratie: str | None = None
     tekst: Sequence[str] = ()
     distinct: bool = False  # a search through a to-many relation
+    label: str = ""  # what the search box says it searches ("naam of gebruikersnaam"); empty: derived
 
     def uitleg(self) -> str:
+        if self.label:
+            return self.label
         delen = []
         if self.naam:
             delen.append("naam")
@@ -131,6 +134,9 @@ class Lijst:
     tiebreak: str = "-id"
     # the order when the user chose none (an expression list, e.g. open ones first); empty: ``sortering``
     volgorde: tuple = ()
+    # ``voorbereiden(rijen, user)``: decorates the rows with what the columns' values read (computed
+    # per row in Python, as the page does), for the page and the export alike; None: nothing to add
+    voorbereiden: Callable | None = None
 
     def kolom(self, key: str) -> Kolom | None:
         for k in self.kolommen:
@@ -378,6 +384,8 @@ def _lokaal(value):
 
 
 def export(lijst: Lijst, rijen, user, formaat: str):
+    if lijst.voorbereiden is not None:
+        lijst.voorbereiden(rijen, user)
     kolommen = [k for k in lijst.kolommen if k.waarde is not None]
     header = [k.label for k in kolommen]
     data = [[_lokaal(k.waarde(obj, user)) for k in kolommen] for obj in rijen]

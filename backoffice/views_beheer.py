@@ -7,19 +7,18 @@ Dutch with its code. Only the beheerder opens these pages; every other role gets
 
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import roles, services
+from . import lijsten, roles, services
 from .errors import BusinessRuleError
 from .forms import rule_message
 from .forms_beheer import InstellingenForm, RolAanvraagForm
@@ -173,23 +172,76 @@ def _rollen(user) -> list[str]:
     return [roles.ROLES[g.name] for g in user.groups.all() if g.name in roles.ROLES]
 
 
-@require_GET
-def gebruikers(request):
-    """Every account: name, organisation, roles, active or not, locked out or not; above it the
-    role requests that wait for a second beheerder. A fixed number of queries."""
-    require_beheerder(request.user)
-    zoek = (request.GET.get("zoek") or "").strip()
-    qs = _gebruikers()
-    if zoek:
-        qs = qs.filter(Q(username__icontains=zoek) | Q(first_name__icontains=zoek) | Q(last_name__icontains=zoek))
-    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
-    rijen = list(page.object_list)
+def _gebruikers_versieren(rijen, user) -> None:
+    """Organisation, roles and lockout of each listed account, from the prefetch: one query."""
     geblokkeerd = services.inlog_blokkades([u.username for u in rijen])
     for u in rijen:
         u._ips_roles = {g.name for g in u.groups.all()}  # roles.roles_of from the prefetch, no query per row
         u.ips_organisatie = organisatie_naam(u)
         u.ips_rollen = _rollen(u)
         u.ips_geblokkeerd = u.username in geblokkeerd
+
+
+def _status(u, _user=None) -> str:
+    if not u.is_active:
+        return "gedeactiveerd"
+    return "geblokkeerd" if u.ips_geblokkeerd else "actief"
+
+
+GEBRUIKERS = lijsten.Lijst(
+    naam="gebruikers",
+    titel="Gebruikers",
+    url_name="web-beheer-gebruikers",
+    kolommen=(
+        lijsten.Kolom(
+            "naam", "Gebruiker", "last_name", lambda u, _: u.get_full_name() or u.username, **lijsten.TEKST_RICHTING
+        ),
+        lijsten.Kolom(
+            "gebruikersnaam",
+            "Gebruikersnaam",
+            "username",
+            lambda u, _: u.username,
+            tonen=False,
+            **lijsten.TEKST_RICHTING,
+        ),  # fmt: skip
+        lijsten.Kolom("organisatie", "Organisatie", None, lambda u, _: u.ips_organisatie),
+        lijsten.Kolom("rollen", "Rollen", None, lambda u, _: ", ".join(u.ips_rollen)),
+        lijsten.Kolom(
+            "status", "Status", "is_active", _status, oplopend="gedeactiveerd eerst", aflopend="actief eerst"
+        ),
+        lijsten.Kolom("laatst", "Laatst ingelogd", "last_login", lambda u, _: u.last_login, **lijsten.DATUM_RICHTING),
+    ),
+    sortering="naam",
+    tiebreak="username",
+    filters=("actief", "rol"),
+    zoeken=lijsten.Zoeken(tekst=("username", "first_name", "last_name"), label="naam of gebruikersnaam"),
+    voorbereiden=_gebruikers_versieren,
+)
+ACTIEF_FILTERS = {"": "Alle accounts", "ja": "Actief", "nee": "Gedeactiveerd"}
+
+
+@require_http_methods(["GET", "POST"])
+def gebruikers(request):
+    """Every account: name, organisation, roles, active or not, locked out or not; above it the
+    role requests that wait for a second beheerder. The list machinery (``backoffice.lijsten``):
+    search by name, sort, the remembered filters (active, role), export. A fixed number of queries."""
+    require_beheerder(request.user)
+    st = lijsten.staat(request, GEBRUIKERS)
+    if st.antwoord:
+        return st.antwoord
+    qs = _gebruikers()
+    actief = st.filters.get("actief", "")
+    if actief in ("ja", "nee"):
+        qs = qs.filter(is_active=actief == "ja")
+    rol = st.filters.get("rol", "")
+    if rol in roles.ROLES:
+        qs = qs.filter(groups__name=rol)
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    rijen = list(page.object_list)
+    _gebruikers_versieren(rijen, request.user)
     wachtend = list(
         RolToekenning.objects.filter(status="aangevraagd").select_related("gebruiker", "aangevraagd_door")[:50]
     )
@@ -199,9 +251,17 @@ def gebruikers(request):
         {
             "page_obj": page,
             "gebruikers": rijen,
-            "zoek": zoek,
-            "query": urlencode({"zoek": zoek}) if zoek else "",  # a name with "&" or "#" keeps paging
+            "actief": actief,
+            "actief_keuzes": ACTIEF_FILTERS,
+            "rol": rol if rol in roles.ROLES else "",
+            "rol_keuzes": sorted(roles.ROLES.items(), key=lambda kv: kv[1]),
             "wachtend": wachtend,
+            "leeg": {
+                "tekst": "Er zijn nog geen gebruikers.",
+                "actie_url": reverse("web-beheer-gebruiker-nieuw"),
+                "actie_label": "Nieuwe gebruiker",
+            },
+            **st.context(page),
         },
     )
 

@@ -181,10 +181,26 @@ def test_deactivating_revokes_tokens_and_a_lockout_is_lifted(world, twee, settin
     assert not AccessAttempt.objects.filter(username="uwv").exists()
 
 
-def test_the_account_search_keeps_its_term_when_paging(world):
-    """A term with '&' stays one term in the paging links (it was cut off at the '&')."""
+def test_the_account_list_searches_sorts_remembers_and_exports(world):
+    """The list machinery on /beheer/gebruikers/: a name search (a POST, kept over the pages), a
+    sort by header, a remembered filter and the export of the list as shown."""
     for i in range(30):
         User.objects.filter(pk=make_user(roles.AUDITOR, username=f"van-den-berg-{i:02d}").pk).update(last_name="B&B")
-    page = _client(world.beheer).get("/beheer/gebruikers/", {"zoek": "B&B"})
-    assert page.status_code == 200
-    assert "zoek=B%26B&amp;pagina=2" in page.content.decode()
+    client = _client(world.beheer)
+    assert client.post("/beheer/gebruikers/", {"zoekterm": "B&B"}).status_code == 302
+    page = client.get("/beheer/gebruikers/?pagina=2").content.decode()
+    assert "30 gebruikers" in page and "van-den-berg-25" in page and "ggz-noord" not in page
+    # sort by username, the other way round; the whole search result exported in that order
+    page = client.get("/beheer/gebruikers/?sorteer=-gebruikersnaam").content.decode()
+    assert page.index("van-den-berg-29") < page.index("van-den-berg-28")
+    csv = client.get("/beheer/gebruikers/?export=csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "Gebruiker;Gebruikersnaam;Organisatie;Rollen;Status;Laatst ingelogd"
+    assert len(csv) == 31 and csv[1].split(";")[1:5] == ["van-den-berg-29", "Phrenos", "Auditor (Phrenos)", "actief"]
+    # a filter is remembered until "Filters wissen"
+    client.post("/beheer/gebruikers/", {"zoeken_wissen": "1"})
+    User.objects.filter(username="ggz-noord").update(is_active=False)
+    client.get("/beheer/gebruikers/?actief=nee")
+    page = client.get("/beheer/gebruikers/").content.decode()
+    assert "1 gebruiker<" in page and "ggz-noord" in page and "Filters wissen" in page
+    client.get("/beheer/gebruikers/?wissen=1")
+    assert "van-den-berg-01" in client.get("/beheer/gebruikers/").content.decode()
