@@ -171,6 +171,12 @@ def perceel_inrichting_ontbreekt(perceel, *, op: date) -> list[str]:
     return out
 
 
+def eerste_aanvraagdag(regeling, today: date) -> date:
+    """The first day providers could apply: today, or the scheme's opening when that lies ahead (a
+    scheme for next year needs a price from its opening, not today)."""
+    return max(today, regeling.aanvraag_vanaf) if regeling.aanvraag_vanaf else today
+
+
 def regeling_inrichting_ontbreekt(regeling, *, op: date) -> list[str]:
     """What a scheme still lacks before providers can apply on ``op``, as Dutch sentences (empty:
     fully configured): at least one lot, and per lot a price valid on ``op``, a payment plan whose
