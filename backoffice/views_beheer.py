@@ -23,7 +23,7 @@ from .errors import BusinessRuleError
 from .forms import rule_message
 from .forms_beheer import InstellingenForm, RolAanvraagForm
 from .history import decimaal_tekst, wie
-from .models import Instellingen, RolToekenning
+from .models import Instellingen, RolToekenning, User
 from .web import organisatie_naam
 
 PER_PAGINA = 25
@@ -52,14 +52,17 @@ def _waarde(value) -> str:
     return str(value)
 
 
-def historie_rijen(records, *, onderwerp, keuzes: dict[str, dict] | None = None) -> list[dict]:
+def historie_rijen(
+    records, *, onderwerp, keuzes: dict[str, dict] | None = None, velden: dict | None = None
+) -> list[dict]:
     """History records (django-simple-history) as rows for ``backoffice/_historie.html``: when, who
     (full name), what (the change reason, else made/changed), and per field the old and the new value
     (a choice by its label, a person by name). ``onderwerp(record) -> str`` names the object ("Perceel
     EPA"; empty: no prefix). Newest first; the records are diffed in memory against the previous one
     of the same object, and the people named in the changes are read in one query. ``keuzes``: per
     field name the labels of the codes it holds (a list field of codes, such as the provider types
-    of a lot), so that no code is shown."""
+    of a lot), so that no code is shown. ``velden``: per model the only fields shown as changed
+    (an account: not its password or last login)."""
     keuzes = keuzes or {}
     records = sorted(records, key=lambda h: (h.history_date, h.history_id))
     vorige: dict = {}
@@ -72,6 +75,8 @@ def historie_rijen(records, *, onderwerp, keuzes: dict[str, dict] | None = None)
         if prev is not None:
             model = h.instance_type
             for change in h.diff_against(prev).changes:
+                if velden and model in velden and change.field not in velden[model]:
+                    continue
                 try:
                     field = model._meta.get_field(change.field)
                 except Exception:  # noqa: BLE001  (a field no longer on the model)
@@ -280,6 +285,14 @@ def _gebruiker(username: str):
     )
 
 
+# the account's fields a history row shows as changed (never the password or the last login)
+ACCOUNT_VELDEN = {User: {"is_active", "first_name", "last_name", "email", "username"}}
+
+
+def _onderwerp(h) -> str:
+    return "" if h.instance_type is RolToekenning else "Account"
+
+
 def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
     gebruiker._ips_roles = {g.name for g in gebruiker.groups.all()}
     toekenningen = list(gebruiker.rol_toekenningen.all())
@@ -287,7 +300,12 @@ def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
     zonder_aanvraag = [
         (g.name, roles.ROLES[g.name]) for g in gebruiker.groups.all() if g.name in roles.ROLES and g.name not in lopend
     ]
-    records = RolToekenning.history.filter(gebruiker_id=gebruiker.pk).select_related("history_user")
+    records = [
+        *RolToekenning.history.filter(gebruiker_id=gebruiker.pk).select_related("history_user"),
+        # the account's own rows: made, deactivated, opened again, lockout lifted, changed in the
+        # admin (a login or a new password writes none, ``User.save``)
+        *User.history.filter(id=gebruiker.pk).select_related("history_user"),
+    ]
     return {
         "gebruiker": gebruiker,
         "organisatie": organisatie_naam(gebruiker),
@@ -298,8 +316,8 @@ def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
         "form": form or RolAanvraagForm(),
         "fout": fout,
         "ik": request.user,
-        "historie": historie_rijen(records, onderwerp=lambda h: ""),
-        "historie_titel": "Historie van de rollen",
+        "historie": historie_rijen(records, onderwerp=_onderwerp, velden=ACCOUNT_VELDEN),
+        "historie_titel": "Historie van het account en de rollen",
     }
 
 
@@ -372,25 +390,54 @@ def rol_besluit(request, username):
     return redirect("web-beheer-gebruiker", username=g.username)
 
 
+def _bevestigd(request, g, wat: str):
+    """The refusal (400 ``bevestiging-ontbreekt``) when the box "Ik wil dit account ..." is not ticked."""
+    if request.POST.get("bevestigd"):
+        return None
+    return _weigering(
+        request,
+        g,
+        BusinessRuleError(
+            code="bevestiging-ontbreekt",
+            message=f"Vink aan dat u het account wilt {wat}; zonder bevestiging gebeurt er niets.",
+            status=400,
+        ),
+    )
+
+
 @require_POST
 def gebruiker_deactiveren(request, username):
     require_beheerder(request.user)
     g = _gebruiker(username)
-    if not request.POST.get("bevestigd"):
-        return _weigering(
-            request,
-            g,
-            BusinessRuleError(
-                code="bevestiging-ontbreekt",
-                message="Vink aan dat u het account wilt deactiveren; zonder bevestiging gebeurt er niets.",
-                status=400,
-            ),
-        )
+    if (weigering := _bevestigd(request, g, "deactiveren")) is not None:
+        return weigering
     try:
         services.gebruiker_deactiveren(by=request.user, gebruiker=g)
     except BusinessRuleError as exc:
         return _weigering(request, g, exc)
     messages.success(request, f"Het account {g.username} is gedeactiveerd; zijn API-tokens zijn ingetrokken.")
+    return redirect("web-beheer-gebruiker", username=g.username)
+
+
+@require_POST
+def gebruiker_heractiveren(request, username):
+    """Open a deactivated account again, without its roles (four eyes: each is requested again)."""
+    require_beheerder(request.user)
+    g = _gebruiker(username)
+    if (weigering := _bevestigd(request, g, "weer activeren")) is not None:
+        return weigering
+    try:
+        ingetrokken = services.gebruiker_heractiveren(by=request.user, gebruiker=g)
+    except BusinessRuleError as exc:
+        return _weigering(request, g, exc)
+    melding = f"Het account {g.username} is weer actief."
+    if ingetrokken:
+        melding += (
+            f" De rol{'len' if len(ingetrokken) > 1 else ''} {', '.join(ingetrokken)} "
+            f"{'zijn' if len(ingetrokken) > 1 else 'is'} ingetrokken; vraag opnieuw aan wat nodig is "
+            "(een tweede beheerder keurt goed)."
+        )
+    messages.success(request, melding)
     return redirect("web-beheer-gebruiker", username=g.username)
 
 
@@ -413,5 +460,6 @@ web_urlpatterns = [
     path("beheer/gebruikers/<str:username>/rol-aanvragen/", rol_aanvragen, name="web-beheer-rol-aanvragen"),
     path("beheer/gebruikers/<str:username>/rol-besluit/", rol_besluit, name="web-beheer-rol-besluit"),
     path("beheer/gebruikers/<str:username>/deactiveren/", gebruiker_deactiveren, name="web-beheer-deactiveren"),
+    path("beheer/gebruikers/<str:username>/heractiveren/", gebruiker_heractiveren, name="web-beheer-heractiveren"),
     path("beheer/gebruikers/<str:username>/blokkade/", blokkade_opheffen, name="web-beheer-blokkade"),
 ]

@@ -193,6 +193,8 @@ def gebruiker_aanmaken(
             code="wachtwoord-ongeldig", message=" ".join(exc.messages), status=400, field="wachtwoord"
         ) from exc
     user.set_password(wachtwoord)
+    organisatie = aanbieder.naam if aanbieder is not None else ", ".join(f"gemeente {g.naam}" for g in gemeenten)
+    record(user, by=by, reason="account aangemaakt" + (f" bij {organisatie}" if organisatie else ""))
     user.save()
     if aanbieder is not None or gemeenten:
         medewerker = Medewerker.objects.create(user=user, aanbieder=aanbieder)
