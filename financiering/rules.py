@@ -199,6 +199,21 @@ def periodes_overlappen(a_van: date, a_tot: date | None, b_van: date, b_tot: dat
     return (a_tot is None or b_van <= a_tot) and (b_tot is None or a_van <= b_tot)
 
 
+def opgevolgde_prijs(
+    *, geldig_van: date, geldig_tot: date | None, andere: list[tuple[date, date | None, Decimal]]
+) -> int | None:
+    """The one rule of a new price (docs/decisions.md, "Eén regel voor prijzen"): a new price without
+    an end date that begins after the lot's open-ended price began succeeds it, and that price ends
+    the day before (a fee raised from a date on, as UWV did, domain.md 4). Its index in ``andere``,
+    or None. Any other overlap stays a refusal (``prijsperiode_probleem``)."""
+    if geldig_tot is not None:
+        return None
+    for i, (van, tot, _bedrag) in enumerate(andere):
+        if tot is None and van < geldig_van:
+            return i
+    return None
+
+
 def prijsperiode_probleem(
     *, geldig_van: date, geldig_tot: date | None, andere: list[tuple[date, date | None, Decimal]]
 ) -> str | None:
