@@ -212,6 +212,20 @@ def test_every_role_sees_the_job_runs_that_concern_it(clock, world, django_asser
     assert {r["taak"] for r in api["results"]} == {"weekly", "monthly"}
 
 
+def test_the_payment_run_preview_leaves_out_an_order_already_approved(lines, clock, world):
+    """An approved order takes no more lines (the approval is for the amount seen): the preview on
+    /taken/weekly/ leaves that provider out, as the run itself does."""
+    services.betaalopdrachten_aanmaken(datum=D(2026, 3, 2))
+    opdracht = Betaalopdracht.objects.get()
+    services.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
+    t = approved_traject(world, perceel="demo-gem-epa")
+    declare(world.ggz_noord, "D-2", [start_line(t, "R-LAAT", D(2026, 3, 2))])
+    assert _client(world.uwv_fin).get("/taken/weekly/").context["voorbeeld"]["rijen"] == []
+    assert jobs.betaalrun_voorbeeld(D(2026, 3, 2))["aantal"] == 0
+    assert services.betaalopdrachten_aanmaken(datum=D(2026, 3, 2)) == {"betaalopdrachten": 0, "regels": 0}
+    assert Prestatie.objects.get(product_referentie="R-LAAT").betaalopdracht_id is None
+
+
 def test_the_job_run_list_sorts_filters_remembers_and_exports(clock, world):
     for dag, status in ((2, "geslaagd"), (3, "mislukt"), (4, "geslaagd")):
         Taakrun.objects.create(

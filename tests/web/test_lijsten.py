@@ -162,9 +162,10 @@ def test_bulk_acceptance_with_a_refused_line(world, queue):
     assert "Geselecteerde regels toekennen" in page
     s_a, s_b, oud = (Prestatie.objects.get(product_referentie=r) for r in ("S-A", "S-B", "OUD"))
     # a line accepted meanwhile (a stale page) is refused, the others are accepted
-    selectie = {"regel": [str(s_a.uuid), str(s_b.uuid), str(oud.uuid)]}
+    selectie = {"regel": [str(s_a.uuid), str(s_b.uuid), str(oud.uuid), "5a0e3c52-0000-4000-8000-000000000000"]}
     confirm = client.post("/declaraties/werkvoorraad/toekennen/", selectie).content.decode()
     assert "U kent <strong>2 regels</strong> toe, samen <strong>€\u00a06.400,00</strong>" in confirm
+    assert "1 regel: Deze regel bestaat niet of is niet voor u. (code: onbekende-regel)" in confirm  # not "regel(s)"
     assert "Regel OUD van declaratie D-0: Deze regel wacht niet (meer) op beoordeling." in confirm
     assert Prestatie.objects.filter(status="in_behandeling").count() == 2  # nothing happened yet
     # without the box ticked nothing happens
