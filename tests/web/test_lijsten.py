@@ -259,3 +259,17 @@ def test_a_bsn_typed_with_other_words_is_still_searched_as_a_bsn(world, queue):
     from backoffice.lijsten import _classificeer
 
     assert _classificeer(f"D-{bsn}")[0] == "tekst"
+
+
+def test_sorting_by_surname_never_orders_names_the_role_may_not_see(world, queue):
+    """UWV does not see the name of Smit (gemeente route): sorted by surname either way, that
+    trajectory stays at the end, so the order gives nothing of the hidden name away."""
+    Deelnemer.objects.filter(trajecten__uuid=queue["b"]["uuid"]).update(achternaam="Zwart")
+    Deelnemer.objects.filter(trajecten__uuid=queue["g"]["uuid"]).update(achternaam="Aa")  # would sort first
+    client = _client(world.uwv)
+    nummers = {k: str(Traject.objects.get(uuid=queue[k]["uuid"]).toewijzing_nummer) for k in ("a", "b", "g")}
+    for sorteer, verwacht in (("deelnemer", ["a", "b", "g"]), ("-deelnemer", ["b", "a", "g"])):
+        csv = client.get(f"/trajecten/?status=&sorteer={sorteer}&export=csv").content.decode("utf-8-sig")
+        rijen = [r.split(";")[0] for r in csv.splitlines()[1:]]
+        assert rijen == [nummers[k] for k in verwacht], sorteer
+        assert "Aa" not in csv
