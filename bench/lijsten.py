@@ -1,6 +1,7 @@
 """The lists next to their hand-written reference (issue 13, point 1): the service under gunicorn
 (``DJANGO_DEBUG=0``) and ``bench/referentie.py`` (psycopg + json, no Django) under gunicorn, both
-with the same number of workers on the same database, each list loaded with ``wrk`` at
+with the same number of workers on the same database (the service with ``DB_CONN_MAX_AGE=60`` as in
+docker-compose.yml; the reference keeps one connection per worker), each list loaded with ``wrk`` at
 ``--verbindingen`` connections, service and reference interleaved in ``--rondes`` rounds. Prints per
 list p50 and requests/s of both and the ratio of the p50s (target: at most 2.5), plus the queries
 of one service request at page sizes 1, 50 and 500 (they must be the same).
@@ -179,6 +180,9 @@ def main(argv=None) -> None:
     parser.add_argument("--rondes", type=int, default=3)
     parser.add_argument("--verbindingen", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn-workers, aan beide kanten")
+    parser.add_argument(
+        "--conn-max-age", default="60", help="DB_CONN_MAX_AGE van de service (docker-compose.yml: 60; 0: per verzoek)"
+    )
     parser.add_argument("--alleen", default="", help="komma-gescheiden delen van lijstnamen")
     args = parser.parse_args(argv)
 
@@ -208,6 +212,7 @@ def main(argv=None) -> None:
         "LOG_LEVEL": "WARNING",
         "IPS_LOGIN_RATE": "1000/minute",
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DB_CONN_MAX_AGE": args.conn_max_age,
     }
     sport, rport = _free_port(), _free_port()
     service = _gunicorn("backoffice.wsgi", sport, args.workers, env)

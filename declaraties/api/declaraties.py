@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
+from backoffice.paginering import KeysetPaginering
 from backoffice.rules import toelichting_ontbreekt
 
 from .. import downloads, invoer, rules, selectors, services
@@ -182,6 +183,7 @@ def _declaratie_answer(user, declaratie_id: int) -> dict:
 
 
 class DeclaratieList(ListView):
+    pagination_class = KeysetPaginering
     serializer_class = DeclaratieSummarySerializer
     required_roles = VIEW_ROLES
     queryset = Declaratie.objects.none()  # for the schema; get_queryset scopes
@@ -308,6 +310,7 @@ class DeclaratieBeoordeling(BaseView):
 
 
 class PrestatieList(ListView):
+    pagination_class = KeysetPaginering
     """Declaration lines across declarations; ``status=in_behandeling`` is UWV's work queue."""
 
     serializer_class = PrestatieQueueSerializer
