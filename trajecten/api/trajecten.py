@@ -2,7 +2,6 @@
 (its view is in declaraties.api.eindverslagen: the end report settles the money)."""
 
 import django_filters
-from django.db import connection
 from rest_framework import serializers
 
 from backoffice.api import (
@@ -12,8 +11,7 @@ from backoffice.api import (
     RetrieveView,
     UtcDateTimeField,
 )
-from backoffice.paginering import KeysetPaginering
-from backoffice.renderers import AlCamelCase
+from backoffice.paginering import RijenLijst
 from financiering.models import Route
 
 from .. import selectors, services
@@ -98,11 +96,11 @@ class TrajectFilter(django_filters.FilterSet):
         fields = ["status", "perceel", "aanbieder", "gemeente", "route"]
 
 
-class TrajectList(ListView):
-    pagination_class = KeysetPaginering
+class TrajectList(RijenLijst, ListView):
     serializer_class = TrajectSerializer
     filterset_class = TrajectFilter
     required_roles = CASE_ROLES
+    lezer = staticmethod(lijstrijen.rijen_voor)  # the page in one SQL query (issue 13)
 
     def get_queryset(self):
         return (
@@ -111,19 +109,8 @@ class TrajectList(ListView):
             .order_by("toewijzing_nummer")
         )
 
-    @property
-    def rijen_voor(self):
-        """How the paginator reads the page's rows: one SQL query (PostgreSQL), else instances."""
-        return lijstrijen.rijen_voor if connection.vendor == "postgresql" else None
-
-    def list(self, request, *args, **kwargs):
-        """The page from plain rows (``lijstrijen``): the serializer's answer, without its cost."""
-        if self.rijen_voor is None:  # the SQLite of ``make run``: the serializer's way
-            return super().list(request, *args, **kwargs)
-        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        response = self.get_paginated_response(lijstrijen.pagina(rows, request.user))
-        response.data = AlCamelCase(response.data)
-        return response
+    def pagina(self, rows):
+        return lijstrijen.pagina(rows, self.request.user)
 
 
 class TrajectDetail(RetrieveView):
