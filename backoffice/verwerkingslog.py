@@ -213,7 +213,7 @@ def _schrijf_sql(regels: dict, *, op, verzameling, wie, standaard, doel, kanaal)
     object_type = verzameling.url_name.removeprefix("web-")[:30]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {Verwerking._meta.db_table} ({_KOLOMMEN}) "
+            f"INSERT INTO {connection.ops.quote_name(Verwerking._meta.db_table)} ({_KOLOMMEN}) "
             "SELECT gen_random_uuid(), %s, %s, %s, %s, %s, %s, r.deelnemer_uuid, r.bsn_hash, r.handeling, "
             "%s, %s, %s, %s, %s FROM unnest(%s::uuid[], %s::text[], %s::text[]) AS r(deelnemer_uuid, bsn_hash, handeling)",
             [

@@ -24,7 +24,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -97,23 +96,6 @@ def query_counts(user, pad: str) -> dict[int, int]:
 
 
 # --- the servers and wrk -------------------------------------------------------------------------
-
-
-def _gunicorn(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            app,
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -205,7 +187,7 @@ def main(argv=None) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk ontbreekt: installeer het met `bash scripts/wrk.sh` (apt-get install wrk)")
 
-    from bench.common import use_database
+    from bench.common import start_gunicorn, use_database
     from bench.load import _free_port, _login, _users, _wait
 
     url = use_database(args.database, create=False)
@@ -231,8 +213,8 @@ def main(argv=None) -> None:
         "DB_CONN_MAX_AGE": args.conn_max_age,
     }
     sport, rport = _free_port(), _free_port()
-    service = _gunicorn("backoffice.wsgi", sport, args.workers, env)
-    referentie = _gunicorn("bench.lijsten:referentie_app()", rport, args.workers, env)
+    service = start_gunicorn("backoffice.wsgi", sport, args.workers, env, ROOT)
+    referentie = start_gunicorn("bench.lijsten:referentie_app()", rport, args.workers, env, ROOT)
     uitslag: dict = {naam: {"service": [], "referentie": []} for naam, _, _ in lijsten}
     try:
         _wait(sport)

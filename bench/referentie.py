@@ -363,18 +363,27 @@ def _retourcodes(codes) -> list[dict]:
     return [{"code": c, "omschrijving": RETOURCODES.get(c, "")} for c in codes]
 
 
-@route("/api/v1/declaraties")
-def declaraties(environ, cursor, user):
-    scope, args = _declaratie_scope(user, "d.aanbieder_id")
+def _geld_pagina(environ, cursor, user, sql: str, kolom: str):
+    """The page of a money list (UWV: all, a provider: its own): (page, size, rows) or a problem."""
+    scope, args = _declaratie_scope(user, kolom)
     if scope is None:
         return probleem(*GEEN_ROL, "Deze handeling vraagt een rol van UWV of een aanbieder.")
     paging = pagina(query(environ))
     if paging is None:
         return probleem(*ONGELDIGE_PAGINA)
     page, size = paging
-    cursor.execute(_DECLARATIE_SQL.format(scope=scope), [*args, size, (page - 1) * size])
+    cursor.execute(sql.format(scope=scope), [*args, size, (page - 1) * size])
+    return page, size, cursor.fetchall()
+
+
+@route("/api/v1/declaraties")
+def declaraties(environ, cursor, user):
+    gelezen = _geld_pagina(environ, cursor, user, _DECLARATIE_SQL, "d.aanbieder_id")
+    if isinstance(gelezen[0], str):
+        return gelezen  # a problem
+    page, size, rows = gelezen
     results = []
-    for r in cursor.fetchall():
+    for r in rows:
         toegekend, afgewezen, wacht = r[10], r[11], r[12]
         if wacht:
             status = "in_behandeling"
@@ -418,14 +427,10 @@ FROM declaraties_prestatie p WHERE {scope} ORDER BY p.declaratie_id, p.regelnumm
 
 @route("/api/v1/prestaties")
 def prestaties(environ, cursor, user):
-    scope, args = _declaratie_scope(user, "p.aanbieder_id")
-    if scope is None:
-        return probleem(*GEEN_ROL, "Deze handeling vraagt een rol van UWV of een aanbieder.")
-    paging = pagina(query(environ))
-    if paging is None:
-        return probleem(*ONGELDIGE_PAGINA)
-    page, size = paging
-    cursor.execute(_PRESTATIE_SQL.format(scope=scope), [*args, size, (page - 1) * size])
+    gelezen = _geld_pagina(environ, cursor, user, _PRESTATIE_SQL, "p.aanbieder_id")
+    if isinstance(gelezen[0], str):
+        return gelezen  # a problem
+    page, size, rows = gelezen
     results = [
         {
             "declaratie": str(r[0]),
@@ -448,7 +453,7 @@ def prestaties(environ, cursor, user):
             "beoordelingToelichting": r[18],
             "betaaldOp": r[19].isoformat() if r[19] else None,
         }
-        for r in cursor.fetchall()
+        for r in rows
     ]
     return antwoord({"page": page, "pageSize": size, "results": results})
 
