@@ -141,20 +141,9 @@ def run_load(*, url: str, rol: str, users: int, duur: int, workers: int, pagina:
         "LOG_LEVEL": "WARNING",
         "IPS_LOGIN_RATE": "1000/minute",
     }
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "backoffice.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    from bench.common import start_gunicorn
+
+    gunicorn = start_gunicorn("backoffice.wsgi", port, workers, env, ROOT)
     try:
         _wait(port)
         base = f"http://127.0.0.1:{port}"

@@ -16,10 +16,12 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
+from backoffice.paginering import RijenLijst
 from backoffice.rules import toelichting_ontbreekt
 
 from .. import downloads, invoer, rules, selectors, services
 from ..models import Declaratie, Prestatie, PrestatieStatus
+from . import lijstrijen
 
 VIEW_ROLES = (roles.AANBIEDER, *roles.UWV_ROLES)
 MAX_PRESTATIES = invoer.MAX_PRESTATIES
@@ -181,14 +183,17 @@ def _declaratie_answer(user, declaratie_id: int) -> dict:
     return DeclaratieSerializer(declaratie).data
 
 
-class DeclaratieList(ListView):
+class DeclaratieList(RijenLijst, ListView):
+    lezer = staticmethod(lijstrijen.declaraties)  # the page in one SQL query (issue 13)
     serializer_class = DeclaratieSummarySerializer
     required_roles = VIEW_ROLES
     queryset = Declaratie.objects.none()  # for the schema; get_queryset scopes
 
     def get_queryset(self):
-        qs = selectors.with_line_counts(selectors.declaraties_for(self.request.user))
+        qs = selectors.declaraties_for(self.request.user)
         params = self.request.query_params
+        if self.rijen_voor is None or "status" in params or "inBehandeling" in params:
+            qs = selectors.with_line_counts(qs)  # the page in SQL counts its lines itself
         problems = {}
         if "status" in params:
             if params["status"] not in selectors.DECLARATIE_STATUSSEN:
@@ -307,8 +312,10 @@ class DeclaratieBeoordeling(BaseView):
         return Response(_declaratie_answer(request.user, declaratie.pk), status=status.HTTP_201_CREATED)
 
 
-class PrestatieList(ListView):
+class PrestatieList(RijenLijst, ListView):
     """Declaration lines across declarations; ``status=in_behandeling`` is UWV's work queue."""
+
+    lezer = staticmethod(lijstrijen.prestaties)  # the page in one SQL query (issue 13)
 
     serializer_class = PrestatieQueueSerializer
     required_roles = VIEW_ROLES
