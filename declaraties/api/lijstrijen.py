@@ -7,7 +7,7 @@ processing log, as before. ``tests/bench/test_lijsten.py`` holds them equal to t
 
 import datetime as _dt
 
-from django.db import connection
+from django.db import connections, router
 
 from .. import selectors
 
@@ -43,7 +43,8 @@ def _tijd(value: _dt.datetime | None) -> str | None:
 def _rijen(sql: str, ids: list[int]) -> list[tuple]:
     if not ids:
         return []
-    with connection.cursor() as cursor:
+    # the same database the page's keys came from: a replica for a read that may lag (db_routing)
+    with connections[router.db_for_read(None)].cursor() as cursor:
         cursor.execute(sql, [list(ids)])
         per_id = {row[0]: row for row in cursor.fetchall()}
     return [per_id[i] for i in ids if i in per_id]

@@ -10,7 +10,7 @@ log as before, when the page loaded ``Deelnemer`` instances (docs/privacy.md).
 import datetime as _dt
 from types import SimpleNamespace
 
-from django.db import connection
+from django.db import connections, router
 
 from backoffice import verwerkingslog
 
@@ -64,7 +64,8 @@ def rijen_voor(ids: list[int]) -> list[dict]:
     """The rows of these trajectories, in the order of ``ids``."""
     if not ids:
         return []
-    with connection.cursor() as cursor:
+    # the same database the page's keys came from: a replica for a read that may lag (db_routing)
+    with connections[router.db_for_read(None)].cursor() as cursor:
         cursor.execute(_SQL, [list(ids)])
         per_id = {row[0]: dict(zip(_KOLOMMEN, row, strict=True)) for row in cursor.fetchall()}
     return [per_id[i] for i in ids if i in per_id]
