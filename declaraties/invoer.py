@@ -143,7 +143,7 @@ def _datum(value) -> date | None:
 
 
 def _periode(value, camel: bool) -> tuple[date, date] | None:
-    if type(value) is not dict or not _bekend(value, _PERIODE, camel):
+    if not isinstance(value, dict) or not _bekend(value, _PERIODE, camel):
         return None
     begin, eind = _datum(value.get("begindatum")), _datum(value.get("einddatum"))
     if begin is None or eind is None or eind < begin:
@@ -193,7 +193,7 @@ def _bekend(value: dict, namen: frozenset, camel: bool) -> bool:
 
 
 def _snelle_regel(p, k: _Namen, camel: bool) -> rules.Regel | None:
-    if type(p) is not dict or not _bekend(p, _REGEL, camel):
+    if not isinstance(p, dict) or not _bekend(p, _REGEL, camel):
         return None
     ref = _tekst(p.get(k.product_referentie), 20)
     nummer = _nummer(p.get(k.toewijzing_nummer))
@@ -234,14 +234,14 @@ def snel_invoer(data, *, camel: bool = False, bron: str = "api") -> services.Dec
     None when the serializers might refuse it (then only they say why). ``camel``: the keys as the
     client sent them, before ``backoffice.parsers.onderstrepen``."""
     k = _CAMEL if camel else _SNAKE
-    if type(data) is not dict or not _bekend(data, _KOP, camel):
+    if not isinstance(data, dict) or not _bekend(data, _KOP, camel):
         return None
     nummer = _tekst(data.get(k.declaratie_nummer), 20)
     periode = _periode(data.get(k.declaratie_periode), camel)
     lijst = data.get(k.prestaties)
     if nummer is None or periode is None or not rules.is_calendar_month(*periode):
         return None
-    if type(lijst) is not list or not 1 <= len(lijst) <= MAX_PRESTATIES:
+    if not isinstance(lijst, list) or not 1 <= len(lijst) <= MAX_PRESTATIES:
         return None
     regels = []
     for p in lijst:
