@@ -61,7 +61,9 @@ class DeclaratieInvoer:
 def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.TrajectInfo]:
     """Everything the judgement needs about the trajectories named, in five queries."""
     trajecten = list(
-        Traject.objects.filter(aanbieder=aanbieder, toewijzing_nummer__in=nummers).values_list(
+        Traject.objects.filter(aanbieder=aanbieder, toewijzing_nummer__in=nummers)
+        .order_by()
+        .values_list(
             "pk",
             "toewijzing_nummer",
             "perceel_id",
@@ -83,12 +85,15 @@ def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.T
         producten[p.perceel_id][p.code] = rules.ProductInfo(p.soort, p.aandeel, p.min_uren_per_week)
     # the first regular paid job per trajectory (trajecten.rules; min hours per lot product are checked below)
     plaatsingen: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for traject_id, start, uren in Plaatsing.objects.filter(
-        traject_rules.regulier_betaald_werk_q(), traject_id__in=ids
-    ).values_list("traject_id", "startdatum", "uren_per_week"):
+    for traject_id, start, uren in (
+        Plaatsing.objects.filter(traject_rules.regulier_betaald_werk_q(), traject_id__in=ids)
+        .order_by()
+        .values_list("traject_id", "startdatum", "uren_per_week")
+    ):
         plaatsingen[traject_id].append((start, uren))
     pending = dict(
         Prestatie.objects.filter(traject_id__in=ids, status="in_behandeling", debet_credit="D")
+        .order_by()  # without Meta.ordering: no join with the declarations, no sort
         .values("traject_id")
         .annotate(s=Sum("ingediend_bedrag"))
         .values_list("traject_id", "s")
@@ -97,6 +102,7 @@ def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.T
     for traject_id, code, eenmalig, begin in (
         Prestatie.objects.filter(traject_id__in=ids, debet_credit="D", gecrediteerd=False)
         .exclude(status="afgewezen")
+        .order_by()
         .values_list("traject_id", "product_code", "eenmalig", "begindatum")
     ):
         declared[traject_id].add((code, None if eenmalig else begin.replace(day=1)))
@@ -169,6 +175,7 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
     used = set(
         Prestatie.objects.filter(aanbieder=aanbieder, product_referentie__in=refs)
         .exclude(status="afgewezen")
+        .order_by()
         .values_list("product_referentie", flat=True)
     )
     vorige = {
@@ -185,7 +192,9 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
         for p in Prestatie.objects.filter(
             aanbieder=aanbieder,
             product_referentie__in={r.vorig_referentie_nummer for r in regels if r.vorig_referentie_nummer},
-        ).exclude(status="afgewezen")
+        )
+        .exclude(status="afgewezen")
+        .order_by()
     }
     rules.judge(
         regels=regels,
