@@ -22,6 +22,7 @@ at most one for the row before the oldest shown, and one per kind of related obj
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -221,18 +222,28 @@ def bulk_insert(model, columns: dict[str, list], *, reason: str, by=None, **vast
     vaste, per_rij = list(vast), list(columns)
     doel = ", ".join(quote(fields[name].column) for name in (*vaste, *per_rij))
     waarden = ", ".join([*(f"%s::{typ(name)}" for name in vaste), *(f"x.c{i}" for i in range(len(per_rij)))])
-    arrays = ", ".join(f"%s::{typ(name)}[]" for name in per_rij)
+    arrays = ", ".join(f"%b::{typ(name)}[]" for name in per_rij)
     alias = ", ".join(f"c{i}" for i in range(len(per_rij)))
     quoted = [quote(c) for c in hcolumns]
     params = [*(db(name, [vast[name]])[0] for name in vaste), *(db(name, columns[name]) for name in per_rij)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH nieuw AS (INSERT INTO {quote(model._meta.db_table)} ({doel}) "
-            f"SELECT {waarden} FROM unnest({arrays}) AS x({alias}) RETURNING {', '.join(quoted)}) "
-            f"{_insert(history, quoted, names)} SELECT {', '.join(quoted)}, {', '.join(['%s'] * len(extra))} FROM nieuw",
-            [*params, *extra],
-        )
-        return cursor.rowcount
+    statement = (
+        f"WITH nieuw AS (INSERT INTO {quote(model._meta.db_table)} ({doel}) "
+        f"SELECT {waarden} FROM unnest({arrays}) AS x({alias}) RETURNING {', '.join(quoted)}) "
+        f"{_insert(history, quoted, names)} SELECT {', '.join(quoted)}, {', '.join(['%s'] * len(extra))} FROM nieuw"
+    )
+    # Django's cursors bind on the client: 10,000 values per column would travel as SQL text (and
+    # be parsed back). A psycopg cursor with server-side binding sends each array as one binary
+    # parameter (%b); Django's error translation (IntegrityError) and query log stay.
+    import psycopg
+
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, [*params, *extra])
+        rows = cursor.rowcount
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": statement, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
 
 
 # --- what changed, for the pages ---------------------------------------------------------------

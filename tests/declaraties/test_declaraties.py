@@ -569,3 +569,8 @@ def test_the_lines_of_the_answer_say_what_the_line_serializer_says(world, trajec
     assert [codes(by_ref[r]) for r in ("C1", "X1", "X2")] == [["0233"], ["9319", "IPS03", "9346"], ["9338"]]
     assert by_ref["X1"]["beoordeeldOp"] == "2026-02-03T11:04:05Z"
     assert response.json()["prestaties"][2]["retourcodes"][0]["omschrijving"].startswith("Er is geen traject")
+    # each stored line has its history row: made, why and by whom (backoffice.history.bulk_insert)
+    history = Prestatie.history.filter(declaratie_id=declaratie.pk)
+    assert sorted(
+        (h.product_referentie, h.history_type, h.history_change_reason, h.history_user_id) for h in history
+    ) == [(ref, "+", "ingediend (declaratie D2)", world.ggz_noord.pk) for ref in ("C1", "X1", "X2")]
