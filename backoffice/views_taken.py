@@ -286,7 +286,12 @@ def taakrun(request, uuid):
     return render(
         request,
         "backoffice/taken_run.html",
-        {"run": run, "eerder": eerder, "ververs": run.status == "bezig", "startbaar": run.taak in STARTBAAR and roles.has_role(request.user, roles.UWV_FINANCIEEL)},
+        {
+            "run": run,
+            "eerder": eerder,
+            "ververs": run.status == "bezig",
+            "startbaar": run.taak in STARTBAAR and roles.has_role(request.user, roles.UWV_FINANCIEEL),
+        },
     )
 
 

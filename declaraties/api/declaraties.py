@@ -8,6 +8,8 @@ import datetime as _dt
 import uuid as _uuid
 
 from django.shortcuts import get_object_or_404
+from djangorestframework_camel_case.parser import CamelCaseFormParser, CamelCaseMultiPartParser
+from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -17,6 +19,8 @@ from rest_framework.response import Response
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
 from backoffice.paginering import RijenLijst
+from backoffice.parsers import RuweJSONParser
+from backoffice.renderers import KlaarJSON
 from backoffice.rules import toelichting_ontbreekt
 
 from .. import downloads, invoer, rules, selectors, services
@@ -177,15 +181,26 @@ class DeclaratieSerializer(DeclaratieSummarySerializer):
 # --- views -------------------------------------------------------------------------------------------
 
 
-def _declaratie_answer(user, declaratie_id: int) -> dict:
+def _declaratie_answer(user, declaratie_id: int) -> dict | KlaarJSON:
     """The iWmo-325-shaped answer, read back through the user's own scope."""
-    declaratie = selectors.with_line_counts(selectors.declaraties_for(user)).get(pk=declaratie_id)
-    return DeclaratieSerializer(declaratie).data
+    return _antwoord(selectors.with_line_counts(selectors.declaraties_for(user)).get(pk=declaratie_id))
+
+
+def _antwoord(declaratie) -> dict | KlaarJSON:
+    """``DeclaratieSerializer``'s answer: the declaration by its serializer, its lines (all of them,
+    up to 10,000) as PostgreSQL writes them (``selectors.declaratie_regels_json``)."""
+    regels = selectors.declaratie_regels_json(declaratie)
+    if regels is None:
+        return DeclaratieSerializer(declaratie).data
+    kop = CamelCaseJSONRenderer().render(DeclaratieSummarySerializer(declaratie).data)
+    return KlaarJSON(kop[:-1] + b',"prestaties":' + regels.encode() + b"}")
 
 
 class DeclaratieList(RijenLijst, ListView):
     lezer = staticmethod(lijstrijen.declaraties)  # the page in one SQL query (issue 13)
     serializer_class = DeclaratieSummarySerializer
+    # the body's keys as sent: invoer.invoer_uit_json reads them (and underscores only for DRF)
+    parser_classes = [RuweJSONParser, CamelCaseMultiPartParser, CamelCaseFormParser]
     required_roles = VIEW_ROLES
     queryset = Declaratie.objects.none()  # for the schema; get_queryset scopes
 
@@ -258,7 +273,7 @@ class DeclaratieList(RijenLijst, ListView):
             if fouten:
                 raise _validation_error(fouten)
         elif request.content_type.startswith("application/json"):
-            declaratie_invoer = invoer.invoer_uit_json(request.data)
+            declaratie_invoer = invoer.invoer_uit_json(request.data, camel=True)
         else:
             raise exceptions.UnsupportedMediaType(request.content_type)
         declaratie, created = services.declaratie_submit(by=request.user, invoer=declaratie_invoer)
@@ -275,6 +290,9 @@ class DeclaratieDetail(RetrieveView):
 
     def get_queryset(self):
         return selectors.with_line_counts(selectors.declaraties_for(self.request.user))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(_antwoord(self.get_object()))
 
 
 class BesluitWriteSerializer(serializers.Serializer):
