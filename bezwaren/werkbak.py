@@ -26,7 +26,8 @@ def _open(user, orgaan: str):
     return (
         selectors.bezwaren_voor(user)
         .filter(status__in=rules.OPEN, beslisorgaan=orgaan)
-        .select_related(*weergave.BESLUIT_VELDEN)
+        .select_related(None)
+        .select_related("aanbieder", *weergave.BESLUIT_VELDEN)
         .order_by(F("beslistermijn").asc(), "ingediend_op", "id")
     )
 
