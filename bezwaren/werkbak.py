@@ -1,6 +1,7 @@
 """The werkbak sections of the objections, for the deciding body (UWV beoordelaar for UWV's
 decisions, the gemeente medewerker for its gemeente's): the open objections to decide, the
-nearest decision term first, and those past their decision term. Two queries per section."""
+nearest decision term first, and those past their decision term. At most two queries per section
+(``backoffice.werkbak.sectie``)."""
 
 from django.db.models import F
 from django.utils import timezone

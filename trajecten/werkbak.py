@@ -1,7 +1,7 @@
 """The werkbak sections of trajecten: applications and extensions awaiting a decision, and the
 provider's trajectories that end soon or lack an end report. Registered per role in
 ``trajecten/apps.py`` (``backoffice.registry``); read only through the scoped selectors. Two
-queries per section: a count and the first rows."""
+queries per section at most: the first rows and, when they fill it, a count."""
 
 from datetime import timedelta
 
