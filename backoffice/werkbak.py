@@ -34,11 +34,17 @@ def url(name: str, *args, **kwargs) -> str:
         return ""
 
 
-def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.") -> dict:
+def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.", tel_eerst: bool = False) -> dict:
     """A section from a queryset already ordered most urgent first: the first rows, and a count
-    only when they fill the section (fewer rows are all there are)."""
-    eerste = list(qs[:MAX_RIJEN])
-    aantal = qs.count() if len(eerste) == MAX_RIJEN else len(eerste)
+    only when they fill the section (fewer rows are all there are). ``tel_eerst``: the count
+    first and the rows only when there are any, for a section that is mostly empty and whose rows
+    are costly to ask (many joins)."""
+    if tel_eerst:
+        aantal = qs.count()
+        eerste = list(qs[:MAX_RIJEN]) if aantal else []
+    else:
+        eerste = list(qs[:MAX_RIJEN])
+        aantal = qs.count() if len(eerste) == MAX_RIJEN else len(eerste)
     return {"titel": titel, "aantal": aantal, "rijen": [rij(obj) for obj in eerste], "link": link, "leeg": leeg}
 
 

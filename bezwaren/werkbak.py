@@ -41,6 +41,7 @@ def _te_beslissen(user, orgaan: str) -> dict:
         lambda b: _rij(b, today),
         link=url("web-bezwaren"),
         leeg="Er wachten geen bezwaren op uw besluit.",
+        tel_eerst=True,  # the rows join the contested decision of every kind
     )
 
 
@@ -52,6 +53,7 @@ def _te_laat(user, orgaan: str) -> dict:
         lambda b: _rij(b, today),
         link=url("web-bezwaren"),
         leeg="Geen bezwaar is over zijn beslistermijn.",
+        tel_eerst=True,
     )
 
 
