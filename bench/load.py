@@ -131,16 +131,16 @@ def _wait(port: int, seconds: float = 30) -> None:
 def _login(base: str, username: str) -> tuple[str, str]:
     import requests
 
-    token = requests.post(f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD}, timeout=30)
+    token = requests.post(f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD}, timeout=120)
     token.raise_for_status()
     s = requests.Session()
-    page = s.get(f"{base}/inloggen", timeout=30)
+    page = s.get(f"{base}/inloggen", timeout=120)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     done = s.post(
         f"{base}/inloggen",
         data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
         headers={"Referer": f"{base}/inloggen"},
-        timeout=30,
+        timeout=120,
         allow_redirects=False,
     )
     if done.status_code != 302 or "sessionid" not in s.cookies:
