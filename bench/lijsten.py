@@ -158,6 +158,9 @@ def velden_gelijk(service_base: str, ref_base: str, pad: str, headers: dict) -> 
     if a.status_code != 200 or b.status_code != 200:
         return f"HTTP {a.status_code} / {b.status_code}"
     if not pad.startswith("/api/"):
+        for module in referentie_modules():  # a module that can compare its HTML pages says so
+            if hasattr(module, "html_gelijk") and pad in getattr(module, "ROUTES", {}):
+                return module.html_gelijk(a.text, b.text)
         return "ja (HTML, niet veld voor veld)"
     ra, rb = a.json()["results"], b.json()["results"]
     if ra == rb:
