@@ -1,6 +1,6 @@
 # IPS-loket. `make help` toont de doelen.
 .DEFAULT_GOAL := help
-.PHONY: help run test bench bench-nl lock lint setup fuzz
+.PHONY: help run test bench bench-nl bench-lijsten lock lint setup fuzz
 
 PY := .venv/bin/python
 
@@ -27,6 +27,11 @@ bench-nl: ## landelijke schaal (issue 6): vult ips_bench_nl (500k trajecten, ~10
 	$(PY) -m bench.jobs
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/ips_bench_nl $(PY) -m bench.declaratie --terugdraaien
 	$(PY) -m bench.load
+
+bench-lijsten: ## de API-lijsten naast hun handgeschreven referentie (issue 13): wrk, p50-factor; ARGS="--database ..."
+	bash scripts/setup.sh >/dev/null
+	bash scripts/wrk.sh
+	$(PY) -m bench.lijsten $(ARGS)
 
 fuzz: ## lange fuzz-run: tests/fuzz met FUZZ_EXAMPLES=25 en de schemathesis-CLI als elke rol (docs/reliability.md)
 	bash scripts/setup.sh >/dev/null

@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers
 from rest_framework.generics import GenericAPIView
 
 from . import roles as _roles
+from .db_routing import replica_read
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -90,6 +91,7 @@ class BaseView(GenericAPIView):
         return self.get_paginated_response(data)
 
 
+@replica_read  # a list may lag behind, except for a user's own writes (backoffice/db_routing.py)
 class ListView(mixins.ListModelMixin, BaseView):
     """A paginated, filtered list of ``get_queryset()`` (which a subclass scopes to the user)."""
 

@@ -20,7 +20,9 @@ money as € 8.000,00, dates as 1 december 2026), in a fixed number of queries: 
 at most one for the row before the oldest shown, and one per kind of related object named
 (``_historie_tabel.html`` and ``_historie.html`` show them)."""
 
+import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -174,6 +176,74 @@ def bulk_snapshot(model, *, ids: list[int], reason: str, column: str = "id", by=
         return 0
     names, extra = _wie(model.history.model, soort="+" if created else "~", reason=reason, by=by)
     return _snapshot(model, column=column, ids=list(ids), names=names, extra=extra)
+
+
+def bulk_insert(model, columns: dict[str, list], *, reason: str, by=None, **vast) -> int:
+    """Insert ``len`` rows given as one list per field (``columns``) and one value for all of them
+    (``vast``), plus one history row (type ``+``) per row. Fields named in neither get their default
+    as ``bulk_create`` would (a callable default per row, e.g. a uuid). On PostgreSQL one statement
+    with the values as one array per column, no model instance per row (``WITH nieuw AS (INSERT ...
+    SELECT FROM unnest(...) RETURNING ...) INSERT INTO <history> SELECT ... FROM nieuw``); every
+    constraint of the table applies as to any insert. Elsewhere ``bulk_create`` and a snapshot."""
+    columns = dict(columns)
+    n = len(next(iter(columns.values())))
+    fields = {f.name: f for f in model._meta.concrete_fields if not f.primary_key}
+    for name, veld in fields.items():
+        if name in columns or name in vast:
+            continue
+        if getattr(veld, "auto_now", False) or getattr(veld, "auto_now_add", False):
+            vast[name] = timezone.now()
+        elif veld.has_default() and callable(veld.default):
+            columns[name] = [veld.get_default() for _ in range(n)]
+        else:
+            vast[name] = veld.get_default()
+    vast = {name: v.pk if isinstance(v, models.Model) else v for name, v in vast.items()}  # a relation: its id
+    history, hcolumns = _history_columns(model)
+    names, extra = _wie(history, soort="+", reason=reason, by=by)
+    if connection.vendor != "postgresql":
+        attname = {name: veld.attname for name, veld in fields.items()}
+        with transaction.atomic(using=model.objects.db):
+            made = model.objects.bulk_create(
+                model(
+                    **{attname[name]: v for name, v in vast.items()},
+                    **{attname[name]: values[i] for name, values in columns.items()},
+                )
+                for i in range(n)
+            )
+            return _snapshot(model, column=model._meta.pk.column, ids=[o.pk for o in made], names=names, extra=extra)
+
+    def typ(name: str) -> str:
+        return fields[name].db_type(connection)
+
+    def db(name: str, values: list) -> list:  # psycopg adapts the rest; a JSON value goes as its text
+        return [json.dumps(v) for v in values] if fields[name].get_internal_type() == "JSONField" else values
+
+    quote = connection.ops.quote_name
+    vaste, per_rij = list(vast), list(columns)
+    doel = ", ".join(quote(fields[name].column) for name in (*vaste, *per_rij))
+    waarden = ", ".join([*(f"%s::{typ(name)}" for name in vaste), *(f"x.c{i}" for i in range(len(per_rij)))])
+    arrays = ", ".join(f"%b::{typ(name)}[]" for name in per_rij)
+    alias = ", ".join(f"c{i}" for i in range(len(per_rij)))
+    quoted = [quote(c) for c in hcolumns]
+    params = [*(db(name, [vast[name]])[0] for name in vaste), *(db(name, columns[name]) for name in per_rij)]
+    statement = (
+        f"WITH nieuw AS (INSERT INTO {quote(model._meta.db_table)} ({doel}) "
+        f"SELECT {waarden} FROM unnest({arrays}) AS x({alias}) RETURNING {', '.join(quoted)}) "
+        f"{_insert(history, quoted, names)} SELECT {', '.join(quoted)}, {', '.join(['%s'] * len(extra))} FROM nieuw"
+    )
+    # Django's cursors bind on the client: 10,000 values per column would travel as SQL text (and
+    # be parsed back). A psycopg cursor with server-side binding sends each array as one binary
+    # parameter (%b); Django's error translation (IntegrityError) and query log stay.
+    import psycopg
+
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, [*params, *extra])
+        rows = cursor.rowcount
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": statement, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
 
 
 # --- what changed, for the pages ---------------------------------------------------------------

@@ -63,13 +63,14 @@ _BSN = re.compile(r"\d{9}")
 @dataclass(frozen=True)
 class Kolom:
     """A column: ``key`` (the sort key in the URL), the Dutch ``label``, ``sorteer`` (the ORM path
-    it sorts by; None: not sortable), ``waarde(obj, user)`` (its value in the export, typed: a
+    it sorts by, or ``sorteer(user) -> expression`` for a sort that depends on what the user may
+    see; None: not sortable), ``waarde(obj, user)`` (its value in the export, typed: a
     Decimal, a date, text; None: not exported), ``klasse`` (the cell's CSS class, ``getal``) and
     ``oplopend``/``aflopend`` (the words of the two directions in the sort menu)."""
 
     key: str
     label: str
-    sorteer: str | None = None
+    sorteer: str | Callable | None = None
     waarde: Callable | None = None
     klasse: str = ""
     oplopend: str = "oplopend"
@@ -100,8 +101,11 @@ class Zoeken:
     declaratie: str | None = None
     tekst: Sequence[str] = ()
     distinct: bool = False  # a search through a to-many relation
+    label: str = ""  # what the search box says it searches ("naam of gebruikersnaam"); empty: derived
 
     def uitleg(self) -> str:
+        if self.label:
+            return self.label
         delen = []
         if self.naam:
             delen.append("naam")
@@ -131,6 +135,9 @@ class Lijst:
     tiebreak: str = "-id"
     # the order when the user chose none (an expression list, e.g. open ones first); empty: ``sortering``
     volgorde: tuple = ()
+    # ``voorbereiden(rijen, user)``: decorates the rows with what the columns' values read (computed
+    # per row in Python, as the page does), for the page and the export alike; None: nothing to add
+    voorbereiden: Callable | None = None
 
     def kolom(self, key: str) -> Kolom | None:
         for k in self.kolommen:
@@ -287,7 +294,10 @@ class Staat:
         key = self.sorteer_key
         kolom = self.lijst.kolom(key.lstrip("-"))
         pad = kolom.sorteer if kolom else key.lstrip("-")
-        order = F(pad).desc(nulls_last=True) if key.startswith("-") else F(pad).asc(nulls_last=True)
+        # a callable gives the user's own sort expression (a name only where the user may see it,
+        # NULL elsewhere: those rows stay together at the end, in either direction)
+        expr = pad(self.request.user) if callable(pad) else F(pad)
+        order = expr.desc(nulls_last=True) if key.startswith("-") else expr.asc(nulls_last=True)
         return qs.order_by(order, self.lijst.tiebreak)
 
     def toepassen(self, qs: QuerySet) -> QuerySet:
@@ -378,6 +388,8 @@ def _lokaal(value):
 
 
 def export(lijst: Lijst, rijen, user, formaat: str):
+    if lijst.voorbereiden is not None:
+        lijst.voorbereiden(rijen, user)
     kolommen = [k for k in lijst.kolommen if k.waarde is not None]
     header = [k.label for k in kolommen]
     data = [[_lokaal(k.waarde(obj, user)) for k in kolommen] for obj in rijen]

@@ -9,13 +9,16 @@ from . import roles as r
 
 ALLE = ()
 CASE = (*r.UWV_ROLES, r.GEMEENTE, r.AANBIEDER)
+# the applications and the participant search are the assessor's work, not UWV financieel's (its
+# menu fits one line at 1280 px; the pages stay open to it through the links on its own pages)
+BEOORDELEN = (r.UWV_BEOORDELAAR, r.GEMEENTE, r.AANBIEDER)
 
 NAVIGATIE: list[tuple[str, str, tuple[str, ...]]] = [
     ("Werkbak", "web-start", ALLE),
-    ("Aanvragen", "web-aanvragen", CASE),
+    ("Aanvragen", "web-aanvragen", BEOORDELEN),
     ("Trajecten", "web-trajecten", CASE),
     ("Signalen", "web-signalen", (*r.UWV_ROLES, r.GEMEENTE, r.AANBIEDER)),
-    ("Deelnemer zoeken", "web-deelnemer-zoeken", CASE),
+    ("Deelnemer zoeken", "web-deelnemer-zoeken", BEOORDELEN),
     ("Declaraties", "web-declaraties", (r.AANBIEDER, r.UWV_BEOORDELAAR)),
     ("Regels beoordelen", "web-prestaties-werkvoorraad", (r.UWV_BEOORDELAAR,)),
     ("Betaalopdrachten", "web-betaalopdrachten", (r.UWV_FINANCIEEL,)),

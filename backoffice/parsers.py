@@ -22,7 +22,11 @@ def _diepte(data) -> int:
             deepest = max(deepest, depth)
             if depth > MAX_JSON_DIEPTE:
                 break
-            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+            stack.extend(
+                (v, depth + 1)
+                for v in (value.values() if isinstance(value, dict) else value)
+                if isinstance(v, dict | list)
+            )
     return deepest
 
 
@@ -46,4 +50,19 @@ class JSONParser(CamelCaseJSONParser):
             raise exceptions.ParseError(f"De inhoud is geen geldige JSON{where}.") from exc
         if _diepte(data) > MAX_JSON_DIEPTE:
             raise exceptions.ParseError(_TE_DIEP)
-        return underscoreize(data, **self.json_underscoreize)
+        return onderstrepen(data) if self.sleutels_omzetten else data
+
+    sleutels_omzetten = True
+
+
+class RuweJSONParser(JSONParser):
+    """The same JSON with its keys as sent (camelCase), for a view that reads a large body itself
+    (``POST /api/v1/declaraties``: underscoring 10,000 lines cost more than judging them) and
+    underscores (``onderstrepen``) only what it hands to a serializer."""
+
+    sleutels_omzetten = False
+
+
+def onderstrepen(data):
+    """camelCase keys to snake_case, as ``JSONParser`` does (settings ``JSON_UNDERSCOREIZE``)."""
+    return underscoreize(data, **JSONParser.json_underscoreize)

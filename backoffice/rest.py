@@ -135,7 +135,9 @@ def _problem_for(exc) -> Response:
             extra["invalidParams"] = [{"name": _camel(exc.field), "code": exc.code, "reason": exc.message}]
         if exc.rules:
             extra["regels"] = exc.rules
-        title = {403: "Geen toegang", 429: "Te veel verzoeken"}.get(exc.status, "Bedrijfsregel niet voldaan")
+        title = {400: "Ongeldige invoer", 403: "Geen toegang", 429: "Te veel verzoeken"}.get(
+            exc.status, "Bedrijfsregel niet voldaan"
+        )
         response = problem(exc.status, exc.code, title, exc.message, **extra)
         if exc.retry_after:
             response["Retry-After"] = str(exc.retry_after)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import crypto, roles, rules
 from .errors import BusinessRuleError
-from .history import record
+from .history import bulk_snapshot, record
 from .models import BsnKanaal, BsnRaadpleging, Instellingen, RolToekenning, Signaal, SignaalObject, SignaalSoort
 
 VENSTER = timedelta(hours=1)
@@ -310,8 +310,29 @@ def gebruiker_deactiveren(*, by, gebruiker):
     if not gebruiker.is_active:
         raise BusinessRuleError(code="gebruiker-al-inactief", message="Dit account is al gedeactiveerd.")
     gebruiker.is_active = False
+    record(gebruiker, by=by, reason="account gedeactiveerd")
     gebruiker.save(update_fields=["is_active"])
     return gebruiker
+
+
+@transaction.atomic
+def gebruiker_heractiveren(*, by, gebruiker) -> list[str]:
+    """Open a deactivated account again, without its roles: every role it still holds is revoked
+    first (``rol_intrekken_zonder_aanvraag``, in the history), so that no role comes back on one
+    beheerder's word; each is requested again under four eyes (docs/security.md "Vier ogen op
+    rollen"). Returns the Dutch names of the roles taken away."""
+    _require_beheerder(by)
+    gebruiker = type(gebruiker).objects.select_for_update().get(pk=gebruiker.pk)
+    if gebruiker.is_active:
+        raise BusinessRuleError(code="gebruiker-al-actief", message="Dit account is al actief.")
+    ingetrokken = []
+    for rol in sorted(gebruiker.groups.filter(name__in=list(roles.ROLES)).values_list("name", flat=True)):
+        rol_intrekken_zonder_aanvraag(by=by, gebruiker=gebruiker, rol=rol)
+        ingetrokken.append(roles.ROLES[rol])
+    gebruiker.is_active = True
+    record(gebruiker, by=by, reason="account weer geactiveerd, zonder rollen")
+    gebruiker.save(update_fields=["is_active"])
+    return ingetrokken
 
 
 def inlog_blokkades(gebruikersnamen) -> set[str]:
@@ -335,6 +356,9 @@ def inlogblokkade_opheffen(*, by, gebruiker) -> int:
     _require_beheerder(by)
     if gebruiker.get_username() not in inlog_blokkades([gebruiker.get_username()]):
         raise BusinessRuleError(code="geen-blokkade", message="Dit account is niet geblokkeerd.")
+    # the lockout lives in django-axes, not on the account: the account's history gets a row that
+    # says who lifted it (a copy of the account as it is, with the reason)
+    bulk_snapshot(type(gebruiker), ids=[gebruiker.pk], reason="inlogblokkade opgeheven", by=by)
     return reset(username=gebruiker.get_username())
 
 

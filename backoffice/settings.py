@@ -8,6 +8,7 @@ of ``manage.py check --deploy`` are on.
 
 import json
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "backoffice.db_routing.ReplicaRoutingMiddleware",  # reads that may lag to a replica (does nothing without one)
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
     "backoffice.security.NoStoreMiddleware",  # Cache-Control: no-store (backoffice/security.py)
@@ -104,7 +106,10 @@ MIDDLEWARE = [
 ]
 
 if PRODUCTION:  # runserver serves static files itself in development
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "backoffice.urls"
 WSGI_APPLICATION = "backoffice.wsgi.application"
@@ -134,13 +139,46 @@ TEMPLATES = [
 # ``runserver`` starts a thread per request and each thread kept its own connection, 98 of them
 # under 20 parallel requests (issue 9, finding 8; docs/reliability.md).
 DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'ips-loket.sqlite3'}",
+# PgBouncer in transaction pooling in front of PostgreSQL (docs/reliability.md): DATABASE_POOLER=pgbouncer.
+# Each transaction may run on another server connection, so nothing may outlive one: no server-side
+# cursors (``.iterator()`` holds a named cursor across fetches), no prepared statements, and the job
+# lock is not a session-level advisory lock (backoffice/locks.py).
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured("DATABASE_POOLER is leeg of 'pgbouncer'.")
+
+
+def database_config(url: str, pooler: str = DATABASE_POOLER) -> dict:
+    """One entry of DATABASES from a URL (also the test harness's, tests/reliability/test_replica.py)."""
+    config = dj_database_url.parse(
+        url,
         conn_max_age=DB_CONN_MAX_AGE,
         conn_health_checks=DB_CONN_MAX_AGE > 0,  # a kept connection that broke is replaced, not used
     )
-}
+    if pooler and config["ENGINE"].endswith("postgresql"):
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = None
+    return config
+
+
+def replica_config(url: str, pooler: str = DATABASE_POOLER) -> dict:
+    config = database_config(url, pooler)
+    config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)  # a replica that hangs is skipped
+    config["TEST"] = {"MIRROR": "default"}  # in tests: the same database as default (Django's advice)
+    return config
+
+
+DATABASES = {"default": database_config(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ips-loket.sqlite3'}")}
+# Streaming read replicas (docs/reliability.md): one or more URLs, separated by spaces or commas;
+# aliases replica, replica_2, ... Only the reads that may lag go there (backoffice/db_routing.py).
+for _i, _url in enumerate(u for u in re.split(r"[\s,]+", os.environ.get("DATABASE_REPLICA_URL", "")) if u):
+    DATABASES["replica" if _i == 0 else f"replica_{_i + 1}"] = replica_config(_url)
+DATABASE_ROUTERS = ["backoffice.db_routing.ReplicaRouter"]
+# A replica further behind than this is skipped; its state is checked at most every CHECK seconds
+# per process; a user who wrote reads a replica only once it replayed that write, for this long.
+IPS_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("IPS_REPLICA_MAX_LAG_SECONDS", "10"))
+IPS_REPLICA_CHECK_SECONDS = float(os.environ.get("IPS_REPLICA_CHECK_SECONDS", "1"))
+IPS_READ_YOUR_WRITES_SECONDS = int(os.environ.get("IPS_READ_YOUR_WRITES_SECONDS", "300"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite has one writer; wait for it instead of failing at once.
@@ -220,7 +258,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
-        "djangorestframework_camel_case.render.CamelCaseJSONRenderer",
+        "backoffice.renderers.JSONRenderer",  # camelCase; a list page built camelCase is not walked again
         "djangorestframework_camel_case.render.CamelCaseBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [

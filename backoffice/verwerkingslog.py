@@ -182,6 +182,9 @@ def schrijf(verzameling: Verzameling, *, method: str = "GET") -> int:
     doel = verzameling.doel or doel_voor(verzameling.url_name, verzameling.user)
     object_type = verzameling.url_name.removeprefix("web-")[:30]
     op = timezone.now()
+    if connection.vendor == "postgresql":
+        _schrijf_sql(regels, op=op, verzameling=verzameling, wie=wie, standaard=standaard, doel=doel, kanaal=kanaal)
+        return len(regels)
     Verwerking.objects.bulk_create(
         [
             Verwerking(
@@ -201,6 +204,35 @@ def schrijf(verzameling: Verzameling, *, method: str = "GET") -> int:
         ]
     )
     return len(regels)
+
+
+def _schrijf_sql(regels: dict, *, op, verzameling, wie, standaard, doel, kanaal) -> None:
+    """The same rows as ``bulk_create`` in one ``INSERT ... SELECT FROM unnest``: three arrays
+    instead of fifteen parameters and a model instance per participant (a list page of 50 spent
+    more time here than on reading its rows, issue 13)."""
+    object_type = verzameling.url_name.removeprefix("web-")[:30]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(Verwerking._meta.db_table)} ({_KOLOMMEN}) "
+            "SELECT gen_random_uuid(), %s, %s, %s, %s, %s, %s, r.deelnemer_uuid, r.bsn_hash, r.handeling, "
+            "%s, %s, %s, %s, %s FROM unnest(%s::uuid[], %s::text[], %s::text[]) AS r(deelnemer_uuid, bsn_hash, handeling)",
+            [
+                op,
+                verzameling.verzoek,
+                wie["gebruiker"].pk if wie["gebruiker"] else None,
+                wie["gebruikersnaam"],
+                wie["organisatie"],
+                wie["rollen"],
+                doel,
+                kanaal,
+                object_type,
+                verzameling.object_uuid,
+                verzameling.route[:200],
+                list(regels),
+                [bsn_hash for bsn_hash, _, _ in regels.values()],
+                [handeling or standaard for _, handeling, _ in regels.values()],
+            ],
+        )
 
 
 class VerwerkingslogMiddleware:

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import lijsten, roles, werkbak
+from .db_routing import replica_read
 from .web import login_throttled
 
 
@@ -53,6 +54,7 @@ class Uitloggen(auth_views.LogoutView):
 
 
 @require_GET
+@replica_read
 def start(request):
     return render(request, "backoffice/start.html", {"werkbak": werkbak.voor(request.user)})
 
@@ -75,6 +77,7 @@ BERICHTEN = lijsten.Lijst(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@replica_read
 def berichten(request):
     """The daily e-mail digests sent to this user (domain.md section 9): when, to which address, what;
     searchable (subject and text), sortable and exportable (``backoffice.lijsten``)."""

@@ -7,24 +7,23 @@ Dutch with its code. Only the beheerder opens these pages; every other role gets
 
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import roles, services
+from . import lijsten, roles, services
 from .errors import BusinessRuleError
 from .forms import rule_message
 from .forms_beheer import InstellingenForm, RolAanvraagForm
 from .history import decimaal_tekst, wie
-from .models import Instellingen, RolToekenning
+from .models import Instellingen, RolToekenning, User
 from .web import organisatie_naam
 
 PER_PAGINA = 25
@@ -53,14 +52,17 @@ def _waarde(value) -> str:
     return str(value)
 
 
-def historie_rijen(records, *, onderwerp, keuzes: dict[str, dict] | None = None) -> list[dict]:
+def historie_rijen(
+    records, *, onderwerp, keuzes: dict[str, dict] | None = None, velden: dict | None = None
+) -> list[dict]:
     """History records (django-simple-history) as rows for ``backoffice/_historie.html``: when, who
     (full name), what (the change reason, else made/changed), and per field the old and the new value
     (a choice by its label, a person by name). ``onderwerp(record) -> str`` names the object ("Perceel
     EPA"; empty: no prefix). Newest first; the records are diffed in memory against the previous one
     of the same object, and the people named in the changes are read in one query. ``keuzes``: per
     field name the labels of the codes it holds (a list field of codes, such as the provider types
-    of a lot), so that no code is shown."""
+    of a lot), so that no code is shown. ``velden``: per model the only fields shown as changed
+    (an account: not its password or last login)."""
     keuzes = keuzes or {}
     records = sorted(records, key=lambda h: (h.history_date, h.history_id))
     vorige: dict = {}
@@ -73,6 +75,8 @@ def historie_rijen(records, *, onderwerp, keuzes: dict[str, dict] | None = None)
         if prev is not None:
             model = h.instance_type
             for change in h.diff_against(prev).changes:
+                if velden and model in velden and change.field not in velden[model]:
+                    continue
                 try:
                     field = model._meta.get_field(change.field)
                 except Exception:  # noqa: BLE001  (a field no longer on the model)
@@ -173,23 +177,76 @@ def _rollen(user) -> list[str]:
     return [roles.ROLES[g.name] for g in user.groups.all() if g.name in roles.ROLES]
 
 
-@require_GET
-def gebruikers(request):
-    """Every account: name, organisation, roles, active or not, locked out or not; above it the
-    role requests that wait for a second beheerder. A fixed number of queries."""
-    require_beheerder(request.user)
-    zoek = (request.GET.get("zoek") or "").strip()
-    qs = _gebruikers()
-    if zoek:
-        qs = qs.filter(Q(username__icontains=zoek) | Q(first_name__icontains=zoek) | Q(last_name__icontains=zoek))
-    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
-    rijen = list(page.object_list)
+def _gebruikers_versieren(rijen, user) -> None:
+    """Organisation, roles and lockout of each listed account, from the prefetch: one query."""
     geblokkeerd = services.inlog_blokkades([u.username for u in rijen])
     for u in rijen:
         u._ips_roles = {g.name for g in u.groups.all()}  # roles.roles_of from the prefetch, no query per row
         u.ips_organisatie = organisatie_naam(u)
         u.ips_rollen = _rollen(u)
         u.ips_geblokkeerd = u.username in geblokkeerd
+
+
+def _status(u, _user=None) -> str:
+    if not u.is_active:
+        return "gedeactiveerd"
+    return "geblokkeerd" if u.ips_geblokkeerd else "actief"
+
+
+GEBRUIKERS = lijsten.Lijst(
+    naam="gebruikers",
+    titel="Gebruikers",
+    url_name="web-beheer-gebruikers",
+    kolommen=(
+        lijsten.Kolom(
+            "naam", "Gebruiker", "last_name", lambda u, _: u.get_full_name() or u.username, **lijsten.TEKST_RICHTING
+        ),
+        lijsten.Kolom(
+            "gebruikersnaam",
+            "Gebruikersnaam",
+            "username",
+            lambda u, _: u.username,
+            tonen=False,
+            **lijsten.TEKST_RICHTING,
+        ),  # fmt: skip
+        lijsten.Kolom("organisatie", "Organisatie", None, lambda u, _: u.ips_organisatie),
+        lijsten.Kolom("rollen", "Rollen", None, lambda u, _: ", ".join(u.ips_rollen)),
+        lijsten.Kolom(
+            "status", "Status", "is_active", _status, oplopend="gedeactiveerd eerst", aflopend="actief eerst"
+        ),
+        lijsten.Kolom("laatst", "Laatst ingelogd", "last_login", lambda u, _: u.last_login, **lijsten.DATUM_RICHTING),
+    ),
+    sortering="naam",
+    tiebreak="username",
+    filters=("actief", "rol"),
+    zoeken=lijsten.Zoeken(tekst=("username", "first_name", "last_name"), label="naam of gebruikersnaam"),
+    voorbereiden=_gebruikers_versieren,
+)
+ACTIEF_FILTERS = {"": "Alle accounts", "ja": "Actief", "nee": "Gedeactiveerd"}
+
+
+@require_http_methods(["GET", "POST"])
+def gebruikers(request):
+    """Every account: name, organisation, roles, active or not, locked out or not; above it the
+    role requests that wait for a second beheerder. The list machinery (``backoffice.lijsten``):
+    search by name, sort, the remembered filters (active, role), export. A fixed number of queries."""
+    require_beheerder(request.user)
+    st = lijsten.staat(request, GEBRUIKERS)
+    if st.antwoord:
+        return st.antwoord
+    qs = _gebruikers()
+    actief = st.filters.get("actief", "")
+    if actief in ("ja", "nee"):
+        qs = qs.filter(is_active=actief == "ja")
+    rol = st.filters.get("rol", "")
+    if rol in roles.ROLES:
+        qs = qs.filter(groups__name=rol)
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    rijen = list(page.object_list)
+    _gebruikers_versieren(rijen, request.user)
     wachtend = list(
         RolToekenning.objects.filter(status="aangevraagd").select_related("gebruiker", "aangevraagd_door")[:50]
     )
@@ -199,9 +256,17 @@ def gebruikers(request):
         {
             "page_obj": page,
             "gebruikers": rijen,
-            "zoek": zoek,
-            "query": urlencode({"zoek": zoek}) if zoek else "",  # a name with "&" or "#" keeps paging
+            "actief": actief,
+            "actief_keuzes": ACTIEF_FILTERS,
+            "rol": rol if rol in roles.ROLES else "",
+            "rol_keuzes": sorted(roles.ROLES.items(), key=lambda kv: kv[1]),
             "wachtend": wachtend,
+            "leeg": {
+                "tekst": "Er zijn nog geen gebruikers.",
+                "actie_url": reverse("web-beheer-gebruiker-nieuw"),
+                "actie_label": "Nieuwe gebruiker",
+            },
+            **st.context(page),
         },
     )
 
@@ -220,6 +285,14 @@ def _gebruiker(username: str):
     )
 
 
+# the account's fields a history row shows as changed (never the password or the last login)
+ACCOUNT_VELDEN = {User: {"is_active", "first_name", "last_name", "email", "username"}}
+
+
+def _onderwerp(h) -> str:
+    return "" if h.instance_type is RolToekenning else "Account"
+
+
 def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
     gebruiker._ips_roles = {g.name for g in gebruiker.groups.all()}
     toekenningen = list(gebruiker.rol_toekenningen.all())
@@ -227,7 +300,12 @@ def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
     zonder_aanvraag = [
         (g.name, roles.ROLES[g.name]) for g in gebruiker.groups.all() if g.name in roles.ROLES and g.name not in lopend
     ]
-    records = RolToekenning.history.filter(gebruiker_id=gebruiker.pk).select_related("history_user")
+    records = [
+        *RolToekenning.history.filter(gebruiker_id=gebruiker.pk).select_related("history_user"),
+        # the account's own rows: made, deactivated, opened again, lockout lifted, changed in the
+        # admin (a login or a new password writes none, ``User.save``)
+        *User.history.filter(id=gebruiker.pk).select_related("history_user"),
+    ]
     return {
         "gebruiker": gebruiker,
         "organisatie": organisatie_naam(gebruiker),
@@ -238,8 +316,8 @@ def _gebruiker_context(request, gebruiker, form=None, fout: str = "") -> dict:
         "form": form or RolAanvraagForm(),
         "fout": fout,
         "ik": request.user,
-        "historie": historie_rijen(records, onderwerp=lambda h: ""),
-        "historie_titel": "Historie van de rollen",
+        "historie": historie_rijen(records, onderwerp=_onderwerp, velden=ACCOUNT_VELDEN),
+        "historie_titel": "Historie van het account en de rollen",
     }
 
 
@@ -312,25 +390,54 @@ def rol_besluit(request, username):
     return redirect("web-beheer-gebruiker", username=g.username)
 
 
+def _bevestigd(request, g, wat: str):
+    """The refusal (400 ``bevestiging-ontbreekt``) when the box "Ik wil dit account ..." is not ticked."""
+    if request.POST.get("bevestigd"):
+        return None
+    return _weigering(
+        request,
+        g,
+        BusinessRuleError(
+            code="bevestiging-ontbreekt",
+            message=f"Vink aan dat u het account wilt {wat}; zonder bevestiging gebeurt er niets.",
+            status=400,
+        ),
+    )
+
+
 @require_POST
 def gebruiker_deactiveren(request, username):
     require_beheerder(request.user)
     g = _gebruiker(username)
-    if not request.POST.get("bevestigd"):
-        return _weigering(
-            request,
-            g,
-            BusinessRuleError(
-                code="bevestiging-ontbreekt",
-                message="Vink aan dat u het account wilt deactiveren; zonder bevestiging gebeurt er niets.",
-                status=400,
-            ),
-        )
+    if (weigering := _bevestigd(request, g, "deactiveren")) is not None:
+        return weigering
     try:
         services.gebruiker_deactiveren(by=request.user, gebruiker=g)
     except BusinessRuleError as exc:
         return _weigering(request, g, exc)
     messages.success(request, f"Het account {g.username} is gedeactiveerd; zijn API-tokens zijn ingetrokken.")
+    return redirect("web-beheer-gebruiker", username=g.username)
+
+
+@require_POST
+def gebruiker_heractiveren(request, username):
+    """Open a deactivated account again, without its roles (four eyes: each is requested again)."""
+    require_beheerder(request.user)
+    g = _gebruiker(username)
+    if (weigering := _bevestigd(request, g, "weer activeren")) is not None:
+        return weigering
+    try:
+        ingetrokken = services.gebruiker_heractiveren(by=request.user, gebruiker=g)
+    except BusinessRuleError as exc:
+        return _weigering(request, g, exc)
+    melding = f"Het account {g.username} is weer actief."
+    if ingetrokken:
+        melding += (
+            f" De rol{'len' if len(ingetrokken) > 1 else ''} {', '.join(ingetrokken)} "
+            f"{'zijn' if len(ingetrokken) > 1 else 'is'} ingetrokken; vraag opnieuw aan wat nodig is "
+            "(een tweede beheerder keurt goed)."
+        )
+    messages.success(request, melding)
     return redirect("web-beheer-gebruiker", username=g.username)
 
 
@@ -353,5 +460,6 @@ web_urlpatterns = [
     path("beheer/gebruikers/<str:username>/rol-aanvragen/", rol_aanvragen, name="web-beheer-rol-aanvragen"),
     path("beheer/gebruikers/<str:username>/rol-besluit/", rol_besluit, name="web-beheer-rol-besluit"),
     path("beheer/gebruikers/<str:username>/deactiveren/", gebruiker_deactiveren, name="web-beheer-deactiveren"),
+    path("beheer/gebruikers/<str:username>/heractiveren/", gebruiker_heractiveren, name="web-beheer-heractiveren"),
     path("beheer/gebruikers/<str:username>/blokkade/", blokkade_opheffen, name="web-beheer-blokkade"),
 ]

@@ -16,9 +16,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import registry, roles, schedule, selectors
+from . import lijsten, registry, roles, schedule, selectors
 from .forms import BevestigForm
-from .models import SignaalSoort, Taakrun
+from .models import SignaalSoort, Taakrun, TaakrunStatus
 
 # The jobs UWV financieel starts from the web, with their words.
 STARTBAAR = {
@@ -153,20 +153,63 @@ def _taak_context(taak: str) -> dict:
     }
 
 
+def _runs_versieren(runs, user) -> None:
+    for run in runs:
+        _versier(run, user)
+
+
+def _resultaat(run, _user) -> str:
+    delen = [f"{label}: {n}" for label, n in run.aantallen]
+    if run.foutstappen:
+        delen.append("Mislukt: " + ", ".join(run.foutstappen))
+    return "; ".join(delen)
+
+
+TAAKRUNS = lijsten.Lijst(
+    naam="taken",
+    titel="Taakruns",
+    url_name="web-taken",
+    kolommen=(
+        lijsten.Kolom("taak", "Taak", "taak", lambda r, _: r.naam, **lijsten.TEKST_RICHTING),
+        lijsten.Kolom("bron", "Hoe gestart", None, lambda r, _: r.bron_tekst, tonen=False),
+        lijsten.Kolom("datum", "Voor", "datum", lambda r, _: r.datum, **lijsten.DATUM_RICHTING),
+        lijsten.Kolom("status", "Status", "status", lambda r, _: r.get_status_display()),
+        lijsten.Kolom("gestart", "Gestart", "gestart", lambda r, _: r.gestart, **lijsten.DATUM_RICHTING),
+        lijsten.Kolom("klaar", "Klaar", "klaar", lambda r, _: r.klaar, **lijsten.DATUM_RICHTING),
+        lijsten.Kolom("resultaat", "Resultaat", None, _resultaat),
+    ),
+    sortering="-gestart",
+    filters=("taak", "status"),
+    voorbereiden=_runs_versieren,
+)
+
+
 @login_required
 @require_GET
 def taken(request):
-    """Every role's job runs (TAAKRUN_ZICHT), newest first; UWV financieel also gets the two starts."""
+    """Every role's job runs (TAAKRUN_ZICHT), newest first; UWV financieel also gets the two starts.
+    The list machinery (``backoffice.lijsten``): sort, the remembered filters (job, status), export.
+    A run has no name or number to search by: the filters narrow it."""
     _vereist_zicht(request.user)
+    st = lijsten.staat(request, TAAKRUNS)
+    if st.antwoord:
+        return st.antwoord
     qs = selectors.taakruns_for(request.user)
-    taak = request.GET.get("taak", "")
+    taak = st.filters.get("taak", "")
     if taak in selectors.taken_zichtbaar(request.user):
         qs = qs.filter(taak=taak)
     else:
         taak = ""
+    status = st.filters.get("status", "")
+    if status in TaakrunStatus.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
     page = Paginator(qs, 25).get_page(request.GET.get("pagina"))
-    for run in page.object_list:
-        _versier(run, request.user)
+    _runs_versieren(page.object_list, request.user)
     financieel = roles.has_role(request.user, roles.UWV_FINANCIEEL)
     keuzes = [(t, TAAK_NAMEN[t]) for t in schedule.JOBS if t in selectors.taken_zichtbaar(request.user)]
     return render(
@@ -174,14 +217,16 @@ def taken(request):
         "backoffice/taken.html",
         {
             "page_obj": page,
-            "query": f"taak={taak}" if taak else "",
             "gekozen": taak,
             "keuzes": keuzes,
+            "status": status,
+            "statussen": TaakrunStatus.choices,
             "startbaar": [(t, STARTBAAR[t]) for t in STARTBAAR] if financieel else [],
             "volgende": [
                 (TAAK_NAMEN[t], timezone.localtime(schedule.volgend_moment(schedule.crontab_for(t), timezone.now())))
                 for t, _ in keuzes
             ],
+            **st.context(page),
         },
     )
 
@@ -241,7 +286,12 @@ def taakrun(request, uuid):
     return render(
         request,
         "backoffice/taken_run.html",
-        {"run": run, "eerder": eerder, "ververs": run.status == "bezig", "startbaar": run.taak in STARTBAAR and roles.has_role(request.user, roles.UWV_FINANCIEEL)},
+        {
+            "run": run,
+            "eerder": eerder,
+            "ververs": run.status == "bezig",
+            "startbaar": run.taak in STARTBAAR and roles.has_role(request.user, roles.UWV_FINANCIEEL),
+        },
     )
 
 

@@ -2,8 +2,8 @@
 
 Each section is a dict ``{"titel", "aantal", "rijen", "link", "leeg"}``; rows are dicts with
 ``label``, ``url``, ``deadline`` (a date or None) and ``toelichting``. Counts and rows come from
-the apps' selectors; a fixed number of queries per section whatever the data size (a count and a
-sliced list).
+the apps' selectors; at most two queries per section whatever the data size (the first rows, and
+a count when they fill the section).
 
 backoffice sits at the bottom of the import order: the apps register their sections per role in
 their ``AppConfig.ready()`` (``backoffice.registry``); ``voor`` shows them without naming an app."""
@@ -34,11 +34,18 @@ def url(name: str, *args, **kwargs) -> str:
         return ""
 
 
-def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.") -> dict:
-    """A section from a queryset already ordered most urgent first: one count, one sliced list."""
-    aantal = qs.count()
-    rijen = [rij(obj) for obj in qs[:MAX_RIJEN]] if aantal else []
-    return {"titel": titel, "aantal": aantal, "rijen": rijen, "link": link, "leeg": leeg}
+def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.", tel_eerst: bool = False) -> dict:
+    """A section from a queryset already ordered most urgent first: the first rows, and a count
+    only when they fill the section (fewer rows are all there are). ``tel_eerst``: the count
+    first and the rows only when there are any, for a section that is mostly empty and whose rows
+    are costly to ask (many joins)."""
+    if tel_eerst:
+        aantal = qs.count()
+        eerste = list(qs[:MAX_RIJEN]) if aantal else []
+    else:
+        eerste = list(qs[:MAX_RIJEN])
+        aantal = qs.count() if len(eerste) == MAX_RIJEN else len(eerste)
+    return {"titel": titel, "aantal": aantal, "rijen": [rij(obj) for obj in eerste], "link": link, "leeg": leeg}
 
 
 def voor(user) -> list[dict]:

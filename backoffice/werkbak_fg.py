@@ -1,7 +1,7 @@
 """The privacy officer's (FG) werkbak: what waits for its supervision (docs/privacy.md). The open
 "veel BSN's geraadpleegd" signals (one user used more distinct BSNs within an hour than the limit)
 and the users who looked up the most distinct BSNs in the last week, each linked to the processing
-log filtered on that user. Two queries per section; no participant data."""
+log filtered on that user. At most two queries per section; no participant data."""
 
 import re
 from datetime import timedelta

@@ -1,7 +1,7 @@
 """The core's own werkbak sections: the provider's open signals, the auditor's fidelity audits and
 the administrator's job runs. The domain apps register theirs from their own ``werkbak.py``
-(``backoffice.registry``); all of them are registered in the apps' ``apps.py``. Two queries per
-section: a count and the first rows."""
+(``backoffice.registry``); all of them are registered in the apps' ``apps.py``. At most two queries
+per section: the first rows and, when they fill it, a count."""
 
 from django.utils import timezone
 

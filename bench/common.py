@@ -164,3 +164,24 @@ class Deferred:
             for table, name, definition in sorted(self.constraints, key=lambda c: "FOREIGN" in c[2]):
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         return False
+
+
+def start_gunicorn(app: str, port: int, workers: int, env: dict, cwd):
+    """gunicorn with ``workers`` sync workers on 127.0.0.1:``port`` (bench.load, bench.lijsten)."""
+    import subprocess
+    from pathlib import Path
+
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            app,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=cwd,
+        env=env,
+    )

@@ -9,7 +9,8 @@ the bench database; locust, headless in its own process, plays 50 concurrent use
 Before the load, in this process: the number of queries of one request per endpoint for page
 sizes 1, 50 and 500 (it must not depend on the page size), and the time of that one request.
 Each role gets one bench user (``bench-load-uwv``: UWV beoordelaar, sees everything;
-``bench-load-aanbieder``: a provider's employee), logged in once for real (token through
+``bench-load-aanbieder``: a provider's employee; ``bench-load-financieel`` and
+``bench-load-gemeente`` for bench.lijsten), logged in once for real (token through
 ``POST /api/v1/auth/token``, session through ``POST /inloggen``); locust reuses both.
 Prints a ``RESULT`` JSON line at the end."""
 
@@ -28,18 +29,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-load-wachtwoord-niet-geheim"
 ENDPOINTS = ("/api/v1/trajecten", "/api/v1/declaraties", "/")
+# The bench users per role (``bench-load-<rol>``); bench.lijsten also compares the werkbak of UWV
+# financieel and of a gemeente.
+ROLLEN = {
+    "uwv": "uwv_beoordelaar",
+    "aanbieder": "aanbieder_medewerker",
+    "financieel": "uwv_financieel",
+    "gemeente": "gemeente_medewerker",
+}
 
 
 def _users() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from backoffice import roles
     from financiering.models import Aanbieder, Medewerker
 
     User = get_user_model()
     made = {}
-    for rol, group in (("uwv", roles.UWV_BEOORDELAAR), ("aanbieder", roles.AANBIEDER)):
+    for rol, group in ROLLEN.items():
         user, _ = User.objects.get_or_create(username=f"bench-load-{rol}")
         user.is_active = True
         user.set_password(PASSWORD)
@@ -49,8 +57,31 @@ def _users() -> dict:
             # The provider with the most trajectories: its pages are the heaviest of any provider.
             aanbieder = Aanbieder.objects.order_by("id").first()
             Medewerker.objects.update_or_create(user=user, defaults={"aanbieder": aanbieder})
+        if rol == "gemeente":
+            medewerker, _ = Medewerker.objects.update_or_create(user=user, defaults={"aanbieder": None})
+            medewerker.gemeenten.set([_drukste_gemeente()])
         made[rol] = user
     return made
+
+
+def _drukste_gemeente() -> int:
+    """The gemeente with the most gemeente-route trajectories (the heaviest gemeente pages)."""
+    from django.db.models import Count
+
+    from trajecten.models import Traject
+
+    rij = (
+        Traject.objects.filter(route="gemeente")
+        .values("gemeente_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "gemeente_id")
+    )
+    eerste = rij.first()
+    if eerste is None:
+        from financiering.models import Gemeente
+
+        return Gemeente.objects.order_by("id").values_list("id", flat=True).first()
+    return eerste["gemeente_id"]
 
 
 def query_counts(user) -> dict:
@@ -100,16 +131,16 @@ def _wait(port: int, seconds: float = 30) -> None:
 def _login(base: str, username: str) -> tuple[str, str]:
     import requests
 
-    token = requests.post(f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD}, timeout=30)
+    token = requests.post(f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD}, timeout=120)
     token.raise_for_status()
     s = requests.Session()
-    page = s.get(f"{base}/inloggen", timeout=30)
+    page = s.get(f"{base}/inloggen", timeout=120)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     done = s.post(
         f"{base}/inloggen",
         data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
         headers={"Referer": f"{base}/inloggen"},
-        timeout=30,
+        timeout=120,
         allow_redirects=False,
     )
     if done.status_code != 302 or "sessionid" not in s.cookies:
@@ -141,20 +172,9 @@ def run_load(*, url: str, rol: str, users: int, duur: int, workers: int, pagina:
         "LOG_LEVEL": "WARNING",
         "IPS_LOGIN_RATE": "1000/minute",
     }
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "backoffice.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    from bench.common import start_gunicorn
+
+    gunicorn = start_gunicorn("backoffice.wsgi", port, workers, env, ROOT)
     try:
         _wait(port)
         base = f"http://127.0.0.1:{port}"

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import lijsten, roles
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from declaraties.views.base import confirm_page, confirmed
@@ -43,6 +44,7 @@ def _require(user, *required: str) -> None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@replica_read
 def bezwaar_list(request):
     """The objections with the list machinery (``backoffice.lijsten``): search, sort, the remembered
     filter, export; each line links to its trajectory where the role may see it."""

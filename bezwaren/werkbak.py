@@ -1,6 +1,7 @@
 """The werkbak sections of the objections, for the deciding body (UWV beoordelaar for UWV's
 decisions, the gemeente medewerker for its gemeente's): the open objections to decide, the
-nearest decision term first, and those past their decision term. Two queries per section."""
+nearest decision term first, and those past their decision term. At most two queries per section
+(``backoffice.werkbak.sectie``)."""
 
 from django.db.models import F
 from django.utils import timezone
@@ -26,7 +27,8 @@ def _open(user, orgaan: str):
     return (
         selectors.bezwaren_voor(user)
         .filter(status__in=rules.OPEN, beslisorgaan=orgaan)
-        .select_related(*weergave.BESLUIT_VELDEN)
+        .select_related(None)
+        .select_related("aanbieder", *weergave.BESLUIT_VELDEN)
         .order_by(F("beslistermijn").asc(), "ingediend_op", "id")
     )
 
@@ -39,6 +41,7 @@ def _te_beslissen(user, orgaan: str) -> dict:
         lambda b: _rij(b, today),
         link=url("web-bezwaren"),
         leeg="Er wachten geen bezwaren op uw besluit.",
+        tel_eerst=True,  # the rows join the contested decision of every kind
     )
 
 
@@ -50,6 +53,7 @@ def _te_laat(user, orgaan: str) -> dict:
         lambda b: _rij(b, today),
         link=url("web-bezwaren"),
         leeg="Geen bezwaar is over zijn beslistermijn.",
+        tel_eerst=True,
     )
 
 

@@ -22,8 +22,8 @@ from trajecten import services as traject_services
 from trajecten.models import Traject
 
 from . import rules
-from .models import Prestatie, Vordering
-from .rules import PRESTATIE, VORDERING, vordering_te_laat_q
+from .models import Betaalopdracht, Prestatie, Vordering
+from .rules import BETAALOPDRACHT, PRESTATIE, VORDERING, vordering_te_laat_q
 
 
 def _maand_sql(veld: str):
@@ -94,11 +94,21 @@ def betaalrun_regels(datum: date) -> QuerySet[Prestatie]:
     )
 
 
+def betaalopdracht_dicht(datum: date):
+    """The orders of ``datum`` that take no more lines (approved once, or past the state that
+    takes lines): an approval is for the amount that was seen."""
+    return Betaalopdracht.objects.filter(datum=datum).exclude(
+        status__in=BETAALOPDRACHT.van("regels_bijwerken"), eerste_akkoord_door__isnull=True
+    )
+
+
 def betaalrun_totalen(datum: date) -> list[dict]:
     """Per provider with a positive net amount: ``aanbieder_id``, ``bedrag``, ``n`` (lines). A
-    provider whose credits exceed its debits waits for a later run."""
+    provider whose credits exceed its debits waits for a later run, and so does one whose order of
+    that day is already approved (``betaalopdracht_dicht``): the run and its preview leave it out."""
     return list(
         betaalrun_regels(datum)
+        .exclude(aanbieder_id__in=betaalopdracht_dicht(datum).values("aanbieder_id"))
         .values("aanbieder_id")
         .annotate(bedrag=netto_bedrag(), n=Count("id"))
         .filter(bedrag__gt=0)

@@ -170,6 +170,12 @@ class Prestatie(models.Model):
                 condition=Q(betaald_op__isnull=False, vordering_verwerkt=False),
                 name="prestatie_te_vorderen",
             ),
+            # The werkbak (issue 13): the few lines waiting for UWV, in their order, and a provider's
+            # rejected lines, without reading the millions of judged ones.
+            models.Index(
+                fields=["begindatum", "id"], condition=Q(status="in_behandeling"), name="prestatie_in_behandeling"
+            ),
+            models.Index(fields=["aanbieder"], condition=Q(status="afgewezen"), name="prestatie_afgewezen"),
         ]
 
     def __str__(self) -> str:
@@ -337,6 +343,12 @@ class VorderingRegel(models.Model):
             models.CheckConstraint(
                 condition=Q(bezwaar="geen") | ~Q(bezwaar_toelichting=""), name="bezwaar_met_toelichting"
             ),
+        ]
+        # The werkbak of UWV financieel: the disputed lines, oldest first, among millions.
+        indexes = [
+            models.Index(
+                fields=["bezwaar_op", "id"], condition=Q(bezwaar="ingediend"), name="vorderingregel_bezwaar_open"
+            )
         ]
 
 

@@ -1,7 +1,7 @@
 """The werkbak sections of declaraties: declaration lines to judge or rejected, payment orders to
 approve, claims to pay or past their due date. Registered per role in ``declaraties/apps.py``
-(``backoffice.registry``); read only through the scoped selectors. Two queries per section: a count
-and the first rows."""
+(``backoffice.registry``); read only through the scoped selectors. At most two queries per section:
+the first rows and, when they fill it, a count."""
 
 from datetime import timedelta
 

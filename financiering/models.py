@@ -377,12 +377,24 @@ class Modeltrouwmeting(models.Model):
     band = models.SlugField(max_length=20, blank=True, help_text="Leeg: de schaalversie heeft (nog) geen banden.")
     geregistreerd_door = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     geregistreerd_op = models.DateTimeField(auto_now_add=True)
+    # a second registration of one audit from before the constraint (migration 0006 marked it, keeping
+    # its data): it points to the first one and never counts; every new audit has none
+    dubbel_van = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="dubbel van"
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "modeltrouwmetingen"
         ordering = ["-datum", "-id"]
         indexes = [models.Index(fields=["aanbieder", "-datum"], name="meting_aanbieder_datum")]
+        constraints = [
+            # one audit of a provider per date, whichever path writes (the service says it first:
+            # meting-bestaat-al)
+            models.UniqueConstraint(
+                fields=["aanbieder", "datum"], condition=models.Q(dubbel_van__isnull=True), name="meting_uniek_per_dag"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.aanbieder} {self.datum}: {self.totaal}"

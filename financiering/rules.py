@@ -171,6 +171,12 @@ def perceel_inrichting_ontbreekt(perceel, *, op: date) -> list[str]:
     return out
 
 
+def eerste_aanvraagdag(regeling, today: date) -> date:
+    """The first day providers could apply: today, or the scheme's opening when that lies ahead (a
+    scheme for next year needs a price from its opening, not today)."""
+    return max(today, regeling.aanvraag_vanaf) if regeling.aanvraag_vanaf else today
+
+
 def regeling_inrichting_ontbreekt(regeling, *, op: date) -> list[str]:
     """What a scheme still lacks before providers can apply on ``op``, as Dutch sentences (empty:
     fully configured): at least one lot, and per lot a price valid on ``op``, a payment plan whose
@@ -191,6 +197,21 @@ def regeling_inrichting_ontbreekt(regeling, *, op: date) -> list[str]:
 def periodes_overlappen(a_van: date, a_tot: date | None, b_van: date, b_tot: date | None) -> bool:
     """Two inclusive periods (an open end: no end date) share at least one day."""
     return (a_tot is None or b_van <= a_tot) and (b_tot is None or a_van <= b_tot)
+
+
+def opgevolgde_prijs(
+    *, geldig_van: date, geldig_tot: date | None, andere: list[tuple[date, date | None, Decimal]]
+) -> int | None:
+    """The one rule of a new price (docs/decisions.md, "Eén regel voor prijzen"): a new price without
+    an end date that begins after the lot's open-ended price began succeeds it, and that price ends
+    the day before (a fee raised from a date on, as UWV did, domain.md 4). Its index in ``andere``,
+    or None. Any other overlap stays a refusal (``prijsperiode_probleem``)."""
+    if geldig_tot is not None:
+        return None
+    for i, (van, tot, _bedrag) in enumerate(andere):
+        if tot is None and van < geldig_van:
+            return i
+    return None
 
 
 def prijsperiode_probleem(

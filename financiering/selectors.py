@@ -128,7 +128,7 @@ def has_active_contract(aanbieder: Aanbieder, perceel: Perceel, day: date) -> bo
 
 def modeltrouw_oordeel(aanbieder: Aanbieder, day: date, instellingen) -> rules.Modeltrouw:
     """The provider's fidelity on ``day`` (``rules.modeltrouw_oordeel``): two queries."""
-    metingen = aanbieder.modeltrouwmetingen.filter(datum__lte=day).order_by("-datum", "-id")
+    metingen = aanbieder.modeltrouwmetingen.filter(datum__lte=day, dubbel_van__isnull=True).order_by("-datum", "-id")
     last = metingen.exclude(band="").values("datum", "band").first()
     niet_ingedeeld = metingen.filter(band="").values_list("datum", flat=True).first() if last is None else None
     return rules.modeltrouw_oordeel(
@@ -147,7 +147,9 @@ def modeltrouw_ongeldig(datum: date, *, valid_months: int, aanloop_maanden: int)
     """The queryset twin of ``rules.modeltrouw_oordeel``: the providers whose fidelity is not valid
     on ``datum`` and who are not in a new programme's run-up, with ``laatste_datum`` and
     ``laatste_band`` of their last banded audit. One query; an audit without band never counts."""
-    laatste = Modeltrouwmeting.objects.filter(aanbieder=OuterRef("pk"), datum__lte=datum).exclude(band="")
+    laatste = Modeltrouwmeting.objects.filter(
+        aanbieder=OuterRef("pk"), datum__lte=datum, dubbel_van__isnull=True
+    ).exclude(band="")
     laatste = laatste.order_by("-datum", "-id")
     aanloop = Q(
         implementatieplan_goedgekeurd_op__lte=datum,
@@ -237,7 +239,10 @@ def modeltrouw_aanbieders_for(user) -> QuerySet[Aanbieder]:
     the beheerder and a gemeente (fidelity decides their applications); a provider its own; others
     none. Annotated with its last audit (``laatste_datum``, ``laatste_totaal``, ``laatste_band``)
     and its last banded one (``ingedeeld_datum``, ``ingedeeld_band``): one query."""
-    metingen = Modeltrouwmeting.objects.filter(aanbieder=OuterRef("pk")).order_by("-datum", "-id")
+    # a duplicate from before the constraint (``dubbel_van``) never counts
+    metingen = Modeltrouwmeting.objects.filter(aanbieder=OuterRef("pk"), dubbel_van__isnull=True).order_by(
+        "-datum", "-id"
+    )
     ingedeeld = metingen.exclude(band="")
     qs = Aanbieder.objects.annotate(
         laatste_datum=Subquery(metingen.values("datum")[:1]),

@@ -15,12 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from backoffice import registry
+from backoffice import lijsten, registry
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
 from backoffice.opmaak import euro
@@ -34,37 +35,89 @@ PER_PAGINA = 50
 OBJECT_ID = re.compile(r"\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+def _benut(b) -> int:
+    return round(100 * (b.gereserveerd + b.gerealiseerd) / b.toegekend) if b.toegekend else 0
+
+
+def _geld(key: str, label: str, pad: str | None = None) -> lijsten.Kolom:
+    return lijsten.Kolom(
+        key, label, pad or key, lambda b, _: lijsten.bedrag(getattr(b, key)), klasse="getal", **lijsten.BEDRAG_RICHTING
+    )
+
+
+BUDGETTEN = lijsten.Lijst(
+    naam="budgetten",
+    titel="Budgetten",
+    url_name="web-budgetten",
+    kolommen=(
+        lijsten.Kolom("gemeente", "Gemeente", "gemeente__naam", lambda b, _: b.gemeente.naam, **lijsten.TEKST_RICHTING),
+        lijsten.Kolom("regeling", "Regeling", "regeling__naam", lambda b, _: b.regeling.naam, **lijsten.TEKST_RICHTING),
+        lijsten.Kolom("jaar", "Jaar", None, lambda b, _: b.jaar, tonen=False),
+        _geld("toegekend", "Toegekend"),
+        _geld("gereserveerd", "Gereserveerd"),
+        _geld("gerealiseerd", "Gerealiseerd"),
+        _geld("vrij", "Vrij", "_vrij"),
+        lijsten.Kolom("benut", "Benut", "_benut", lambda b, _: _benut(b), klasse="getal", **lijsten.BEDRAG_RICHTING),
+    ),
+    sortering="gemeente",
+    tiebreak="regeling__naam",
+    filters=("jaar",),
+    zoeken=lijsten.Zoeken(tekst=("gemeente__naam", "regeling__naam"), label="gemeente of regeling"),
+)
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def budget_list(request):
+    """The budgets of one year (the remembered filter), with the list machinery
+    (``backoffice.lijsten``): search by gemeente or scheme, sort by any amount, export."""
     allowed, reason = permissions.can_budget_inzien(request.user)
     if not allowed:
         raise PermissionDenied(reason)
+    st = lijsten.staat(request, BUDGETTEN)
+    if st.antwoord:
+        return st.antwoord
     jaren = sorted(set(selectors.budget_jaren(request.user)) | {timezone.localdate().year}, reverse=True)
     try:
-        jaar = int(request.GET.get("jaar", ""))
+        jaar = int(st.filters.get("jaar", ""))
     except ValueError:
         jaar = timezone.localdate().year
     if jaar not in jaren:
         jaar = timezone.localdate().year
-    budgetten = list(
-        selectors.budgetten_for(request.user).filter(jaar=jaar).order_by("regeling__naam", "gemeente__naam")
+    vrij = F("toegekend") - F("gereserveerd") - F("gerealiseerd")
+    benut = Case(
+        When(toegekend=0, then=Value(Decimal(0))),
+        default=(F("gereserveerd") + F("gerealiseerd")) / F("toegekend"),
+        output_field=DecimalField(),
     )
-    totaal = {
-        k: sum((getattr(b, k) for b in budgetten), start=0)
-        for k in ("toegekend", "gereserveerd", "gerealiseerd", "vrij")
-    }
+    qs = st.toepassen(selectors.budgetten_for(request.user).filter(jaar=jaar).annotate(_vrij=vrij, _benut=benut))
+    if st.export:
+        return st.export_response(qs)
+    # the totals of the whole list as searched, every page
+    totaal = qs.aggregate(*(Sum(k, default=0) for k in ("toegekend", "gereserveerd", "gerealiseerd")))
+    totaal = {k.removesuffix("__sum"): v for k, v in totaal.items()}
+    totaal["vrij"] = totaal["toegekend"] - totaal["gereserveerd"] - totaal["gerealiseerd"]
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    budgetten = list(page.object_list)
     for b in budgetten:
-        b.benut_pct = round(100 * (b.gereserveerd + b.gerealiseerd) / b.toegekend) if b.toegekend else 0
+        b.benut_pct = _benut(b)
+    mag_toekennen = permissions.can_budget_toekennen(request.user)[0]
     return render(
         request,
         "financiering/budget_list.html",
         {
             "budgetten": budgetten,
+            "page_obj": page,
             "totaal": totaal,
             "jaar": jaar,
             "jaren": jaren,
-            "mag_toekennen": permissions.can_budget_toekennen(request.user)[0],
+            "mag_toekennen": mag_toekennen,
+            "leeg": {
+                "tekst": f"Er zijn geen budgetten voor {jaar}.",
+                "actie_url": reverse("web-budget-nieuw") if mag_toekennen else "",
+                "actie_label": "Stel het eerste budget vast",
+            },
+            **st.context(page),
         },
     )
 

@@ -9,19 +9,22 @@ URLs carry a scheme's or lot's code (readable, never personal data)."""
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
+from backoffice.lijsten import staat
 from backoffice.opmaak import euro
 from backoffice.views_beheer import historie_rijen, require_beheerder
 
 from . import rules, selectors, services
 from .forms_beheer import GebruikerForm, OrganisatieForm, PerceelForm, ProductFormSet, RegelingForm, TrajectprijsForm
+from .lijsten import REGELINGEN, ROUTES
 from .models import AanbiederType, Perceel, Product, Regeling, Trajectprijs
 
 T = "financiering/beheer/"
@@ -30,12 +33,6 @@ T = "financiering/beheer/"
 def _fout(exc: BusinessRuleError) -> None:
     if exc.status == 404:
         raise Http404(exc.message) from exc
-
-
-def _eerste_aanvraagdag(regeling: Regeling, today):
-    """The first day providers could apply: today, or the scheme's opening when that lies ahead (a
-    scheme for next year needs a price from its opening, not today)."""
-    return max(today, regeling.aanvraag_vanaf) if regeling.aanvraag_vanaf else today
 
 
 # the codes a lot's history holds, in words (the provider types are a JSON list of codes)
@@ -50,16 +47,37 @@ def _typen(codes) -> str:
 # --- schemes --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def regeling_list(request):
-    """Every scheme with its routes, window, lots and whether it is fully configured. Fixed queries."""
+    """Every scheme with its routes, window, lots and whether it is fully configured, with the list
+    machinery (``backoffice.lijsten``): search, sort, a remembered route filter, export. Fixed queries."""
     require_beheerder(request.user)
-    today = timezone.localdate()
-    regelingen = list(selectors.regelingen_list())
-    for r in regelingen:
-        r.ips_ontbreekt = rules.regeling_inrichting_ontbreekt(r, op=_eerste_aanvraagdag(r, today))
-        r.ips_percelen = len(r.percelen.all())
-    return render(request, T + "regeling_list.html", {"regelingen": regelingen, "vandaag": today})
+    st = staat(request, REGELINGEN)
+    if st.antwoord:
+        return st.antwoord
+    qs = selectors.regelingen_list()
+    route = st.filters.get("route", "")
+    if route in ("uwv", "gemeente"):
+        qs = qs.filter(**{f"route_{route}": True})
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    regelingen = list(page.object_list)
+    REGELINGEN.voorbereiden(regelingen, request.user)
+    context = {
+        "regelingen": regelingen,
+        "page_obj": page,
+        "route": route if route in ROUTES else "",
+        "routes": ROUTES,
+        "leeg": {
+            "tekst": "Er is nog geen regeling.",
+            "actie_url": reverse("web-beheer-regeling-nieuw"),
+            "actie_label": "Maak de eerste regeling aan",
+        },
+        **st.context(page),
+    }
+    return render(request, T + "regeling_list.html", context)
 
 
 def _regeling(code: str) -> Regeling:
@@ -90,7 +108,7 @@ def regeling_detail(request, code):
     require_beheerder(request.user)
     regeling = _regeling(code)
     today = timezone.localdate()
-    op = _eerste_aanvraagdag(regeling, today)
+    op = rules.eerste_aanvraagdag(regeling, today)
     percelen = list(regeling.percelen.all())
     for p in percelen:
         p.ips_prijs = rules.price_on([(x.geldig_van, x.geldig_tot, x.bedrag) for x in p.prijzen.all()], today)
@@ -202,11 +220,11 @@ def _perceel_context(perceel: Perceel, *, prijs_form=None, bewerk=None) -> dict:
         "producten": list(perceel.producten.all()),
         "huidige_prijs": huidig,
         "typen": _typen(perceel.toegestane_aanbiedertypen),
-        "ontbreekt": rules.perceel_inrichting_ontbreekt(perceel, op=_eerste_aanvraagdag(perceel.regeling, today)),
+        "ontbreekt": rules.perceel_inrichting_ontbreekt(perceel, op=rules.eerste_aanvraagdag(perceel.regeling, today)),
         "prijs_form": prijs_form or TrajectprijsForm(),
         "bewerk": bewerk,
         "vandaag": today,
-        "peildatum": _eerste_aanvraagdag(perceel.regeling, today),
+        "peildatum": rules.eerste_aanvraagdag(perceel.regeling, today),
         "historie": historie_rijen(records, onderwerp=lambda h: soort.get(h.instance_type, ""), keuzes=HISTORIE_KEUZES),
         "historie_titel": "Historie van het perceel, zijn prijzen en producten",
     }
@@ -409,7 +427,7 @@ def werkbak_regelingen(user) -> dict:
     """The beheerder's werkbak: schemes providers cannot apply to yet, with what is missing."""
     today = timezone.localdate()
     open_ = [
-        (r, rules.regeling_inrichting_ontbreekt(r, op=_eerste_aanvraagdag(r, today)))
+        (r, rules.regeling_inrichting_ontbreekt(r, op=rules.eerste_aanvraagdag(r, today)))
         for r in selectors.regelingen_list()
     ]
     open_ = [(r, o) for r, o in open_ if o]

@@ -19,7 +19,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from backoffice import roles
+from backoffice import lijsten, roles
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
 from backoffice.history import wie
@@ -99,10 +99,50 @@ def _status(aanbieder, today: date, instellingen) -> dict:
     }
 
 
+def _aanbieders_versieren(aanbieders, user) -> None:
+    """Each provider's band in words and its fidelity today (``_status``), for the page and the export."""
+    today, instellingen = timezone.localdate(), Instellingen.get()
+    namen = selectors.band_namen()
+    for a in aanbieders:
+        a.ips_band_naam = _band_naam(namen, a.laatste_versie, a.laatste_band) if a.laatste_datum else ""
+        a.ips_status = _status(a, today, instellingen)
+
+
+AANBIEDERS = lijsten.Lijst(
+    naam="modeltrouw",
+    titel="Modeltrouw",
+    url_name="web-modeltrouw",
+    kolommen=(
+        lijsten.Kolom("aanbieder", "Aanbieder", "naam", lambda a, _: a.naam, **lijsten.TEKST_RICHTING),
+        lijsten.Kolom(
+            "meting", "Laatste meting", "laatste_datum", lambda a, _: a.laatste_datum, **lijsten.DATUM_RICHTING
+        ),
+        lijsten.Kolom(
+            "totaal",
+            "Totaal",
+            "laatste_totaal",
+            lambda a, _: a.laatste_totaal,
+            klasse="getal",
+            oplopend="laagste eerst",
+            aflopend="hoogste eerst",
+        ),  # fmt: skip
+        lijsten.Kolom("band", "Band", None, lambda a, _: a.ips_band_naam),
+        lijsten.Kolom("geldig_tot", "Geldig tot", None, lambda a, _: a.ips_status["geldig_tot"]),
+        lijsten.Kolom("oordeel", "Oordeel", None, lambda a, _: a.ips_status["woord"]),
+    ),
+    sortering="aanbieder",
+    filters=("gemeten",),
+    zoeken=lijsten.Zoeken(tekst=("naam",), label="naam van de aanbieder"),
+    voorbereiden=_aanbieders_versieren,
+)
+GEMETEN = {"": "Alle aanbieders", "ja": "Met een meting", "nee": "Nog nooit gemeten"}
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def overzicht(request):
-    """Every provider the user may see: its last audit, band, valid until and the judgement."""
+    """Every provider the user may see: its last audit, band, valid until and the judgement. The
+    list machinery (``backoffice.lijsten``): search by name, sort, a remembered filter, export."""
     _inzien(request.user)
     if roles.has_role(request.user, roles.AANBIEDER) and not roles.has_role(
         request.user, *roles.UWV_ROLES, roles.AUDITOR, roles.BEHEERDER, roles.GEMEENTE
@@ -111,25 +151,30 @@ def overzicht(request):
         if eigen is None:
             raise Http404("Uw organisatie heeft geen modeltrouwgegevens.")
         return redirect("web-modeltrouw-aanbieder", uuid=eigen.uuid)
-    today, instellingen = timezone.localdate(), Instellingen.get()
-    namen = selectors.band_namen()
-    page = Paginator(selectors.modeltrouw_aanbieders_for(request.user), PER_PAGINA).get_page(request.GET.get("pagina"))
-    rijen = []
-    for a in page.object_list:
-        rijen.append(
-            {
-                "aanbieder": a,
-                "band_naam": _band_naam(namen, a.laatste_versie, a.laatste_band) if a.laatste_datum else "",
-                **_status(a, today, instellingen),
-            }
-        )
+    st = lijsten.staat(request, AANBIEDERS)
+    if st.antwoord:
+        return st.antwoord
+    qs = selectors.modeltrouw_aanbieders_for(request.user)
+    gemeten = st.filters.get("gemeten", "")
+    if gemeten in ("ja", "nee"):
+        qs = qs.filter(laatste_datum__isnull=gemeten == "nee")
+    qs = st.toepassen(qs)
+    if st.export:
+        return st.export_response(qs)
+    page = Paginator(qs, PER_PAGINA).get_page(request.GET.get("pagina"))
+    _aanbieders_versieren(page.object_list, request.user)
+    rijen = [{"aanbieder": a, "band_naam": a.ips_band_naam, **a.ips_status} for a in page.object_list]
     return render(
         request,
         "financiering/modeltrouw/overzicht.html",
         {
             "rijen": rijen,
             "page_obj": page,
+            "gemeten": gemeten if gemeten in GEMETEN else "",
+            "gemeten_keuzes": GEMETEN,
+            "leeg": {"tekst": "Er zijn nog geen aanbieders."},
             "mag_registreren": permissions.can_modeltrouwmeting_registreren(request.user)[0],
+            **st.context(page),
         },
     )
 

@@ -2,7 +2,8 @@
 # Start IPS-loket lokaal: .venv + migraties, referentie- en demodata, en de ontwikkelserver.
 # Zonder instellingen: SQLite in var/, Celery-taken direct in het proces (geen Redis nodig), en de
 # ingebouwde planner (manage.py taken_planner) die de periodieke taken op hun schema draait
-# (docs/jobs.md). Met een broker (CELERY_BROKER_URL/REDIS_URL) plant Celery beat ze: geen planner hier.
+# (docs/jobs.md). Met een broker (CELERY_BROKER_URL/REDIS_URL) start het in plaats van de planner een
+# Celery-worker (die de taken uitvoert, ook die van het web) en Celery beat (die ze plant).
 #   bash scripts/run.sh            # http://127.0.0.1:8000/
 #   PORT=8080 bash scripts/run.sh
 set -euo pipefail
@@ -28,15 +29,18 @@ cat <<MSG
 
 MSG
 
-# Both processes run in the background and the script waits for them: a signal to this script
+# Every process runs in the background and the script waits for them: a signal to this script
 # (Ctrl+C, or SIGTERM from make or a process manager) then runs the trap at once, which stops the
-# planner and the web server with its autoreload child; no process is left behind.
+# planner (or the Celery worker and beat), and the web server with its autoreload child; no process
+# is left behind.
 PLANNER=""
+WORKER=""
+BEAT=""
 WEB=""
 stop() {
   trap - INT TERM EXIT
   local pid
-  for pid in $WEB $PLANNER; do
+  for pid in $WEB $BEAT $WORKER $PLANNER; do
     if kill -0 "$pid" 2>/dev/null; then
       pkill -TERM -P "$pid" 2>/dev/null || true
       kill -TERM "$pid" 2>/dev/null || true
@@ -52,6 +56,15 @@ if [ -z "${CELERY_BROKER_URL:-}${REDIS_URL:-}" ]; then
   echo "==> planner voor de periodieke taken (manage.py taken_planner)"
   "$PY" manage.py taken_planner &
   PLANNER=$!
+else
+  # a broker: the jobs go through its queue, so a worker runs them and beat plans them (as in
+  # docker compose); the beat schedule file stays in var/ like the other local state
+  mkdir -p var
+  echo "==> Celery-worker en Celery beat voor de taken (met de broker)"
+  .venv/bin/celery -A backoffice worker -l info --concurrency 2 &
+  WORKER=$!
+  .venv/bin/celery -A backoffice beat -l info --schedule var/celerybeat-schedule &
+  BEAT=$!
 fi
 "$PY" manage.py runserver "$ADDR" &
 WEB=$!

@@ -56,6 +56,21 @@ if ! pdf_ok; then
   fi
 fi
 
+# PgBouncer: de testsuite draait de API- en taaktests ook via een echte pgbouncer voor een eigen
+# primary met streaming replica (tests/reliability/test_replica.py, docs/reliability.md). Debian's
+# pakket start zelf een dienst op poort 6432; die is niet nodig en wordt gestopt en uitgezet.
+if ! command -v pgbouncer >/dev/null 2>&1; then
+  echo "==> pgbouncer installeren (apt)"
+  if [[ "$(id -u)" == 0 ]]; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; } || true
+    { service pgbouncer stop; update-rc.d pgbouncer disable; systemctl disable --now pgbouncer; } >/dev/null 2>&1 || true
+  elif command -v sudo >/dev/null 2>&1; then
+    { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer; } || true
+    { sudo service pgbouncer stop; sudo update-rc.d pgbouncer disable; sudo systemctl disable --now pgbouncer; } >/dev/null 2>&1 || true
+  fi
+  command -v pgbouncer >/dev/null 2>&1 || echo "WAARSCHUWING/WARNING: pgbouncer ontbreekt / is missing (apt-get install pgbouncer)" >&2
+fi
+
 # PostgreSQL: maak de database aan als die nog niet bestaat (migrate doet dat niet zelf).
 if [[ "${DATABASE_URL:-}" =~ ^postgres(ql)?:// ]]; then
   "$VPY" - <<'PY'

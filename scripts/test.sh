@@ -103,6 +103,17 @@ check_redis || fail \
 # Setup migreert ook de hoofddatabase op PostgreSQL: bewijst dat de migraties daar toepasbaar zijn.
 bash scripts/setup.sh
 
+# PgBouncer en de PostgreSQL-programma's voor de eigen primary met replica (tests/reliability/pair.py).
+command -v pgbouncer >/dev/null 2>&1 || fail \
+  "pgbouncer ontbreekt: 'apt-get install pgbouncer' als root (scripts/setup.sh probeert dat); de replica- en pgbouncertests draaien niet zonder." \
+  "pgbouncer is missing: run 'apt-get install pgbouncer' as root (scripts/setup.sh tries that); the replica and pgbouncer tests do not run without it."
+pg_bin="${IPS_PG_BIN:-/usr/lib/postgresql/15/bin}"
+for prog in initdb pg_ctl pg_basebackup pg_dump pg_restore; do
+  [[ -x "$pg_bin/$prog" ]] || fail \
+    "$pg_bin/$prog ontbreekt (PostgreSQL-serverprogramma's; zet IPS_PG_BIN)." \
+    "$pg_bin/$prog is missing (the PostgreSQL server programs; set IPS_PG_BIN)."
+done
+
 PY=.venv/bin/python
 
 # De browsertests: Debian's Chromium (nooit een browser die Playwright zelf downloadt), axe-core en

@@ -4,7 +4,7 @@ participant search every list shares: by name only where the role may see the na
 (``services.deelnemer_search``: throttled, in the BSN log; the participants found are noted in the
 processing log as consulted)."""
 
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
 
 from backoffice import roles, verwerkingslog
 from backoffice.lijsten import BEDRAG_RICHTING, DATUM_RICHTING, TEKST_RICHTING, Kolom, Lijst, Zoeken, dag
@@ -26,6 +26,21 @@ def naam_zichtbaar_q(user, case: str = "") -> Q:
     if roles.has_role(user, roles.GEMEENTE):
         q |= Q(**{f"{case}route": "gemeente", f"{case}gemeente_id__in": user_gemeente_ids(user)})
     return q
+
+
+def naam_sortering(case: str = ""):
+    """``Kolom.sorteer`` of a participant's name: the surname where ``user`` may see it, else NULL,
+    so that sorting never orders (and so reveals) names the user may not see: those rows stay one
+    block at the end."""
+
+    def sorteer(user):
+        return Case(
+            When(naam_zichtbaar_q(user, case), then=F(f"{case}deelnemer__achternaam")),
+            default=Value(None),
+            output_field=CharField(),
+        )
+
+    return sorteer
 
 
 def naam_zoeker(case: str = ""):
@@ -95,7 +110,7 @@ AANVRAGEN = Lijst(
     titel="Aanvragen",
     url_name="web-aanvragen",
     kolommen=(
-        Kolom("deelnemer", "Deelnemer", "deelnemer__achternaam", persoon_naam, **TEKST_RICHTING),
+        Kolom("deelnemer", "Deelnemer", naam_sortering(), persoon_naam, **TEKST_RICHTING),
         Kolom("bsn", "BSN", None, persoon_bsn, tonen=False),
         Kolom("aanbieder", "Aanbieder", "aanbieder__naam", lambda a, u: a.aanbieder.naam, **TEKST_RICHTING),
         Kolom("perceel", "Perceel", "perceel__naam", lambda a, u: a.perceel.naam, **TEKST_RICHTING),
@@ -130,7 +145,7 @@ TRAJECTEN = Lijst(
     url_name="web-trajecten",
     kolommen=(
         Kolom("toewijzing", "Toewijzing", "toewijzing_nummer", lambda t, u: t.toewijzing_nummer, klasse="getal"),
-        Kolom("deelnemer", "Deelnemer", "deelnemer__achternaam", persoon_naam, **TEKST_RICHTING),
+        Kolom("deelnemer", "Deelnemer", naam_sortering(), persoon_naam, **TEKST_RICHTING),
         Kolom("bsn", "BSN", None, persoon_bsn, tonen=False),
         Kolom("perceel", "Perceel", "perceel__naam", lambda t, u: t.perceel.naam, **TEKST_RICHTING),
         Kolom("gemeente", "Gemeente", "gemeente__naam", lambda t, u: t.gemeente.naam, **TEKST_RICHTING),

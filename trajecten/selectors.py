@@ -56,6 +56,12 @@ def personal_fields_for(user, obj) -> frozenset[str]:
     return GEEN
 
 
+def naam_zichtbaar(user, obj) -> bool:
+    """May ``user`` see the participant's name on ``obj`` (:func:`personal_fields_for`)? Without
+    decrypting the BSN, as :func:`persoon_for` does for every field."""
+    return {"voorletters", "achternaam"} <= personal_fields_for(user, obj)
+
+
 def persoon_for(user, obj) -> dict:
     """The participant of ``obj`` (see :func:`personal_fields_for`) as a page may show it: the
     allowed fields (choices as their Dutch label), ``naam``, and ``uuid`` (to link to the
@@ -139,10 +145,12 @@ def trajecten_for(user) -> QuerySet[Traject]:
 
 
 def verlengingen_for(user) -> QuerySet[Verlenging]:
-    """Extension requests on the trajectories the user may see."""
-    return Verlenging.objects.select_related("traject", "traject__perceel", "traject__gemeente").filter(
-        traject__in=trajecten_for(user).prefetch_related(None).values("pk")
-    )
+    """Extension requests on the trajectories the user may see (UWV: every one, without a
+    semi-join over every trajectory)."""
+    qs = Verlenging.objects.select_related("traject", "traject__perceel", "traject__gemeente")
+    if roles.has_role(user, *roles.UWV_ROLES):
+        return qs
+    return qs.filter(traject__in=trajecten_for(user).prefetch_related(None).values("pk"))
 
 
 def deelnemers_for(user) -> QuerySet[Deelnemer]:

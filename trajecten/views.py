@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice import lijsten, roles
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
 from backoffice.opmaak import euro
@@ -49,6 +50,7 @@ def traject_url(traject: Traject) -> str:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@replica_read
 def aanvraag_list(request):
     """The applications the user may see: search (POST: name, BSN, toewijzingNummer), sort by
     column, remembered filters and the export of the list as shown (``backoffice.lijsten``)."""

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice import crypto, lijsten, roles
 from backoffice import selectors as bo_selectors
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error
 from backoffice.history import historie_regels
@@ -231,6 +232,7 @@ def aanvraag_intrekken(request, uuid):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@replica_read
 def traject_list(request):
     """The trajectories the user may see, with the list machinery (``backoffice.lijsten``)."""
     _require(request.user, *roles.CASE_ROLES)
@@ -416,6 +418,7 @@ def eindverslag_actie(request, uuid, submit):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@replica_read
 def signaal_list(request):
     _require(request.user, *roles.CASE_ROLES)
     st = lijsten.staat(request, lijst_defs.SIGNALEN)

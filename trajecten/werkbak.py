@@ -1,7 +1,7 @@
 """The werkbak sections of trajecten: applications and extensions awaiting a decision, and the
 provider's trajectories that end soon or lack an end report. Registered per role in
 ``trajecten/apps.py`` (``backoffice.registry``); read only through the scoped selectors. Two
-queries per section: a count and the first rows."""
+queries per section at most: the first rows and, when they fill it, a count."""
 
 from datetime import timedelta
 
@@ -16,7 +16,7 @@ from . import selectors as traj
 
 
 def _aanvraag(a, today, user) -> dict:
-    naam = traj.persoon_for(user, a)["naam"] or "Afgeschermd"
+    naam = f"{a.deelnemer.voorletters} {a.deelnemer.achternaam}" if traj.naam_zichtbaar(user, a) else "Afgeschermd"
     return {
         "label": f"{naam} · {a.perceel.naam} · {a.aanbieder.naam}",
         "url": url("web-aanvraag", uuid=a.uuid),
@@ -46,7 +46,13 @@ def _traject(t, today, toelichting="", *, verlopen: bool) -> dict:
 
 
 def _op_deadline(qs):
-    return qs.prefetch_related(None).order_by(F("beslis_deadline").asc(nulls_last=True), "ingediend_op", "id")
+    """Only the relations the rows show: fewer joins to plan and fewer objects to build."""
+    return (
+        qs.select_related(None)
+        .select_related("deelnemer", "perceel", "aanbieder")
+        .prefetch_related(None)
+        .order_by(F("beslis_deadline").asc(nulls_last=True), "ingediend_op", "id")
+    )
 
 
 def _aanvragen(user, wachtend: Q, leeg: str) -> dict:
@@ -62,7 +68,12 @@ def _aanvragen(user, wachtend: Q, leeg: str) -> dict:
 
 def _verlengingen(user, route: str) -> dict:
     today = timezone.localdate()
-    verlengingen = traj.verlengingen_for(user).filter(status="aangevraagd", traject__route=route)
+    verlengingen = (
+        traj.verlengingen_for(user)
+        .select_related(None)
+        .select_related("traject")
+        .filter(status="aangevraagd", traject__route=route)
+    )
     return sectie(
         "Verlengingen om te beslissen",
         verlengingen.order_by("aangevraagd_op", "id"),
@@ -101,6 +112,8 @@ def aanbieder_eindigt(user) -> dict:
     today = timezone.localdate()
     eindigt = (
         traj.trajecten_for(user)
+        .select_related(None)
+        .select_related("perceel")
         .prefetch_related(None)
         .filter(status="actief", einddatum_gepland__gte=today, einddatum_gepland__lte=today + timedelta(days=90))
         .order_by("einddatum_gepland", "id")
@@ -123,6 +136,8 @@ def aanbieder_zonder_verslag(user) -> dict:
     today = timezone.localdate()
     zonder_verslag = (
         traj.trajecten_for(user)
+        .select_related(None)
+        .select_related("perceel")
         .prefetch_related(None)
         .filter(status__in=("looptijd_verstreken", "beeindigd"), eindverslag__isnull=True)
         .order_by("einddatum_gepland", "id")

@@ -18,12 +18,20 @@ class User(AbstractUser):
     token of the user, whichever path made the change (the admin, ``set_password`` in a service or a
     command, the web). Sessions end by themselves then (Django's session hash, ``is_active``)."""
 
+    # who made, deactivated, opened again or unlocked an account (the beheerder's page shows the
+    # rows with a reason); never the password, and a login (only ``last_login``) writes no row
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
     class Meta:
         verbose_name = "gebruiker"
         verbose_name_plural = "gebruikers"
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+            self.skip_history_when_saving = True  # nothing the history keeps changed
+        elif hasattr(self, "skip_history_when_saving"):
+            del self.skip_history_when_saving
         watched = {"password", "is_active"}
         revoke = False
         if self.pk and (update_fields is None or watched & set(update_fields)):

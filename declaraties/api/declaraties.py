@@ -8,6 +8,8 @@ import datetime as _dt
 import uuid as _uuid
 
 from django.shortcuts import get_object_or_404
+from djangorestframework_camel_case.parser import CamelCaseFormParser, CamelCaseMultiPartParser
+from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -16,10 +18,14 @@ from rest_framework.response import Response
 
 from backoffice import limieten, roles
 from backoffice.api import BaseView, ListView, RetrieveView, UtcDateTimeField
+from backoffice.paginering import RijenLijst
+from backoffice.parsers import RuweJSONParser
+from backoffice.renderers import KlaarJSON
 from backoffice.rules import toelichting_ontbreekt
 
 from .. import downloads, invoer, rules, selectors, services
 from ..models import Declaratie, Prestatie, PrestatieStatus
+from . import lijstrijen
 
 VIEW_ROLES = (roles.AANBIEDER, *roles.UWV_ROLES)
 MAX_PRESTATIES = invoer.MAX_PRESTATIES
@@ -175,20 +181,34 @@ class DeclaratieSerializer(DeclaratieSummarySerializer):
 # --- views -------------------------------------------------------------------------------------------
 
 
-def _declaratie_answer(user, declaratie_id: int) -> dict:
+def _declaratie_answer(user, declaratie_id: int) -> dict | KlaarJSON:
     """The iWmo-325-shaped answer, read back through the user's own scope."""
-    declaratie = selectors.with_line_counts(selectors.declaraties_for(user)).get(pk=declaratie_id)
-    return DeclaratieSerializer(declaratie).data
+    return _antwoord(selectors.with_line_counts(selectors.declaraties_for(user)).get(pk=declaratie_id))
 
 
-class DeclaratieList(ListView):
+def _antwoord(declaratie) -> dict | KlaarJSON:
+    """``DeclaratieSerializer``'s answer: the declaration by its serializer, its lines (all of them,
+    up to 10,000) as PostgreSQL writes them (``selectors.declaratie_regels_json``)."""
+    regels = selectors.declaratie_regels_json(declaratie)
+    if regels is None:
+        return DeclaratieSerializer(declaratie).data
+    kop = CamelCaseJSONRenderer().render(DeclaratieSummarySerializer(declaratie).data)
+    return KlaarJSON(kop[:-1] + b',"prestaties":' + regels.encode() + b"}")
+
+
+class DeclaratieList(RijenLijst, ListView):
+    lezer = staticmethod(lijstrijen.declaraties)  # the page in one SQL query (issue 13)
     serializer_class = DeclaratieSummarySerializer
+    # the body's keys as sent: invoer.invoer_uit_json reads them (and underscores only for DRF)
+    parser_classes = [RuweJSONParser, CamelCaseMultiPartParser, CamelCaseFormParser]
     required_roles = VIEW_ROLES
     queryset = Declaratie.objects.none()  # for the schema; get_queryset scopes
 
     def get_queryset(self):
-        qs = selectors.with_line_counts(selectors.declaraties_for(self.request.user))
+        qs = selectors.declaraties_for(self.request.user)
         params = self.request.query_params
+        if self.rijen_voor is None or "status" in params or "inBehandeling" in params:
+            qs = selectors.with_line_counts(qs)  # the page in SQL counts its lines itself
         problems = {}
         if "status" in params:
             if params["status"] not in selectors.DECLARATIE_STATUSSEN:
@@ -253,7 +273,7 @@ class DeclaratieList(ListView):
             if fouten:
                 raise _validation_error(fouten)
         elif request.content_type.startswith("application/json"):
-            declaratie_invoer = invoer.invoer_uit_json(request.data)
+            declaratie_invoer = invoer.invoer_uit_json(request.data, camel=True)
         else:
             raise exceptions.UnsupportedMediaType(request.content_type)
         declaratie, created = services.declaratie_submit(by=request.user, invoer=declaratie_invoer)
@@ -270,6 +290,9 @@ class DeclaratieDetail(RetrieveView):
 
     def get_queryset(self):
         return selectors.with_line_counts(selectors.declaraties_for(self.request.user))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(_antwoord(self.get_object()))
 
 
 class BesluitWriteSerializer(serializers.Serializer):
@@ -307,8 +330,10 @@ class DeclaratieBeoordeling(BaseView):
         return Response(_declaratie_answer(request.user, declaratie.pk), status=status.HTTP_201_CREATED)
 
 
-class PrestatieList(ListView):
+class PrestatieList(RijenLijst, ListView):
     """Declaration lines across declarations; ``status=in_behandeling`` is UWV's work queue."""
+
+    lezer = staticmethod(lijstrijen.prestaties)  # the page in one SQL query (issue 13)
 
     serializer_class = PrestatieQueueSerializer
     required_roles = VIEW_ROLES

@@ -14,6 +14,7 @@ from django.utils import timezone
 from backoffice.errors import BusinessRuleError
 from backoffice.history import bulk_update
 from backoffice.rules import toelichting_vereist, weigeren
+from backoffice.templatetags.opmaak import aantal
 from financiering import services as fin_services
 from trajecten import services as traject_services
 from trajecten.models import Traject
@@ -55,7 +56,10 @@ def _beoordeling_check(*, by, declaratie: Declaratie, besluiten: list[dict], for
     if unknown:
         raise BusinessRuleError(
             code="onbekende-regel",
-            message=f"Deze regel(s) horen niet bij deze declaratie: {', '.join(unknown)}.",
+            message=(
+                f"{'Deze regels horen' if len(unknown) > 1 else 'Deze regel hoort'} niet bij deze declaratie: "
+                f"{', '.join(unknown)}."
+            ),
             status=400,
             field="besluiten",
         )
@@ -200,8 +204,13 @@ def _bulk_check(*, by, lines: list[Prestatie], gevraagd: int) -> BulkToekenning:
     if len(lines) < gevraagd:
         uitkomst.geweigerd.append(
             (
-                f"{gevraagd - len(lines)} regel(s)",
-                BusinessRuleError(code="onbekende-regel", message="Deze regel(s) bestaan niet of zijn niet voor u."),
+                aantal(gevraagd - len(lines), "regel,regels"),
+                BusinessRuleError(
+                    code="onbekende-regel",
+                    message="Deze regels bestaan niet of zijn niet voor u."
+                    if gevraagd - len(lines) > 1
+                    else "Deze regel bestaat niet of is niet voor u.",
+                ),
             )
         )
     return uitkomst

@@ -52,14 +52,11 @@ def betaalopdrachten_aanmaken(*, datum: date) -> dict[str, int]:
         ],
         ignore_conflicts=True,
     )
-    # Only orders nobody approved yet take lines: an approval is for the amount that was seen.
+    # Only orders nobody approved yet take lines (``jobs.betaalrun_totalen`` left the others out).
     orders = dict(
-        Betaalopdracht.objects.filter(
-            datum=datum,
-            aanbieder_id__in=ibans,
-            status__in=BETAALOPDRACHT.van("regels_bijwerken"),
-            eerste_akkoord_door__isnull=True,
-        ).values_list("aanbieder_id", "pk")
+        Betaalopdracht.objects.filter(datum=datum, aanbieder_id__in=ibans)
+        .exclude(pk__in=jobs.betaalopdracht_dicht(datum).values("pk"))
+        .values_list("aanbieder_id", "pk")
     )
     taken = bulk_update(
         free.filter(aanbieder_id__in=orders),

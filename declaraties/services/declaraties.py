@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backoffice import roles
 from backoffice.errors import BusinessRuleError
-from backoffice.history import bulk_snapshot, bulk_update
+from backoffice.history import bulk_insert, bulk_update
 from backoffice.models import Instellingen
 from financiering import selectors as fin_selectors
 from financiering.models import Aanbieder, Product
@@ -61,7 +61,22 @@ class DeclaratieInvoer:
 def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.TrajectInfo]:
     """Everything the judgement needs about the trajectories named, in five queries."""
     trajecten = list(
-        Traject.objects.filter(aanbieder=aanbieder, toewijzing_nummer__in=nummers).select_related("perceel")
+        Traject.objects.filter(aanbieder=aanbieder, toewijzing_nummer__in=nummers)
+        .order_by()
+        .values_list(
+            "pk",
+            "toewijzing_nummer",
+            "perceel_id",
+            "startdatum",
+            "einddatum",
+            "einddatum_gepland",
+            "status",
+            "trajectprijs",
+            "verlenging_bedrag",
+            "perceel__basisduur_maanden",
+            "gedeclareerd",
+            named=True,
+        )
     )
     ids = [t.pk for t in trajecten]
     perceel_ids = {t.perceel_id for t in trajecten}
@@ -70,12 +85,15 @@ def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.T
         producten[p.perceel_id][p.code] = rules.ProductInfo(p.soort, p.aandeel, p.min_uren_per_week)
     # the first regular paid job per trajectory (trajecten.rules; min hours per lot product are checked below)
     plaatsingen: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for traject_id, start, uren in Plaatsing.objects.filter(
-        traject_rules.regulier_betaald_werk_q(), traject_id__in=ids
-    ).values_list("traject_id", "startdatum", "uren_per_week"):
+    for traject_id, start, uren in (
+        Plaatsing.objects.filter(traject_rules.regulier_betaald_werk_q(), traject_id__in=ids)
+        .order_by()
+        .values_list("traject_id", "startdatum", "uren_per_week")
+    ):
         plaatsingen[traject_id].append((start, uren))
     pending = dict(
         Prestatie.objects.filter(traject_id__in=ids, status="in_behandeling", debet_credit="D")
+        .order_by()  # without Meta.ordering: no join with the declarations, no sort
         .values("traject_id")
         .annotate(s=Sum("ingediend_bedrag"))
         .values_list("traject_id", "s")
@@ -84,6 +102,7 @@ def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.T
     for traject_id, code, eenmalig, begin in (
         Prestatie.objects.filter(traject_id__in=ids, debet_credit="D", gecrediteerd=False)
         .exclude(status="afgewezen")
+        .order_by()
         .values_list("traject_id", "product_code", "eenmalig", "begindatum")
     ):
         declared[traject_id].add((code, None if eenmalig else begin.replace(day=1)))
@@ -99,8 +118,8 @@ def _traject_facts(aanbieder: Aanbieder, nummers: set[int]) -> dict[int, rules.T
             einde=t.einddatum or t.einddatum_gepland,
             status=t.status,
             trajectprijs=t.trajectprijs,
-            maximaal=t.maximaal_bedrag,
-            basisduur=t.perceel.basisduur_maanden,
+            maximaal=t.trajectprijs + t.verlenging_bedrag,  # Traject.maximaal_bedrag
+            basisduur=t.perceel__basisduur_maanden,
             producten=producten[t.perceel_id],
             gedeclareerd=t.gedeclareerd,
             in_behandeling=pending.get(t.pk) or ZERO,
@@ -156,6 +175,7 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
     used = set(
         Prestatie.objects.filter(aanbieder=aanbieder, product_referentie__in=refs)
         .exclude(status="afgewezen")
+        .order_by()
         .values_list("product_referentie", flat=True)
     )
     vorige = {
@@ -172,7 +192,9 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
         for p in Prestatie.objects.filter(
             aanbieder=aanbieder,
             product_referentie__in={r.vorig_referentie_nummer for r in regels if r.vorig_referentie_nummer},
-        ).exclude(status="afgewezen")
+        )
+        .exclude(status="afgewezen")
+        .order_by()
     }
     rules.judge(
         regels=regels,
@@ -208,35 +230,30 @@ def _declaratie_store(*, by, aanbieder_id: int, invoer: DeclaratieInvoer, conten
             by=by,
             gecrediteerd=True,
         )
-    Prestatie.objects.bulk_create(
-        Prestatie(
-            declaratie=declaratie,
-            aanbieder=aanbieder,
-            regelnummer=index,
-            product_referentie=r.product_referentie,
-            toewijzing_nummer=r.toewijzing_nummer,
-            traject_id=r.traject_id,
-            product_code=r.product_code,
-            eenmalig=r.eenmalig,
-            begindatum=r.begindatum,
-            einddatum=r.einddatum,
-            geleverd_volume=r.geleverd_volume,
-            ingediend_bedrag=r.ingediend_bedrag,
-            debet_credit=r.debet_credit,
-            vorig_referentie_nummer=r.vorig_referentie_nummer or "",
-            vorige_id=r.vorige_id,
-            status="afgewezen" if r.retourcodes else ok_status,
-            retourcodes=r.retourcodes,
-            toegekend_bedrag=r.ingediend_bedrag if not r.retourcodes and automatisch else ZERO,
-            beoordeeld_op=now if not r.retourcodes and automatisch else None,
-        )
-        for index, r in enumerate(regels, start=1)
-    )
-    bulk_snapshot(
+    toegekend = [not r.retourcodes and automatisch for r in regels]
+    bulk_insert(
         Prestatie,
-        column="declaratie_id",
-        ids=[declaratie.pk],
-        created=True,
+        {
+            "regelnummer": list(range(1, len(regels) + 1)),
+            "product_referentie": [r.product_referentie for r in regels],
+            "toewijzing_nummer": [r.toewijzing_nummer for r in regels],
+            "traject": [r.traject_id for r in regels],
+            "product_code": [r.product_code for r in regels],
+            "eenmalig": [r.eenmalig for r in regels],
+            "begindatum": [r.begindatum for r in regels],
+            "einddatum": [r.einddatum for r in regels],
+            "geleverd_volume": [r.geleverd_volume for r in regels],
+            "ingediend_bedrag": [r.ingediend_bedrag for r in regels],
+            "debet_credit": [r.debet_credit for r in regels],
+            "vorig_referentie_nummer": [r.vorig_referentie_nummer or "" for r in regels],
+            "vorige": [r.vorige_id for r in regels],
+            "status": ["afgewezen" if r.retourcodes else ok_status for r in regels],
+            "retourcodes": [r.retourcodes for r in regels],
+            "toegekend_bedrag": [r.ingediend_bedrag if ja else ZERO for r, ja in zip(regels, toegekend, strict=True)],
+            "beoordeeld_op": [now if ja else None for ja in toegekend],
+        },
+        declaratie=declaratie,
+        aanbieder=aanbieder,
         reason=f"ingediend (declaratie {invoer.declaratie_nummer}"
         + (", automatisch beoordeeld)" if automatisch else ")"),
         by=by,

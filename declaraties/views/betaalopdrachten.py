@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import lijsten, roles
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from backoffice.opmaak import euro
@@ -24,6 +25,7 @@ from .base import PER_PAGINA, confirm_page, confirmed, export_format, mag, requi
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@replica_read
 def betaalopdracht_list(request):
     """Payment orders with the list machinery (``backoffice.lijsten``): search by toewijzingNummer,
     declaration number or provider, sort by column, remembered filters, export."""

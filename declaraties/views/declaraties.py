@@ -13,10 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import lijsten, roles
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import BevestigForm, add_rule_error, rule_message
 from backoffice.opmaak import euro
 from backoffice.rules import vier_ogen_probleem
+from backoffice.templatetags.opmaak import aantal
 
 from .. import downloads, permissions, rules, selectors, services
 from .. import lijsten as lijst_defs
@@ -48,6 +50,7 @@ from .base import (
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@replica_read
 def declaratie_list(request):
     """Declarations with the list machinery (``backoffice.lijsten``): search (POST: name, BSN,
     toewijzingNummer, declaration number), sort by column, remembered filters, export."""
@@ -231,6 +234,8 @@ def declaratie_nieuw(request):
         kop = DeclaratieKopForm(initial={"periode": timezone.localdate().replace(day=1)})
         regels = regel_formset(trajecten=keuzes)
     context = {"kop": kop, "regels": regels, "melding": melding, "geen_trajecten": not trajecten}
+    # at the maximum "Meer regels" and "Regel toevoegen" are off, with a sentence that says why
+    context.update(max_regels=MAX_WEB_REGELS, vol=regels.total_form_count() >= MAX_WEB_REGELS)
     return render(request, "declaraties/declaratie_nieuw.html", context, status=status)
 
 
@@ -373,7 +378,7 @@ def declaratie_beoordeling(request, uuid):
         except BusinessRuleError as exc:
             fouten.append(rule_message(exc))
         else:
-            messages.success(request, f"{len(besluiten)} regel(s) beoordeeld.")
+            messages.success(request, f"{aantal(len(besluiten), 'regel,regels')} beoordeeld.")
             return redirect("web-declaratie", uuid=uuid)
     elif formset.non_form_errors():
         fouten.append("Het formulier is niet compleet verstuurd; laad de pagina opnieuw (code: ongeldige-invoer).")
@@ -389,10 +394,13 @@ def _bevestig_beoordeling(request, declaratie, besluiten):
     gevolg = []
     if toe:
         gevolg.append(
-            f"U kent {len(toe)} regel(s) toe: {', '.join(toe)}. Die worden meegenomen in de volgende betaalopdracht."
+            f"U kent {aantal(len(toe), 'regel,regels')} toe: {', '.join(toe)}. "
+            f"{'Die worden' if len(toe) > 1 else 'Die wordt'} meegenomen in de volgende betaalopdracht."
         )
     if af:
-        gevolg.append(f"U wijst {len(af)} regel(s) af: {', '.join(af)}. De aanbieder ziet uw toelichting.")
+        gevolg.append(
+            f"U wijst {aantal(len(af), 'regel,regels')} af: {', '.join(af)}. De aanbieder ziet uw toelichting."
+        )
     gevolg.append("Dit besluit kunt u hierna niet meer wijzigen.")
     return confirm_page(
         request,
@@ -406,6 +414,7 @@ def _bevestig_beoordeling(request, declaratie, besluiten):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@replica_read
 def prestatie_werkvoorraad(request):
     """UWV's queue: declaration lines waiting for a beoordelaar, oldest declaration first; "Alle
     statussen" shows every line. The beoordelaar selects waiting lines to accept them at once

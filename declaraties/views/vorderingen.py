@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backoffice import documenten, lijsten, roles
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 from backoffice.forms import add_rule_error, rule_message
 from backoffice.opmaak import euro, maand
@@ -26,6 +27,7 @@ from .base import PER_PAGINA, VORDERING_ROLES, confirm_page, confirmed, export_f
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@replica_read
 def vordering_list(request):
     """Co-financing claims with the list machinery (``backoffice.lijsten``)."""
     require(request.user, *VORDERING_ROLES)

@@ -11,7 +11,7 @@ from backoffice.errors import BusinessRuleError
 from backoffice.history import record
 from backoffice.rules import weigeren
 
-from .. import permissions, rules
+from .. import permissions
 from ..models import (
     Aanbieder,
     Gemeente,
@@ -24,49 +24,18 @@ from ..models import (
 # --- the beheerder's desk in the browser (issue 12, w2): lots, prices, payment plans, accounts -----
 # The web pages (financiering/views_beheer.py) write through these; each checks the role itself and
 # records who changed what (django-simple-history, backoffice.history.record).
-from .regelingen import PERCEEL_FIELDS, _check_aanbiedertypen, perceel_set_payment_plan
+from .regelingen import PERCEEL_FIELDS, _check_aanbiedertypen, perceel_set_payment_plan, prijs_vastleggen
 
 
 def _beheerder(by) -> None:
     weigeren(permissions.regeling_beheren_weigering(by))
 
 
-@transaction.atomic
-def trajectprijs_opslaan(
-    *,
-    by,
-    perceel: Perceel,
-    bedrag: Decimal,
-    geldig_van: date,
-    geldig_tot: date | None = None,
-    prijs: Trajectprijs | None = None,
-) -> Trajectprijs:
-    """Add a price to a lot, or change one (``prijs``), with its validity. The lot's prices may
-    not overlap (``prijsperiode-overlapt``); a trajectory keeps the price it was approved with."""
+def trajectprijs_opslaan(*, by, perceel: Perceel, **prijs) -> Trajectprijs:
+    """The beheerder's page: ``prijs_vastleggen`` (the one rule of prices, the API's too) after the
+    beheerder check."""
     _beheerder(by)
-    perceel = Perceel.objects.select_for_update().get(pk=perceel.pk)  # two beheerders at once: one after the other
-    if bedrag is None or bedrag <= 0:
-        raise BusinessRuleError(
-            code="bedrag-ongeldig", message="Een trajectprijs is hoger dan € 0,00.", status=400, field="bedrag"
-        )
-    if prijs is not None and prijs.perceel_id != perceel.pk:
-        raise BusinessRuleError(code="niet-gevonden", message="Deze prijs hoort niet bij dit perceel.", status=404)
-    andere = [
-        (p.geldig_van, p.geldig_tot, p.bedrag) for p in perceel.prijzen.all() if prijs is None or p.pk != prijs.pk
-    ]
-    probleem = rules.prijsperiode_probleem(geldig_van=geldig_van, geldig_tot=geldig_tot, andere=andere)
-    if probleem:
-        code = "periode-ongeldig" if geldig_tot is not None and geldig_tot < geldig_van else "prijsperiode-overlapt"
-        raise BusinessRuleError(
-            code=code, message=probleem, status=400, field="geldig_tot" if code == "periode-ongeldig" else "geldig_van"
-        )
-    nieuw = prijs is None
-    prijs = prijs or Trajectprijs(perceel=perceel)
-    prijs.bedrag, prijs.geldig_van, prijs.geldig_tot = rules.money(bedrag), geldig_van, geldig_tot
-    tot = f" tot en met {geldig_tot:%d-%m-%Y}" if geldig_tot else ""
-    record(prijs, by=by, reason=f"prijs {'vastgesteld' if nieuw else 'gewijzigd'}: vanaf {geldig_van:%d-%m-%Y}{tot}")
-    prijs.save()
-    return prijs
+    return prijs_vastleggen(by=by, perceel=perceel, **prijs)
 
 
 @transaction.atomic
@@ -193,6 +162,8 @@ def gebruiker_aanmaken(
             code="wachtwoord-ongeldig", message=" ".join(exc.messages), status=400, field="wachtwoord"
         ) from exc
     user.set_password(wachtwoord)
+    organisatie = aanbieder.naam if aanbieder is not None else ", ".join(f"gemeente {g.naam}" for g in gemeenten)
+    record(user, by=by, reason="account aangemaakt" + (f" bij {organisatie}" if organisatie else ""))
     user.save()
     if aanbieder is not None or gemeenten:
         medewerker = Medewerker.objects.create(user=user, aanbieder=aanbieder)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backoffice import opmaak, roles
@@ -32,7 +32,7 @@ def _al_gemeten(aanbieder: Aanbieder | None, datum: date, meting: Modeltrouwmeti
     same audit is refused; correcting that audit (``meting``) is not."""
     if aanbieder is None:
         return
-    andere = Modeltrouwmeting.objects.filter(aanbieder=aanbieder, datum=datum)
+    andere = Modeltrouwmeting.objects.filter(aanbieder=aanbieder, datum=datum, dubbel_van__isnull=True)
     if meting is not None:
         andere = andere.exclude(pk=meting.pk)
     if andere.exists():
@@ -101,7 +101,14 @@ def modeltrouwmeting_register(
         scores_auditor_1=scores_auditor_1,
         scores_auditor_2=scores_auditor_2,
     )
-    return Modeltrouwmeting.objects.create(aanbieder=aanbieder, geregistreerd_door=by, **waarden)
+    try:
+        with transaction.atomic():  # a savepoint: two registrations at once meet the constraint
+            return Modeltrouwmeting.objects.create(aanbieder=aanbieder, geregistreerd_door=by, **waarden)
+    except IntegrityError as exc:
+        if "meting_uniek_per_dag" not in str(exc):
+            raise
+        _al_gemeten(aanbieder, waarden["datum"])  # the same refusal in words: meting-bestaat-al
+        raise
 
 
 def modeltrouwmeting_waarden(

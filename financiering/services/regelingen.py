@@ -61,16 +61,66 @@ def perceel_set_payment_plan(*, perceel: Perceel, producten: list[dict] | None) 
     )
 
 
-def perceel_set_price(*, perceel: Perceel, bedrag: Decimal, geldig_van: date) -> Trajectprijs:
-    """A new price from ``geldig_van``; the previous one ends the day before. Existing
-    trajectories keep the price they were approved with."""
-    previous = perceel.prijzen.filter(geldig_van__lt=geldig_van, geldig_tot__isnull=True).first()
-    if previous:
-        previous.geldig_tot = date.fromordinal(geldig_van.toordinal() - 1)
-        previous.save(update_fields=["geldig_tot"])
-    prijs, _ = Trajectprijs.objects.update_or_create(
-        perceel=perceel, geldig_van=geldig_van, defaults={"bedrag": bedrag}
-    )
+def perceel_set_price(*, perceel: Perceel, bedrag: Decimal, geldig_van: date, by=None) -> Trajectprijs:
+    """The price from ``geldig_van`` without an end (the API's ``trajectprijs``, the reference data):
+    a price that already begins that day gets the new amount, else a new price follows the open one
+    (``prijs_vastleggen``: the one rule of the page and the API)."""
+    zelfde_dag = perceel.prijzen.filter(geldig_van=geldig_van).first()
+    return prijs_vastleggen(
+        by=by, perceel=perceel, bedrag=bedrag, geldig_van=geldig_van,
+        geldig_tot=zelfde_dag.geldig_tot if zelfde_dag else None, prijs=zelfde_dag,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def prijs_vastleggen(
+    *,
+    by,
+    perceel: Perceel,
+    bedrag: Decimal,
+    geldig_van: date,
+    geldig_tot: date | None = None,
+    prijs: Trajectprijs | None = None,
+) -> Trajectprijs:
+    """Add a price to a lot, or change one (``prijs``), with its validity: the one service behind the
+    beheerder's page (``trajectprijs_opslaan``) and the API (``perceel_set_price``). A new price
+    without an end succeeds the lot's open-ended price, which then ends the day before
+    (``rules.opgevolgde_prijs``); any other overlap is refused (``prijsperiode-overlapt``), on each
+    day at most one price applies. A trajectory keeps the price it was approved with. Each write is
+    in the history with who (``by``; none: the reference data)."""
+    from backoffice.history import record
+
+    perceel = Perceel.objects.select_for_update().get(pk=perceel.pk)  # two beheerders at once: one after the other
+    if bedrag is None or bedrag <= 0:
+        raise BusinessRuleError(
+            code="bedrag-ongeldig", message="Een trajectprijs is hoger dan € 0,00.", status=400, field="bedrag"
+        )
+    if prijs is not None and prijs.perceel_id != perceel.pk:
+        raise BusinessRuleError(code="niet-gevonden", message="Deze prijs hoort niet bij dit perceel.", status=404)
+    anderen = [p for p in perceel.prijzen.all() if prijs is None or p.pk != prijs.pk]
+    andere = [(p.geldig_van, p.geldig_tot, p.bedrag) for p in anderen]
+    opgevolgd = None
+    if prijs is None:
+        i = rules.opgevolgde_prijs(geldig_van=geldig_van, geldig_tot=geldig_tot, andere=andere)
+        if i is not None:
+            opgevolgd = anderen[i]
+            andere[i] = (opgevolgd.geldig_van, date.fromordinal(geldig_van.toordinal() - 1), opgevolgd.bedrag)
+    probleem = rules.prijsperiode_probleem(geldig_van=geldig_van, geldig_tot=geldig_tot, andere=andere)
+    if probleem:
+        code = "periode-ongeldig" if geldig_tot is not None and geldig_tot < geldig_van else "prijsperiode-overlapt"
+        raise BusinessRuleError(
+            code=code, message=probleem, status=400, field="geldig_tot" if code == "periode-ongeldig" else "geldig_van"
+        )
+    if opgevolgd is not None:
+        opgevolgd.geldig_tot = date.fromordinal(geldig_van.toordinal() - 1)
+        record(opgevolgd, by=by, reason=f"prijs afgesloten: opgevolgd vanaf {geldig_van:%d-%m-%Y}")
+        opgevolgd.save(update_fields=["geldig_tot"])
+    nieuw = prijs is None
+    prijs = prijs or Trajectprijs(perceel=perceel)
+    prijs.bedrag, prijs.geldig_van, prijs.geldig_tot = rules.money(bedrag), geldig_van, geldig_tot
+    tot = f" tot en met {geldig_tot:%d-%m-%Y}" if geldig_tot else ""
+    record(prijs, by=by, reason=f"prijs {'vastgesteld' if nieuw else 'gewijzigd'}: vanaf {geldig_van:%d-%m-%Y}{tot}")
+    prijs.save()
     return prijs
 
 
@@ -176,7 +226,9 @@ def regeling_update(*, by, regeling: Regeling, data: dict) -> Regeling:
         if "producten" in perceel_data:
             betaalplan_wijzigen(by=by, perceel=perceel, producten=perceel_data["producten"])
         if perceel_data.get("trajectprijs"):
-            perceel_set_price(perceel=perceel, bedrag=perceel_data["trajectprijs"], geldig_van=timezone.localdate())
+            perceel_set_price(
+                by=by, perceel=perceel, bedrag=perceel_data["trajectprijs"], geldig_van=timezone.localdate()
+            )
     for perceel in regeling.percelen.all():  # also when the scheme now asks framework contracts
         _check_aanbiedertypen(regeling, perceel.toegestane_aanbiedertypen)
     return regeling

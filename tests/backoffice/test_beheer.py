@@ -181,10 +181,65 @@ def test_deactivating_revokes_tokens_and_a_lockout_is_lifted(world, twee, settin
     assert not AccessAttempt.objects.filter(username="uwv").exists()
 
 
-def test_the_account_search_keeps_its_term_when_paging(world):
-    """A term with '&' stays one term in the paging links (it was cut off at the '&')."""
+def test_the_account_list_searches_sorts_remembers_and_exports(world):
+    """The list machinery on /beheer/gebruikers/: a name search (a POST, kept over the pages), a
+    sort by header, a remembered filter and the export of the list as shown."""
     for i in range(30):
         User.objects.filter(pk=make_user(roles.AUDITOR, username=f"van-den-berg-{i:02d}").pk).update(last_name="B&B")
-    page = _client(world.beheer).get("/beheer/gebruikers/", {"zoek": "B&B"})
-    assert page.status_code == 200
-    assert "zoek=B%26B&amp;pagina=2" in page.content.decode()
+    client = _client(world.beheer)
+    assert client.post("/beheer/gebruikers/", {"zoekterm": "B&B"}).status_code == 302
+    page = client.get("/beheer/gebruikers/?pagina=2").content.decode()
+    assert "30 gebruikers" in page and "van-den-berg-25" in page and "ggz-noord" not in page
+    # sort by username, the other way round; the whole search result exported in that order
+    page = client.get("/beheer/gebruikers/?sorteer=-gebruikersnaam").content.decode()
+    assert page.index("van-den-berg-29") < page.index("van-den-berg-28")
+    csv = client.get("/beheer/gebruikers/?export=csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "Gebruiker;Gebruikersnaam;Organisatie;Rollen;Status;Laatst ingelogd"
+    assert len(csv) == 31 and csv[1].split(";")[1:5] == ["van-den-berg-29", "Phrenos", "Auditor (Phrenos)", "actief"]
+    # a filter is remembered until "Filters wissen"
+    client.post("/beheer/gebruikers/", {"zoeken_wissen": "1"})
+    User.objects.filter(username="ggz-noord").update(is_active=False)
+    client.get("/beheer/gebruikers/?actief=nee")
+    page = client.get("/beheer/gebruikers/").content.decode()
+    assert "1 gebruiker<" in page and "ggz-noord" in page and "Filters wissen" in page
+    client.get("/beheer/gebruikers/?wissen=1")
+    assert "van-den-berg-01" in client.get("/beheer/gebruikers/").content.decode()
+
+
+def test_account_history_and_reactivation_without_roles(world, twee, settings):
+    """Making, deactivating, opening again and unlocking an account each leave a history row with
+    the beheerder's full name and the field, old and new; an account comes back without its roles
+    (a role needs a second beheerder again)."""
+    a, b = twee
+    User.objects.filter(pk=a.pk).update(first_name="Anna", last_name="Admin")
+    client = _client(User.objects.get(pk=a.pk))
+    data = {"username": "collega", "first_name": "Nieuwe", "last_name": "Collega", "organisatie": "aanbieder",
+            "aanbieder": world.noord.pk, "wachtwoord": "een-lang-geheim-2026"}  # fmt: skip
+    assert client.post(reverse("web-beheer-gebruiker-nieuw"), data).status_code == 302
+    collega = User.objects.get(username="collega")
+    from django.contrib.auth.models import Group
+
+    collega.groups.add(Group.objects.get_or_create(name=roles.AANBIEDER)[0])
+    url = reverse("web-beheer-gebruiker", kwargs={"username": "collega"})
+    assert client.post(f"{url}deactiveren/", {"bevestigd": "on"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Account weer activeren" in page and "Aanbieder medewerker worden ingetrokken" not in page
+    refused = client.post(f"{url}heractiveren/", {})
+    assert refused.status_code == 400 and "(code: bevestiging-ontbreekt)" in refused.content.decode()
+    response = client.post(f"{url}heractiveren/", {"bevestigd": "on"}, follow=True)
+    text = response.content.decode()
+    assert "is weer actief" in text and "is ingetrokken" in text
+    collega.refresh_from_db()
+    assert collega.is_active and not collega.groups.exists()
+    assert client.post(f"{url}heractiveren/", {"bevestigd": "on"}).status_code == 409  # gebruiker-al-actief
+    AccessAttempt.objects.create(
+        username="collega", ip_address="10.0.0.1", user_agent="x", failures_since_start=settings.AXES_FAILURE_LIMIT
+    )
+    assert client.post(f"{url}blokkade/").status_code == 302
+    page = client.get(url).content.decode()
+    history = page[page.index("Historie van het account") :]
+    for wat in ("Account: account aangemaakt bij GGZ Noord", "Account: account gedeactiveerd",
+                "Account: account weer geactiveerd, zonder rollen", "Account: inlogblokkade opgeheven"):  # fmt: skip
+        assert wat in history, wat
+    assert "Anna Admin" in history and "actief: ja → nee" in history and "actief: nee → ja" in history
+    assert "wachtwoord" not in history.lower() and "last_login" not in history

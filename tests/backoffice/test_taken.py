@@ -212,6 +212,40 @@ def test_every_role_sees_the_job_runs_that_concern_it(clock, world, django_asser
     assert {r["taak"] for r in api["results"]} == {"weekly", "monthly"}
 
 
+def test_the_payment_run_preview_leaves_out_an_order_already_approved(lines, clock, world):
+    """An approved order takes no more lines (the approval is for the amount seen): the preview on
+    /taken/weekly/ leaves that provider out, as the run itself does."""
+    services.betaalopdrachten_aanmaken(datum=D(2026, 3, 2))
+    opdracht = Betaalopdracht.objects.get()
+    services.betaalopdracht_accorderen(by=world.uwv_fin, opdracht=opdracht)
+    t = approved_traject(world, perceel="demo-gem-epa")
+    declare(world.ggz_noord, "D-2", [start_line(t, "R-LAAT", D(2026, 3, 2))])
+    assert _client(world.uwv_fin).get("/taken/weekly/").context["voorbeeld"]["rijen"] == []
+    assert jobs.betaalrun_voorbeeld(D(2026, 3, 2))["aantal"] == 0
+    assert services.betaalopdrachten_aanmaken(datum=D(2026, 3, 2)) == {"betaalopdrachten": 0, "regels": 0}
+    assert Prestatie.objects.get(product_referentie="R-LAAT").betaalopdracht_id is None
+
+
+def test_the_job_run_list_sorts_filters_remembers_and_exports(clock, world):
+    for dag, status in ((2, "geslaagd"), (3, "mislukt"), (4, "geslaagd")):
+        Taakrun.objects.create(
+            taak="nightly", datum=D(2026, 3, dag), gestart=moment(D(2026, 3, dag)), status=status, bron="planner",
+            counts={"notificaties": dag},
+        )  # fmt: skip
+    client = _client(world.beheer)
+    page = client.get("/taken/?status=geslaagd&sorteer=datum").content.decode()
+    runs = page[page.index("<tbody>") :]
+    assert "2 taakruns" in page and runs.index("2 maart 2026") < runs.index("4 maart 2026")
+    assert "3 maart 2026" not in runs
+    # remembered: the same list on a later visit, exported as shown
+    assert "2 taakruns" in client.get("/taken/").content.decode()
+    csv = client.get("/taken/?export=csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "Taak;Hoe gestart;Voor;Status;Gestart;Klaar;Resultaat"
+    assert [r.split(";")[2] for r in csv[1:]] == ["02-03-2026", "04-03-2026"]
+    assert csv[1].split(";")[1] == "volgens schema" and csv[1].endswith(";E-mails verstuurd: 2")
+    assert "3 taakruns" in client.get("/taken/?status=").content.decode()
+
+
 def test_werkbak_disputes_and_all_rejected_lines(lines, clock):
     world = lines
     t = approved_traject(world, perceel="demo-gem-epa")

@@ -528,3 +528,49 @@ def test_migration_renumbers_stored_return_codes_in_place_and_in_order(world, tr
     migratie._hernummer(migratie.TERUG)(django_apps, Editor())
     future.refresh_from_db()
     assert future.retourcodes == ["IPS03", "9319", "8848"]
+
+
+# --- the answer's lines as PostgreSQL writes them (issue 13) ----------------------------------------
+
+
+def test_the_lines_of_the_answer_say_what_the_line_serializer_says(world, traject, clock):
+    """POST, GET and the assessment answer the lines as JSON built by PostgreSQL
+    (``selectors.declaratie_regels_json``); field for field it is what ``PrestatieSerializer`` (the
+    lines queue, the OpenAPI document) makes of the same rows: accepted, rejected with several codes,
+    waiting, a credit, a text with quotes and accents, a timestamp with microseconds."""
+    import json
+
+    from djangorestframework_camel_case.render import CamelCaseJSONRenderer
+
+    from declaraties.api.declaraties import PrestatieSerializer
+
+    clock.move_to(noon(datetime.date(2026, 2, 3)))
+    assert declare(world, "D1", [line(traject, "S1"), periode_jan(traject, "P1")]).status_code == 201
+    Instellingen.objects.update_or_create(pk=1, defaults={"declaratie_automatisch_toekennen": False})
+    credit = line(traject, "C1", debetCredit="C", vorigReferentieNummer="S1")
+    wrong = line(traject, "X1", "periode", "2026-03-01", "2026-03-31", "31.00", "1.00")
+    response = declare(world, "D2", [credit, wrong, line(99999, "X2")])
+    assert response.status_code == 201, response.json()
+    declaratie = Declaratie.objects.get(declaratie_nummer="D2")
+    Prestatie.objects.filter(product_referentie="X1").update(
+        beoordeling_toelichting='Te "hoog" — één\nregel',
+        beoordeeld_op=datetime.datetime(2026, 2, 3, 11, 4, 5, 999_999, tzinfo=datetime.UTC),
+    )
+
+    def serialized(d):
+        lines = Prestatie.objects.filter(declaratie=d).order_by("regelnummer")
+        return json.loads(CamelCaseJSONRenderer().render(PrestatieSerializer(lines, many=True).data))
+
+    first = Declaratie.objects.get(declaratie_nummer="D1")
+    for d in (first, declaratie):
+        answer = world.client(world.ggz_noord).get(f"/api/v1/declaraties/{d.uuid}").json()
+        assert answer["prestaties"] == serialized(d)
+    by_ref = {p["productReferentie"]: p for p in answer["prestaties"]}
+    assert [codes(by_ref[r]) for r in ("C1", "X1", "X2")] == [["0233"], ["9319", "IPS03", "9346"], ["9338"]]
+    assert by_ref["X1"]["beoordeeldOp"] == "2026-02-03T11:04:05Z"
+    assert response.json()["prestaties"][2]["retourcodes"][0]["omschrijving"].startswith("Er is geen traject")
+    # each stored line has its history row: made, why and by whom (backoffice.history.bulk_insert)
+    history = Prestatie.history.filter(declaratie_id=declaratie.pk)
+    assert sorted(
+        (h.product_referentie, h.history_type, h.history_change_reason, h.history_user_id) for h in history
+    ) == [(ref, "+", "ingediend (declaratie D2)", world.ggz_noord.pk) for ref in ("C1", "X1", "X2")]

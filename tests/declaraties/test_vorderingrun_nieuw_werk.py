@@ -71,7 +71,7 @@ def april(request, clock, world):
         }
     if variant == "migratie":
         Prestatie.objects.update(vordering_verwerkt=True)  # the column as the migration adds it
-        import_module("declaraties.migrations.0009_vordering_verwerkt")._backfill(apps, None)
+        import_module("declaraties.migrations.0010_vordering_verwerkt")._backfill(apps, None)
         assert not Prestatie.objects.filter(vordering_verwerkt=False).exists()
     # April: the late order's bank date is 31 March; a credit on R-0 (claimed in April) with
     # two new lines (net positive), paid on 6 April.

@@ -116,34 +116,48 @@ def test_a_scheme_with_a_lot_without_price_says_what_is_missing_and_the_price_fi
     )
 
 
-def test_an_overlapping_price_is_refused_with_its_code_and_a_change_shows_old_and_new(world, beheer):
+def test_one_price_rule_for_the_page_and_the_api(world, beheer):
+    """A new open-ended price succeeds the open one (which ends the day before), on the page as in
+    the API; any other overlap is refused with prijsperiode-overlapt on both paths."""
     url = reverse("web-beheer-perceel-prijs", kwargs={"code": "uwv-ips-epa"})  # 8000 from 2019 without end
     response = beheer.post(url, {"bedrag": "9000", "geldig_van": "2027-01-01"})
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "overlapt met de prijs van € 8.000,00" in page and "(code: prijsperiode-overlapt)" in page
-    assert Trajectprijs.objects.filter(perceel=world.epa).count() == 1
-
-    response = beheer.post(url, {"bedrag": "9000", "geldig_van": "2027-02-01", "geldig_tot": "2027-01-01"})
-    assert "(code: periode-ongeldig)" in response.content.decode()
-
-    # end the current price, then the new one fits
-    oud = Trajectprijs.objects.get(perceel=world.epa)
-    response = beheer.post(
-        url, {"prijs": oud.pk, "bedrag": "8.000,00", "geldig_van": "2019-01-01", "geldig_tot": "2026-12-31"}
-    )
     assert response.status_code == 302
-    assert beheer.post(url, {"bedrag": "9000", "geldig_van": "2027-01-01"}).status_code == 302
-    assert list(
-        Trajectprijs.objects.filter(perceel=world.epa).order_by("geldig_van").values_list("bedrag", flat=True)
-    ) == [
-        Decimal("8000.00"),
-        Decimal("9000.00"),
+    prijzen = Trajectprijs.objects.filter(perceel=world.epa).order_by("geldig_van")
+    assert [(p.bedrag, p.geldig_tot) for p in prijzen] == [
+        (Decimal("8000.00"), D(2026, 12, 31)),
+        (Decimal("9000.00"), None),
     ]
     page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "uwv-ips-epa"})).content.decode()
-    assert "geldig tot: leeg → 31-12-2026" in page
+    assert "opgevolgd vanaf 01-01-2027" in page and "geldig tot: leeg → 31-12-2026" in page
+
+    # a price with an end inside another one, or starting before the newest: refused on the page...
+    response = beheer.post(url, {"bedrag": "9000", "geldig_van": "2026-06-01", "geldig_tot": "2026-08-31"})
+    assert response.status_code == 400 and "(code: prijsperiode-overlapt)" in response.content.decode()
+    assert "overlapt met de prijs van € 8.000,00" in response.content.decode()
+    response = beheer.post(url, {"bedrag": "9000", "geldig_van": "2027-02-01", "geldig_tot": "2027-01-01"})
+    assert "(code: periode-ongeldig)" in response.content.decode()
+    # ...and in the API: today's price (2 March 2026) would overlap the 2027 price
+    api = world.client(world.beheer).patch(
+        f"/api/v1/regelingen/{world.uwv_regeling.uuid}",
+        {"percelen": [{"code": "uwv-ips-epa", "trajectprijs": "8500.00"}]},
+        format="json",
+    )
+    assert api.status_code == 400 and api.json()["code"] == "prijsperiode-overlapt", api.json()
+    assert prijzen.count() == 2
+
+    # on a lot with one open price the API succeeds it the same way, and names the beheerder
+    api = world.client(world.beheer).patch(
+        f"/api/v1/regelingen/{world.uwv_regeling.uuid}",
+        {"percelen": [{"code": "uwv-ips-cmd", "trajectprijs": "8500.00"}]},
+        format="json",
+    )
+    assert api.status_code == 200
+    cmd = Trajectprijs.objects.filter(perceel=world.cmd).order_by("geldig_van")
+    assert [(p.bedrag, p.geldig_tot) for p in cmd] == [(Decimal("8000.00"), D(2026, 3, 1)), (Decimal("8500.00"), None)]
+    assert cmd[0].history.first().history_user == world.beheer
+
     # a changed amount reads as money
-    nieuw = Trajectprijs.objects.get(perceel=world.epa, geldig_van=D(2027, 1, 1))
+    nieuw = prijzen.get(geldig_van=D(2027, 1, 1))
     beheer.post(url, {"prijs": nieuw.pk, "bedrag": "9.500,00", "geldig_van": "2027-01-01"})
     page = beheer.get(reverse("web-beheer-perceel", kwargs={"code": "uwv-ips-epa"})).content.decode()
     assert "€ 9.000,00 → € 9.500,00" in page.replace("\xa0", " ")

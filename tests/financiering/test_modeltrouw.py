@@ -252,3 +252,29 @@ def test_implementation_plan_refusals(world, user, body, status, code):
     response = world.client(getattr(world, user)).put(url, body, format="json")
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert Aanbieder.objects.get(pk=world.zuid.pk).implementatieplan_goedgekeurd_op is None
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_audit_and_the_migration_marks_old_duplicates(world, capsys):
+    """No path can store a second audit of one provider on one date (the constraint behind
+    meting-bestaat-al); duplicates from before it are marked by the migration, kept, and never count."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import IntegrityError, connection, transaction
+
+    eerste = world.metingen[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModeltrouwmetingFactory(aanbieder=eerste.aanbieder, datum=eerste.datum)
+    # an old database: the constraint not there yet, a duplicate with a worse score registered later
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP INDEX meting_uniek_per_dag")  # a partial unique constraint is an index
+    tweede = ModeltrouwmetingFactory(aanbieder=eerste.aanbieder, datum=eerste.datum, band="geen_ips")
+    migratie = importlib.import_module("financiering.migrations.0006_meting_uniek_per_dag")
+    migratie.dubbele_markeren(apps, None)
+    assert f"meting {tweede.pk} = dubbel van meting {eerste.pk}" in capsys.readouterr().out
+    tweede.refresh_from_db()
+    assert tweede.dubbel_van_id == eerste.pk and Modeltrouwmeting.objects.filter(pk=tweede.pk).exists()
+    aanbieder = selectors.modeltrouw_aanbieders_for(world.auditor).get(pk=eerste.aanbieder_id)
+    assert aanbieder.laatste_band == eerste.band  # the first registration counts, not the duplicate

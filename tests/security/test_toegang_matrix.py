@@ -281,6 +281,7 @@ ROUTES = {
     "web-beheer-rol-aanvragen": ("list", None),
     "web-beheer-rol-besluit": ("list", None),
     "web-beheer-deactiveren": ("list", None),
+    "web-beheer-heractiveren": ("list", None),
     "web-beheer-blokkade": ("list", None),
 }
 # Decision pages belong to the one who decides, not to the provider.

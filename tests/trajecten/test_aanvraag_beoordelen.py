@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from backoffice import roles
 from backoffice.models import Instellingen
@@ -136,6 +137,12 @@ def test_later_requested_start_is_kept(world, perceel, einde):
 def test_requested_start_that_has_passed_at_approval_starts_on_approval(world, clock):
     aanvraag = submitted(world, gewensteStartdatum="2026-01-17")
     on(clock, date(2026, 1, 26))
+    # the decision page says so before the decision, in Dutch
+    client = Client()
+    client.force_login(world.uwv)
+    page = client.get(f"/aanvragen/{aanvraag['uuid']}/").content.decode()
+    assert "de gewenste startdatum (17 januari 2026) is al voorbij" in page
+    assert "bij akkoord start het op de datum van uw besluit, vandaag 26 januari 2026" in page
     traject = decided(world, world.uwv, aanvraag["uuid"])["traject"]
     assert traject["startdatum"] == "2026-01-26"
 

@@ -77,6 +77,11 @@ def test_provider_office_day(world, clock, live_server, page_as, assert_accessib
             expect(page.locator("fieldset.regel")).to_have_count(4)
             assert_accessible(page)
             screenshot(page, "declaratie-formulier-375")
+            # at the 50th row (the server refuses more) the button turns off and says why
+            page.evaluate("document.getElementById('id_regels-TOTAL_FORMS').value = '49'")
+            page.get_by_role("button", name="Regel toevoegen").click()
+            expect(page.get_by_role("button", name="Regel toevoegen")).to_be_disabled()
+            expect(page.get_by_text("Dit formulier heeft het maximum van 50 regels.")).to_be_visible()
             continue
         page.get_by_label("Perceel").select_option(label=f"{world.epa.naam} ({world.uwv_regeling.naam})")
         page.get_by_label("Regiebehandelaar").fill("Dr. K. de Boer")

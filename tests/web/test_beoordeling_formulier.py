@@ -87,10 +87,10 @@ def _uwv(world) -> Client:
         # A line of another declaration (of ggz-noord too) next to a valid row.
         (
             [("S1", "toegekend", ""), ("ANDER", "toegekend", "")],
-            "Deze regel(s) horen niet bij deze declaratie: ANDER. (code: onbekende-regel)",
+            "Deze regel hoort niet bij deze declaratie: ANDER. (code: onbekende-regel)",
         ),
         # A reference that exists nowhere.
-        ([("BESTAAT-NIET", "afgewezen", "x")], "Deze regel(s) horen niet bij deze declaratie: BESTAAT-NIET."),
+        ([("BESTAAT-NIET", "afgewezen", "x")], "Deze regel hoort niet bij deze declaratie: BESTAAT-NIET."),
     ],
 )
 def test_crafted_rows_change_nothing_and_say_why(world, clock, rows, message, bevestigd):
@@ -136,9 +136,9 @@ def test_one_row_per_line_still_decides_it(world, clock):
     url = f"/declaraties/{declaratie.uuid}/beoordeling/"
     uwv = _uwv(world)
     confirm = uwv.post(url, _rows(("S1", "toegekend", ""), bevestigd=False))
-    assert confirm.status_code == 200 and "U kent 1 regel(s) toe: S1." in confirm.content.decode()
+    assert confirm.status_code == 200 and "U kent 1 regel toe: S1." in confirm.content.decode()
     done = uwv.post(url, _rows(("S1", "toegekend", "")), follow=True)
-    assert "1 regel(s) beoordeeld." in done.content.decode()
+    assert "1 regel beoordeeld." in done.content.decode()
     traject.refresh_from_db()
     assert traject.gedeclareerd == Decimal("3200.00")
     assert Prestatie.objects.get(product_referentie="S1").status == "toegekend"

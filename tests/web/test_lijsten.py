@@ -162,9 +162,10 @@ def test_bulk_acceptance_with_a_refused_line(world, queue):
     assert "Geselecteerde regels toekennen" in page
     s_a, s_b, oud = (Prestatie.objects.get(product_referentie=r) for r in ("S-A", "S-B", "OUD"))
     # a line accepted meanwhile (a stale page) is refused, the others are accepted
-    selectie = {"regel": [str(s_a.uuid), str(s_b.uuid), str(oud.uuid)]}
+    selectie = {"regel": [str(s_a.uuid), str(s_b.uuid), str(oud.uuid), "5a0e3c52-0000-4000-8000-000000000000"]}
     confirm = client.post("/declaraties/werkvoorraad/toekennen/", selectie).content.decode()
     assert "U kent <strong>2 regels</strong> toe, samen <strong>€\u00a06.400,00</strong>" in confirm
+    assert "1 regel: Deze regel bestaat niet of is niet voor u. (code: onbekende-regel)" in confirm  # not "regel(s)"
     assert "Regel OUD van declaratie D-0: Deze regel wacht niet (meer) op beoordeling." in confirm
     assert Prestatie.objects.filter(status="in_behandeling").count() == 2  # nothing happened yet
     # without the box ticked nothing happens
@@ -258,3 +259,17 @@ def test_a_bsn_typed_with_other_words_is_still_searched_as_a_bsn(world, queue):
     from backoffice.lijsten import _classificeer
 
     assert _classificeer(f"D-{bsn}")[0] == "tekst"
+
+
+def test_sorting_by_surname_never_orders_names_the_role_may_not_see(world, queue):
+    """UWV does not see the name of Smit (gemeente route): sorted by surname either way, that
+    trajectory stays at the end, so the order gives nothing of the hidden name away."""
+    Deelnemer.objects.filter(trajecten__uuid=queue["b"]["uuid"]).update(achternaam="Zwart")
+    Deelnemer.objects.filter(trajecten__uuid=queue["g"]["uuid"]).update(achternaam="Aa")  # would sort first
+    client = _client(world.uwv)
+    nummers = {k: str(Traject.objects.get(uuid=queue[k]["uuid"]).toewijzing_nummer) for k in ("a", "b", "g")}
+    for sorteer, verwacht in (("deelnemer", ["a", "b", "g"]), ("-deelnemer", ["b", "a", "g"])):
+        csv = client.get(f"/trajecten/?status=&sorteer={sorteer}&export=csv").content.decode("utf-8-sig")
+        rijen = [r.split(";")[0] for r in csv.splitlines()[1:]]
+        assert rijen == [nummers[k] for k in verwacht], sorteer
+        assert "Aa" not in csv

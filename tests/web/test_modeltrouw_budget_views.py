@@ -167,8 +167,8 @@ def test_the_overview_and_werkbak_cost_fixed_queries_and_show_expiry(world):
     auditor = web(world.auditor)
     auditor.get("/modeltrouw/")  # the session and the settings, once
     before = (_queries(auditor, "/modeltrouw/"), _queries(auditor, f"/modeltrouw/aanbieders/{world.ribw.uuid}/"))
-    for _ in range(4):
-        ModeltrouwmetingFactory(aanbieder=world.ribw, datum=datetime.date(2023, 1, 1))
+    for i in range(4):  # one audit per provider per date (meting_uniek_per_dag)
+        ModeltrouwmetingFactory(aanbieder=world.ribw, datum=datetime.date(2023, 1, 1 + i))
         ModeltrouwmetingFactory()
     after = (_queries(auditor, "/modeltrouw/"), _queries(auditor, f"/modeltrouw/aanbieders/{world.ribw.uuid}/"))
     assert after == before

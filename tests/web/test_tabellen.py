@@ -126,6 +126,8 @@ def test_declaration_and_claim_tables_at_1280_and_375(world, clock, live_server,
         vak = _scrollvak(regels)
         assert vak["tabindex"] == "0" and vak["role"] == "region" and vak["label"], vak
         assert vak["page"] <= viewport["width"], vak["breed"]
+        # the trajectory's number is the first (sticky) column, in view at 375 px too
+        assert _in_beeld(gemeente, regels.get_by_role("columnheader").first.get_by_text("Toewijzing", exact=False))
         if smal:
             assert _eerste_kolom_blijft(regels)
             bezwaar.scroll_into_view_if_needed()
@@ -133,3 +135,8 @@ def test_declaration_and_claim_tables_at_1280_and_375(world, clock, live_server,
         assert _in_beeld(gemeente, regels.get_by_role("row").nth(1).get_by_text("Betwist", exact=False).first)
         assert_accessible(gemeente)
     assert Decimal(vordering.bedrag) > 0
+    # UWV financieel's menu is one line at 1280 px (it took two)
+    fin = page_as("uwv-financieel", viewport=BREED)
+    links = fin.get_by_role("navigation", name="Hoofdmenu").get_by_role("link")
+    regels_menu = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(regels_menu) == 1 and links.count() >= 10, regels_menu

@@ -17,6 +17,7 @@ from backoffice.api import (
     ScopedUuidField,
     UtcDateTimeField,
 )
+from backoffice.paginering import KeysetPaginering
 from backoffice.rules import weigeren
 from financiering import selectors as fin_selectors
 from financiering.models import Perceel, Route
@@ -184,6 +185,7 @@ def _aanvragen(user):
 
 
 class AanvraagList(ListView):
+    pagination_class = KeysetPaginering
     serializer_class = AanvraagSerializer
     filterset_class = AanvraagFilter
     required_roles = CASE_ROLES

@@ -11,6 +11,7 @@ from backoffice.api import (
     RetrieveView,
     UtcDateTimeField,
 )
+from backoffice.paginering import RijenLijst
 from financiering.models import Route
 
 from .. import selectors, services
@@ -22,6 +23,7 @@ from ..models import (
     Traject,
     TrajectStatus,
 )
+from . import lijstrijen
 from .base import CASE_ROLES, PersonalDataMixin, ZaakVelden, _ProviderCreate
 from .plaatsingen import PlaatsingSerializer
 from .verlengingen import VerlengingSerializer
@@ -94,10 +96,11 @@ class TrajectFilter(django_filters.FilterSet):
         fields = ["status", "perceel", "aanbieder", "gemeente", "route"]
 
 
-class TrajectList(ListView):
+class TrajectList(RijenLijst, ListView):
     serializer_class = TrajectSerializer
     filterset_class = TrajectFilter
     required_roles = CASE_ROLES
+    lezer = staticmethod(lijstrijen.rijen_voor)  # the page in one SQL query (issue 13)
 
     def get_queryset(self):
         return (
@@ -105,6 +108,9 @@ class TrajectList(ListView):
             .select_related("aanvraag", "deelnemer")
             .order_by("toewijzing_nummer")
         )
+
+    def pagina(self, rows):
+        return lijstrijen.pagina(rows, self.request.user)
 
 
 class TrajectDetail(RetrieveView):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from backoffice import spreadsheet
 from backoffice.api import BaseView
+from backoffice.db_routing import replica_read
 from backoffice.errors import BusinessRuleError
 
 from .. import verwerkingen
@@ -49,6 +50,7 @@ def _no_store(response):
     return response
 
 
+@replica_read
 class Werkmonitor(BaseView):
     required_roles = wm.WERKMONITOR_ROLES
     serializer_class = WerkmonitorRijSerializer

@@ -120,6 +120,12 @@ class Aanvraag(models.Model):
         indexes = [
             models.Index(fields=["regeling", "route", "status"], name="aanvraag_quotum"),
             models.Index(fields=["gemeente", "status"], name="aanvraag_gemeente_status"),
+            # UWV's werkbak: the applications waiting for a decision, nearest deadline first (issue 13).
+            models.Index(
+                fields=["beslis_deadline", "ingediend_op", "id"],
+                condition=Q(status__in=["ingediend", "gemeente_akkoord"]),
+                name="aanvraag_wacht_op_besluit",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """The work monitor's aggregates: one query over the rows' query (a CTE), one ``GROUP BY`` per
 dimension (quarter, provider, lot, route, gemeente) glued with ``UNION ALL``."""
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 
 from .kwartaal import Kwartaal
@@ -54,7 +54,7 @@ def _totals(rows_qs: QuerySet, kwartaal: Kwartaal) -> dict:
         group_by = f" GROUP BY {group}" if group else ""
         selects.append(f"SELECT '{niveau}' AS niveau, {sleutel} AS sleutel, {naam} AS naam, {aggs} FROM t{group_by}")
     sql = f"WITH t AS ({inner}) " + " UNION ALL ".join(selects)
-    with connection.cursor() as cursor:
+    with connections[rows_qs.db].cursor() as cursor:  # the rows' database: a replica where it may lag
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         result = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -11,11 +11,21 @@
   if (!knop || !sjabloon || !regels || !totaal) {
     return;
   }
+  var uitleg = document.getElementById("regel-maximum");
+  // at the form's maximum (the server refuses more rows) the button is off, and says why
+  function bijMaximum() {
+    var vol = maximum && parseInt(totaal.value, 10) >= parseInt(maximum.value, 10);
+    knop.disabled = Boolean(vol);
+    if (uitleg) {
+      uitleg.hidden = !vol;
+    }
+    return vol;
+  }
   knop.hidden = false;
+  bijMaximum();
   knop.addEventListener("click", function () {
     var index = parseInt(totaal.value, 10);
-    if (maximum && index >= parseInt(maximum.value, 10)) {
-      knop.disabled = true;
+    if (bijMaximum()) {
       return;
     }
     var html = sjabloon.innerHTML.replace(/__prefix__/g, String(index)).replace(/__nummer__/g, String(index + 1));
@@ -24,6 +34,7 @@
     var regel = houder.querySelector("fieldset");
     regels.appendChild(regel);
     totaal.value = String(index + 1);
+    bijMaximum();
     var eerste = regel.querySelector("input, select");
     if (eerste) {
       eerste.focus();

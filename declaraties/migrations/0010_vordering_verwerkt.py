@@ -29,7 +29,7 @@ def _analyze(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("declaraties", "0008_w4_bron_web"),
+        ("declaraties", "0009_w6_werkbak_indexen"),
     ]
 
     operations = [
