@@ -91,23 +91,37 @@ def regels(vordering: Vordering) -> list[Factuurregel]:
 def regels_van(vorderingen: list[Vordering]) -> dict[int, list[Factuurregel]]:
     """``regels`` of many claims in one query, per claim id."""
     out: dict[int, list[Factuurregel]] = {v.pk: [] for v in vorderingen}
-    for r in selectors.vordering_regels(vorderingen).exclude(bezwaar="toegewezen"):
-        p = r.prestatie
-        teken = -1 if p.debet_credit == "C" else 1
-        lijst = out[r.vordering_id]
+    rijen = (
+        selectors.vordering_regels(vorderingen)
+        .exclude(bezwaar="toegewezen")
+        .values_list(
+            "vordering_id",
+            "prestatie__toewijzing_nummer",
+            "prestatie__product_code",
+            "regeling__code",
+            "prestatie__begindatum",
+            "prestatie__einddatum",
+            "prestatie__debet_credit",
+            "prestatie__toegekend_bedrag",
+            "aandeel",
+            "bedrag",
+        )
+    )  # as tuples, not models: a month has thousands of lines (docs/performance.md, issue 13)
+    for vordering_id, toewijzing, product_code, regeling, begin, eind, dc, toegekend, aandeel, bedrag in rijen:
+        lijst = out[vordering_id]
         lijst.append(
             Factuurregel(
                 nummer=len(lijst) + 1,
-                toewijzing_nummer=p.toewijzing_nummer,
-                product_code=p.product_code,
-                product=PRODUCTEN.get(p.product_code, p.product_code),
-                regeling=r.regeling.code,
-                begindatum=p.begindatum,
-                einddatum=p.einddatum,
-                debet_credit=p.debet_credit,
-                betaald_bedrag=p.toegekend_bedrag * teken,
-                aandeel=r.aandeel,
-                bedrag=r.bedrag,
+                toewijzing_nummer=toewijzing,
+                product_code=product_code,
+                product=PRODUCTEN.get(product_code, product_code),
+                regeling=regeling,
+                begindatum=begin,
+                einddatum=eind,
+                debet_credit=dc,
+                betaald_bedrag=toegekend * (-1 if dc == "C" else 1),
+                aandeel=aandeel,
+                bedrag=bedrag,
             )
         )
     return out

@@ -7,7 +7,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Concat, ExtractYear
 from django.utils import timezone
 
@@ -158,20 +159,26 @@ def vorderingrun_rij(regels: QuerySet[Prestatie]) -> list[tuple]:
     )
 
 
+_AFGEHANDELD_SQL = """
+UPDATE declaraties_prestatie p SET vordering_verwerkt = true
+  FROM trajecten_traject t JOIN financiering_regeling r ON r.id = t.regeling_id
+ WHERE p.traject_id = t.id
+   AND p.betaald_op IS NOT NULL AND NOT p.vordering_verwerkt AND p.betaald_op <= %(eind)s
+   AND (p.id = ANY(%(geclaimd)s) OR t.route <> 'gemeente' OR r.cofinanciering_aandeel = 0)
+"""
+
+
 def vorderingrun_afgehandeld(datum: date, geclaimd: list[int]) -> int:
     """After the claims run of ``datum``: the lines it claimed (``geclaimd``), and its lines up to
     the end of the month before that are not on the gemeente route (nothing to claim, ever) or of a
     scheme without a share, leave the index (a share set later brings them back:
-    ``vorderingrun_heropenen``). By the claimed ids (10,000 per statement), not by a join with every
-    claim line ever."""
+    ``vorderingrun_heropenen``). One ``UPDATE`` over the partial index ``prestatie_te_vorderen``
+    (the month's lines only), the claimed ids as one array; not by a join with every claim line
+    ever. A line paid during the run and not claimed by it stays in the index (not in ``geclaimd``)."""
     _, eind = vordering_periode(datum)
-    nieuw = _vorderingrun_nieuw(eind)
-    n = nieuw.filter(~Q(traject__route="gemeente") | Q(traject__regeling__cofinanciering_aandeel=0)).update(
-        vordering_verwerkt=True
-    )
-    for start in range(0, len(geclaimd), 10_000):
-        n += nieuw.filter(pk__in=geclaimd[start : start + 10_000]).update(vordering_verwerkt=True)
-    return n
+    with connection.cursor() as cursor:
+        cursor.execute(_AFGEHANDELD_SQL, {"eind": eind, "geclaimd": list(geclaimd)})
+        return cursor.rowcount
 
 
 def vorderingrun_heropenen(regeling_id: int) -> int:

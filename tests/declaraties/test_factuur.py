@@ -398,3 +398,51 @@ def test_a_claim_whose_only_line_was_dropped_has_no_e_invoice(clock, world):
         services.bezwaar_beoordelen(by=world.uwv_fin, regel=regel_, besluit="toegewezen", toelichting="Terecht")
     response = xml_of(world, world.uwv_fin, claim)
     assert response.status_code == 409 and response.json()["code"] == "factuur-zonder-regels"
+
+
+# The loop the invoice template had before ``{% factuurregels %}`` (issue 13): the tag writes the
+# same bytes, so an invoice made by the monthly run reads and hashes as before.
+_LUS_VAN_VOOR = """{% load documenten %}{% for r in regels %}
+    <tr>
+      <td>{{ r.nummer }}</td>
+      <td>{{ r.toewijzing_nummer }}</td>
+      <td>{{ r.product }}{% if r.debet_credit == "C" %} (credit){% endif %}<br><span class="klein">{{ r.regeling }}</span></td>
+      <td>{{ r.begindatum|datum_nl }} t/m {{ r.einddatum|datum_nl }}</td>
+      <td class="bedrag">{{ r.betaald_bedrag|euro }}</td>
+      <td class="bedrag">{% widthratio r.aandeel 1 100 %}%</td>
+      <td class="bedrag">{{ r.bedrag|euro }}</td>
+    </tr>
+  {% endfor %}"""
+
+
+@pytest.mark.django_db(False)
+def test_the_invoice_lines_are_the_html_of_the_template_loop():
+    from django.template import Context, Template
+
+    regels = [
+        factuur.Factuurregel(
+            nummer=n,
+            toewijzing_nummer=4711 + n,
+            product_code=code,
+            product=factuur.PRODUCTEN.get(code, code),
+            regeling="R&D <2026>",
+            begindatum=D(2026, 11, 1),
+            einddatum=D(2026, 11, 30),
+            debet_credit=dc,
+            betaald_bedrag=Decimal(betaald),
+            aandeel=Decimal(aandeel),
+            bedrag=Decimal(bedrag),
+        )
+        for n, (code, dc, betaald, aandeel, bedrag) in enumerate(
+            [
+                ("periode", "D", "1234.50", "0.25", "308.63"),
+                ("start", "C", "-800.00", "0.33", "-264.00"),
+                ("x<y", "D", "0.00", "0.50", "0.00"),
+            ],
+            start=1,
+        )
+    ]
+    voor = Template(_LUS_VAN_VOOR).render(Context({"regels": regels}))
+    nu = Template("{% load factuur %}{% factuurregels regels %}").render(Context({"regels": regels}))
+    assert nu == voor
+    assert "R&amp;D &lt;2026&gt;" in nu and "(credit)" in nu and "33%" in nu
