@@ -3,8 +3,11 @@ live_server, and axe-core for the accessibility check.
 
 - ``browser`` (session): one Chromium for the whole session, from ``/usr/bin/chromium`` (or
   ``IPS_CHROMIUM``); Playwright never downloads a browser of its own.
-- ``page_as(username, password=...)``: a fresh browser context logged in through the real login
-  page (``/inloggen``); returns the page. Closed after the test.
+- ``page_as(username, password=..., path=None, form=False)``: a fresh browser context, logged in
+  with a session made server-side (``session_cookie``: no login page, no redirect, no werkbak) or,
+  with ``form=True``, through the real login page (``/inloggen``, which lands on the werkbak);
+  opens ``path`` when given (the context's ``base_url`` is the live server); returns the page.
+  Closed after the test.
 - ``assert_accessible(page)``: injects ``node_modules/axe-core/axe.min.js`` and fails on any
   violation with impact serious or critical, listing them readably.
 
@@ -62,9 +65,12 @@ def browser():
 def page_as(browser, live_server):
     contexts = []
 
-    def login(username: str, password: str = PASSWORD, *, viewport=None):
+    def login(username: str, password: str = PASSWORD, *, viewport=None, path: str | None = None, form=False):
         context = browser.new_context(
-            locale="nl-NL", timezone_id="Europe/Amsterdam", viewport=viewport or {"width": 1280, "height": 900}
+            locale="nl-NL",
+            timezone_id="Europe/Amsterdam",
+            viewport=viewport or {"width": 1280, "height": 900},
+            base_url=live_server.url,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -72,11 +78,16 @@ def page_as(browser, live_server):
         # every Content-Security-Policy refusal the browser reports fails the test (docs/security.md)
         page.ips_csp_violations = violations = []
         page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}") if _is_csp(msg.text) else None)
-        page.goto(f"{live_server.url}/inloggen")
-        page.get_by_label("Gebruikersnaam").fill(username)
-        page.get_by_label("Wachtwoord").fill(password)
-        page.get_by_role("button", name="Inloggen").click()
-        page.wait_for_url(lambda url: "/inloggen" not in url)
+        if form:
+            page.goto(f"{live_server.url}/inloggen")
+            page.get_by_label("Gebruikersnaam").fill(username)
+            page.get_by_label("Wachtwoord").fill(password)
+            page.get_by_role("button", name="Inloggen").click()
+            page.wait_for_url(lambda url: "/inloggen" not in url)
+        else:
+            context.add_cookies([session_cookie(live_server.url, username, password)])
+        if path is not None:
+            page.goto(f"{live_server.url}{path}")
         return page
 
     yield login
@@ -84,6 +95,29 @@ def page_as(browser, live_server):
     for context in contexts:
         context.close()
     assert not reported, "CSP-schendingen:\n" + "\n".join(reported)
+
+
+def session_cookie(url: str, username: str, password: str = PASSWORD) -> dict:
+    """A logged-in session of ``username`` for a browser context (``context.add_cookies``), made
+    server-side as the login page makes it (``django.contrib.auth.login``: the same session keys,
+    the same ``user_logged_in`` receivers, e.g. the two-factor marks), without loading the login
+    page, posting it and rendering the werkbak it redirects to. A fresh session (one row) each time:
+    a transactional test empties the session table after it. The password is still checked."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.get(username=username)
+    assert user.check_password(password) and user.is_active, f"{username} kan niet inloggen met dit wachtwoord"
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": url,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
 
 
 def _is_csp(text: str) -> bool:

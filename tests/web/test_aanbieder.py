@@ -28,7 +28,7 @@ def _ja_nee(page, question: str, answer: str) -> None:
 
 def test_provider_registers_a_participant_and_applies(world, live_server, page_as, assert_accessible):
     bestaande = deelnemer(world)  # already registered by GGZ Noord: the same BSN is refused at the field
-    page = page_as("ggz-noord")
+    page = page_as("ggz-noord", form=True)  # the real login page, which lands on the werkbak
     expect(page.get_by_role("heading", level=1)).to_have_text("Werkbak")
     expect(page.get_by_text("GGZ Noord")).to_be_visible()
     assert_accessible(page)
@@ -97,7 +97,7 @@ def test_provider_works_on_a_trajectory_to_the_end_report(world, live_server, pa
     traject = approved_traject(world)  # GGZ Noord, CMD, UWV route
     obj = Traject.objects.get(uuid=traject["uuid"])
     today = timezone.localdate()
-    page = page_as("ggz-noord")
+    page = page_as("ggz-noord", path="/")
     screenshot(page, "werkbak-aanbieder")
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Trajecten").click()

@@ -47,7 +47,7 @@ def test_provider_office_day(world, clock, live_server, page_as, assert_accessib
     naam = f"{person.voorletters} {person.achternaam}"
 
     for width in (1280, 375):
-        page = page_as("ggz-noord", viewport={"width": width, "height": 900})
+        page = page_as("ggz-noord", viewport={"width": width, "height": 900}, path="/")
         # find the participant by BSN (a POST: never in the URL) and open the participant page
         if width < 768:  # the compact menu opens with its button (backoffice/menu.js)
             page.get_by_role("button", name="Menu").click()

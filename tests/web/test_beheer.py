@@ -33,7 +33,7 @@ def test_the_beheerder_sets_a_price_changes_a_setting_and_a_role_needs_a_second_
     world.f.make_user(roles.BEHEERDER, username="beheer-2")
     nieuw = world.f.make_user(roles.AUDITOR, username="nieuwe-collega")
     nieuw.groups.clear()
-    page = page_as("beheer")
+    page = page_as("beheer", path="/")
     menu = page.get_by_role("navigation", name="Hoofdmenu")
 
     # the werkbak shows what waits; the menu leads to the schemes

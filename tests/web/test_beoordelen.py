@@ -28,9 +28,8 @@ def _naam(filed: dict) -> str:
 
 def test_gemeente_gives_the_beschikking_and_sees_the_budget_committed(world, live_server, page_as, assert_accessible):
     filed = aanvraag(world, perceel="demo-gem-epa")
-    page = page_as("gemeente-amsterdam")
+    page = page_as("gemeente-amsterdam", path="/")
 
-    page.goto(f"{live_server.url}/")
     assert_accessible(page)
     page.get_by_role("navigation").get_by_role("link", name="Aanvragen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanvragen")

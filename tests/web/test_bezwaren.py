@@ -67,7 +67,7 @@ def test_provider_objects_the_gemeente_decides_gegrond_and_the_application_is_ba
     assert_accessible(page)
     screenshot(page, "bezwaar-ingediend")
 
-    gemeente = page_as("gemeente-amsterdam-2")
+    gemeente = page_as("gemeente-amsterdam-2", path="/")
     werkbak = gemeente.locator(
         "section", has=gemeente.get_by_role("heading", name=re.compile("Bezwaren om te beslissen"))
     )

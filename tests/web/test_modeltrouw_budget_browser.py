@@ -41,7 +41,7 @@ def test_the_auditor_registers_sees_the_band_corrects_and_reads_the_history(
     world, live_server, page_as, assert_accessible
 ):
     ips26()
-    page = page_as("auditor")
+    page = page_as("auditor", path="/")
     page.get_by_role("link", name="Modeltrouw", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Modeltrouw van de aanbieders")
     assert_accessible(page)
@@ -93,7 +93,7 @@ def test_the_beheerder_raises_a_budget_and_the_gemeente_reads_the_ledger(
     world, live_server, page_as, assert_accessible
 ):
     budget = world.budget_amsterdam
-    page = page_as("beheer")
+    page = page_as("beheer", path="/")
     page.get_by_role("link", name="Budgetten").click()
     page.get_by_role("link", name="Amsterdam").click()
     page.get_by_role("link", name="Budget verhogen of verlagen").click()

@@ -53,7 +53,7 @@ def test_the_provider_prints_the_inzage_and_the_fg_finds_it_in_the_log(world, li
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 
-    fg = page_as("privacy")
+    fg = page_as("privacy", path="/")
     fg.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Verwerkingslog").click()
     expect(fg.get_by_role("heading", level=1)).to_have_text("Verwerkingslog")
     assert_accessible(fg)

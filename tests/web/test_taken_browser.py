@@ -29,7 +29,7 @@ def test_uwv_financieel_starts_the_payment_run_from_the_werkbak(
     trajecten = [approved_traject(world, perceel="demo-gem-epa") for _ in range(2)]
     declare(world.ggz_noord, "D-1", [start_line(t, f"R-{i}", D(2026, 3, 2)) for i, t in enumerate(trajecten)])
 
-    page = page_as("uwv-financieel")
+    page = page_as("uwv-financieel", path="/")
     page.get_by_role("link", name="Betaalrun: bekijk en start").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Betaalrun")
     expect(page.locator("main")).to_contain_text("1 betaalopdracht met samen 2 regels, voor €\u00a06.400,00")
