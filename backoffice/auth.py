@@ -18,8 +18,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -28,6 +28,7 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from .api import UtcDateTimeField
+from .tokens import TokenAuthentication, opruimen_verlopen_tokens
 
 LOCKOUT_CODE = "account-geblokkeerd"
 
@@ -78,6 +79,12 @@ def lockout_response(request, original_response=None, credentials=None):
     return response
 
 
+class TokenScheme(KnoxTokenScheme):
+    """The OpenAPI document names this class's tokens as knox's (knoxApiToken)."""
+
+    target_class = "backoffice.tokens.TokenAuthentication"
+
+
 class TokenAanvraag(serializers.Serializer):
     username = serializers.CharField(max_length=150, trim_whitespace=False)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
@@ -117,6 +124,7 @@ class TokenLogin(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": ["Deze combinatie van gebruikersnaam en wachtwoord kennen wij niet."]}
             )
+        opruimen_verlopen_tokens(user)
         instance, token = AuthToken.objects.create(user=user)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         verloopt_op = UtcDateTimeField().to_representation(instance.expiry) if instance.expiry else None
