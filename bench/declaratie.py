@@ -173,7 +173,6 @@ def main(argv=None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     if args.terugdraaien:
         from django.db import transaction
 
@@ -182,11 +181,14 @@ def main(argv=None) -> int:
 
         try:
             with transaction.atomic():
+                # a database shared with others stays as it was, its migrations included
+                call_command("migrate", verbosity=0)
                 _measure(args)
                 raise _Terug
         except _Terug:
             print("(teruggedraaid)")
         return 0
+    call_command("migrate", verbosity=0)
     _measure(args)
     return 0
 
