@@ -123,7 +123,6 @@ def bulk_update(queryset, *, reason: str, by=None, **values) -> int:
     history, columns = _history_columns(model)
     quoted = [connection.ops.quote_name(c) for c in columns]
     names, extra = _wie(history, soort="~", reason=reason, by=by)
-    placeholders = ", ".join(["%s"] * len(extra))
     if connection.vendor == "postgresql":  # one statement: atomic by itself
         query = queryset.query.chain(sql.UpdateQuery)
         query.add_update_values(values)
@@ -137,13 +136,7 @@ def bulk_update(queryset, *, reason: str, by=None, **values) -> int:
             return 0
         if not update_sql:
             return 0
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH moved AS ({update_sql}) {_insert(history, quoted, names)} "
-                f"SELECT {', '.join(quoted)}, {placeholders} FROM moved",
-                [*params, *extra],
-            )
-            return cursor.rowcount
+        return _update_met_historie(history, update_sql, params, quoted=quoted, names=names, extra=extra)
     with transaction.atomic(using=queryset.db):
         ids = list(queryset.values_list("pk", flat=True))
         if not ids:
@@ -151,6 +144,32 @@ def bulk_update(queryset, *, reason: str, by=None, **values) -> int:
         moved = model._base_manager.filter(pk__in=ids).update(**values)
         _snapshot(model, column=model._meta.pk.column, ids=ids, names=names, extra=extra)
         return moved
+
+
+def _update_met_historie(history, update_sql: str, params: list, *, quoted, names, extra) -> int:
+    """Run an ``UPDATE ... RETURNING <the history's columns>`` and insert its rows into ``history``
+    in the same statement: the rows as they are after the change, without reading them again."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH moved AS ({update_sql}) {_insert(history, quoted, names)} "
+            f"SELECT {', '.join(quoted)}, {', '.join(['%s'] * len(extra))} FROM moved",
+            [*params, *extra],
+        )
+        return cursor.rowcount
+
+
+def bulk_update_sql(model, *, set_from_where: str, params: list, reason: str, by=None) -> int:
+    """PostgreSQL only: ``UPDATE <table> t <set_from_where>`` (a ``SET ... FROM ... WHERE ...`` the
+    ORM cannot write, e.g. a join with arrays) plus one history row (type ``~``) per changed row,
+    in one statement, as ``bulk_update`` does."""
+    history, columns = _history_columns(model)
+    quoted = [connection.ops.quote_name(c) for c in columns]
+    names, extra = _wie(history, soort="~", reason=reason, by=by)
+    update_sql = (
+        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} t {set_from_where} "
+        f"RETURNING {', '.join(f't.{q}' for q in quoted)}"
+    )
+    return _update_met_historie(history, update_sql, params, quoted=quoted, names=names, extra=extra)
 
 
 def _snapshot(model, *, column: str, ids: list, names: list[str], extra: list) -> int:

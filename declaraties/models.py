@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from backoffice import limieten
 from backoffice.history import TaakHistorie
+from backoffice.ids import uuid7
 from backoffice.opmaak import datum_kort, euro, maand
 from financiering.models import Aanbieder, Gemeente, Regeling
 from trajecten.models import Traject
@@ -75,7 +76,8 @@ class Prestatie(models.Model):
 
     Status = PrestatieStatus
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # time-ordered: a declaration's lines go to the right edge of the unique index (backoffice.ids)
+    uuid = models.UUIDField(default=uuid7, unique=True, editable=False)
     declaratie = models.ForeignKey(Declaratie, on_delete=models.CASCADE, related_name="prestaties")
     aanbieder = models.ForeignKey(Aanbieder, on_delete=models.PROTECT, related_name="+")
     regelnummer = models.PositiveIntegerField()

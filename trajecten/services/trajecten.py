@@ -8,7 +8,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from backoffice.errors import BusinessRuleError
-from backoffice.history import bulk_snapshot
+from backoffice.history import bulk_snapshot, bulk_update_sql
 from backoffice.rules import toelichting_vereist, weigeren
 from financiering import rules as fin
 from financiering import selectors as fin_selectors
@@ -98,16 +98,17 @@ def traject_add_amounts(*, field: str, amounts: dict[int, Decimal], reason: str,
     if connection.vendor == "postgresql":
         # A join with the amounts as two arrays: linear in the number of trajectories. A CASE with
         # one WHEN per trajectory is evaluated per row, so quadratic: 5,000 trajectories in one
-        # declaration cost seconds (docs/performance.md).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Traject._meta.db_table} t SET {field} = t.{field} + x.bedrag "
-                "FROM unnest(%s::bigint[], %s::numeric[]) AS x(id, bedrag) WHERE t.id = x.id",
-                [list(amounts), list(amounts.values())],
-            )
-            moved = cursor.rowcount
-    else:
-        delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
-        moved = Traject.objects.filter(pk__in=amounts).update(**{field: F(field) + delta})
+        # declaration cost seconds (docs/performance.md). The history rows come from the UPDATE's
+        # RETURNING in the same statement, without reading the trajectories a second time.
+        return bulk_update_sql(
+            Traject,
+            set_from_where=f"SET {field} = t.{field} + x.bedrag "
+            "FROM unnest(%s::bigint[], %s::numeric[]) AS x(id, bedrag) WHERE t.id = x.id",
+            params=[list(amounts), list(amounts.values())],
+            reason=reason,
+            by=by,
+        )
+    delta = Case(*[When(pk=k, then=Value(v)) for k, v in amounts.items()], default=Value(Decimal("0.00")))
+    moved = Traject.objects.filter(pk__in=amounts).update(**{field: F(field) + delta})
     bulk_snapshot(Traject, ids=list(amounts), reason=reason, by=by)
     return moved
