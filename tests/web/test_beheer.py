@@ -46,16 +46,7 @@ def test_the_beheerder_sets_a_price_changes_a_setting_and_a_role_needs_a_second_
     expect(page.get_by_text("Volledig ingericht")).to_be_visible()
     page.get_by_role("link", name=world.epa.naam).click()
 
-    # an overlapping price is refused with the rule's code, then the old price ends and the new fits
-    page.get_by_label("Bedrag (€)").fill("9.250,00")
-    page.get_by_label("Geldig vanaf").fill("2027-01-01")
-    page.get_by_role("button", name="Prijs vaststellen").click()
-    expect(page.get_by_text("(code: prijsperiode-overlapt)")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_role("link", name=re.compile("Wijzigen.*prijs vanaf 1 januari 2019")).click()
-    page.get_by_label("Geldig tot en met").fill("2026-12-31")
-    page.get_by_role("button", name="Prijs opslaan").click()
-    expect(page.get_by_text("De prijs is opgeslagen.")).to_be_visible()
+    # a new open-ended price succeeds the current one, which ends the day before (one price rule)
     page.get_by_label("Bedrag (€)").fill("9.250,00")
     page.get_by_label("Geldig vanaf").fill("2027-01-01")
     page.get_by_role("button", name="Prijs vaststellen").click()
@@ -68,6 +59,13 @@ def test_the_beheerder_sets_a_price_changes_a_setting_and_a_role_needs_a_second_
     )
     assert_accessible(page)
     screenshot(page, "beheer-perceel")
+    assert Trajectprijs.objects.filter(perceel=world.epa).count() == 2
+    # a price inside the period of another is refused with the rule's code (one price per day)
+    page.get_by_label("Bedrag (€)").fill("9.000,00")
+    page.get_by_label("Geldig vanaf").fill("2026-06-01")
+    page.get_by_role("button", name="Prijs vaststellen").click()
+    expect(page.get_by_text("(code: prijsperiode-overlapt)")).to_be_visible()
+    assert_accessible(page)
     assert Trajectprijs.objects.filter(perceel=world.epa).count() == 2
 
     # the settings: automatic acceptance of declaration lines off
