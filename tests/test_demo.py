@@ -77,8 +77,21 @@ def _counts() -> dict:
     }
 
 
+# A fixed pure-Python loop takes about this much CPU on the development machine when it runs at its
+# usual speed; on a virtual machine that is slower at the moment (noisy neighbours) the bound of
+# 30 s scales with it, so the test measures the demo, not the host (docs/testing.md).
+IJKLUS_NORMAAL = 0.6
+
+
+def _ijkfactor() -> float:
+    begin = time.process_time()
+    sum(i * i for i in range(10**7))
+    return max(1.0, (time.process_time() - begin) / IJKLUS_NORMAAL)
+
+
 def test_every_state_of_the_case_flow_occurs(demo):
-    assert demo < 30, f"demo_data kostte {demo:.1f} s processortijd"
+    factor = _ijkfactor()
+    assert demo < 30 * factor, f"demo_data kostte {demo:.1f} s processortijd (machine {factor:.1f}x trager dan gewoon)"
     assert set(Traject.objects.values_list("status", flat=True)) == {
         "actief", "beeindigd", "looptijd_verstreken", "afgesloten", "herroepen"
     }  # fmt: skip
