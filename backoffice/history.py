@@ -20,6 +20,7 @@ money as € 8.000,00, dates as 1 december 2026), in a fixed number of queries: 
 at most one for the row before the oldest shown, and one per kind of related object named
 (``_historie_tabel.html`` and ``_historie.html`` show them)."""
 
+import functools
 import json
 import re
 import time
@@ -36,9 +37,25 @@ from django.db.models import sql
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import capfirst
+from simple_history.manager import HistoryDescriptor
 from simple_history.signals import pre_create_historical_record
 
 LOKET = "het loket"
+
+
+@functools.cache
+def _history_manager_class(manager, queryset):
+    return manager.from_queryset(queryset)
+
+
+def _history_get(self, instance, owner):
+    return _history_manager_class(self.manager_class, self.queryset_class)(self.model, instance)
+
+
+# django-simple-history makes a new manager class (``Manager.from_queryset``, which walks the
+# queryset's members) on every access to ``Model.history``, and so once for every history row it
+# writes: half a millisecond each time. The class depends only on the two classes; made once.
+HistoryDescriptor.__get__ = _history_get
 _taakrun: ContextVar[str] = ContextVar("ips_taakrun", default="")
 
 

@@ -26,19 +26,20 @@ from financiering.models import (
 )
 from trajecten.models import Deelnemer
 
+_BSNS: list[str] = []
+
 
 def valid_bsn(n: int) -> str:
-    """The n-th 9-digit number that passes the eleven-test (deterministic, for many participants)."""
-    found = 0
-    candidate = 100000000
-    while True:
-        digits = [int(d) for d in str(candidate)]
-        total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
-        if total % 11 == 0:
-            if found == n:
-                return str(candidate)
-            found += 1
-        candidate += 1
+    """The n-th 9-digit number from 100000000 up that passes the eleven-test (deterministic, for
+    many participants). Each 8-digit start has at most one last digit that passes (the weighted sum
+    of the first eight, modulo 11, if that is a digit): found once, remembered."""
+    prefix = int(_BSNS[-1]) // 10 + 1 if _BSNS else 10000000
+    while len(_BSNS) <= n:
+        last = sum(int(d) * w for d, w in zip(str(prefix), range(9, 1, -1), strict=True)) % 11
+        if last <= 9:
+            _BSNS.append(f"{prefix}{last}")
+        prefix += 1
+    return _BSNS[n]
 
 
 class GemeenteFactory(factory.django.DjangoModelFactory):
