@@ -116,20 +116,23 @@ done
 
 PY=.venv/bin/python
 
-# De browsertests: Debian's Chromium (nooit een browser die Playwright zelf downloadt), axe-core en
+# De browsertests: Debian's Chromium-headless-shell (nooit een browser die Playwright zelf downloadt), axe-core en
 # oidc-provider (de echte OpenID provider van tests/web/test_oidc.py) uit het npm-register
 # (package-lock.json). Alleen installeren als een van beide ontbreekt of verouderd is.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if [[ ! -x /usr/bin/chromium ]]; then
-  echo "==> chromium installeren (apt)"
+# chromium-headless-shell: Chromium's own headless browser (the one Playwright uses for headless),
+# without the full browser's window machinery: the same Blink and V8, a third of the CPU of
+# /usr/bin/chromium per page (the crawl: 19.6 -> 7.4 s; docs/testing.md).
+if [[ ! -x /usr/bin/chromium-headless-shell ]]; then
+  echo "==> chromium-headless-shell installeren (apt)"
   if [[ "$(id -u)" == 0 ]]; then
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || true
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; } || true
   elif command -v sudo >/dev/null 2>&1; then
-    { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || true
+    { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; } || true
   fi
-  [[ -x /usr/bin/chromium ]] || fail \
-    "Chromium (/usr/bin/chromium) ontbreekt en kon niet geïnstalleerd worden: 'apt-get install chromium' als root." \
-    "Chromium (/usr/bin/chromium) is missing and could not be installed: run 'apt-get install chromium' as root."
+  [[ -x /usr/bin/chromium-headless-shell ]] || fail \
+    "Chromium (/usr/bin/chromium-headless-shell) ontbreekt en kon niet geïnstalleerd worden: 'apt-get install chromium-headless-shell' als root." \
+    "Chromium (/usr/bin/chromium-headless-shell) is missing and could not be installed: run 'apt-get install chromium-headless-shell' as root."
 fi
 npm_outdated() {
   local pkg want have

@@ -1,8 +1,9 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's
 live_server, and axe-core for the accessibility check.
 
-- ``browser`` (session): one Chromium for the whole session, from ``/usr/bin/chromium`` (or
-  ``IPS_CHROMIUM``); Playwright never downloads a browser of its own.
+- ``browser`` (session): one Chromium for the whole session, Debian's headless shell
+  ``/usr/bin/chromium-headless-shell`` (or ``IPS_CHROMIUM``, e.g. ``/usr/bin/chromium``);
+  Playwright never downloads a browser of its own.
 - ``page_as(username, password=..., path=None, form=False)``: a fresh browser context, logged in
   with a session made server-side (``session_cookie``: no login page, no redirect, no werkbak) or,
   with ``form=True``, through the real login page (``/inloggen``, which lands on the werkbak);
@@ -33,7 +34,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("IPS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("IPS_CHROMIUM", "/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -53,7 +54,7 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium ontbreekt op {CHROMIUM}; installeer het met 'apt-get install chromium' (scripts/test.sh)."
+            f"Chromium ontbreekt op {CHROMIUM}; installeer het met 'apt-get install chromium-headless-shell' (scripts/test.sh)."
         )
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
