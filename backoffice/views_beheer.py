@@ -405,52 +405,56 @@ def _bevestigd(request, g, wat: str):
     )
 
 
-@require_POST
-def gebruiker_deactiveren(request, username):
+def _accountactie(request, username: str, actie, *, bevestigen: str = ""):
+    """A beheerder's action on an account from its page: with ``bevestigen`` the box must be ticked
+    first; ``actie(gebruiker)`` does it through its service and answers the message. A refusal shows
+    the page again with the rule; success goes back to the page with the message."""
     require_beheerder(request.user)
     g = _gebruiker(username)
-    if (weigering := _bevestigd(request, g, "deactiveren")) is not None:
+    if bevestigen and (weigering := _bevestigd(request, g, bevestigen)) is not None:
         return weigering
     try:
-        services.gebruiker_deactiveren(by=request.user, gebruiker=g)
+        melding = actie(g)
     except BusinessRuleError as exc:
         return _weigering(request, g, exc)
-    messages.success(request, f"Het account {g.username} is gedeactiveerd; zijn API-tokens zijn ingetrokken.")
-    return redirect("web-beheer-gebruiker", username=g.username)
-
-
-@require_POST
-def gebruiker_heractiveren(request, username):
-    """Open a deactivated account again, without its roles (four eyes: each is requested again)."""
-    require_beheerder(request.user)
-    g = _gebruiker(username)
-    if (weigering := _bevestigd(request, g, "weer activeren")) is not None:
-        return weigering
-    try:
-        ingetrokken = services.gebruiker_heractiveren(by=request.user, gebruiker=g)
-    except BusinessRuleError as exc:
-        return _weigering(request, g, exc)
-    melding = f"Het account {g.username} is weer actief."
-    if ingetrokken:
-        melding += (
-            f" De rol{'len' if len(ingetrokken) > 1 else ''} {', '.join(ingetrokken)} "
-            f"{'zijn' if len(ingetrokken) > 1 else 'is'} ingetrokken; vraag opnieuw aan wat nodig is "
-            "(een tweede beheerder keurt goed)."
-        )
     messages.success(request, melding)
     return redirect("web-beheer-gebruiker", username=g.username)
 
 
 @require_POST
+def gebruiker_deactiveren(request, username):
+    def actie(g):
+        services.gebruiker_deactiveren(by=request.user, gebruiker=g)
+        return f"Het account {g.username} is gedeactiveerd; zijn API-tokens zijn ingetrokken."
+
+    return _accountactie(request, username, actie, bevestigen="deactiveren")
+
+
+@require_POST
+def gebruiker_heractiveren(request, username):
+    """Open a deactivated account again, without its roles (four eyes: each is requested again)."""
+
+    def actie(g):
+        ingetrokken = services.gebruiker_heractiveren(by=request.user, gebruiker=g)
+        melding = f"Het account {g.username} is weer actief."
+        if ingetrokken:
+            melding += (
+                f" De rol{'len' if len(ingetrokken) > 1 else ''} {', '.join(ingetrokken)} "
+                f"{'zijn' if len(ingetrokken) > 1 else 'is'} ingetrokken; vraag opnieuw aan wat nodig is "
+                "(een tweede beheerder keurt goed)."
+            )
+        return melding
+
+    return _accountactie(request, username, actie, bevestigen="weer activeren")
+
+
+@require_POST
 def blokkade_opheffen(request, username):
-    require_beheerder(request.user)
-    g = _gebruiker(username)
-    try:
+    def actie(g):
         services.inlogblokkade_opheffen(by=request.user, gebruiker=g)
-    except BusinessRuleError as exc:
-        return _weigering(request, g, exc)
-    messages.success(request, f"De inlogblokkade van {g.username} is opgeheven.")
-    return redirect("web-beheer-gebruiker", username=g.username)
+        return f"De inlogblokkade van {g.username} is opgeheven."
+
+    return _accountactie(request, username, actie)
 
 
 web_urlpatterns = [
