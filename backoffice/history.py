@@ -56,6 +56,7 @@ def _history_get(self, instance, owner):
 # queryset's members) on every access to ``Model.history``, and so once for every history row it
 # writes: half a millisecond each time. The class depends only on the two classes; made once.
 HistoryDescriptor.__get__ = _history_get
+
 _taakrun: ContextVar[str] = ContextVar("ips_taakrun", default="")
 
 

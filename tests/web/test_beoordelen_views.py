@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from backoffice import roles
 from financiering.models import Budget, Regeling
 from tests.factories import client_as as _client
+from tests.trajecten.aanvraag_helpers import noon
 from tests.trajecten.helpers import aanvraag, approved_traject, beoordeel, deelnemer
 from trajecten.models import Aanvraag, Traject, Verlenging
 
@@ -163,7 +164,7 @@ def test_uwv_approval_lands_on_the_new_trajectory(world):
 def middag():
     """Noon on a fixed day: 70 days later is then 70 calendar days later in Amsterdam, whatever the
     hour the suite runs (at 23:30 the real clock once made it 71)."""
-    with time_machine.travel(datetime.datetime(2026, 3, 2, 12, tzinfo=datetime.UTC), tick=False) as traveller:
+    with time_machine.travel(noon(datetime.date(2026, 3, 2)), tick=False) as traveller:
         yield traveller
 
 
