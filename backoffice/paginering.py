@@ -37,22 +37,36 @@ def telling_grens() -> int:
     return int(getattr(settings, "IPS_TELLING_GRENS", 10_000))
 
 
-def begrensde_telling(queryset) -> tuple[int, bool]:
-    """(count, exact): exact when at most the bound; else the planner's estimate (at least bound+1).
-    One query, or two above the bound (the estimate is an ``EXPLAIN``, not a count)."""
+def telling_en_sleutels(queryset, sleutels) -> tuple[int, bool, list[tuple]]:
+    """(count, exact, keys) in one query: the bounded count of ``queryset`` (exact when at most the
+    bound, else the planner's estimate, at least bound+1) next to the rows of ``sleutels`` (a sliced
+    ``values_list``). Two round trips were one more than needed on every page; above the bound an
+    ``EXPLAIN`` follows (an estimate, not a count). The derived tables are joined ``ON 1 = 1`` so
+    that the one row of the count comes back also when the page is empty (PostgreSQL and SQLite)."""
     grens = telling_grens()
     kaal = queryset.order_by().values("pk")
-    if kaal.query.is_sliced or kaal.query.distinct:  # pragma: no cover - not used by the big lists
-        return queryset.count(), True
-    aantal = kaal[: grens + 1].count()
-    if aantal <= grens:
-        return aantal, True
-    sql, params = kaal.query.sql_with_params()
+    tel_sql, tel_params = kaal[: grens + 1].query.sql_with_params()
+    compiler = sleutels.query.get_compiler(queryset.db)
+    sleutel_sql, sleutel_params = compiler.as_sql()
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM ({tel_sql}) AS t) AS n, k.* FROM (SELECT 1 AS e) AS e "
+            f"LEFT JOIN ({sleutel_sql}) AS k ON 1 = 1",
+            (*tel_params, *sleutel_params),
+        )
+        rijen = cursor.fetchall()
+        aantal = rijen[0][0]
+        top = [r[1:] for r in rijen if r[1] is not None]  # r[1]: the primary key (NULL: no row)
+        # the fields' own conversions, as values_list does them (SQLite gives a datetime as text)
+        converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select])
+        top = [tuple(r) for r in compiler.apply_converters(top, converters)] if converters else top
+        if aantal <= grens:
+            return aantal, True, top
+        kaal_sql, kaal_params = kaal.query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {kaal_sql}", kaal_params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(int(plan[0]["Plan"]["Plan Rows"]), grens + 1), False
+    return max(int(plan[0]["Plan"]["Plan Rows"]), grens + 1), False, top
 
 
 def _ongeldig() -> BusinessRuleError:
@@ -108,13 +122,12 @@ class KeysetPaginering(Pagination):
         return waarden
 
     def paginate_queryset(self, queryset, request, view=None):
-        """Two short queries instead of one wide one: the page's keys (an index scan of the list's
-        own table, no joins to plan), then its rows by primary key: ``view.rijen_voor(ids)`` when the
-        view reads its page itself, else the queryset's instances."""
+        """Two short queries instead of one wide one: the bounded count with the page's keys (an
+        index scan of the list's own table, no joins to plan), then its rows by primary key:
+        ``view.rijen_voor(ids)`` when the view reads its page itself, else the queryset's instances."""
         self.request = request
         self.size = size = self.get_page_size(request)
         self.volgorde = volgorde = self._volgorde(queryset)
-        self.count, self.count_exact = begrensde_telling(queryset)
         sleutels = queryset.select_related(None).prefetch_related(None)
         if self.cursor_query_param in request.query_params:
             sleutels = sleutels.filter(self._na(volgorde, self._lees_cursor(request, queryset, volgorde)))
@@ -125,9 +138,10 @@ class KeysetPaginering(Pagination):
                 raise NotFound(self.invalid_page_message)
             self.number = int(raw)
             start = (self.number - 1) * size
-            if start and self.count_exact and start >= self.count:
-                raise NotFound(self.invalid_page_message)
-        top = list(sleutels.values_list("pk", *(naam for naam, _ in volgorde))[start : start + size + 1])
+        sleutels = sleutels.values_list("pk", *(naam for naam, _ in volgorde))[start : start + size + 1]
+        self.count, self.count_exact, top = telling_en_sleutels(queryset, sleutels)
+        if start and self.count_exact and start >= self.count:
+            raise NotFound(self.invalid_page_message)
         self.has_next = len(top) > size
         top = top[:size]
         self.laatste = list(top[-1][1:]) if top else None

@@ -10,7 +10,9 @@ import re
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory
 
 from backoffice import roles
@@ -110,8 +112,12 @@ def test_following_next_walks_every_row_exactly_once(landelijk, client, path):
 def test_the_count_is_exact_up_to_the_bound_and_estimated_above_it(wereld, client, settings):
     c = _client(client, wereld["uwv"])
     totaal = Traject.objects.count()
-    exact = c.get("/api/v1/trajecten?pageSize=5").json()
+    with CaptureQueriesContext(connection) as ctx:
+        exact = c.get("/api/v1/trajecten?pageSize=5").json()
     assert exact["count"] == totaal and exact["countExact"] is True
+    # the count and the page's keys come back in one round trip
+    tellingen = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(tellingen) == 1 and "LEFT JOIN (SELECT" in tellingen[0], tellingen
     settings.IPS_TELLING_GRENS = 10
     response = c.get("/api/v1/trajecten?pageSize=5")
     geschat = response.json()

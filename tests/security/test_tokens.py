@@ -135,3 +135,15 @@ def test_the_beheerder_revokes_a_token_in_the_admin(world, admin):
     )
     assert response.status_code == 302
     assert _get(token).status_code == 401
+
+
+def test_a_providers_token_request_reads_token_user_roles_and_provider_in_one_query(world):
+    """The token check brings the user's Medewerker row along: no separate query for the provider."""
+    from django.test.utils import CaptureQueriesContext
+
+    token = _login()["token"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert _get(token).status_code == 200
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert "financiering_medewerker" in sqls[0] and "knox_authtoken" in sqls[0]
+    assert not [s for s in sqls[1:] if s.startswith('SELECT "financiering_medewerker"')], sqls
