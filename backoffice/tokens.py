@@ -21,7 +21,8 @@ from rest_framework import exceptions
 class TokenAuthentication(KnoxTokenAuthentication):
     """knox's token check in one query: the token, its user, the user's ``Medewerker`` row (its
     provider, for :func:`financiering.selectors.user_aanbieder_id`: one query less on every
-    provider's request) and the user's roles (cached for :func:`backoffice.roles.roles_of`). An expired token is refused here as in knox, but not deleted
+    provider's request) and, on PostgreSQL, the user's roles (cached for
+    :func:`backoffice.roles.roles_of`). An expired token is refused here as in knox, but not deleted
     on the request path (knox read all the user's tokens on every request to delete the expired
     ones): a login deletes its user's expired tokens, :func:`opruimen_verlopen_tokens`."""
 
