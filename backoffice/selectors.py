@@ -6,6 +6,7 @@ user's reverse relation (``user.medewerker``) so that it imports no higher app."
 from django.db.models import Q, QuerySet
 
 from . import roles
+from .gebruiker import gemeente_ids
 from .models import (
     BsnRaadpleging,
     Notificatie,
@@ -22,15 +23,6 @@ from .signalering import UWV_INZAGE, uwv_mag_openen
 def _aanbieder_id(user) -> int | None:
     medewerker = getattr(user, "medewerker", None)
     return medewerker.aanbieder_id if medewerker else None
-
-
-def _gemeente_ids(user) -> list[int]:
-    cached = getattr(user, "_ips_gemeenten", None)
-    if cached is None:
-        medewerker = getattr(user, "medewerker", None)
-        cached = list(medewerker.gemeenten.values_list("id", flat=True)) if medewerker else []
-        user._ips_gemeenten = cached
-    return cached
 
 
 def signalen_for(user) -> QuerySet[Signaal]:
@@ -53,7 +45,7 @@ def signalen_for(user) -> QuerySet[Signaal]:
     if roles.has_role(user, roles.BEHEERDER):
         scope |= Q(object_type__in=["gebruiker", "roltoekenning"])
     if roles.has_role(user, roles.GEMEENTE):
-        scope |= Q(gemeente_id__in=_gemeente_ids(user))
+        scope |= Q(gemeente_id__in=gemeente_ids(user))
     if roles.has_role(user, roles.AANBIEDER):
         aanbieder_id = _aanbieder_id(user)
         if aanbieder_id:

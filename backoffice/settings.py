@@ -208,7 +208,7 @@ IPS_DOCUMENT_RENDEREN = os.environ.get("IPS_DOCUMENT_RENDEREN", "celery")
 # django-axes' backend first: it refuses a locked-out account or address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "backoffice.gebruiker.SessieBackend",  # ModelBackend, the session's user read in one query
     "financiering.oidc.OrganisatieOIDCBackend",  # does nothing unless OIDC_RP_CLIENT_ID is set
 ]
 

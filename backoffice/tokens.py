@@ -5,10 +5,7 @@ must not import. docs/security.md "Tokens en blokkering"."""
 import binascii
 from hmac import compare_digest
 
-from django.contrib.auth.models import Group
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connections
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
@@ -17,12 +14,13 @@ from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
+from .gebruiker import rollen_laden
+
 
 class TokenAuthentication(KnoxTokenAuthentication):
-    """knox's token check in one query: the token, its user, the user's ``Medewerker`` row (its
-    provider, for :func:`financiering.selectors.user_aanbieder_id`: one query less on every
-    provider's request) and, on PostgreSQL, the user's roles (cached for
-    :func:`backoffice.roles.roles_of`). An expired token is refused here as in knox, but not deleted
+    """knox's token check in one query: the token and its user, read as backoffice/gebruiker.py
+    reads a session's user (its ``Medewerker`` row and provider, on PostgreSQL its roles and
+    gemeenten). An expired token is refused here as in knox, but not deleted
     on the request path (knox read all the user's tokens on every request to delete the expired
     ones): a login deletes its user's expired tokens, :func:`opruimen_verlopen_tokens`."""
 
@@ -35,14 +33,11 @@ class TokenAuthentication(KnoxTokenAuthentication):
         rows = (
             AuthToken.objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
             .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
-            .select_related("user__medewerker")
+            .select_related("user__medewerker__aanbieder")
         )
-        if connections[rows.db].vendor == "postgresql":  # ARRAY(SELECT ...); SQLite (make run) asks roles_of
-            rows = rows.annotate(rollen=ArraySubquery(Group.objects.filter(user=OuterRef("user_id")).values("name")))
         for auth_token in rows:
             if compare_digest(digest, auth_token.digest):
-                if hasattr(auth_token, "rollen"):
-                    auth_token.user._ips_roles = set(auth_token.rollen)
+                rollen_laden(auth_token.user)
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(_("Invalid token."))
 

@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from rest_framework.throttling import BaseThrottle
 
 from . import roles
+from .gebruiker import gemeente_namen
 from .navigation import NAVIGATIE
 
 OPEN_PREFIXES = ("/api/", "/api-auth/", "/admin/", "/inloggen", "/uitloggen", "/favicon.ico")
@@ -97,7 +98,7 @@ def organisatie_naam(user) -> str:
     if medewerker is not None:
         if medewerker.aanbieder_id:
             return medewerker.aanbieder.naam
-        namen = [g.naam for g in medewerker.gemeenten.all()]
+        namen = gemeente_namen(user)
         if namen:
             return "Gemeente " + ", ".join(namen)
     if roles.has_role(user, roles.BEHEERDER):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from backoffice import roles
+from backoffice.gebruiker import SessieBackend
 from backoffice.models import OidcKoppeling, User
 from backoffice.oidc import aan, idp_mfa, instelling
 
@@ -54,6 +55,11 @@ class OrganisatieOIDCBackend(OIDCAuthenticationBackend):
         for name in ENDPOINTS:
             setattr(self, name, instelling(name))
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        """The session's user as after a password login (backoffice/gebruiker.py): with its
+        organisation and roles, and an account made inactive no longer has a session."""
+        return SessieBackend().get_user(user_id)
 
     # --- the claims ---------------------------------------------------------------------------
 

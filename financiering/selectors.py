@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from backoffice import roles
+from backoffice.gebruiker import gemeente_ids
 
 from . import rules
 from .models import (
@@ -29,21 +30,8 @@ def user_aanbieder_id(user) -> int | None:
 
 
 def user_gemeente_ids(user) -> list[int]:
-    cached = getattr(user, "_ips_gemeenten", None)
-    if cached is None:
-        medewerker = getattr(user, "medewerker", None) if user.is_authenticated else None
-        cached = []
-        if medewerker:
-            # Its own gemeenten, and the member gemeenten of the joint bodies it works for (domain.md 6).
-            cached = sorted(
-                set(
-                    Gemeente.objects.filter(
-                        Q(medewerkers=medewerker) | Q(samenwerkingsverbanden__medewerkers=medewerker)
-                    ).values_list("id", flat=True)
-                )
-            )
-        user._ips_gemeenten = cached
-    return cached
+    """Its own gemeenten, and the member gemeenten of the joint bodies it works for (domain.md 6)."""
+    return gemeente_ids(user)
 
 
 def geldig_mandaat(user, gemeente_id: int, dag: date) -> Mandaat | None:

@@ -137,13 +137,15 @@ def test_the_beheerder_revokes_a_token_in_the_admin(world, admin):
     assert _get(token).status_code == 401
 
 
-def test_a_providers_token_request_reads_token_user_roles_and_provider_in_one_query(world):
-    """The token check brings the user's Medewerker row along: no separate query for the provider."""
+def test_a_providers_token_request_reads_token_user_and_provider_in_one_query_and_roles_in_one_more(world):
+    """The token check brings the user's Medewerker row and provider along (backoffice/gebruiker.py),
+    and its roles and gemeenten in a second query: no separate query for any of them later."""
     from django.test.utils import CaptureQueriesContext
 
     token = _login()["token"]
     with CaptureQueriesContext(connection) as ctx:
         assert _get(token).status_code == 200
     sqls = [q["sql"] for q in ctx.captured_queries]
-    assert "financiering_medewerker" in sqls[0] and "knox_authtoken" in sqls[0]
-    assert not [s for s in sqls[1:] if s.startswith('SELECT "financiering_medewerker"')], sqls
+    assert all(table in sqls[0] for table in ("knox_authtoken", "financiering_medewerker", "financiering_aanbieder"))
+    assert sqls[1].startswith("SELECT ARRAY(") and "auth_group" in sqls[1], sqls
+    assert not [s for s in sqls[2:] if "auth_group" in s or s.startswith('SELECT "financiering_')], sqls

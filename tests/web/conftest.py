@@ -111,7 +111,7 @@ def session_cookie(url: str, username: str, password: str = PASSWORD) -> dict:
     user = get_user_model().objects.get(username=username)
     assert user.check_password(password) and user.is_active, f"{username} kan niet inloggen met dit wachtwoord"
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="backoffice.gebruiker.SessieBackend")
     return {
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
