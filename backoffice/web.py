@@ -15,13 +15,14 @@ The pages themselves live in each app's ``views.py`` (``web_urlpatterns``) and t
   set) with the same rate as the API's token login (``IPS_LOGIN_RATE``, default 30/minute).
 """
 
+import functools
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.cache import cache
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.http import urlencode
 from rest_framework.throttling import BaseThrottle
 
@@ -108,19 +109,26 @@ def organisatie_naam(user) -> str:
     return ""
 
 
-def navigatie(user, path: str) -> list[dict]:
-    mine = roles.roles_of(user)
+@functools.lru_cache(maxsize=8)
+def _menu(script_prefix: str) -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """The menu's (label, url, roles), its urls reversed once per process (and script prefix):
+    reversing them on every page cost 2 ms of each page's CPU."""
     entries = []
     for label, url_name, allowed in NAVIGATIE:
-        if allowed and not (mine & set(allowed)):
-            continue
         try:
-            url = reverse(url_name)
+            entries.append((label, reverse(url_name), frozenset(allowed)))
         except NoReverseMatch:
             continue
-        current = path == url if url == "/" else path.startswith(url)
-        entries.append({"label": label, "url": url, "actief": current})
-    return entries
+    return tuple(entries)
+
+
+def navigatie(user, path: str) -> list[dict]:
+    mine = roles.roles_of(user)
+    return [
+        {"label": label, "url": url, "actief": path == url if url == "/" else path.startswith(url)}
+        for label, url, allowed in _menu(get_script_prefix())
+        if not allowed or mine & allowed
+    ]
 
 
 def context(request) -> dict:
