@@ -40,11 +40,11 @@ def gemeente_namen(user) -> list[str]:
 
 
 def rollen_laden(user) -> None:
-    """Read ``user``'s roles and gemeenten in one hand-written query, on PostgreSQL, and cache them
-    for :func:`backoffice.roles.roles_of`, :func:`gemeente_ids` and :func:`gemeente_namen`;
-    elsewhere those ask themselves when needed. Hand-written because the same query through the ORM (three
-    ``ArraySubquery`` annotations) cost 5 ms of Python to build on every request, against 0.3 ms to
-    run (docs/performance.md "Issue 13, ronde 4")."""
+    """Read ``user``'s roles, gemeenten and gemeente names in one hand-written query, on PostgreSQL,
+    and cache them for :func:`backoffice.roles.roles_of`, :func:`gemeente_ids` and
+    :func:`gemeente_namen`; elsewhere those ask themselves when needed. Hand-written because the
+    same query through the ORM (``ArraySubquery`` annotations) cost 5 ms of Python to build on every
+    request, against 0.3 ms to run (docs/performance.md "Issue 13, ronde 4")."""
     connection = connections[user._state.db or "default"]
     if connection.vendor != "postgresql":
         return
@@ -82,7 +82,7 @@ def _sql() -> str:
 
 class SessieBackend(ModelBackend):
     """Django's ``ModelBackend`` (passwords, permissions), with the logged-in user of a session read
-    in one query as above."""
+    with its Medewerker row and provider in one query, and its roles and gemeenten in one more."""
 
     def get_user(self, user_id):
         user = get_user_model()._default_manager.select_related("medewerker__aanbieder").filter(pk=user_id).first()

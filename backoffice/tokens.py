@@ -1,5 +1,5 @@
-"""The API's token check (``DEFAULT_AUTHENTICATION_CLASSES``): django-rest-knox's tokens, read in one
-query with their user and roles. Kept apart from backoffice/auth.py, whose views DRF's settings
+"""The API's token check (``DEFAULT_AUTHENTICATION_CLASSES``): django-rest-knox's tokens, read with
+their user, organisation and roles in two queries. Kept apart from backoffice/auth.py, whose views DRF's settings
 must not import. docs/security.md "Tokens en blokkering"."""
 
 import binascii
@@ -18,10 +18,10 @@ from .gebruiker import rollen_laden
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
-    """knox's token check in one query: the token and its user, read as backoffice/gebruiker.py
-    reads a session's user (its ``Medewerker`` row and provider, on PostgreSQL its roles and
-    gemeenten). An expired token is refused here as in knox, but not deleted
-    on the request path (knox read all the user's tokens on every request to delete the expired
+    """knox's token check: the token with its user, the user's ``Medewerker`` row and provider in
+    one query, then on PostgreSQL its roles and gemeenten in one more, as backoffice/gebruiker.py
+    reads a session's user. An expired token is refused here as in knox, but not deleted on the
+    request path (knox read all the user's tokens on every request to delete the expired
     ones): a login deletes its user's expired tokens, :func:`opruimen_verlopen_tokens`."""
 
     def authenticate_credentials(self, token):
