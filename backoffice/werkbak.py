@@ -8,10 +8,13 @@ a count when they fill the section).
 backoffice sits at the bottom of the import order: the apps register their sections per role in
 their ``AppConfig.ready()`` (``backoffice.registry``); ``voor`` shows them without naming an app."""
 
+from datetime import datetime, time, timedelta
+
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from . import registry, roles, selectors
+from . import querycache, registry, roles, selectors
 
 MAX_RIJEN = 8
 
@@ -34,17 +37,27 @@ def url(name: str, *args, **kwargs) -> str:
         return ""
 
 
+def sinds_dagen(dagen: int) -> datetime:
+    """Midnight (local time) ``dagen`` days before today: "the last ``dagen`` days" by the calendar,
+    the same all day long, so that a section's SQL follows from the day (``backoffice.querycache``)."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=dagen), time.min))
+
+
 def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.", tel_eerst: bool = False) -> dict:
     """A section from a queryset already ordered most urgent first: the first rows, and a count
     only when they fill the section (fewer rows are all there are). ``tel_eerst``: the count
     first and the rows only when there are any, for a section that is mostly empty and whose rows
-    are costly to ask (many joins)."""
+    are costly to ask (many joins).
+
+    ``qs`` may be a callable that returns the queryset: then, in :func:`voor`, its compiled SQL is
+    kept for the user and the day (``backoffice.querycache``) and the queryset is not built again."""
+    maak = qs if callable(qs) else (lambda: qs)
     if tel_eerst:
-        aantal = qs.count()
-        eerste = list(qs[:MAX_RIJEN]) if aantal else []
+        aantal = querycache.aantal(maak)
+        eerste = querycache.rijen(maak, MAX_RIJEN) if aantal else []
     else:
-        eerste = list(qs[:MAX_RIJEN])
-        aantal = qs.count() if len(eerste) == MAX_RIJEN else len(eerste)
+        eerste = querycache.rijen(maak, MAX_RIJEN)
+        aantal = querycache.aantal(maak) if len(eerste) == MAX_RIJEN else len(eerste)
     return {"titel": titel, "aantal": aantal, "rijen": [rij(obj) for obj in eerste], "link": link, "leeg": leeg}
 
 
@@ -52,19 +65,20 @@ def voor(user) -> list[dict]:
     secties = []
     for role in ROLVOLGORDE:
         if roles.has_role(user, role):
-            secties.extend(maker(user) for maker in registry.werkbak_secties(role))
+            for maker in registry.werkbak_secties(role):
+                with querycache.sectie_van(maker, user):
+                    secties.append(maker(user))
     return secties
 
 
 def signalen(user, soorten: tuple[str, ...], titel: str, *, leeg: str = "Geen open signalen.") -> dict:
-    qs = (
-        selectors.signalen_for(user)
-        .filter(soort__in=soorten, afgehandeld=False)
-        .order_by(F("deadline").asc(nulls_last=True), "-id")
-    )
     return sectie(
         titel,
-        qs,
+        lambda: (
+            selectors.signalen_for(user)
+            .filter(soort__in=soorten, afgehandeld=False)
+            .order_by(F("deadline").asc(nulls_last=True), "-id")
+        ),
         lambda s: {"label": s.omschrijving, "url": "", "deadline": s.deadline, "toelichting": s.get_soort_display()},
         link=url("web-signalen"),
         leeg=leeg,

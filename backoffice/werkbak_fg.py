@@ -4,16 +4,14 @@ and the users who looked up the most distinct BSNs in the last week, each linked
 log filtered on that user. At most two queries per section; no participant data."""
 
 import re
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from . import roles
 from .models import BsnRaadpleging, Signaal, SignaalSoort
 from .services import VEEL_BSN_VERWIJZING
-from .werkbak import sectie, url
+from .werkbak import sectie, sinds_dagen, url
 
 DAGEN = 7
 
@@ -50,9 +48,8 @@ def fg_signalen(user) -> dict:
 def fg_raadplegingen(user) -> dict:
     qs = BsnRaadpleging.objects.none()
     if roles.has_role(user, roles.PRIVACY_OFFICER):
-        sinds = timezone.now() - timedelta(days=DAGEN)
         qs = (
-            BsnRaadpleging.objects.filter(op__gte=sinds)
+            BsnRaadpleging.objects.filter(op__gte=sinds_dagen(DAGEN))
             .exclude(user=user)  # its own lookups are the supervision itself
             .values("user__username", "organisatie")
             .annotate(bsns=Count("bsn_hash", distinct=True), zonder=Count("id", filter=Q(aantal_gevonden=0)))

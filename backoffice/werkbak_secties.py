@@ -16,7 +16,7 @@ def aanbieder_signalen(user) -> dict:
 def auditor_modeltrouw(user) -> dict:
     return sectie(
         "Aanbieders met een verlopen modeltrouwmeting",
-        selectors.modeltrouw_signalen_for(user),
+        lambda: selectors.modeltrouw_signalen_for(user),
         lambda s: {
             "label": s.aanbieder.naam if s.aanbieder_id else s.omschrijving,
             "url": url("web-modeltrouw-aanbieder", uuid=s.aanbieder.uuid) if s.aanbieder_id else "",
@@ -38,12 +38,16 @@ def _taakrun(r) -> dict:
 
 
 def beheerder_mislukt(user) -> dict:
-    mislukt = selectors.taakruns_list().filter(status__in=("mislukt", "afgebroken"))
-    return sectie("Mislukte taakruns", mislukt, _taakrun, leeg="Geen mislukte taakruns.")
+    return sectie(
+        "Mislukte taakruns",
+        lambda: selectors.taakruns_list().filter(status__in=("mislukt", "afgebroken")),
+        _taakrun,
+        leeg="Geen mislukte taakruns.",
+    )
 
 
 def beheerder_laatste(user) -> dict:
-    return sectie("Laatste taakruns", selectors.taakruns_list(), _taakrun, leeg="Er heeft nog geen taak gedraaid.")
+    return sectie("Laatste taakruns", selectors.taakruns_list, _taakrun, leeg="Er heeft nog geen taak gedraaid.")
 
 
 def financieel_taken(user) -> dict:
@@ -80,10 +84,13 @@ def beheerder_rolaanvragen(user) -> dict:
     """Role requests waiting for a second beheerder (four eyes); the user's own requests say so."""
     from .models import RolToekenning
 
-    qs = RolToekenning.objects.filter(status="aangevraagd").select_related("gebruiker", "aangevraagd_door")
     return sectie(
         "Rolaanvragen die op een tweede beheerder wachten",
-        qs.order_by("aangevraagd_op", "id"),
+        lambda: (
+            RolToekenning.objects.filter(status="aangevraagd")
+            .select_related("gebruiker", "aangevraagd_door")
+            .order_by("aangevraagd_op", "id")
+        ),
         lambda t: {
             "label": f"{t.get_rol_display()} voor {t.gebruiker.username}",
             "url": url("web-beheer-gebruiker", username=t.gebruiker.username),

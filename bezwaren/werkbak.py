@@ -37,7 +37,7 @@ def _te_beslissen(user, orgaan: str) -> dict:
     today = timezone.localdate()
     return sectie(
         "Bezwaren om te beslissen",
-        _open(user, orgaan),
+        lambda: _open(user, orgaan),
         lambda b: _rij(b, today),
         link=url("web-bezwaren"),
         leeg="Er wachten geen bezwaren op uw besluit.",
@@ -49,7 +49,7 @@ def _te_laat(user, orgaan: str) -> dict:
     today = timezone.localdate()
     return sectie(
         "Bezwaren over de beslistermijn",
-        _open(user, orgaan).filter(beslistermijn__lt=today),
+        lambda: _open(user, orgaan).filter(beslistermijn__lt=today),
         lambda b: _rij(b, today),
         link=url("web-bezwaren"),
         leeg="Geen bezwaar is over zijn beslistermijn.",

@@ -3,14 +3,12 @@ approve, claims to pay or past their due date. Registered per role in ``declarat
 (``backoffice.registry``); read only through the scoped selectors. At most two queries per section:
 the first rows and, when they fill it, a count."""
 
-from datetime import timedelta
-
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from backoffice.opmaak import maand
-from backoffice.werkbak import sectie, url
+from backoffice.werkbak import sectie, sinds_dagen, url
 from financiering.templatetags.producten import product_naam
 
 from . import rules
@@ -36,10 +34,9 @@ def _open_vorderingen(user):
 
 
 def regels_in_behandeling(user) -> dict:
-    regels = decl.prestaties_for(user).filter(status="in_behandeling").order_by("begindatum", "id")
     return sectie(
         "Declaratieregels in behandeling",
-        regels,
+        lambda: decl.prestaties_for(user).filter(status="in_behandeling").order_by("begindatum", "id"),
         lambda p: {
             "label": f"{p.aanbieder.naam} · {product_naam(p.product_code)} · {p.begindatum:%d-%m-%Y}",
             "url": url("web-declaratie", uuid=p.declaratie.uuid),
@@ -55,10 +52,9 @@ def regels_in_behandeling(user) -> dict:
 
 
 def betaalopdrachten_te_accorderen(user) -> dict:
-    opdrachten = decl.betaalopdrachten_for(user).filter(status="te_accorderen").order_by("datum", "id")
     return sectie(
         "Betaalopdrachten te accorderen",
-        opdrachten,
+        lambda: decl.betaalopdrachten_for(user).filter(status="te_accorderen").order_by("datum", "id"),
         lambda o: {
             "label": f"{o.aanbieder.naam} · {o.datum:%d-%m-%Y}",
             "url": url("web-betaalopdracht", uuid=o.uuid),
@@ -72,10 +68,9 @@ def betaalopdrachten_te_accorderen(user) -> dict:
 
 def vorderingen_over_vervaldatum(user) -> dict:
     today = timezone.localdate()
-    achterstallig = decl.vorderingen_for(user).filter(rules.vordering_te_laat_q(today)).order_by("vervaldatum", "id")
     return sectie(
         "Vorderingen over de vervaldatum",
-        achterstallig,
+        lambda: decl.vorderingen_for(user).filter(rules.vordering_te_laat_q(today)).order_by("vervaldatum", "id"),
         lambda v: _vordering(v, verlopen=True),
         link=url("web-vorderingen"),
         leeg="Geen vorderingen over de vervaldatum.",
@@ -84,14 +79,13 @@ def vorderingen_over_vervaldatum(user) -> dict:
 
 def bezwaren_te_beoordelen(user) -> dict:
     """Claim lines a gemeente disputed, awaiting UWV's judgement: oldest dispute first."""
-    regels = (
-        VorderingRegel.objects.filter(vordering__in=decl.vorderingen_for(user), bezwaar="ingediend")
-        .select_related("vordering__gemeente", "prestatie")
-        .order_by("bezwaar_op", "id")
-    )
     return sectie(
         "Bezwaren van gemeenten op vorderingsregels",
-        regels,
+        lambda: (
+            VorderingRegel.objects.filter(vordering__in=decl.vorderingen_for(user), bezwaar="ingediend")
+            .select_related("vordering__gemeente", "prestatie")
+            .order_by("bezwaar_op", "id")
+        ),
         lambda r: {
             "label": f"{r.vordering.gemeente.naam} · {maand(r.vordering.periode)} · regel {r.prestatie.product_referentie}",
             "url": url("web-vordering", uuid=r.vordering.uuid),
@@ -112,10 +106,9 @@ def bezwaren_te_beoordelen(user) -> dict:
 
 def vorderingen_te_betalen(user) -> dict:
     today = timezone.localdate()
-    vorderingen = _open_vorderingen(user).order_by(F("vervaldatum").asc(nulls_last=True), "periode", "id")
     return sectie(
         "Vorderingen om te betalen",
-        vorderingen,
+        lambda: _open_vorderingen(user).order_by(F("vervaldatum").asc(nulls_last=True), "periode", "id"),
         lambda v: _vordering(
             v,
             verlopen=rules.vordering_te_laat(
@@ -139,16 +132,15 @@ def _afwijzing(p) -> str:
 def afgewezen_regels(user) -> dict:
     """Every rejected line: by hand (judged by UWV) and automatically at submission (with return
     codes such as 8848, 9346, 0233, no judgement date: the declaration's date counts)."""
-    afgewezen = (
-        decl.prestaties_for(user)
-        .filter(status="afgewezen")
-        .annotate(afgewezen_op=Coalesce("beoordeeld_op", "declaratie__ingediend_op"))
-        .filter(afgewezen_op__gte=timezone.now() - timedelta(days=60))
-        .order_by("-afgewezen_op", "-id")
-    )
     return sectie(
         "Afgewezen declaratieregels (laatste 60 dagen)",
-        afgewezen,
+        lambda: (
+            decl.prestaties_for(user)
+            .filter(status="afgewezen")
+            .annotate(afgewezen_op=Coalesce("beoordeeld_op", "declaratie__ingediend_op"))
+            .filter(afgewezen_op__gte=sinds_dagen(60))
+            .order_by("-afgewezen_op", "-id")
+        ),
         lambda p: {
             "label": f"{p.product_referentie} · {product_naam(p.product_code)} · {p.begindatum:%d-%m-%Y}",
             "url": url("web-declaratie", uuid=p.declaratie.uuid),

@@ -28,6 +28,9 @@ def pytest_configure(config):
     # a test that reads one renders it (docs/documenten.md), tests/backoffice/test_documenten.py
     # switches the task back on.
     settings.IPS_DOCUMENT_RENDEREN = "uit"
+    # The werkbak's kept SQL (backoffice/querycache.py) is compared with a fresh compile each time
+    # it is used: a key that misses an input fails the test that shows it.
+    settings.IPS_QUERYCACHE_CONTROLE = True
     _install_fast_flush()
     # demo_data: the accounts only; the demo world (150 cases) is built in tests/test_demo.py alone.
     settings.IPS_DEMO_WERELD = False

@@ -59,7 +59,7 @@ def _aanvragen(user, wachtend: Q, leeg: str) -> dict:
     today = timezone.localdate()
     return sectie(
         "Aanvragen om te beslissen",
-        _op_deadline(traj.aanvragen_for(user).filter(wachtend)),
+        lambda: _op_deadline(traj.aanvragen_for(user).filter(wachtend)),
         lambda a: _aanvraag(a, today, user),
         link=url("web-aanvragen"),
         leeg=leeg,
@@ -68,15 +68,15 @@ def _aanvragen(user, wachtend: Q, leeg: str) -> dict:
 
 def _verlengingen(user, route: str) -> dict:
     today = timezone.localdate()
-    verlengingen = (
-        traj.verlengingen_for(user)
-        .select_related(None)
-        .select_related("traject")
-        .filter(status="aangevraagd", traject__route=route)
-    )
     return sectie(
         "Verlengingen om te beslissen",
-        verlengingen.order_by("aangevraagd_op", "id"),
+        lambda: (
+            traj.verlengingen_for(user)
+            .select_related(None)
+            .select_related("traject")
+            .filter(status="aangevraagd", traject__route=route)
+            .order_by("aangevraagd_op", "id")
+        ),
         lambda v: _verlenging(v, today),
         leeg="Er wachten geen verzoeken om verlenging.",
     )
@@ -108,19 +108,20 @@ def gemeente_verlengingen(user) -> dict:
 # --- aanbieder ------------------------------------------------------------------------------------
 
 
+def _trajecten(user):
+    """The provider's trajectories with only the lot, which the rows show."""
+    return traj.trajecten_for(user).select_related(None).select_related("perceel").prefetch_related(None)
+
+
 def aanbieder_eindigt(user) -> dict:
     today = timezone.localdate()
-    eindigt = (
-        traj.trajecten_for(user)
-        .select_related(None)
-        .select_related("perceel")
-        .prefetch_related(None)
-        .filter(status="actief", einddatum_gepland__gte=today, einddatum_gepland__lte=today + timedelta(days=90))
-        .order_by("einddatum_gepland", "id")
-    )
     return sectie(
         "Trajecten die binnen 90 dagen eindigen",
-        eindigt,
+        lambda: (
+            _trajecten(user)
+            .filter(status="actief", einddatum_gepland__gte=today, einddatum_gepland__lte=today + timedelta(days=90))
+            .order_by("einddatum_gepland", "id")
+        ),
         lambda t: _traject(
             t,
             today,
@@ -134,17 +135,13 @@ def aanbieder_eindigt(user) -> dict:
 
 def aanbieder_zonder_verslag(user) -> dict:
     today = timezone.localdate()
-    zonder_verslag = (
-        traj.trajecten_for(user)
-        .select_related(None)
-        .select_related("perceel")
-        .prefetch_related(None)
-        .filter(status__in=("looptijd_verstreken", "beeindigd"), eindverslag__isnull=True)
-        .order_by("einddatum_gepland", "id")
-    )
     return sectie(
         "Eindverslag ontbreekt",
-        zonder_verslag,
+        lambda: (
+            _trajecten(user)
+            .filter(status__in=("looptijd_verstreken", "beeindigd"), eindverslag__isnull=True)
+            .order_by("einddatum_gepland", "id")
+        ),
         # Ended trajectories: "verlopen" marks the report as late once the planned end has passed
         # (not ``rules.einddatum_verstreken``, which is about an active trajectory running on).
         lambda t: _traject(t, today, "stuur het eindverslag", verlopen=t.einddatum_gepland < today),
