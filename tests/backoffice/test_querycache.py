@@ -108,8 +108,8 @@ def test_the_kept_sql_follows_the_day(world, productie):
     for _ in range(2):
         assert link not in client.get("/").content.decode()
     tomorrow = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(9))
-    with time_machine.travel(tomorrow.astimezone(datetime.UTC), tick=False):
-        assert link in client_as(world.ggz_noord).get("/").content.decode()  # now within 90 days: "binnen 90 dagen eindigen"
+    with time_machine.travel(tomorrow.astimezone(datetime.UTC), tick=False):  # now within the 90 days
+        assert link in client_as(world.ggz_noord).get("/").content.decode()
 
 
 def test_a_key_that_misses_an_input_fails_the_check(world, settings):
