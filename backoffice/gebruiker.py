@@ -12,6 +12,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db import connections
 
+from . import querycache
+
 # A user's gemeenten: its own, and the member gemeenten of the joint bodies it works for (domain.md
 # 6), reached through the user's reverse relations so that backoffice imports no higher app.
 GEMEENTEN = ("medewerker__gemeenten", "medewerker__samenwerkingsverbanden__leden")
@@ -80,12 +82,17 @@ def _sql() -> str:
     )
 
 
+def _gebruiker(pk):
+    return get_user_model()._default_manager.select_related("medewerker__aanbieder").filter(pk=pk).order_by()[:1]
+
+
 class SessieBackend(ModelBackend):
     """Django's ``ModelBackend`` (passwords, permissions), with the logged-in user of a session read
     with its Medewerker row and provider in one query, and its roles and gemeenten in one more."""
 
     def get_user(self, user_id):
-        user = get_user_model()._default_manager.select_related("medewerker__aanbieder").filter(pk=user_id).first()
+        rows = querycache.vaste_vorm("sessie-gebruiker", _gebruiker, user_id)
+        user = rows[0] if rows else None
         if user is None or not self.user_can_authenticate(user):
             return None
         rollen_laden(user)

@@ -20,6 +20,7 @@ The risk is a key that misses an input: one user would be served SQL built for a
 
 import contextlib
 import contextvars
+import datetime
 import threading
 from collections import OrderedDict
 
@@ -30,8 +31,7 @@ from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
-from . import roles
-from .gebruiker import gemeente_ids
+from . import gebruiker, roles
 
 MAX = 4096
 
@@ -50,7 +50,7 @@ def sleutel(user) -> tuple:
     return (
         user.pk,
         tuple(sorted(roles.roles_of(user))),
-        tuple(gemeente_ids(user)),
+        tuple(gebruiker.gemeente_ids(user)),
         medewerker.aanbieder_id if medewerker is not None else None,
         timezone.localdate(),
     )
@@ -129,7 +129,8 @@ class _Rijen:
             self.sql = self.params = None
             return
         # execute_sql asks the compiler for its SQL: from now on the kept SQL.
-        compiler.as_sql = lambda *args, **kwargs: (self.sql, self.params)
+        self._nu = self.params
+        compiler.as_sql = lambda *args, **kwargs: (self.sql, self._nu)
         self.compiler = compiler
         klass_info = compiler.klass_info
         select = compiler.select
@@ -142,9 +143,10 @@ class _Rijen:
     def gecompileerd(self) -> tuple | None:
         return None if self.sql is None else (self.sql, self.params)
 
-    def run(self) -> list:
+    def run(self, params: tuple | None = None) -> list:
         if self.sql is None:
             return []
+        self._nu = self.params if params is None else params
         compiler, db, model, start, end = self.compiler, self.db, self.model, self.start, self.end
         objs = []
         for row in compiler.results_iter(compiler.execute_sql(MULTI)):
@@ -215,3 +217,73 @@ def aantal(maak) -> int:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
+
+
+# --- queries of a fixed shape: the same SQL for every value of their inputs -----------------------
+
+_STANDIN_BASIS = datetime.datetime(1901, 2, 3, tzinfo=datetime.UTC)
+
+
+def _standins(waarden: tuple) -> tuple | None:
+    """A stand-in per input, of its type and equal to no real value; None for another type."""
+    standins = []
+    for i, waarde in enumerate(waarden):
+        if isinstance(waarde, bool):
+            return None
+        if isinstance(waarde, int):
+            standins.append(-7_340_000_001 - i)
+        elif isinstance(waarde, str):
+            standins.append(f"ips-standin-{i}-\x1f")
+        elif isinstance(waarde, datetime.datetime):
+            standins.append(_STANDIN_BASIS + datetime.timedelta(microseconds=i + 1))
+        else:
+            return None
+    return tuple(standins)
+
+
+class _Vorm(_Rijen):
+    """Compiled with stand-ins: ``posities`` says which parameter is which input."""
+
+    def __init__(self, qs, standins: tuple):
+        super().__init__(qs)
+        self.posities = {}
+        for pos, param in enumerate(self.params or ()):
+            for i, standin in enumerate(standins):
+                if type(param) is type(standin) and param == standin:
+                    self.posities[pos] = i
+        self.volledig = self.sql is not None and sorted(set(self.posities.values())) == list(range(len(standins)))
+
+    def params_voor(self, waarden: tuple) -> tuple:
+        return tuple(waarden[self.posities[pos]] if pos in self.posities else p for pos, p in enumerate(self.params))
+
+
+def vaste_vorm(naam: str, maak, *waarden) -> list:
+    """The objects of ``maak(*waarden)``, for a queryset whose SQL is the same whatever the values
+    of its inputs (``maak`` reads nothing else): compiled once per thread with stand-ins for the
+    inputs, then run with the real values as parameters. For the user of every request
+    (backoffice/gebruiker.py, backoffice/tokens.py). Each input must reach the SQL as a parameter
+    unchanged (an id, a string, a moment); otherwise the query is compiled as usual every time."""
+    if not getattr(settings, "IPS_QUERYCACHE", True):
+        return list(maak(*waarden))
+    alias = _alias()
+    key = ("vaste-vorm", naam, alias)
+    cache = _cache()
+    entry = cache.get(key)
+    if entry is None or entry.connection is not connections[alias]:
+        standins = _standins(waarden)
+        qs = maak(*standins) if standins is not None else None
+        if (
+            qs is None
+            or qs._iterable_class is not ModelIterable
+            or qs._prefetch_related_lookups
+            or qs._known_related_objects
+            or qs.db != alias
+        ):
+            return list(maak(*waarden))
+        entry = _Vorm(qs, standins)
+        if not entry.volledig:
+            return list(maak(*waarden))
+        _bewaar(key, entry)
+    elif _controle():
+        _vergelijk(key, (entry.sql, entry.params_voor(waarden)), _sql(maak(*waarden)))
+    return entry.run(entry.params_voor(waarden))

@@ -14,7 +14,16 @@ from knox.models import AuthToken
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
+from . import querycache
 from .gebruiker import rollen_laden
+
+
+def _tokens(token_key, nu):
+    return (
+        AuthToken.objects.filter(token_key=token_key)
+        .filter(Q(expiry__isnull=True) | Q(expiry__gt=nu))
+        .select_related("user__medewerker__aanbieder")
+    )
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -30,11 +39,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
             digest = hash_token(token)
         except (TypeError, binascii.Error, ValueError):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        rows = (
-            AuthToken.objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
-            .filter(Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
-            .select_related("user__medewerker__aanbieder")
-        )
+        rows = querycache.vaste_vorm("token", _tokens, token[: CONSTANTS.TOKEN_KEY_LENGTH], timezone.now())
         for auth_token in rows:
             if compare_digest(digest, auth_token.digest):
                 rollen_laden(auth_token.user)

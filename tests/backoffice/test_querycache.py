@@ -142,3 +142,42 @@ def test_switched_off_every_load_compiles(world, settings):
     first, _ = _compiles(lambda: werkbak.voor(user))
     again, _ = _compiles(lambda: werkbak.voor(user))
     assert again == first >= 5
+
+
+def test_the_user_of_every_request_is_read_with_sql_compiled_once(world, productie):
+    """A session's user and an API token's user: the same SQL for every user, compiled once with
+    stand-ins, and each request gets its own user, an expired token none."""
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from backoffice.gebruiker import SessieBackend
+    from backoffice.tokens import TokenAuthentication
+
+    backend = SessieBackend()
+    assert backend.get_user(world.uwv.pk).username == "uwv"
+    again, user = _compiles(lambda: backend.get_user(world.ggz_noord.pk))
+    assert again == 0 and user.username == "ggz-noord" and user.medewerker.aanbieder == world.noord
+    assert backend.get_user(-1) is None
+
+    auth = TokenAuthentication()
+    _, token_uwv = AuthToken.objects.create(world.uwv)
+    instance, token_noord = AuthToken.objects.create(world.ggz_noord)
+    assert auth.authenticate_credentials(token_uwv.encode())[0].username == "uwv"
+    again, (user, _) = _compiles(lambda: auth.authenticate_credentials(token_noord.encode()))
+    assert again == 0 and user.username == "ggz-noord"
+    AuthToken.objects.filter(pk=instance.pk).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    from rest_framework.exceptions import AuthenticationFailed
+
+    with pytest.raises(AuthenticationFailed):
+        auth.authenticate_credentials(token_noord.encode())
+
+
+def test_a_query_whose_input_is_not_a_plain_parameter_is_compiled_every_time(world, productie):
+    from trajecten.models import Traject
+
+    def maak(status):  # the input reaches the SQL changed (upper-cased): no stand-in to find
+        return Traject.objects.filter(status=status.upper()).order_by("id")
+
+    first, rows = _compiles(lambda: querycache.vaste_vorm("proef", maak, "actief"))
+    again, _ = _compiles(lambda: querycache.vaste_vorm("proef", maak, "actief"))
+    assert rows == [] and again == first > 0
