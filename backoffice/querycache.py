@@ -1,5 +1,6 @@
-"""Compiled SQL kept per user and day, for the werkbak's sections (docs/performance.md "Issue 13,
-ronde 6"), like SQLAlchemy's "baked queries".
+"""Compiled SQL kept per user and day, for the werkbak's sections, and once for the queries of a
+fixed shape that read the user of every request (:func:`vaste_vorm`); like SQLAlchemy's "baked
+queries" (docs/decisions.md, docs/performance.md "Issue 13, ronde 6").
 
 A werkbak section is a small query, run on every load of the start page. Building its queryset
 and compiling it to SQL cost Django 1-3 ms of Python each time, against 0.2 ms to run it: most of
@@ -10,8 +11,11 @@ with the model instances built as Django builds them (``ModelIterable``).
 
 The risk is a key that misses an input: one user would be served SQL built for another. Hence:
 
-- only a section that hands over a *callable* queryset is kept (``sectie(titel, lambda: qs, ...)``),
-  and only while :func:`sectie_van` names the section (``backoffice.werkbak.voor``);
+- SQL is kept only while :func:`sectie_van` names the section (``backoffice.werkbak.voor``), under
+  a wide key (the user's own id too: no SQL is shared between users); a section that hands over a
+  *callable* (``sectie(titel, lambda: qs, ...)``) is then not even built again; ``values()``,
+  prefetches and querysets that cannot match are not kept;
+- a section counts "the last N days" from midnight (``werkbak.sinds_dagen``), never from ``now()``;
 - ``IPS_QUERYCACHE_CONTROLE`` (on in the test suite, tests/conftest.py): every time kept SQL is
   used, the queryset is built and compiled again as well, and any difference raises;
 - the cache is per thread (a compiler holds its connection) and holds at most ``MAX`` entries;
@@ -159,6 +163,17 @@ class _Rijen:
         return objs
 
 
+def _bewaarbaar(qs, alias: str) -> bool:
+    """Plain model querysets only: no values(), no prefetches, no objects known from a related
+    manager, and read from the database the router chose for this request."""
+    return (
+        qs._iterable_class is ModelIterable
+        and not qs._prefetch_related_lookups
+        and not qs._known_related_objects
+        and qs.db == alias
+    )
+
+
 def _alias() -> str:
     return router.db_for_read(None)
 
@@ -174,13 +189,7 @@ def rijen(maak, limiet: int) -> list:
     entry = cache.get(key)
     if entry is None or entry.connection is not connections[alias]:
         qs = maak()[:limiet]
-        # values(), prefetches, objects known from a related manager: not for this cache
-        if (
-            qs._iterable_class is not ModelIterable
-            or qs._prefetch_related_lookups
-            or qs._known_related_objects
-            or qs.db != alias
-        ):
+        if not _bewaarbaar(qs, alias):
             return list(qs)
         entry = _bewaar(key, _Rijen(qs))
     else:
@@ -272,13 +281,7 @@ def vaste_vorm(naam: str, maak, *waarden) -> list:
     if entry is None or entry.connection is not connections[alias]:
         standins = _standins(waarden)
         qs = maak(*standins) if standins is not None else None
-        if (
-            qs is None
-            or qs._iterable_class is not ModelIterable
-            or qs._prefetch_related_lookups
-            or qs._known_related_objects
-            or qs.db != alias
-        ):
+        if qs is None or not _bewaarbaar(qs, alias):
             return list(maak(*waarden))
         entry = _Vorm(qs, standins)
         if not entry.volledig:

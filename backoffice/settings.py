@@ -247,6 +247,8 @@ LOGOUT_REDIRECT_URL = "/inloggen"
 # Sessions: at most 8 hours, ended when the browser closes, and after an idle spell (backoffice/web.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Django's database sessions, read with SQL compiled once (backoffice/sessies.py).
+SESSION_ENGINE = "backoffice.sessies"
 IPS_SESSION_IDLE_SECONDS = int(os.environ.get("IPS_SESSION_IDLE_MINUTES", "30")) * 60
 # The processing log's own retention (docs/privacy.md, "Verwerkingslog"): entries older than this
 # many years are purged by the monthly job. Default 7: as long as the dossiers it is about.

@@ -181,3 +181,23 @@ def test_a_query_whose_input_is_not_a_plain_parameter_is_compiled_every_time(wor
     first, rows = _compiles(lambda: querycache.vaste_vorm("proef", maak, "actief"))
     again, _ = _compiles(lambda: querycache.vaste_vorm("proef", maak, "actief"))
     assert rows == [] and again == first > 0
+
+
+def test_a_session_is_read_with_sql_compiled_once_and_an_expired_one_is_gone(world, productie):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from backoffice.sessies import SessionStore
+
+    eerste, tweede = SessionStore(), SessionStore()
+    eerste["wie"], tweede["wie"] = "een", "twee"
+    eerste.create()
+    tweede.create()
+    assert SessionStore(eerste.session_key).load() == {"wie": "een"}
+    again, data = _compiles(lambda: SessionStore(tweede.session_key).load())
+    assert again == 0 and data == {"wie": "twee"}
+    Session.objects.filter(session_key=tweede.session_key).update(expire_date=timezone.now())
+    store = SessionStore(tweede.session_key)
+    assert store.load() == {} and store.session_key is None
+    # and a page as a user: still logged in through the session engine
+    assert "Werkbak" in client_as(world.uwv).get("/").content.decode()
