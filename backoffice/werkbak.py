@@ -8,10 +8,11 @@ a count when they fill the section).
 backoffice sits at the bottom of the import order: the apps register their sections per role in
 their ``AppConfig.ready()`` (``backoffice.registry``); ``voor`` shows them without naming an app."""
 
+import uuid
 from datetime import datetime, time, timedelta
 
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from . import querycache, registry, roles, selectors
@@ -31,6 +32,29 @@ ROLVOLGORDE = (
 
 
 def url(name: str, *args, **kwargs) -> str:
+    """``reverse(name, ...)``, "" for a name that does not resolve. A link whose arguments are all
+    uuids (a row's link) is filled into a pattern reversed once per name and script prefix: Django's
+    ``reverse()`` cost 0.1 ms a row, mostly in reading its request-local state."""
+    if kwargs and not args and all(isinstance(v, uuid.UUID) for v in kwargs.values()):
+        key = (name, tuple(kwargs), get_script_prefix(), get_urlconf())
+        patroon = _PATRONEN.get(key)
+        if patroon is None:
+            patroon = _PATRONEN[key] = _reverse_of_leeg(name, {k: _plaats(i) for i, k in enumerate(kwargs)})
+        for i, waarde in enumerate(kwargs.values()):
+            patroon = patroon.replace(str(_plaats(i)), str(waarde))
+        return patroon
+    return _reverse_of_leeg(name, kwargs, args)
+
+
+_PATRONEN: dict[tuple, str] = {}
+
+
+def _plaats(i: int) -> uuid.UUID:
+    """A stand-in uuid per argument, that no object has (the nil uuid with the argument's number)."""
+    return uuid.UUID(int=0xFFFF_0000 + i)
+
+
+def _reverse_of_leeg(name: str, kwargs: dict, args: tuple = ()) -> str:
     try:
         return reverse(name, args=args, kwargs=kwargs or None)
     except NoReverseMatch:

@@ -201,3 +201,23 @@ def test_a_session_is_read_with_sql_compiled_once_and_an_expired_one_is_gone(wor
     assert store.load() == {} and store.session_key is None
     # and a page as a user: still logged in through the session engine
     assert "Werkbak" in client_as(world.uwv).get("/").content.decode()
+
+
+def test_a_row_link_is_the_link_django_reverses_also_under_a_script_prefix():
+    import uuid
+
+    from django.urls import reverse, set_script_prefix
+
+    een, twee = uuid.uuid4(), uuid.uuid4()
+    try:
+        for prefix in ("/", "/loket/"):
+            set_script_prefix(prefix)
+            for _ in range(2):  # the second time from the kept pattern
+                assert werkbak.url("web-aanvraag", uuid=een) == reverse("web-aanvraag", kwargs={"uuid": een})
+                assert werkbak.url("web-verlenging-beoordeling", uuid=een, verlenging_uuid=twee) == reverse(
+                    "web-verlenging-beoordeling", kwargs={"uuid": een, "verlenging_uuid": twee}
+                )
+            assert werkbak.url("web-aanvraag", uuid=twee).startswith(prefix)
+        assert werkbak.url("bestaat-niet", uuid=een) == ""
+    finally:
+        set_script_prefix("/")
