@@ -37,7 +37,9 @@ from django.utils import timezone
 
 from . import gebruiker, roles
 
-MAX = 4096
+# An entry (a compiler with its query) takes about 20 KB: at most some 20 MB per thread, the
+# sections of about 170 users a day per process; the least recently used goes first.
+MAX = 1000
 
 _lokaal = threading.local()
 _sectie: contextvars.ContextVar = contextvars.ContextVar("ips_querycache_sectie", default=None)
