@@ -179,8 +179,9 @@ DATABASE_ROUTERS = ["backoffice.db_routing.ReplicaRouter"]
 IPS_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("IPS_REPLICA_MAX_LAG_SECONDS", "10"))
 IPS_REPLICA_CHECK_SECONDS = float(os.environ.get("IPS_REPLICA_CHECK_SECONDS", "1"))
 IPS_READ_YOUR_WRITES_SECONDS = int(os.environ.get("IPS_READ_YOUR_WRITES_SECONDS", "300"))
-# The werkbak's sections keep their compiled SQL per user and day (backoffice/querycache.py);
-# CONTROLE compiles again on every use and raises on a difference (on in the test suite).
+# Compiled SQL kept (backoffice/querycache.py): the werkbak's sections per user and day, and the
+# session, session user and token user of every request; CONTROLE compiles again on every use and
+# raises on a difference (on in the test suite).
 IPS_QUERYCACHE = env_bool("IPS_QUERYCACHE", True)
 IPS_QUERYCACHE_CONTROLE = env_bool("IPS_QUERYCACHE_CONTROLE", False)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -73,8 +73,8 @@ def sectie(titel: str, qs, rij, *, link: str = "", leeg: str = "Niets te doen.",
     first and the rows only when there are any, for a section that is mostly empty and whose rows
     are costly to ask (many joins).
 
-    ``qs`` may be a callable that returns the queryset: then, in :func:`voor`, its compiled SQL is
-    kept for the user and the day (``backoffice.querycache``) and the queryset is not built again."""
+    In :func:`voor` the compiled SQL is kept for the user and the day (``backoffice.querycache``);
+    ``qs`` given as a callable that returns the queryset is then not even built again."""
     maak = qs if callable(qs) else (lambda: qs)
     if tel_eerst:
         aantal = querycache.aantal(maak)
